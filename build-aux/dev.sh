@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The one entry point for working on Enlarge, written for a fresh Debian 12
+# machine (as root, or as a user when the packages are already there):
+#
+#   build-aux/dev.sh setup           install missing packages and the models, build
+#   build-aux/dev.sh run [ARGS...]   setup, then run enlarge-cli with ARGS
+#                                    (no ARGS: enlarge the bundled sample image)
+#   build-aux/dev.sh test [ARGS...]  setup, then meson test (ARGS passed through)
+#
+# Every step checks first and does nothing when things are already in place,
+# so running it again is cheap.
+set -euo pipefail
+
+# Debian 12 packages needed to build, test and run Enlarge. Add new ones here.
+PACKAGES=(
+  build-essential meson ninja-build pkg-config python3
+  nodejs npm                                   # npm pack fetches the model tarballs
+  libglib2.0-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader
+  ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
+  libopenblas-dev
+  libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
+  xvfb xauth                                   # GUI tests without a display
+)
+
+BUILD_DIR=_build
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+cd "$(dirname "$SELF")/.."
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+is_installed() {
+  # NodeSource's nodejs package bundles npm and conflicts with Debian's npm
+  # package, so a working npm command counts as npm being installed.
+  if [ "$1" = npm ] && command -v npm >/dev/null; then
+    return 0
+  fi
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+install_packages() {
+  local missing=() pkg
+  for pkg in "${PACKAGES[@]}"; do
+    is_installed "$pkg" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null ||
+      die "missing packages: ${missing[*]}; install them, or run this as root"
+    sudo=(sudo)
+  fi
+  log "installing missing packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+install_models() {
+  # Installs into $ENLARGE_MODEL_PATH or ~/.local/share/enlarge/models; skips
+  # models whose files are already there with the right SHA-256.
+  python3 models/install-models.py
+}
+
+build() {
+  [ -f meson.build ] || die "no meson.build in $PWD"
+  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    local options=()
+    if [ -n "${CI:-}" ]; then
+      options+=(-Dwerror=true)   # CI holds the code to a warning-free build
+    fi
+    meson setup "$BUILD_DIR" "${options[@]}"
+  fi
+  meson compile -C "$BUILD_DIR"
+}
+
+setup() {
+  install_packages
+  install_models
+  build
+}
+
+cmd_run() {
+  setup
+  local cli="$BUILD_DIR/src/cli/enlarge-cli"
+  [ -x "$cli" ] || die "$cli was not built"
+  if [ $# -eq 0 ]; then
+    set -- data/sample.png -o "$BUILD_DIR/sample-enlarged-4x.png"
+  fi
+  exec "$cli" "$@"
+}
+
+cmd_test() {
+  setup
+  exec meson test -C "$BUILD_DIR" --print-errorlogs "$@"
+}
+
+usage() {
+  sed -n '5,8s/^# \{0,1\}//p' "$SELF" >&2
+  exit 2
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  run)   shift; cmd_run "$@" ;;
+  test)  shift; cmd_test "$@" ;;
+  *)     usage ;;
+esac

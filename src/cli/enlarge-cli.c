@@ -1,0 +1,506 @@
+/* enlarge-cli: upscale images from the command line with the Enlarge engine. */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "enlarge.h"
+
+#define PROGRAM_NAME "enlarge-cli"
+#define DEFAULT_MODEL "realesrgan-x4plus"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+};
+
+typedef struct {
+  char *output;
+  char *model;
+  int tile;
+  char *device;
+  gboolean list_models;
+  gboolean list_devices;
+  gboolean quiet;
+  gboolean version;
+  GStrv inputs;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_clear_pointer (&options->output, g_free);
+  g_clear_pointer (&options->model, g_free);
+  g_clear_pointer (&options->device, g_free);
+  g_clear_pointer (&options->inputs, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* One input and where its result goes, worked out before any upscaling so
+ * that usage mistakes cost nothing. */
+typedef struct {
+  char *input;
+  char *output;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->input);
+  g_free (job->output);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+static void G_GNUC_PRINTF (1, 2)
+print_error (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "%s: %s\n", PROGRAM_NAME, message);
+}
+
+static int G_GNUC_PRINTF (1, 2)
+usage_error (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "%s: %s\nTry “%s --help” for more information.\n",
+           PROGRAM_NAME, message, PROGRAM_NAME);
+  return EXIT_USAGE;
+}
+
+static char *
+known_model_ids (void)
+{
+  const GPtrArray *models = enlarge_model_list ();
+  g_autoptr (GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
+      if (i > 0)
+        g_string_append (ids, ", ");
+      g_string_append (ids, info->id);
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static int
+list_models (void)
+{
+  const GPtrArray *models = enlarge_model_list ();
+
+  printf ("%-26s %-34s %-5s %s\n", "ID", "TITLE", "SCALE", "INSTALLED");
+  for (guint i = 0; i < models->len; i++)
+    {
+      const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
+      printf ("%-26s %-34s %-5d %s\n", info->id, info->title, info->scale,
+              enlarge_model_is_installed (info) ? "yes" : "no");
+    }
+
+  gboolean all_installed = TRUE;
+  for (guint i = 0; i < models->len; i++)
+    if (!enlarge_model_is_installed (g_ptr_array_index ((GPtrArray *) models, i)))
+      all_installed = FALSE;
+  if (!all_installed)
+    printf ("\nTo install the missing models: %s\n", enlarge_model_install_hint ());
+  return EXIT_OK;
+}
+
+static int
+list_devices (void)
+{
+  g_autoptr (GPtrArray) devices = enlarge_device_list ();
+
+  printf ("%-5s %-12s %-10s %-40s %s\n", "INDEX", "ID", "KIND", "NAME", "MEMORY");
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const EnlargeDeviceInfo *info = g_ptr_array_index (devices, i);
+      g_autofree char *memory = info->global_mem > 0
+                                ? g_format_size_full (info->global_mem, G_FORMAT_SIZE_IEC_UNITS)
+                                : g_strdup ("-");
+      printf ("%-5u %-12s %-10s %-40s %s\n", i, info->id,
+              enlarge_device_kind_to_string (info->kind),
+              info->name != NULL ? info->name : "", memory);
+    }
+  return EXIT_OK;
+}
+
+/* "photo.jpg" → "photo-enlarged-4x.png" */
+static char *
+default_output_name (const char *input, int scale)
+{
+  g_autofree char *base = g_path_get_basename (input);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_strdup_printf ("%s-enlarged-%dx.png", base, scale);
+}
+
+static gboolean
+same_file (const char *a, const char *b)
+{
+  struct stat sa, sb;
+
+  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+
+  /* Not both existing: compare the names, with "." and ".." resolved. */
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  return g_str_equal (ca, cb);
+}
+
+/* Works out every output path and rejects, before any work, outputs the
+ * format of which is unknown, that would replace an input, or that two
+ * inputs would both write. Returns EXIT_OK or EXIT_USAGE. */
+static int
+plan_jobs (const Options *options, int scale, GPtrArray *jobs)
+{
+  guint n_inputs = g_strv_length (options->inputs);
+  gboolean to_folder = FALSE;
+
+  if (options->output != NULL)
+    {
+      to_folder = g_file_test (options->output, G_FILE_TEST_IS_DIR);
+      if (!to_folder && g_str_has_suffix (options->output, G_DIR_SEPARATOR_S))
+        return usage_error ("output folder “%s” does not exist", options->output);
+      if (!to_folder && n_inputs > 1)
+        return usage_error ("with several inputs, --output must be an existing folder, "
+                            "and “%s” is not one", options->output);
+    }
+
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      const char *input = options->inputs[i];
+      g_autofree char *name = default_output_name (input, scale);
+      char *output;
+
+      if (options->output == NULL)
+        {
+          g_autofree char *dir = g_path_get_dirname (input);
+          output = g_build_filename (dir, name, NULL);
+        }
+      else if (to_folder)
+        output = g_build_filename (options->output, name, NULL);
+      else
+        output = g_strdup (options->output);
+
+      Job *job = g_new0 (Job, 1);
+      job->input = g_strdup (input);
+      job->output = output;
+      g_ptr_array_add (jobs, job);
+
+      if (enlarge_image_format_for_path (output) == NULL)
+        return usage_error ("cannot tell the image format of “%s”: use a name ending in "
+                            ".png, .jpg, .tif or .webp", output);
+    }
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      const Job *job = g_ptr_array_index (jobs, i);
+
+      for (guint j = 0; j < n_inputs; j++)
+        if (same_file (job->output, options->inputs[j]))
+          return usage_error ("refusing to overwrite the input file “%s”; choose another output",
+                              options->inputs[j]);
+
+      for (guint j = 0; j < i; j++)
+        {
+          const Job *other = g_ptr_array_index (jobs, j);
+          if (same_file (job->output, other->output))
+            return usage_error ("“%s” and “%s” would both be written to “%s”",
+                                other->input, job->input, job->output);
+        }
+    }
+
+  return EXIT_OK;
+}
+
+typedef struct {
+  const char *name;
+  gboolean tty;
+  gboolean line_open;   /* a \r-updated line is on screen without a newline */
+  double last_print;
+} ProgressState;
+
+static void
+on_progress (const EnlargeProgress *progress, gpointer user_data)
+{
+  ProgressState *state = user_data;
+  gboolean last = progress->tiles_done >= progress->tiles_total;
+
+  /* A log file gets a line a second at most, not one per tile. */
+  if (!state->tty && !last && state->last_print >= 0 &&
+      progress->elapsed_s - state->last_print < 1.0)
+    return;
+  state->last_print = progress->elapsed_s;
+
+  g_autofree char *eta = progress->eta_s >= 0
+                         ? g_strdup_printf (", ETA %.0f s", progress->eta_s)
+                         : g_strdup ("");
+  if (last)
+    g_clear_pointer (&eta, g_free);
+
+  g_autofree char *line = g_strdup_printf ("%s: tile %d/%d, %.1f s elapsed%s",
+                                           state->name, progress->tiles_done,
+                                           progress->tiles_total, progress->elapsed_s,
+                                           eta != NULL ? eta : "");
+  if (state->tty)
+    {
+      /* \033[K clears what a longer previous line left behind. */
+      fprintf (stderr, "\r%s\033[K", line);
+      state->line_open = !last;
+      if (last)
+        fputc ('\n', stderr);
+    }
+  else
+    fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+}
+
+typedef struct {
+  EnlargeNet *net;
+  EnlargeBackend *backend;
+} Engine;
+
+static void
+engine_clear (Engine *engine)
+{
+  g_clear_pointer (&engine->net, enlarge_net_unref);
+  g_clear_pointer (&engine->backend, enlarge_backend_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Engine, engine_clear)
+
+/* The model and device are opened on the first readable input, so that a
+ * run where every input is unreadable fails fast and needs no model. */
+static gboolean
+engine_open (Engine *engine, const Options *options, GError **error)
+{
+  if (engine->net != NULL)
+    return TRUE;
+
+  /* The device first: a mistyped --device is reported without waiting
+   * for the model's checksum. */
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (options->device, error);
+  if (backend == NULL)
+    return FALSE;
+
+  g_autoptr (EnlargeNet) net = enlarge_model_load (options->model, error);
+  if (net == NULL)
+    return FALSE;
+
+  engine->net = g_steal_pointer (&net);
+  engine->backend = g_steal_pointer (&backend);
+  return TRUE;
+}
+
+static gboolean
+run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal, GError **error)
+{
+  /* An output folder that cannot be written is found out now, not after
+   * minutes of upscaling (for root, access() only catches missing ones). */
+  g_autofree char *dir = g_path_get_dirname (job->output);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || g_access (dir, W_OK) != 0)
+    {
+      g_autofree char *display = g_filename_display_name (dir);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                   "Could not save “%s”: “%s” is not a writable folder",
+                   job->output, display);
+      return FALSE;
+    }
+
+  g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, error);
+  if (input == NULL)
+    return FALSE;
+
+  if (!engine_open (engine, options, error))
+    {
+      *fatal = TRUE;
+      return FALSE;
+    }
+
+  g_autofree char *name = g_path_get_basename (job->input);
+  ProgressState state = { name, isatty (STDERR_FILENO), FALSE, -1.0 };
+  EnlargeUpscaleOptions upscale_options = ENLARGE_UPSCALE_OPTIONS_INIT;
+  upscale_options.tile_size = options->tile;
+  if (!options->quiet)
+    {
+      upscale_options.progress = on_progress;
+      upscale_options.progress_data = &state;
+    }
+
+  g_autoptr (EnlargeImage) output = enlarge_upscale (engine->backend, engine->net, input,
+                                                     &upscale_options, NULL, error);
+  if (state.line_open)
+    fputc ('\n', stderr);
+  if (output == NULL)
+    return FALSE;
+
+  return enlarge_image_save (output, job->output, NULL, error);
+}
+
+static const char description[] =
+  "Each INPUT image (PNG, JPEG, TIFF, WebP, …) is enlarged with a Real-ESRGAN\n"
+  "model and written as a new file; inputs are never modified.\n"
+  "\n"
+  "Options in detail:\n"
+  "  -o, --output=PATH   With one input: the output file, or an existing folder\n"
+  "                      to write it into. With several inputs: an existing\n"
+  "                      folder. By default each result is written beside its\n"
+  "                      input as NAME-enlarged-4x.png (4 being the model's\n"
+  "                      scale); in a folder it gets that same name. The\n"
+  "                      extension (.png, .jpg, .tif, .webp) sets the format.\n"
+  "  -m, --model=NAME    The model (default " DEFAULT_MODEL "); see --list-models.\n"
+  "  --tile=PX           Tile size in input pixels: 0 (the default) picks one\n"
+  "                      to fit the device's memory, otherwise at least 16.\n"
+  "  --device=DEVICE     auto (the default: the best device), gpu, cpu,\n"
+  "                      reference (plain C, slow but always there), an index\n"
+  "                      or an id from --list-devices.\n"
+  "  --list-models       List the models and whether they are installed.\n"
+  "  --list-devices      List the devices that can run the models.\n"
+  "  -q, --quiet         Do not show progress on standard error.\n"
+  "  --version           Show the version and exit.\n"
+  "\n"
+  "Progress goes to standard error; each written file is reported on standard\n"
+  "output as “wrote PATH”. Files are written to a temporary name and renamed\n"
+  "into place, so a failure never leaves a partial file.\n"
+  "\n"
+  "Exit status:\n"
+  "  0  every output was written\n"
+  "  1  at least one input failed (the others are still processed)\n"
+  "  2  bad usage: unknown option, no input, an invalid value, an output that\n"
+  "     would replace an input, or a --device that matches no device\n";
+
+int
+main (int argc, char **argv)
+{
+  g_auto (Options) options = { .tile = 0 };
+  g_autoptr (GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,
+      "Output file, or existing folder", "PATH" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &options.model,
+      "Model to use (default " DEFAULT_MODEL ")", "NAME" },
+    { "tile", 0, 0, G_OPTION_ARG_INT, &options.tile,
+      "Tile size in input pixels (0 = automatic, else ≥ 16)", "PX" },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &options.device,
+      "Device: auto, gpu, cpu, reference, an index or an id", "DEVICE" },
+    { "list-models", 0, 0, G_OPTION_ARG_NONE, &options.list_models,
+      "List the models and exit", NULL },
+    { "list-devices", 0, 0, G_OPTION_ARG_NONE, &options.list_devices,
+      "List the devices and exit", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options.quiet,
+      "Do not show progress", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options.version,
+      "Show the version and exit", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.inputs,
+      NULL, "INPUT…" },
+    { NULL }
+  };
+
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                "Enlarge images 4× with Real-ESRGAN neural networks.");
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+
+  if (options.version)
+    {
+      printf ("%s %s\n", PROGRAM_NAME, PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+  if (options.list_models || options.list_devices)
+    {
+      if (options.list_models)
+        list_models ();
+      if (options.list_models && options.list_devices)
+        printf ("\n");
+      if (options.list_devices)
+        list_devices ();
+      return EXIT_OK;
+    }
+
+  if (options.inputs == NULL || options.inputs[0] == NULL)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      fprintf (stderr, "%s: no input files\n\n%s", PROGRAM_NAME, help);
+      return EXIT_USAGE;
+    }
+
+  if (options.tile != 0 && options.tile < 16)
+    return usage_error ("--tile must be 0 (automatic) or at least 16, not %d", options.tile);
+
+  if (options.model == NULL)
+    options.model = g_strdup (DEFAULT_MODEL);
+  const EnlargeModelInfo *model = enlarge_model_lookup (options.model);
+  if (model == NULL)
+    {
+      g_autofree char *known = known_model_ids ();
+      return usage_error ("unknown model “%s”; the models are: %s", options.model, known);
+    }
+
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  int status = plan_jobs (&options, model->scale, jobs);
+  if (status != EXIT_OK)
+    return status;
+
+  g_auto (Engine) engine = { NULL, NULL };
+  status = EXIT_OK;
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      const Job *job = g_ptr_array_index (jobs, i);
+      gboolean fatal = FALSE;
+
+      if (!run_job (job, &engine, &options, &fatal, &error))
+        {
+          if (fatal)
+            {
+              /* Without a model or a device no other input can succeed. */
+              print_error ("%s", error->message);
+              /* A --device that names nothing here is a bad value. */
+              return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ||
+                     g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT)
+                     ? EXIT_USAGE : EXIT_FAILED;
+            }
+          print_error ("%s: %s", job->input, error->message);
+          g_clear_error (&error);
+          status = EXIT_FAILED;
+          continue;
+        }
+
+      g_autofree char *absolute = g_canonicalize_filename (job->output, NULL);
+      printf ("wrote %s\n", absolute);
+      fflush (stdout);
+    }
+
+  return status;
+}

@@ -1,0 +1,729 @@
+/* The OpenCL backend: device discovery, program build from the kernels in
+ * the engine's resources, and one dispatch per layer. */
+
+#include <string.h>
+
+#include <CL/cl.h>
+
+#include "enlarge-backend-private.h"
+#include "enlarge-error.h"
+#include "enlarge-ops.h"
+
+
+typedef struct {
+  cl_mem weight;
+  cl_mem bias;
+  gboolean blocked;   /* packed for conv3x3_b8 */
+} ConvWeights;
+
+typedef struct {
+  cl_platform_id platform;
+  cl_device_id device;
+  cl_context context;
+  cl_command_queue queue;
+  cl_program program;
+  cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_copy_at, k_eltwise2,
+            k_pixelshuffle, k_interp_nearest, k_interp_bilinear, k_interp_bicubic,
+            k_binary;
+  /* weights on the device, per layer of the nets in @nets */
+  GHashTable *weights;
+  GPtrArray *nets;
+} ClPriv;
+
+static const char *
+cl_error_name (cl_int err)
+{
+  switch (err)
+    {
+    case CL_DEVICE_NOT_FOUND: return "CL_DEVICE_NOT_FOUND";
+    case CL_DEVICE_NOT_AVAILABLE: return "CL_DEVICE_NOT_AVAILABLE";
+    case CL_COMPILER_NOT_AVAILABLE: return "CL_COMPILER_NOT_AVAILABLE";
+    case CL_MEM_OBJECT_ALLOCATION_FAILURE: return "CL_MEM_OBJECT_ALLOCATION_FAILURE";
+    case CL_OUT_OF_RESOURCES: return "CL_OUT_OF_RESOURCES";
+    case CL_OUT_OF_HOST_MEMORY: return "CL_OUT_OF_HOST_MEMORY";
+    case CL_BUILD_PROGRAM_FAILURE: return "CL_BUILD_PROGRAM_FAILURE";
+    case CL_INVALID_VALUE: return "CL_INVALID_VALUE";
+    case CL_INVALID_BUFFER_SIZE: return "CL_INVALID_BUFFER_SIZE";
+    case CL_INVALID_KERNEL_ARGS: return "CL_INVALID_KERNEL_ARGS";
+    case CL_INVALID_WORK_GROUP_SIZE: return "CL_INVALID_WORK_GROUP_SIZE";
+    case CL_INVALID_GLOBAL_WORK_SIZE: return "CL_INVALID_GLOBAL_WORK_SIZE";
+    case CL_INVALID_ARG_SIZE: return "CL_INVALID_ARG_SIZE";
+    case CL_INVALID_ARG_VALUE: return "CL_INVALID_ARG_VALUE";
+    case CL_INVALID_MEM_OBJECT: return "CL_INVALID_MEM_OBJECT";
+    case -1001: return "CL_PLATFORM_NOT_FOUND_KHR";
+    default: return "OpenCL error";
+    }
+}
+
+static gboolean
+cl_check (cl_int err, const char *what, GError **error)
+{
+  if (err == CL_SUCCESS)
+    return TRUE;
+  /* Allocation failures get their own code: the caller can retry smaller. */
+  g_set_error (error, ENLARGE_ERROR,
+               err == CL_MEM_OBJECT_ALLOCATION_FAILURE || err == CL_OUT_OF_RESOURCES ||
+               err == CL_OUT_OF_HOST_MEMORY || err == CL_INVALID_BUFFER_SIZE
+                 ? ENLARGE_ERROR_DEVICE_MEMORY : ENLARGE_ERROR_OPENCL,
+               "OpenCL: %s failed: %s (%d)", what, cl_error_name (err), err);
+  return FALSE;
+}
+
+static char *
+device_string (cl_device_id dev, cl_device_info param)
+{
+  size_t len = 0;
+  if (clGetDeviceInfo (dev, param, 0, NULL, &len) != CL_SUCCESS || len == 0)
+    return g_strdup ("");
+  char *s = g_malloc0 (len + 1);
+  clGetDeviceInfo (dev, param, len, s, NULL);
+  return g_strstrip (s);
+}
+
+static char *
+platform_string (cl_platform_id p, cl_platform_info param)
+{
+  size_t len = 0;
+  if (clGetPlatformInfo (p, param, 0, NULL, &len) != CL_SUCCESS || len == 0)
+    return g_strdup ("");
+  char *s = g_malloc0 (len + 1);
+  clGetPlatformInfo (p, param, len, s, NULL);
+  return g_strstrip (s);
+}
+
+/* Walks platforms and devices; calls @func for each, stops when it
+ * returns TRUE. */
+typedef gboolean (*DeviceFunc) (cl_platform_id p, cl_device_id d, EnlargeDeviceInfo *info,
+                                gpointer data);
+
+static void
+foreach_device (DeviceFunc func, gpointer data)
+{
+  cl_uint n_platforms = 0;
+  g_autofree cl_platform_id *platforms = NULL;
+
+  /* No ICD installed is a normal situation: the reference path remains. */
+  if (clGetPlatformIDs (0, NULL, &n_platforms) != CL_SUCCESS || n_platforms == 0)
+    return;
+  platforms = g_new0 (cl_platform_id, n_platforms);
+  if (clGetPlatformIDs (n_platforms, platforms, NULL) != CL_SUCCESS)
+    return;
+
+  for (cl_uint p = 0; p < n_platforms; p++)
+    {
+      cl_uint n_devices = 0;
+      g_autofree cl_device_id *devices = NULL;
+      g_autofree char *pname = NULL;
+
+      if (clGetDeviceIDs (platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &n_devices) != CL_SUCCESS ||
+          n_devices == 0)
+        continue;
+      devices = g_new0 (cl_device_id, n_devices);
+      if (clGetDeviceIDs (platforms[p], CL_DEVICE_TYPE_ALL, n_devices, devices, NULL) != CL_SUCCESS)
+        continue;
+      pname = platform_string (platforms[p], CL_PLATFORM_NAME);
+
+      for (cl_uint d = 0; d < n_devices; d++)
+        {
+          EnlargeDeviceInfo *info = g_new0 (EnlargeDeviceInfo, 1);
+          cl_device_type type = 0;
+          cl_ulong mem = 0, max_alloc = 0;
+          cl_uint cu = 0;
+          g_autofree char *version = device_string (devices[d], CL_DEVICE_VERSION);
+          g_autofree char *driver = device_string (devices[d], CL_DRIVER_VERSION);
+
+          clGetDeviceInfo (devices[d], CL_DEVICE_TYPE, sizeof type, &type, NULL);
+          clGetDeviceInfo (devices[d], CL_DEVICE_GLOBAL_MEM_SIZE, sizeof mem, &mem, NULL);
+          clGetDeviceInfo (devices[d], CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc, &max_alloc, NULL);
+          clGetDeviceInfo (devices[d], CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cu, &cu, NULL);
+          info->id = g_strdup_printf ("cl:%u:%u", p, d);
+          info->name = device_string (devices[d], CL_DEVICE_NAME);
+          info->platform = g_strdup (pname);
+          info->driver = g_strdup_printf ("%s, driver %s", version, driver);
+          info->kind = (type & CL_DEVICE_TYPE_GPU) ? ENLARGE_DEVICE_GPU
+                     : (type & CL_DEVICE_TYPE_ACCELERATOR) ? ENLARGE_DEVICE_ACCELERATOR
+                     : ENLARGE_DEVICE_CPU;
+          info->global_mem = mem;
+          info->max_alloc = max_alloc;
+          info->compute_units = (int) cu;
+          if (func (platforms[p], devices[d], info, data))
+            return;
+        }
+    }
+}
+
+static gboolean
+collect_device (cl_platform_id p, cl_device_id d, EnlargeDeviceInfo *info, gpointer data)
+{
+  g_ptr_array_add (data, info);
+  return FALSE;
+}
+
+GPtrArray *
+enlarge_cl_list_devices (void)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_device_info_free);
+  foreach_device (collect_device, list);
+  return list;
+}
+
+typedef struct {
+  const char *id;
+  cl_platform_id platform;
+  cl_device_id device;
+} FindDevice;
+
+static gboolean
+find_device (cl_platform_id p, cl_device_id d, EnlargeDeviceInfo *info, gpointer data)
+{
+  FindDevice *f = data;
+  gboolean match = g_strcmp0 (info->id, f->id) == 0;
+  if (match)
+    {
+      f->platform = p;
+      f->device = d;
+    }
+  enlarge_device_info_free (info);
+  return match;
+}
+
+/* ---------- backend ---------- */
+
+static void
+conv_weights_free (gpointer data)
+{
+  ConvWeights *cw = data;
+  if (cw->weight)
+    clReleaseMemObject (cw->weight);
+  if (cw->bias)
+    clReleaseMemObject (cw->bias);
+  g_free (cw);
+}
+
+static void
+cl_finalize (EnlargeBackend *self)
+{
+  ClPriv *p = self->priv;
+  if (p == NULL)
+    return;
+  g_clear_pointer (&p->weights, g_hash_table_unref);
+  g_clear_pointer (&p->nets, g_ptr_array_unref);
+  cl_kernel *kernels[] = { &p->k_conv_generic, &p->k_conv3x3, &p->k_prelu, &p->k_copy_at,
+                           &p->k_eltwise2, &p->k_pixelshuffle, &p->k_interp_nearest,
+                           &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary };
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    if (*kernels[i])
+      clReleaseKernel (*kernels[i]);
+  if (p->program)
+    clReleaseProgram (p->program);
+  if (p->queue)
+    clReleaseCommandQueue (p->queue);
+  if (p->context)
+    clReleaseContext (p->context);
+  g_free (p);
+}
+
+static gpointer
+cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
+{
+  ClPriv *p = self->priv;
+  cl_int err;
+  gsize bytes = (gsize) s->c * s->h * s->w * sizeof (float);
+  cl_mem mem;
+
+  if (self->device->max_alloc > 0 && bytes > self->device->max_alloc)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_DEVICE_MEMORY,
+                   "OpenCL: a %d×%d×%d activation (%" G_GSIZE_FORMAT " MiB) exceeds the "
+                   "device's largest allocation", s->c, s->h, s->w, bytes >> 20);
+      return NULL;
+    }
+  mem = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+  if (!cl_check (err, "clCreateBuffer", error))
+    return NULL;
+  return mem;
+}
+
+static void
+cl_buffer_free (EnlargeBackend *self, gpointer buffer)
+{
+  clReleaseMemObject (buffer);
+}
+
+static gboolean
+cl_upload (EnlargeBackend *self, gpointer buffer, const EnlargeTensor *t, GError **error)
+{
+  ClPriv *p = self->priv;
+  return cl_check (clEnqueueWriteBuffer (p->queue, buffer, CL_TRUE, 0,
+                                         enlarge_tensor_size (t) * sizeof (float), t->data,
+                                         0, NULL, NULL),
+                   "clEnqueueWriteBuffer", error);
+}
+
+static gboolean
+cl_download (EnlargeBackend *self, gpointer buffer, EnlargeTensor *t, GError **error)
+{
+  ClPriv *p = self->priv;
+  return cl_check (clEnqueueReadBuffer (p->queue, buffer, CL_TRUE, 0,
+                                        enlarge_tensor_size (t) * sizeof (float), t->data,
+                                        0, NULL, NULL),
+                   "clEnqueueReadBuffer", error);
+}
+
+static gboolean
+cl_finish (EnlargeBackend *self, GError **error)
+{
+  ClPriv *p = self->priv;
+  return cl_check (clFinish (p->queue), "clFinish", error);
+}
+
+static cl_mem
+upload_const (ClPriv *p, const void *data, gsize bytes, GError **error)
+{
+  cl_int err;
+  cl_mem mem = clCreateBuffer (p->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                               MAX (bytes, 4), (void *) data, &err);
+  if (!cl_check (err, "clCreateBuffer (constant)", error))
+    return NULL;
+  return mem;
+}
+
+static gboolean
+conv_is_blocked (const EnlargeConvParams *c)
+{
+  return c->kernel_w == 3 && c->kernel_h == 3 && c->stride_w == 1 && c->stride_h == 1 &&
+         c->dilation_w == 1 && c->dilation_h == 1 && c->pad_value == 0.f;
+}
+
+static ConvWeights *
+conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  ConvWeights *cw = g_new0 (ConvWeights, 1);
+  cw->blocked = conv_is_blocked (c);
+
+  if (cw->blocked)
+    {
+      const int ob_n = (c->num_output + 7) / 8, ic_n = c->num_input;
+      g_autofree float *packed = g_new0 (float, (gsize) ob_n * ic_n * 72);
+      g_autofree float *bias = g_new0 (float, (gsize) ob_n * 8);
+      for (int oc = 0; oc < c->num_output; oc++)
+        {
+          bias[oc] = c->bias ? c->bias[oc] : 0.f;
+          for (int ic = 0; ic < ic_n; ic++)
+            for (int k = 0; k < 9; k++)
+              packed[(((gsize) (oc / 8) * ic_n + ic) * 9 + k) * 8 + oc % 8] =
+                c->weight[((gsize) oc * ic_n + ic) * 9 + k];
+        }
+      cw->weight = upload_const (p, packed, sizeof (float) * (gsize) ob_n * ic_n * 72, &local_error);
+      if (cw->weight)
+        cw->bias = upload_const (p, bias, sizeof (float) * (gsize) ob_n * 8, &local_error);
+    }
+  else
+    {
+      g_autofree float *zero_bias = c->bias ? NULL : g_new0 (float, c->num_output);
+      cw->weight = upload_const (p, c->weight, sizeof (float) * c->weight_data_size, &local_error);
+      if (cw->weight)
+        cw->bias = upload_const (p, c->bias ? c->bias : zero_bias,
+                                 sizeof (float) * c->num_output, &local_error);
+    }
+  if (local_error)
+    {
+      conv_weights_free (cw);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return cw;
+}
+
+#define ARG(k, i, v)                                                        \
+  G_STMT_START {                                                            \
+    __typeof__ (v) _v = (v);                                                \
+    cl_int _e = clSetKernelArg ((k), (i), sizeof _v, &_v);                  \
+    if (!cl_check (_e, "clSetKernelArg", error))                            \
+      return FALSE;                                                         \
+  } G_STMT_END
+
+static gboolean
+enqueue (ClPriv *p, cl_kernel k, int dims, const size_t *global, const char *name,
+         GError **error)
+{
+  size_t g[3];
+  for (int i = 0; i < dims; i++)
+    g[i] = MAX (global[i], 1);
+  cl_int err = clEnqueueNDRangeKernel (p->queue, k, dims, NULL, g, NULL, 0, NULL, NULL);
+  return cl_check (err, name, error);
+}
+
+static gboolean
+run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
+          cl_mem in, const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
+          GError **error)
+{
+  ClPriv *p = self->priv;
+  const EnlargeConvParams *c = &l->p.conv;
+  ConvWeights *cw = net ? g_hash_table_lookup (p->weights, l) : NULL;
+  g_autoptr (GError) local_error = NULL;
+  ConvWeights *temp = NULL;
+  int pl, pt;
+  gboolean ok;
+
+  if (cw == NULL)
+    {
+      cw = conv_weights_new (p, c, error);
+      if (cw == NULL)
+        return FALSE;
+      if (net)
+        {
+          g_hash_table_insert (p->weights, (gpointer) l, cw);
+          if (!g_ptr_array_find (p->nets, net, NULL))
+            g_ptr_array_add (p->nets, enlarge_net_ref (net));
+        }
+      else
+        temp = cw;
+    }
+
+  enlarge_conv_padding (c, is->w, is->h, &pl, &pt);
+  const int act = c->activation;
+  const float a0 = c->act_params[0], a1 = c->act_params[1];
+
+  if (cw->blocked)
+    {
+      cl_kernel k = p->k_conv3x3;
+      size_t g[3] = { (os->w + 7) / 8, os->h, (os->c + 7) / 8 };
+      ok = FALSE;
+      do
+        {
+          ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+          ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
+          ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
+          ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt);
+          ARG (k, 12, (cl_int) act); ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
+          ok = enqueue (p, k, 3, g, "conv3x3_b8", &local_error);
+        }
+      while (0);
+    }
+  else
+    {
+      cl_kernel k = p->k_conv_generic;
+      size_t g[3] = { os->w, os->h, os->c };
+      ok = FALSE;
+      do
+        {
+          ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+          ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
+          ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
+          ARG (k, 10, (cl_int) c->kernel_w); ARG (k, 11, (cl_int) c->kernel_h);
+          ARG (k, 12, (cl_int) c->stride_w); ARG (k, 13, (cl_int) c->stride_h);
+          ARG (k, 14, (cl_int) c->dilation_w); ARG (k, 15, (cl_int) c->dilation_h);
+          ARG (k, 16, (cl_int) pl); ARG (k, 17, (cl_int) pt);
+          ARG (k, 18, (cl_float) c->pad_value); ARG (k, 19, (cl_int) 1);
+          ARG (k, 20, (cl_int) act); ARG (k, 21, (cl_float) a0); ARG (k, 22, (cl_float) a1);
+          ok = enqueue (p, k, 3, g, "conv_generic", &local_error);
+        }
+      while (0);
+    }
+
+  if (temp)
+    {
+      /* one-off weights must outlive the kernel that reads them */
+      clFinish (p->queue);
+      conv_weights_free (temp);
+    }
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+static gboolean
+run_interp (ClPriv *p, const EnlargeInterpParams *ip, cl_mem in, const EnlargeShape *is,
+            cl_mem out, const EnlargeShape *os, GError **error)
+{
+  size_t g[3] = { os->w, os->h, os->c };
+
+  if (ip->mode == ENLARGE_INTERP_NEAREST)
+    {
+      cl_kernel k = p->k_interp_nearest;
+      float ws = ip->output_width ? (float) is->w / os->w : 1.f / ip->width_scale;
+      float hs = ip->output_height ? (float) is->h / os->h : 1.f / ip->height_scale;
+      ARG (k, 0, in); ARG (k, 1, out); ARG (k, 2, (cl_int) os->c);
+      ARG (k, 3, (cl_int) is->h); ARG (k, 4, (cl_int) is->w);
+      ARG (k, 5, (cl_int) os->h); ARG (k, 6, (cl_int) os->w);
+      ARG (k, 7, (cl_float) hs); ARG (k, 8, (cl_float) ws);
+      return enqueue (p, k, 3, g, "interp_nearest", error);
+    }
+
+  const gboolean cubic = ip->mode == ENLARGE_INTERP_BICUBIC;
+  const int taps = cubic ? 4 : 1;
+  g_autofree int *xo = g_new (int, os->w);
+  g_autofree int *yo = g_new (int, os->h);
+  g_autofree float *xa = g_new (float, (gsize) taps * os->w);
+  g_autofree float *ya = g_new (float, (gsize) taps * os->h);
+  cl_mem bufs[4] = { 0 };
+  cl_kernel k = cubic ? p->k_interp_bicubic : p->k_interp_bilinear;
+  gboolean ok = FALSE;
+
+  if (cubic)
+    {
+      enlarge_cubic_coeffs (is->w, os->w, ip->align_corner, xo, xa);
+      enlarge_cubic_coeffs (is->h, os->h, ip->align_corner, yo, ya);
+    }
+  else
+    {
+      enlarge_linear_coeffs (is->w, os->w, ip->align_corner, xo, xa);
+      enlarge_linear_coeffs (is->h, os->h, ip->align_corner, yo, ya);
+    }
+  bufs[0] = upload_const (p, xo, sizeof (int) * os->w, error);
+  bufs[1] = bufs[0] ? upload_const (p, xa, sizeof (float) * taps * os->w, error) : NULL;
+  bufs[2] = bufs[1] ? upload_const (p, yo, sizeof (int) * os->h, error) : NULL;
+  bufs[3] = bufs[2] ? upload_const (p, ya, sizeof (float) * taps * os->h, error) : NULL;
+  if (bufs[3])
+    {
+      cl_int e = 0;
+      e |= clSetKernelArg (k, 0, sizeof in, &in);
+      e |= clSetKernelArg (k, 1, sizeof out, &out);
+      e |= clSetKernelArg (k, 2, sizeof (cl_int), &os->c);
+      e |= clSetKernelArg (k, 3, sizeof (cl_int), &is->h);
+      e |= clSetKernelArg (k, 4, sizeof (cl_int), &is->w);
+      e |= clSetKernelArg (k, 5, sizeof (cl_int), &os->h);
+      e |= clSetKernelArg (k, 6, sizeof (cl_int), &os->w);
+      for (int i = 0; i < 4; i++)
+        e |= clSetKernelArg (k, 7 + i, sizeof (cl_mem), &bufs[i]);
+      ok = cl_check (e, "clSetKernelArg", error) &&
+           enqueue (p, k, 3, g, cubic ? "interp_bicubic" : "interp_bilinear", error);
+    }
+  /* the kernel still reads the coefficient buffers: the release is
+   * deferred by OpenCL until it has run */
+  for (int i = 0; i < 4; i++)
+    if (bufs[i])
+      clReleaseMemObject (bufs[i]);
+  return ok;
+}
+
+static gboolean
+cl_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
+          gpointer *in, const EnlargeShape *is, gpointer *out, const EnlargeShape *os,
+          GError **error)
+{
+  ClPriv *p = self->priv;
+  const cl_int n = os->c * os->h * os->w;
+  size_t g1[1] = { (size_t) n };
+  cl_mem o = out[0];
+
+  switch (l->type)
+    {
+    case ENLARGE_OP_CONVOLUTION:
+      return run_conv (self, net, l, in[0], &is[0], o, os, error);
+
+    case ENLARGE_OP_PRELU:
+      {
+        cl_kernel k = p->k_prelu;
+        cl_mem slope = upload_const (p, l->p.prelu.slope, sizeof (float) * l->p.prelu.num_slope, error);
+        gboolean ok;
+        if (slope == NULL)
+          return FALSE;
+        ok = clSetKernelArg (k, 0, sizeof (cl_mem), &in[0]) == CL_SUCCESS &&
+             clSetKernelArg (k, 1, sizeof (cl_mem), &o) == CL_SUCCESS &&
+             clSetKernelArg (k, 2, sizeof (cl_mem), &slope) == CL_SUCCESS &&
+             clSetKernelArg (k, 3, sizeof (cl_int), &(cl_int) { is->h * is->w }) == CL_SUCCESS &&
+             clSetKernelArg (k, 4, sizeof (cl_int), &l->p.prelu.num_slope) == CL_SUCCESS &&
+             clSetKernelArg (k, 5, sizeof (cl_int), &n) == CL_SUCCESS;
+        if (!ok)
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_OPENCL, "OpenCL: cannot set prelu arguments");
+        else
+          ok = enqueue (p, k, 1, g1, "prelu", error);
+        clReleaseMemObject (slope);
+        return ok;
+      }
+
+    case ENLARGE_OP_CONCAT:
+      {
+        cl_int offset = 0;
+        for (int i = 0; i < l->n_inputs; i++)
+          {
+            cl_kernel k = p->k_copy_at;
+            cl_int m = is[i].c * is[i].h * is[i].w;
+            size_t g[1] = { (size_t) m };
+            ARG (k, 0, (cl_mem) in[i]); ARG (k, 1, o); ARG (k, 2, offset); ARG (k, 3, m);
+            if (!enqueue (p, k, 1, g, "copy_at", error))
+              return FALSE;
+            offset += m;
+          }
+        return TRUE;
+      }
+
+    case ENLARGE_OP_ELTWISE:
+      {
+        const EnlargeEltwiseParams *e = &l->p.eltwise;
+        cl_kernel k = p->k_eltwise2;
+        for (int i = 1; i < l->n_inputs; i++)
+          {
+            cl_mem a = i == 1 ? in[0] : o;
+            float ca = i == 1 && e->coeffs ? e->coeffs[0] : 1.f;
+            float cb = e->coeffs ? e->coeffs[i] : 1.f;
+            ARG (k, 0, a); ARG (k, 1, (cl_mem) in[i]); ARG (k, 2, o);
+            ARG (k, 3, (cl_float) ca); ARG (k, 4, (cl_float) cb);
+            ARG (k, 5, (cl_int) e->op); ARG (k, 6, n);
+            if (!enqueue (p, k, 1, g1, "eltwise2", error))
+              return FALSE;
+          }
+        return TRUE;
+      }
+
+    case ENLARGE_OP_PIXELSHUFFLE:
+      {
+        cl_kernel k = p->k_pixelshuffle;
+        size_t g[3] = { os->w, os->h, os->c };
+        ARG (k, 0, (cl_mem) in[0]); ARG (k, 1, o); ARG (k, 2, (cl_int) os->c);
+        ARG (k, 3, (cl_int) os->h); ARG (k, 4, (cl_int) os->w);
+        ARG (k, 5, (cl_int) l->p.pixelshuffle.factor);
+        return enqueue (p, k, 3, g, "pixelshuffle", error);
+      }
+
+    case ENLARGE_OP_INTERP:
+      return run_interp (p, &l->p.interp, in[0], &is[0], o, os, error);
+
+    case ENLARGE_OP_BINARYOP:
+      {
+        const EnlargeBinaryParams *bp = &l->p.binary;
+        cl_kernel k = p->k_binary;
+        cl_int mode = bp->with_scalar ? 1
+                      : (is[1].w == 1 && is[1].h == 1 && is[0].h * is[0].w != 1) ? 2 : 0;
+        cl_mem b = bp->with_scalar ? in[0] : in[1];
+        ARG (k, 0, (cl_mem) in[0]); ARG (k, 1, b); ARG (k, 2, o);
+        ARG (k, 3, (cl_int) bp->op); ARG (k, 4, mode); ARG (k, 5, (cl_float) bp->b);
+        ARG (k, 6, (cl_int) (is[0].h * is[0].w)); ARG (k, 7, n);
+        return enqueue (p, k, 1, g1, "binary_op", error);
+      }
+
+    case ENLARGE_OP_INPUT:
+    case ENLARGE_OP_SPLIT:
+    default:
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                   "layer %s: no OpenCL implementation", l->name);
+      return FALSE;
+    }
+}
+
+static const EnlargeBackendVTable cl_vtable = {
+  .name = "opencl",
+  .finalize = cl_finalize,
+  .buffer_new = cl_buffer_new,
+  .buffer_free = cl_buffer_free,
+  .upload = cl_upload,
+  .download = cl_download,
+  .layer = cl_layer,
+  .finish = cl_finish,
+};
+
+static char *
+load_kernel_source (GError **error)
+{
+  static const char *files[] = { "ops.cl", "conv.cl" };
+  GString *src = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_strconcat ("kernels/", files[i], NULL);
+      g_autoptr (GBytes) bytes = enlarge_engine_lookup (path, error);
+      if (bytes == NULL)
+        {
+          g_string_free (src, TRUE);
+          return NULL;
+        }
+      g_string_append_printf (src, "#line 1 \"%s\"\n", files[i]);
+      g_string_append_len (src, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_string_append_c (src, '\n');
+    }
+  return g_string_free (src, FALSE);
+}
+
+static gboolean
+build_program (EnlargeBackend *self, GError **error)
+{
+  ClPriv *p = self->priv;
+  g_autofree char *source = load_kernel_source (error);
+  const char *options = "-cl-std=CL1.2";
+  cl_int err;
+
+  if (source == NULL)
+    return FALSE;
+  p->program = clCreateProgramWithSource (p->context, 1, (const char **) &source, NULL, &err);
+  if (!cl_check (err, "clCreateProgramWithSource", error))
+    return FALSE;
+  err = clBuildProgram (p->program, 1, &p->device, options, NULL, NULL);
+  if (err != CL_SUCCESS)
+    {
+      size_t len = 0;
+      g_autofree char *log = NULL;
+      clGetProgramBuildInfo (p->program, p->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &len);
+      log = g_malloc0 (len + 1);
+      clGetProgramBuildInfo (p->program, p->device, CL_PROGRAM_BUILD_LOG, len, log, NULL);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_OPENCL,
+                   "OpenCL: building the kernels for %s failed (%s):\n%s",
+                   self->device->name, cl_error_name (err), log);
+      return FALSE;
+    }
+
+  struct { cl_kernel *k; const char *name; } kernels[] = {
+    { &p->k_conv_generic, "conv_generic" },
+    { &p->k_conv3x3, "conv3x3_b8" },
+    { &p->k_prelu, "prelu" },
+    { &p->k_copy_at, "copy_at" },
+    { &p->k_eltwise2, "eltwise2" },
+    { &p->k_pixelshuffle, "pixelshuffle" },
+    { &p->k_interp_nearest, "interp_nearest" },
+    { &p->k_interp_bilinear, "interp_bilinear" },
+    { &p->k_interp_bicubic, "interp_bicubic" },
+    { &p->k_binary, "binary_op" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    {
+      *kernels[i].k = clCreateKernel (p->program, kernels[i].name, &err);
+      if (!cl_check (err, kernels[i].name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+EnlargeBackend *
+enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
+{
+  FindDevice f = { device->id, NULL, NULL };
+  g_autoptr (EnlargeBackend) self = NULL;
+  EnlargeDeviceInfo *info;
+  ClPriv *p;
+  cl_int err;
+
+  foreach_device (find_device, &f);
+  if (f.device == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE,
+                   "OpenCL device %s is gone", device->id);
+      return NULL;
+    }
+
+  info = g_new0 (EnlargeDeviceInfo, 1);
+  *info = *device;
+  info->id = g_strdup (device->id);
+  info->name = g_strdup (device->name);
+  info->platform = g_strdup (device->platform);
+  info->driver = g_strdup (device->driver);
+  self = enlarge_backend_alloc (&cl_vtable, info);
+  p = self->priv = g_new0 (ClPriv, 1);
+  p->platform = f.platform;
+  p->device = f.device;
+  p->weights = g_hash_table_new_full (NULL, NULL, NULL, conv_weights_free);
+  p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
+
+  cl_context_properties props[] = { CL_CONTEXT_PLATFORM, (cl_context_properties) f.platform, 0 };
+  p->context = clCreateContext (props, 1, &f.device, NULL, NULL, &err);
+  if (!cl_check (err, "clCreateContext", error))
+    return NULL;
+  p->queue = clCreateCommandQueue (p->context, f.device, 0, &err);
+  if (!cl_check (err, "clCreateCommandQueue", error))
+    return NULL;
+  if (!build_program (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+/* Internal: a backend is a table of functions over opaque device buffers;
+ * the executor in enlarge-backend.c walks the graph with it. */
+
+#include "enlarge-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *name;
+  void     (*finalize)   (EnlargeBackend *self);
+  gpointer (*buffer_new) (EnlargeBackend *self, const EnlargeShape *shape, GError **error);
+  void     (*buffer_free)(EnlargeBackend *self, gpointer buffer);
+  gboolean (*upload)     (EnlargeBackend *self, gpointer buffer, const EnlargeTensor *t, GError **error);
+  gboolean (*download)   (EnlargeBackend *self, gpointer buffer, EnlargeTensor *t, GError **error);
+  /* @net is NULL for a one-off layer (no weight caching) */
+  gboolean (*layer)      (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *layer,
+                          gpointer *in, const EnlargeShape *in_shapes,
+                          gpointer *out, const EnlargeShape *out_shapes, GError **error);
+  /* waits for queued work, so cancellation is checked at a real point */
+  gboolean (*finish)     (EnlargeBackend *self, GError **error);
+} EnlargeBackendVTable;
+
+struct _EnlargeBackend {
+  gint ref_count;
+  const EnlargeBackendVTable *vt;
+  EnlargeDeviceInfo *device;
+  guint64 memory_budget;
+  GMutex lock;   /* one job at a time on a device */
+  gpointer priv;
+};
+
+EnlargeBackend *enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device);
+
+/* OpenCL (enlarge-backend-cl.c) */
+GPtrArray *enlarge_cl_list_devices (void);
+EnlargeBackend *enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,465 @@
+/* Device selection, the graph executor shared by all backends, and the
+ * reference (plain C) backend. */
+
+#include <string.h>
+
+#include "enlarge-backend-private.h"
+#include "enlarge-error.h"
+#include "enlarge-ops.h"
+#include "config.h"
+
+void
+enlarge_device_info_free (EnlargeDeviceInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->id);
+  g_free (info->name);
+  g_free (info->platform);
+  g_free (info->driver);
+  g_free (info);
+}
+
+const char *
+enlarge_device_kind_to_string (EnlargeDeviceKind kind)
+{
+  switch (kind)
+    {
+    case ENLARGE_DEVICE_GPU: return "GPU";
+    case ENLARGE_DEVICE_CPU: return "CPU";
+    case ENLARGE_DEVICE_ACCELERATOR: return "accelerator";
+    case ENLARGE_DEVICE_REFERENCE:
+    default: return "reference";
+    }
+}
+
+static EnlargeDeviceInfo *
+reference_device_info (void)
+{
+  EnlargeDeviceInfo *info = g_new0 (EnlargeDeviceInfo, 1);
+  info->id = g_strdup ("reference");
+  info->name = g_strdup ("Reference C implementation (CPU, slow)");
+  info->platform = g_strdup ("Enlarge");
+  info->driver = g_strdup (PACKAGE_VERSION);
+  info->kind = ENLARGE_DEVICE_REFERENCE;
+  info->compute_units = (int) g_get_num_processors ();
+  return info;
+}
+
+static int
+kind_rank (EnlargeDeviceKind k)
+{
+  switch (k)
+    {
+    case ENLARGE_DEVICE_GPU: return 0;
+    case ENLARGE_DEVICE_ACCELERATOR: return 1;
+    case ENLARGE_DEVICE_CPU: return 2;
+    case ENLARGE_DEVICE_REFERENCE:
+    default: return 3;
+    }
+}
+
+static int
+compare_devices (gconstpointer a, gconstpointer b)
+{
+  const EnlargeDeviceInfo *da = *(EnlargeDeviceInfo **) a;
+  const EnlargeDeviceInfo *db = *(EnlargeDeviceInfo **) b;
+  int r = kind_rank (da->kind) - kind_rank (db->kind);
+  if (r != 0)
+    return r;
+  /* more memory first among devices of one kind: usually the discrete GPU */
+  return da->global_mem < db->global_mem ? 1 : da->global_mem > db->global_mem ? -1 : 0;
+}
+
+GPtrArray *
+enlarge_device_list (void)
+{
+  GPtrArray *list = enlarge_cl_list_devices ();
+  g_ptr_array_sort (list, compare_devices);
+  g_ptr_array_add (list, reference_device_info ());
+  return list;
+}
+
+/* ---------- backend objects ---------- */
+
+EnlargeBackend *
+enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device)
+{
+  EnlargeBackend *self = g_new0 (EnlargeBackend, 1);
+  self->ref_count = 1;
+  self->vt = vt;
+  self->device = device;
+  g_mutex_init (&self->lock);
+  return self;
+}
+
+EnlargeBackend *
+enlarge_backend_ref (EnlargeBackend *self)
+{
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+enlarge_backend_unref (EnlargeBackend *self)
+{
+  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+  if (self->vt->finalize)
+    self->vt->finalize (self);
+  enlarge_device_info_free (self->device);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+const EnlargeDeviceInfo *
+enlarge_backend_get_device (EnlargeBackend *self)
+{
+  return self->device;
+}
+
+gboolean
+enlarge_backend_is_reference (EnlargeBackend *self)
+{
+  return self->device->kind == ENLARGE_DEVICE_REFERENCE;
+}
+
+void
+enlarge_backend_set_memory_budget (EnlargeBackend *self, guint64 bytes)
+{
+  self->memory_budget = bytes;
+}
+
+guint64
+enlarge_backend_get_memory_budget (EnlargeBackend *self)
+{
+  if (self->memory_budget > 0)
+    return self->memory_budget;
+  if (self->device->kind == ENLARGE_DEVICE_REFERENCE || self->device->global_mem == 0)
+    return (guint64) 2 << 30;
+  /* leave room for the weights, the driver and other programs */
+  return self->device->global_mem / 4;
+}
+
+/* ---------- reference backend ---------- */
+
+static gpointer
+ref_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
+{
+  return enlarge_tensor_new (s->c, s->h, s->w, error);
+}
+
+static void
+ref_buffer_free (EnlargeBackend *self, gpointer buffer)
+{
+  enlarge_tensor_free (buffer);
+}
+
+static gboolean
+ref_upload (EnlargeBackend *self, gpointer buffer, const EnlargeTensor *t, GError **error)
+{
+  memcpy (((EnlargeTensor *) buffer)->data, t->data, enlarge_tensor_size (t) * sizeof (float));
+  return TRUE;
+}
+
+static gboolean
+ref_download (EnlargeBackend *self, gpointer buffer, EnlargeTensor *t, GError **error)
+{
+  memcpy (t->data, ((EnlargeTensor *) buffer)->data, enlarge_tensor_size (t) * sizeof (float));
+  return TRUE;
+}
+
+static gboolean
+ref_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *layer,
+           gpointer *in, const EnlargeShape *in_shapes,
+           gpointer *out, const EnlargeShape *out_shapes, GError **error)
+{
+  return enlarge_ref_layer (layer, (EnlargeTensor **) in, (EnlargeTensor **) out, error);
+}
+
+static const EnlargeBackendVTable ref_vtable = {
+  .name = "reference",
+  .buffer_new = ref_buffer_new,
+  .buffer_free = ref_buffer_free,
+  .upload = ref_upload,
+  .download = ref_download,
+  .layer = ref_layer,
+};
+
+EnlargeBackend *
+enlarge_backend_new_reference (void)
+{
+  return enlarge_backend_alloc (&ref_vtable, reference_device_info ());
+}
+
+static gboolean
+spec_matches (const EnlargeDeviceInfo *d, const char *spec, int index)
+{
+  gint64 n;
+  if (g_strcmp0 (spec, d->id) == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (spec, "cpu") == 0)
+    return d->kind == ENLARGE_DEVICE_CPU;
+  if (g_ascii_strcasecmp (spec, "gpu") == 0)
+    return d->kind == ENLARGE_DEVICE_GPU;
+  if (g_ascii_string_to_signed (spec, 10, 0, G_MAXINT, &n, NULL))
+    return n == index;
+  return FALSE;
+}
+
+EnlargeBackend *
+enlarge_backend_new (const char *spec, GError **error)
+{
+  g_autoptr (GPtrArray) devices = enlarge_device_list ();
+  gboolean automatic = spec == NULL || *spec == '\0' || g_ascii_strcasecmp (spec, "auto") == 0;
+
+  if (!automatic && g_ascii_strcasecmp (spec, "reference") == 0)
+    return enlarge_backend_new_reference ();
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const EnlargeDeviceInfo *d = devices->pdata[i];
+      g_autoptr (GError) local_error = NULL;
+      EnlargeBackend *backend;
+
+      if (!automatic && !spec_matches (d, spec, (int) i))
+        continue;
+      if (d->kind == ENLARGE_DEVICE_REFERENCE)
+        return enlarge_backend_new_reference ();
+
+      backend = enlarge_cl_backend_new (d, &local_error);
+      if (backend != NULL)
+        return backend;
+      if (!automatic)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot use device %s (%s): ", d->id, d->name);
+          return NULL;
+        }
+      g_warning ("OpenCL device “%s” is not usable, trying the next one: %s",
+                 d->name, local_error->message);
+    }
+
+  if (automatic)
+    return enlarge_backend_new_reference ();
+
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE,
+               "No device matches “%s”; see the device list (enlarge-cli --list-devices)", spec);
+  return NULL;
+}
+
+/* ---------- the executor ---------- */
+
+typedef struct {
+  gpointer buffer;
+  int refs;
+} Slot;
+
+static void
+slot_release (EnlargeBackend *self, Slot *slot)
+{
+  if (slot == NULL || --slot->refs > 0)
+    return;
+  self->vt->buffer_free (self, slot->buffer);
+  g_free (slot);
+}
+
+static EnlargeTensor *backend_run_locked (EnlargeBackend *self, EnlargeNet *net,
+                                          const EnlargeTensor *input,
+                                          GCancellable *cancellable, GError **error);
+
+EnlargeTensor *
+enlarge_backend_run (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
+                     GCancellable *cancellable, GError **error)
+{
+  EnlargeTensor *result;
+
+  g_mutex_lock (&self->lock);
+  result = backend_run_locked (self, net, input, cancellable, error);
+  g_mutex_unlock (&self->lock);
+  return result;
+}
+
+static EnlargeTensor *
+backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
+                    GCancellable *cancellable, GError **error)
+{
+  g_autofree EnlargeShape *shapes = g_new0 (EnlargeShape, net->n_blobs);
+  g_autofree int *last_use = g_new (int, net->n_blobs);
+  g_autofree Slot **slots = g_new0 (Slot *, net->n_blobs);
+  g_autoptr (EnlargeTensor) result = NULL;
+  gpointer in_bufs[64], out_bufs[64];
+  EnlargeShape in_shapes[64];
+  gboolean ok = TRUE;
+
+  if (input->c != net->in_channels)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
+                   "The network takes %d channels, the input has %d", net->in_channels, input->c);
+      return NULL;
+    }
+  if (!enlarge_net_infer_shapes (net, input->w, input->h, shapes, error))
+    return NULL;
+
+  for (int b = 0; b < net->n_blobs; b++)
+    last_use[b] = -1;
+  for (int i = 0; i < net->n_layers; i++)
+    for (int k = 0; k < net->layers[i].n_inputs; k++)
+      last_use[net->layers[i].inputs[k]] = i;
+  last_use[net->output_blob] = net->n_layers;
+
+  for (int i = 0; ok && i < net->n_layers; i++)
+    {
+      const EnlargeLayer *l = &net->layers[i];
+
+      if (l->n_inputs > 64 || l->n_outputs > 64)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                       "layer %s has too many inputs or outputs", l->name);
+          ok = FALSE;
+          break;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      if (l->type == ENLARGE_OP_INPUT)
+        {
+          Slot *s = g_new0 (Slot, 1);
+          s->refs = 1;
+          s->buffer = self->vt->buffer_new (self, &shapes[l->outputs[0]], error);
+          if (s->buffer == NULL || !self->vt->upload (self, s->buffer, input, error))
+            {
+              if (s->buffer)
+                self->vt->buffer_free (self, s->buffer);
+              g_free (s);
+              ok = FALSE;
+              break;
+            }
+          slots[l->outputs[0]] = s;
+        }
+      else if (l->type == ENLARGE_OP_SPLIT)
+        {
+          /* outputs share the input's buffer: nothing is copied */
+          Slot *s = slots[l->inputs[0]];
+          for (int k = 0; k < l->n_outputs; k++)
+            {
+              s->refs++;
+              slots[l->outputs[k]] = s;
+            }
+        }
+      else
+        {
+          for (int k = 0; k < l->n_inputs; k++)
+            {
+              in_bufs[k] = slots[l->inputs[k]]->buffer;
+              in_shapes[k] = shapes[l->inputs[k]];
+            }
+          for (int k = 0; k < l->n_outputs; k++)
+            {
+              Slot *s = g_new0 (Slot, 1);
+              s->refs = 1;
+              s->buffer = self->vt->buffer_new (self, &shapes[l->outputs[k]], error);
+              slots[l->outputs[k]] = s;
+              if (s->buffer == NULL)
+                {
+                  slots[l->outputs[k]] = NULL;
+                  g_free (s);
+                  ok = FALSE;
+                  break;
+                }
+              out_bufs[k] = s->buffer;
+            }
+          if (ok)
+            ok = self->vt->layer (self, net, l, in_bufs, in_shapes, out_bufs,
+                                  &shapes[l->outputs[0]], error);
+          if (ok && self->vt->finish && i % 16 == 15)
+            ok = self->vt->finish (self, error);
+        }
+
+      for (int k = 0; k < l->n_inputs; k++)
+        if (last_use[l->inputs[k]] == i)
+          {
+            slot_release (self, slots[l->inputs[k]]);
+            slots[l->inputs[k]] = NULL;
+          }
+      for (int k = 0; k < l->n_outputs; k++)
+        if (last_use[l->outputs[k]] < 0 && slots[l->outputs[k]] != NULL)
+          {
+            slot_release (self, slots[l->outputs[k]]);
+            slots[l->outputs[k]] = NULL;
+          }
+    }
+
+  if (ok)
+    {
+      const EnlargeShape *o = &shapes[net->output_blob];
+      result = enlarge_tensor_new (o->c, o->h, o->w, error);
+      ok = result != NULL && self->vt->download (self, slots[net->output_blob]->buffer, result, error);
+    }
+
+  for (int b = 0; b < net->n_blobs; b++)
+    if (slots[b] != NULL)
+      {
+        Slot *s = slots[b];
+        /* release every blob reference still pointing at this slot once */
+        for (int c = b; c < net->n_blobs; c++)
+          if (slots[c] == s)
+            {
+              slots[c] = NULL;
+              slot_release (self, s);
+            }
+      }
+
+  return ok ? g_steal_pointer (&result) : NULL;
+}
+
+gboolean
+enlarge_backend_run_layer (EnlargeBackend *self, const EnlargeLayer *layer,
+                           EnlargeTensor **inputs, EnlargeTensor **outputs, GError **error)
+{
+  EnlargeShape in_shapes[64], out_shapes[64];
+  gpointer in_bufs[64] = { 0 }, out_bufs[64] = { 0 };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (layer->n_inputs <= 64 && layer->n_outputs <= 64, FALSE);
+
+  for (int k = 0; k < layer->n_inputs; k++)
+    in_shapes[k] = (EnlargeShape) { inputs[k]->c, inputs[k]->h, inputs[k]->w };
+  if (!enlarge_layer_infer_shape (layer, in_shapes, out_shapes, error))
+    return FALSE;
+  for (int k = 0; k < layer->n_outputs; k++)
+    if (outputs[k]->c != out_shapes[k].c || outputs[k]->h != out_shapes[k].h ||
+        outputs[k]->w != out_shapes[k].w)
+      {
+        g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
+                     "output %d has the wrong shape", k);
+        return FALSE;
+      }
+  if (layer->type == ENLARGE_OP_SPLIT || self->device->kind == ENLARGE_DEVICE_REFERENCE)
+    return enlarge_ref_layer (layer, inputs, outputs, error);
+
+  g_mutex_lock (&self->lock);
+  for (int k = 0; ok && k < layer->n_inputs; k++)
+    {
+      in_bufs[k] = self->vt->buffer_new (self, &in_shapes[k], error);
+      ok = in_bufs[k] != NULL && self->vt->upload (self, in_bufs[k], inputs[k], error);
+    }
+  for (int k = 0; ok && k < layer->n_outputs; k++)
+    ok = (out_bufs[k] = self->vt->buffer_new (self, &out_shapes[k], error)) != NULL;
+  if (ok)
+    ok = self->vt->layer (self, NULL, layer, in_bufs, in_shapes, out_bufs, out_shapes, error);
+  for (int k = 0; ok && k < layer->n_outputs; k++)
+    ok = self->vt->download (self, out_bufs[k], outputs[k], error);
+
+  for (int k = 0; k < layer->n_inputs; k++)
+    if (in_bufs[k])
+      self->vt->buffer_free (self, in_bufs[k]);
+  for (int k = 0; k < layer->n_outputs; k++)
+    if (out_bufs[k])
+      self->vt->buffer_free (self, out_bufs[k]);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <gio/gio.h>
+#include "enlarge-net.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ENLARGE_DEVICE_REFERENCE, /* the plain C path: always there */
+  ENLARGE_DEVICE_CPU,
+  ENLARGE_DEVICE_GPU,
+  ENLARGE_DEVICE_ACCELERATOR,
+} EnlargeDeviceKind;
+
+typedef struct {
+  char *id;          /* "reference", or "cl:P:D" for OpenCL platform P, device D */
+  char *name;
+  char *platform;
+  char *driver;
+  EnlargeDeviceKind kind;
+  guint64 global_mem;
+  guint64 max_alloc;
+  int compute_units;
+} EnlargeDeviceInfo;
+
+void enlarge_device_info_free (EnlargeDeviceInfo *info);
+
+/* Every usable device, best first (GPUs, then accelerators, then CPUs, then
+ * the reference path, which is always last and always present). An OpenCL
+ * installation without platforms just yields the reference entry. */
+GPtrArray *enlarge_device_list (void);
+
+/* Human kind name: "GPU", "CPU", "reference". */
+const char *enlarge_device_kind_to_string (EnlargeDeviceKind kind);
+
+typedef struct _EnlargeBackend EnlargeBackend;
+
+/* @spec: NULL or "auto" = the best device, "reference" = the plain C path,
+ * "cpu" / "gpu" = the first OpenCL device of that kind, an index into
+ * enlarge_device_list() as decimal, or a device id. With "auto", an OpenCL
+ * device that cannot be opened falls back to the reference path with a
+ * warning; an explicitly named device that fails is an error. */
+EnlargeBackend *enlarge_backend_new (const char *spec, GError **error);
+EnlargeBackend *enlarge_backend_new_reference (void);
+
+EnlargeBackend *enlarge_backend_ref (EnlargeBackend *backend);
+void            enlarge_backend_unref (EnlargeBackend *backend);
+
+const EnlargeDeviceInfo *enlarge_backend_get_device (EnlargeBackend *backend);
+gboolean enlarge_backend_is_reference (EnlargeBackend *backend);
+
+/* Runs the whole network on @input (planar RGB, values 0..1) and returns
+ * its output blob. Checks @cancellable between layers. */
+EnlargeTensor *enlarge_backend_run (EnlargeBackend *backend,
+                                    EnlargeNet     *net,
+                                    const EnlargeTensor *input,
+                                    GCancellable   *cancellable,
+                                    GError        **error);
+
+/* Runs one layer on host tensors (tests compare backends op by op). */
+gboolean enlarge_backend_run_layer (EnlargeBackend      *backend,
+                                    const EnlargeLayer  *layer,
+                                    EnlargeTensor      **inputs,
+                                    EnlargeTensor      **outputs,
+                                    GError             **error);
+
+/* Bytes of device memory a tile may use (for the automatic tile size);
+ * tests lower it to force the allocation-failure path. 0 = from device. */
+void    enlarge_backend_set_memory_budget (EnlargeBackend *backend, guint64 bytes);
+guint64 enlarge_backend_get_memory_budget (EnlargeBackend *backend);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeBackend, enlarge_backend_unref)
+
+G_END_DECLS

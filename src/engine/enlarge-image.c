@@ -1,0 +1,791 @@
+#include "enlarge-image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "enlarge-error.h"
+
+EnlargeImage *
+enlarge_image_new (int width, int height, int n_channels, GError **error)
+{
+  gsize row, size;
+
+  if (width <= 0 || height <= 0 || n_channels < 1 || n_channels > 4)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "Invalid image size %d×%d with %d channels",
+                   width, height, n_channels);
+      return NULL;
+    }
+
+  /* GdkPixbuf addresses rows with an int stride, so a wider row could not
+   * be saved or resampled even if it fitted in memory. */
+  if (!g_size_checked_mul (&row, (gsize) width, (gsize) n_channels) ||
+      row > G_MAXINT ||
+      !g_size_checked_mul (&size, row, (gsize) height))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
+                   "An image of %d×%d pixels is too large", width, height);
+      return NULL;
+    }
+
+  g_autofree guint8 *pixels = g_try_malloc0 (size);
+  if (pixels == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
+                   "Not enough memory for an image of %d×%d pixels (%" G_GSIZE_FORMAT " MiB)",
+                   width, height, size >> 20);
+      return NULL;
+    }
+
+  EnlargeImage *image = g_new0 (EnlargeImage, 1);
+  image->width = width;
+  image->height = height;
+  image->n_channels = n_channels;
+  image->pixels = g_steal_pointer (&pixels);
+  image->ref_count = 1;
+  return image;
+}
+
+EnlargeImage *
+enlarge_image_ref (EnlargeImage *image)
+{
+  g_return_val_if_fail (image != NULL, NULL);
+  g_atomic_int_inc (&image->ref_count);
+  return image;
+}
+
+void
+enlarge_image_unref (EnlargeImage *image)
+{
+  if (image == NULL)
+    return;
+  if (g_atomic_int_dec_and_test (&image->ref_count))
+    {
+      g_free (image->pixels);
+      g_free (image);
+    }
+}
+
+static gsize
+image_size (const EnlargeImage *image)
+{
+  return (gsize) image->width * image->height * image->n_channels;
+}
+
+EnlargeImage *
+enlarge_image_copy (const EnlargeImage *image, GError **error)
+{
+  g_return_val_if_fail (image != NULL, NULL);
+
+  EnlargeImage *copy = enlarge_image_new (image->width, image->height,
+                                          image->n_channels, error);
+  if (copy != NULL)
+    memcpy (copy->pixels, image->pixels, image_size (image));
+  return copy;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+static EnlargeImage *
+image_from_pixbuf (GdkPixbuf *pixbuf, const char *name, GError **error)
+{
+  if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB ||
+      gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 ||
+      (gdk_pixbuf_get_n_channels (pixbuf) != 3 && gdk_pixbuf_get_n_channels (pixbuf) != 4))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: unsupported pixel format", name);
+      return NULL;
+    }
+
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+  int src_channels = gdk_pixbuf_get_n_channels (pixbuf);
+  gsize rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  /* read_pixels, unlike get_pixels, does not force a copy of a pixbuf that
+   * is backed by read-only bytes. */
+  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
+
+  gboolean opaque = TRUE;
+  if (src_channels == 4)
+    {
+      for (int y = 0; y < height && opaque; y++)
+        {
+          const guint8 *p = src + y * rowstride;
+          for (int x = 0; x < width; x++)
+            if (p[x * 4 + 3] != 255)
+              {
+                opaque = FALSE;
+                break;
+              }
+        }
+    }
+  int dst_channels = (src_channels == 4 && !opaque) ? 4 : 3;
+
+  g_autoptr (GError) local_error = NULL;
+  EnlargeImage *image = enlarge_image_new (width, height, dst_channels, &local_error);
+  if (image == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, local_error->code,
+                   "Could not load %s: %s", name, local_error->message);
+      return NULL;
+    }
+
+  /* Only width × channels bytes of each source row are touched: the last
+   * row of a GdkPixbuf is not padded out to the rowstride. */
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *s = src + y * rowstride;
+      guint8 *d = image->pixels + (gsize) y * width * dst_channels;
+
+      if (src_channels == dst_channels)
+        memcpy (d, s, (gsize) width * dst_channels);
+      else
+        for (int x = 0; x < width; x++)
+          {
+            d[x * 3 + 0] = s[x * 4 + 0];
+            d[x * 3 + 1] = s[x * 4 + 1];
+            d[x * 3 + 2] = s[x * 4 + 2];
+          }
+    }
+
+  return image;
+}
+
+/* The loaders hand back a partly decoded image, without an error, for some
+ * truncated files (PNG cut in the pixel data, JPEG, WebP), so the container
+ * structure is checked first: a half-downloaded photo must be an error,
+ * not an upscaled image with a grey band. */
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static guint32
+read_le32 (const guint8 *p)
+{
+  return ((guint32) p[3] << 24) | ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
+}
+
+static gboolean
+png_is_complete (const guint8 *data, gsize len)
+{
+  gsize pos = 8;
+
+  while (len - pos >= 12)
+    {
+      guint32 length = read_be32 (data + pos);
+      if (memcmp (data + pos + 4, "IEND", 4) == 0)
+        return TRUE;
+      if (length > len - pos - 12)
+        return FALSE;
+      pos += 12 + (gsize) length;
+    }
+  return FALSE;
+}
+
+/* Walks the marker segments up to EOI; anything after EOI (some phones
+ * append a video) is ignored. */
+static gboolean
+jpeg_is_complete (const guint8 *data, gsize len)
+{
+  gsize pos = 2;
+
+  while (pos < len)
+    {
+      if (data[pos] != 0xff)
+        {
+          /* entropy-coded data */
+          const guint8 *next = memchr (data + pos, 0xff, len - pos);
+          if (next == NULL)
+            return FALSE;
+          pos = next - data;
+          continue;
+        }
+      if (len - pos < 2)
+        return FALSE;
+
+      guint8 marker = data[pos + 1];
+      if (marker == 0xd9)
+        return TRUE;
+      if (marker == 0x00 || marker == 0xff || (marker >= 0xd0 && marker <= 0xd7) || marker == 0x01)
+        {
+          /* stuffed byte, fill byte or restart marker: no length follows */
+          pos += marker == 0xff ? 1 : 2;
+          continue;
+        }
+      if (len - pos < 4)
+        return FALSE;
+      gsize seg = ((gsize) data[pos + 2] << 8) | data[pos + 3];
+      if (seg < 2 || seg > len - pos - 2)
+        return FALSE;
+      pos += 2 + seg;
+    }
+  return FALSE;
+}
+
+static gboolean
+webp_is_complete (const guint8 *data, gsize len)
+{
+  return len >= 12 && (guint64) read_le32 (data + 4) + 8 <= len;
+}
+
+static gboolean
+data_is_complete (const guint8 *data, gsize len)
+{
+  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  if (len >= 8 && memcmp (data, png_magic, 8) == 0)
+    return png_is_complete (data, len);
+  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return jpeg_is_complete (data, len);
+  if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return webp_is_complete (data, len);
+  return TRUE;
+}
+
+static EnlargeImage *
+load_data (const guint8 *data, gsize len, const char *name, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (len == 0)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: the file is empty", name);
+      return NULL;
+    }
+
+  /* Before decoding: libjpeg's complaint about a cut file is cryptic. */
+  if (!data_is_complete (data, len))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: the file is truncated (incomplete image data)", name);
+      return NULL;
+    }
+
+  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  gboolean ok = gdk_pixbuf_loader_write (loader, data, len, &local_error);
+  /* A loader must be closed even after a failed write; the write's error
+   * is the one worth reporting. */
+  if (!gdk_pixbuf_loader_close (loader, ok ? &local_error : NULL))
+    ok = FALSE;
+  if (!ok)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: %s", name,
+                   local_error != NULL ? local_error->message : "unknown error");
+      return NULL;
+    }
+
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: not a supported image", name);
+      return NULL;
+    }
+
+  g_autoptr (GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  if (oriented == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
+                   "Could not load %s: not enough memory to rotate the image", name);
+      return NULL;
+    }
+
+  return image_from_pixbuf (oriented, name, error);
+}
+
+EnlargeImage *
+enlarge_image_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *name = g_strdup_printf ("“%s”", display);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: it is a folder, not an image", name);
+      return NULL;
+    }
+
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not open %s: %s", name, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  /* read() rather than g_file_get_contents so the reason ("Permission
+   * denied", "Is a directory") can be phrased around the file name. */
+  g_autoptr (GByteArray) contents = g_byte_array_new ();
+  const gsize chunk = 64 * 1024;
+  g_autofree guint8 *buffer = g_malloc (chunk);
+  for (;;)
+    {
+      gssize n = read (fd, buffer, chunk);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          close (fd);
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                       "Could not read %s: %s", name, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      if (contents->len > G_MAXUINT - (guint) n)
+        {
+          close (fd);
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                       "Could not load %s: the file is too large", name);
+          return NULL;
+        }
+      g_byte_array_append (contents, buffer, n);
+    }
+  close (fd);
+
+  return load_data (contents->data, contents->len, name, error);
+}
+
+EnlargeImage *
+enlarge_image_load_bytes (GBytes *bytes, GError **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  return load_data (data, len, "the image data", error);
+}
+
+/* ---- saving ----------------------------------------------------------- */
+
+static gboolean
+format_is_writable (const char *format)
+{
+  g_autoptr (GSList) formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      GdkPixbufFormat *f = l->data;
+      g_autofree char *fname = gdk_pixbuf_format_get_name (f);
+      if (g_strcmp0 (fname, format) == 0 && gdk_pixbuf_format_is_writable (f))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+format_for_extension (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+
+  if (dot == NULL || dot == base)
+    return NULL;
+
+  g_autofree char *ext = g_ascii_strdown (dot + 1, -1);
+  if (g_str_equal (ext, "png"))
+    return "png";
+  if (g_str_equal (ext, "jpg") || g_str_equal (ext, "jpeg"))
+    return "jpeg";
+  if (g_str_equal (ext, "tif") || g_str_equal (ext, "tiff"))
+    return "tiff";
+  if (g_str_equal (ext, "webp"))
+    return "webp";
+  return NULL;
+}
+
+const char *
+enlarge_image_format_for_path (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  const char *format = format_for_extension (path);
+  /* WebP and TIFF writing depend on which loaders are installed. */
+  if (format == NULL || !format_is_writable (format))
+    return NULL;
+  return format;
+}
+
+typedef struct {
+  int fd;
+  int saved_errno;
+} SaveTarget;
+
+static gboolean
+write_to_fd (const gchar *buf, gsize count, GError **error, gpointer data)
+{
+  SaveTarget *target = data;
+
+  while (count > 0)
+    {
+      gssize n = write (target->fd, buf, count);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          target->saved_errno = errno;
+          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                               g_strerror (errno));
+          return FALSE;
+        }
+      buf += n;
+      count -= n;
+    }
+  return TRUE;
+}
+
+/* JPEG has no alpha: composite over white rather than letting the saver
+ * expose whatever colour the transparent pixels happen to hold. */
+static GdkPixbuf *
+flatten_on_white (const EnlargeImage *image)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8,
+                                      image->width, image->height);
+  if (pixbuf == NULL)
+    return NULL;
+
+  guint8 *dst = gdk_pixbuf_get_pixels (pixbuf);
+  gsize stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int n = image->n_channels;
+  int color = n >= 3 ? 3 : 1;
+
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        const guint8 *s = enlarge_image_pixel (image, x, y);
+        guint8 *d = dst + y * stride + x * 3;
+        guint a = (n == 2 || n == 4) ? s[n - 1] : 255;
+        for (int c = 0; c < 3; c++)
+          {
+            guint v = s[color == 3 ? c : 0];
+            d[c] = (v * a + 255 * (255 - a) + 127) / 255;
+          }
+      }
+  return pixbuf;
+}
+
+static void
+free_pixels (guchar *pixels, gpointer data)
+{
+  g_free (pixels);
+}
+
+/* A pixbuf showing @image; gray (1 or 2 channel) images are expanded since
+ * GdkPixbuf only knows RGB. */
+static GdkPixbuf *
+pixbuf_for_image (const EnlargeImage *image, gboolean flatten)
+{
+  if (flatten)
+    return flatten_on_white (image);
+
+  if (image->n_channels >= 3)
+    return gdk_pixbuf_new_from_data (image->pixels, GDK_COLORSPACE_RGB,
+                                     image->n_channels == 4, 8,
+                                     image->width, image->height,
+                                     image->width * image->n_channels,
+                                     NULL, NULL);
+
+  gboolean alpha = image->n_channels == 2;
+  int out_n = alpha ? 4 : 3;
+  guint8 *data = g_try_malloc ((gsize) image->width * image->height * out_n);
+  if (data == NULL)
+    return NULL;
+  for (gsize i = 0; i < (gsize) image->width * image->height; i++)
+    {
+      const guint8 *s = image->pixels + i * image->n_channels;
+      guint8 *d = data + i * out_n;
+      d[0] = d[1] = d[2] = s[0];
+      if (alpha)
+        d[3] = s[1];
+    }
+  return gdk_pixbuf_new_from_data (data, GDK_COLORSPACE_RGB, alpha, 8,
+                                   image->width, image->height,
+                                   image->width * out_n, free_pixels, NULL);
+}
+
+gboolean
+enlarge_image_save (const EnlargeImage *image,
+                    const char         *path,
+                    const char         *format,
+                    GError            **error)
+{
+  g_return_val_if_fail (image != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_autofree char *display = g_filename_display_name (path);
+
+  if (format == NULL)
+    {
+      format = format_for_extension (path);
+      if (format == NULL)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                       "Could not save “%s”: unknown file type; use a name ending in .png, .jpg, .tif or .webp",
+                       display);
+          return FALSE;
+        }
+    }
+  if (!format_is_writable (format))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                   "Could not save “%s”: writing %s images is not supported on this system",
+                   display, format);
+      return FALSE;
+    }
+
+  gboolean is_jpeg = g_str_equal (format, "jpeg");
+  gboolean has_alpha = image->n_channels == 2 || image->n_channels == 4;
+  g_autoptr (GdkPixbuf) pixbuf = pixbuf_for_image (image, is_jpeg && has_alpha);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
+                   "Could not save “%s”: not enough memory", display);
+      return FALSE;
+    }
+
+  /* The temporary file lives beside the target (a rename cannot cross file
+   * systems) and is hidden so file managers do not show it mid-write. */
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp_base = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *tmp_path = g_build_filename (dir, tmp_base, NULL);
+
+  /* 0666 so the result gets the usual umask-derived mode, not mkstemp's
+   * private 0600. */
+  SaveTarget target = { g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666), 0 };
+  if (target.fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *dir_display = g_filename_display_name (dir);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                   "Could not save “%s”: cannot create a file in “%s”: %s",
+                   display, dir_display, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  g_autoptr (GError) local_error = NULL;
+  gboolean ok;
+  if (is_jpeg)
+    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
+                                      "quality", "95", NULL);
+  else if (g_str_equal (format, "png"))
+    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
+                                      "compression", "6", NULL);
+  else if (g_str_equal (format, "webp"))
+    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
+                                      "quality", "95", NULL);
+  else
+    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
+                                      NULL);
+
+  /* Flushed to disk before the rename so a crash cannot leave an empty
+   * file in place of a good one. */
+  if (ok && fsync (target.fd) != 0 && errno != EINVAL && errno != EROFS)
+    {
+      int saved_errno = errno;
+      ok = FALSE;
+      g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+    }
+  if (close (target.fd) != 0 && ok)
+    {
+      int saved_errno = errno;
+      ok = FALSE;
+      g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+    }
+  if (ok && g_rename (tmp_path, path) != 0)
+    {
+      int saved_errno = errno;
+      ok = FALSE;
+      g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+    }
+
+  if (!ok)
+    {
+      g_unlink (tmp_path);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                   "Could not save “%s”: %s", display,
+                   local_error != NULL ? local_error->message : "unknown error");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- comparison and resampling ---------------------------------------- */
+
+double
+enlarge_image_psnr (const EnlargeImage *a, const EnlargeImage *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, -1);
+
+  int color_a = a->n_channels >= 3 ? 3 : 1;
+  int color_b = b->n_channels >= 3 ? 3 : 1;
+  if (a->width != b->width || a->height != b->height || color_a != color_b)
+    return -1;
+
+  guint64 sum = 0;
+  for (int y = 0; y < a->height; y++)
+    {
+      const guint8 *pa = enlarge_image_pixel (a, 0, y);
+      const guint8 *pb = enlarge_image_pixel (b, 0, y);
+      for (int x = 0; x < a->width; x++)
+        {
+          for (int c = 0; c < color_a; c++)
+            {
+              int d = (int) pa[c] - (int) pb[c];
+              sum += (guint64) (d * d);
+            }
+          pa += a->n_channels;
+          pb += b->n_channels;
+        }
+    }
+
+  if (sum == 0)
+    return INFINITY;
+  double mse = (double) sum / ((double) a->width * a->height * color_a);
+  return 10.0 * log10 (255.0 * 255.0 / mse);
+}
+
+/* One output coordinate's filter taps over the input axis. */
+typedef struct {
+  int first;
+  int count;
+  float *weights;
+} Taps;
+
+/* Catmull-Rom: sharp without the halos Lanczos leaves on hard alpha edges. */
+static double
+cubic (double x)
+{
+  const double a = -0.5;
+  x = fabs (x);
+  if (x < 1.0)
+    return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+  if (x < 2.0)
+    return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+  return 0.0;
+}
+
+/* Weights for each output sample, the kernel widened when shrinking so
+ * every input pixel contributes (no aliasing), and renormalised where the
+ * kernel runs off the edge. */
+static Taps *
+make_taps (int in_size, int out_size, float **storage, int *max_taps)
+{
+  double scale = (double) in_size / out_size;
+  double filter_scale = MAX (scale, 1.0);
+  double support = 2.0 * filter_scale;
+  int n_max = (int) ceil (support) * 2 + 1;
+
+  Taps *taps = g_new (Taps, out_size);
+  float *w = g_new (float, (gsize) out_size * n_max);
+
+  for (int i = 0; i < out_size; i++)
+    {
+      double center = (i + 0.5) * scale;
+      int first = MAX ((int) floor (center - support + 0.5), 0);
+      int last = MIN ((int) floor (center + support + 0.5), in_size);
+      double total = 0.0;
+      int count = MIN (last - first, n_max);
+
+      taps[i].first = first;
+      taps[i].count = count;
+      taps[i].weights = w + (gsize) i * n_max;
+      for (int j = 0; j < count; j++)
+        {
+          double v = cubic ((first + j + 0.5 - center) / filter_scale);
+          taps[i].weights[j] = v;
+          total += v;
+        }
+      if (total != 0.0)
+        for (int j = 0; j < count; j++)
+          taps[i].weights[j] /= total;
+    }
+
+  *storage = w;
+  *max_taps = n_max;
+  return taps;
+}
+
+EnlargeImage *
+enlarge_image_resample (const EnlargeImage *image,
+                        int                 width,
+                        int                 height,
+                        GError            **error)
+{
+  g_return_val_if_fail (image != NULL, NULL);
+
+  EnlargeImage *out = enlarge_image_new (width, height, image->n_channels, error);
+  if (out == NULL)
+    return NULL;
+
+  /* Each channel is filtered on its own (no premultiplication): this is
+   * for masks and alpha planes, where colour weighting would be wrong. */
+  int n = image->n_channels;
+  g_autofree float *h_store = NULL;
+  g_autofree float *v_store = NULL;
+  int h_max, v_max;
+  g_autofree Taps *h_taps = make_taps (image->width, width, &h_store, &h_max);
+  g_autofree Taps *v_taps = make_taps (image->height, height, &v_store, &v_max);
+
+  gsize row_len = (gsize) image->width * n;
+  float *row = g_try_new (float, row_len);
+  if (row == NULL)
+    {
+      enlarge_image_unref (out);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
+                   "Not enough memory to resample an image");
+      return NULL;
+    }
+
+  for (int y = 0; y < height; y++)
+    {
+      const Taps *vt = &v_taps[y];
+
+      memset (row, 0, row_len * sizeof (float));
+      for (int j = 0; j < vt->count; j++)
+        {
+          const guint8 *src = enlarge_image_pixel (image, 0, vt->first + j);
+          float wv = vt->weights[j];
+          for (gsize k = 0; k < row_len; k++)
+            row[k] += wv * src[k];
+        }
+
+      guint8 *dst = enlarge_image_pixel (out, 0, y);
+      for (int x = 0; x < width; x++)
+        {
+          const Taps *ht = &h_taps[x];
+          for (int c = 0; c < n; c++)
+            {
+              float acc = 0.0f;
+              for (int j = 0; j < ht->count; j++)
+                acc += ht->weights[j] * row[(gsize) (ht->first + j) * n + c];
+              dst[x * n + c] = (guint8) CLAMP (floorf (acc + 0.5f), 0.0f, 255.0f);
+            }
+        }
+    }
+
+  g_free (row);
+  return out;
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <glib.h>
+#include "enlarge-net.h"
+
+G_BEGIN_DECLS
+
+/* One entry of the model manifest (models/models.ini, compiled into the
+ * engine's resources). */
+typedef struct {
+  char *id;
+  char *title;
+  char *description;
+  char *architecture;
+  int   scale;
+  char *param_file;
+  char *bin_file;
+  char *param_sha256;
+  char *bin_sha256;
+  char *license;
+  char *package;
+} EnlargeModelInfo;
+
+/* All models of the manifest, in manifest order; the array owns them. */
+const GPtrArray *enlarge_model_list (void);
+const EnlargeModelInfo *enlarge_model_lookup (const char *id);
+
+/* The folders searched for model files, first match wins:
+ * each entry of $ENLARGE_MODEL_PATH (colon separated), then
+ * $XDG_DATA_HOME/enlarge/models, then enlarge/models under each of
+ * $XDG_DATA_DIRS. */
+GStrv enlarge_model_search_path (void);
+
+/* The full path of a model file, or NULL when no folder has it. */
+char *enlarge_model_find_file (const char *file_name);
+
+gboolean enlarge_model_is_installed (const EnlargeModelInfo *info);
+
+/* Finds the model's files, checks their SHA-256 against the manifest and
+ * loads the network. Missing and corrupt files are errors that name the
+ * file and say how to install the models. */
+EnlargeNet *enlarge_model_load (const char *id, GError **error);
+
+/* The command that installs the models, for error messages. */
+const char *enlarge_model_install_hint (void);
+
+G_END_DECLS

@@ -1,0 +1,173 @@
+#pragma once
+
+#include <glib.h>
+#include "enlarge-tensor.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ENLARGE_OP_INPUT,
+  ENLARGE_OP_SPLIT,
+  ENLARGE_OP_CONVOLUTION,
+  ENLARGE_OP_PRELU,
+  ENLARGE_OP_CONCAT,
+  ENLARGE_OP_ELTWISE,
+  ENLARGE_OP_PIXELSHUFFLE,
+  ENLARGE_OP_INTERP,
+  ENLARGE_OP_BINARYOP,
+} EnlargeOpType;
+
+/* ncnn's activation_type of Convolution */
+typedef enum {
+  ENLARGE_ACT_NONE = 0,
+  ENLARGE_ACT_RELU = 1,
+  ENLARGE_ACT_LEAKYRELU = 2, /* slope in act_params[0] */
+  ENLARGE_ACT_CLIP = 3,      /* min, max in act_params */
+  ENLARGE_ACT_SIGMOID = 4,
+} EnlargeActivation;
+
+typedef enum {
+  ENLARGE_ELTWISE_PROD = 0,
+  ENLARGE_ELTWISE_SUM = 1,
+  ENLARGE_ELTWISE_MAX = 2,
+} EnlargeEltwiseOp;
+
+typedef enum {
+  ENLARGE_BINARY_ADD = 0,
+  ENLARGE_BINARY_SUB = 1,
+  ENLARGE_BINARY_MUL = 2,
+  ENLARGE_BINARY_DIV = 3,
+  ENLARGE_BINARY_MAX = 4,
+  ENLARGE_BINARY_MIN = 5,
+} EnlargeBinaryOp;
+
+typedef enum {
+  ENLARGE_INTERP_NEAREST = 1,
+  ENLARGE_INTERP_BILINEAR = 2,
+  ENLARGE_INTERP_BICUBIC = 3,
+} EnlargeInterpMode;
+
+typedef struct {
+  int num_output;
+  int num_input;           /* derived from the weight count */
+  int kernel_w, kernel_h;
+  int dilation_w, dilation_h;
+  int stride_w, stride_h;
+  int pad_left, pad_right, pad_top, pad_bottom; /* -233/-234: SAME padding */
+  float pad_value;
+  gboolean bias_term;
+  int weight_data_size;
+  EnlargeActivation activation;
+  float act_params[2];
+  float *weight;           /* [num_output][num_input][kernel_h][kernel_w] */
+  float *bias;             /* [num_output] or NULL */
+} EnlargeConvParams;
+
+typedef struct {
+  int num_slope;
+  float *slope;
+} EnlargePReluParams;
+
+typedef struct {
+  int axis;
+} EnlargeConcatParams;
+
+typedef struct {
+  EnlargeEltwiseOp op;
+  int n_coeffs;
+  float *coeffs;           /* NULL: all 1 */
+} EnlargeEltwiseParams;
+
+typedef struct {
+  int factor;
+  int mode;
+} EnlargePixelShuffleParams;
+
+typedef struct {
+  EnlargeInterpMode mode;
+  float height_scale, width_scale;
+  int output_height, output_width;
+  gboolean align_corner;
+} EnlargeInterpParams;
+
+typedef struct {
+  EnlargeBinaryOp op;
+  gboolean with_scalar;
+  float b;
+} EnlargeBinaryParams;
+
+typedef struct {
+  EnlargeOpType type;
+  char *type_name;
+  char *name;
+  int n_inputs, n_outputs;
+  int *inputs;             /* blob indices */
+  int *outputs;
+  union {
+    EnlargeConvParams conv;
+    EnlargePReluParams prelu;
+    EnlargeConcatParams concat;
+    EnlargeEltwiseParams eltwise;
+    EnlargePixelShuffleParams pixelshuffle;
+    EnlargeInterpParams interp;
+    EnlargeBinaryParams binary;
+  } p;
+} EnlargeLayer;
+
+typedef struct {
+  int c, h, w;
+} EnlargeShape;
+
+/* A loaded network: layers in execution order (ncnn files list them
+ * topologically), blobs by index. Immutable after loading, so one net can
+ * serve several threads. Reference counted. */
+typedef struct {
+  EnlargeLayer *layers;
+  int n_layers;
+  char **blob_names;
+  int n_blobs;
+  int input_blob;
+  int output_blob;
+  int in_channels;
+  int out_channels;
+  int scale;             /* output size / input size, from shape inference */
+  int receptive_radius;  /* input pixels around a pixel that influence it */
+  /*< private >*/
+  gint ref_count;
+} EnlargeNet;
+
+/* Parses an ncnn .param text and .bin weights. Malformed input is an error
+ * saying what is wrong and where (line, layer, byte offset); it never reads
+ * past either buffer. */
+EnlargeNet *enlarge_net_load_from_data (const char *param, gsize param_len,
+                                        const guint8 *bin, gsize bin_len,
+                                        const char *param_name,
+                                        GError **error);
+EnlargeNet *enlarge_net_load (const char *param_path, const char *bin_path,
+                              GError **error);
+
+EnlargeNet *enlarge_net_ref (EnlargeNet *net);
+void        enlarge_net_unref (EnlargeNet *net);
+
+/* Shapes of every blob for an input of width x height; FALSE with an error
+ * when the graph cannot run on it. @shapes has n_blobs entries. */
+gboolean enlarge_net_infer_shapes (const EnlargeNet *net, int width, int height,
+                                   EnlargeShape *shapes, GError **error);
+
+/* The output shape of one layer given its input shapes. */
+gboolean enlarge_layer_infer_shape (const EnlargeLayer *layer,
+                                    const EnlargeShape *in_shapes,
+                                    EnlargeShape *out_shapes,
+                                    GError **error);
+
+/* Direct-convolution FLOP count (2 x multiply-adds of every convolution)
+ * for an input of width x height. */
+double enlarge_net_flops (const EnlargeNet *net, int width, int height);
+
+/* Peak bytes of float activations alive at once for an input of
+ * width x height (the executor frees a blob after its last use). */
+guint64 enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeNet, enlarge_net_unref)
+
+G_END_DECLS

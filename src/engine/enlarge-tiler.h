@@ -1,0 +1,42 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int x, y, width, height;
+} EnlargeRect;
+
+/* One tile: the input region it produces output for (@core), the input
+ * region it reads (@read = core plus the margin, clipped to the image) and
+ * how much mirror padding completes the margin at image borders. */
+typedef struct {
+  EnlargeRect core;
+  EnlargeRect read;
+  int pad_left, pad_top, pad_right, pad_bottom;
+} EnlargeTile;
+
+typedef struct {
+  EnlargeTile *tiles;
+  int n_tiles;
+  int columns, rows;
+  int tile_size;
+  int margin;
+} EnlargeTilePlan;
+
+/* A pure function: splits a width x height image into tiles of at most
+ * @tile_size input pixels a side (0 = one tile), each read with @margin
+ * pixels of context on every side. Tiles cover the image exactly once.
+ * Tile sizes are rounded up to a multiple of @align where possible. */
+EnlargeTilePlan *enlarge_tile_plan_new (int width, int height,
+                                        int tile_size, int margin, int align);
+void enlarge_tile_plan_free (EnlargeTilePlan *plan);
+
+/* Mirror index (reflect without repeating the edge pixel, folding as often
+ * as needed, so it works for any padding on any size >= 1). */
+int enlarge_mirror_index (int i, int n);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeTilePlan, enlarge_tile_plan_free)
+
+G_END_DECLS

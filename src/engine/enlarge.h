@@ -1,0 +1,11 @@
+#pragma once
+
+/* The engine's public interface: no GTK here. */
+#include "enlarge-error.h"
+#include "enlarge-tensor.h"
+#include "enlarge-net.h"
+#include "enlarge-model.h"
+#include "enlarge-backend.h"
+#include "enlarge-tiler.h"
+#include "enlarge-image.h"
+#include "enlarge-upscaler.h"

@@ -1,0 +1,167 @@
+/* Convolution kernels. Activations are planar CHW float buffers. */
+
+inline float activate (float v, int act, float a0, float a1)
+{
+  if (act == 1)
+    return fmax (v, 0.f);
+  if (act == 2)
+    return v > 0.f ? v : v * a0;
+  if (act == 3)
+    return clamp (v, a0, a1);
+  if (act == 4)
+    return 1.f / (1.f + exp (-v));
+  return v;
+}
+
+inline float8 activate8 (float8 v, int act, float a0, float a1)
+{
+  if (act == 1)
+    return fmax (v, (float8) (0.f));
+  if (act == 2)
+    return select (v * a0, v, v > (float8) (0.f));
+  if (act == 3)
+    return clamp (v, (float8) (a0), (float8) (a1));
+  if (act == 4)
+    return 1.f / (1.f + exp (-v));
+  return v;
+}
+
+/* Any kernel size, stride, dilation and padding: one output value per
+ * work-item. Weights in ncnn order [oc][ic][ky][kx]. The fallback for
+ * shapes the blocked kernel below does not cover. */
+__kernel void
+conv_generic (__global const float *restrict in,
+              __global const float *restrict wt,
+              __global const float *restrict bias,
+              __global float *restrict out,
+              const int IC, const int H, const int W,
+              const int OC, const int OH, const int OW,
+              const int KW, const int KH, const int SW, const int SH,
+              const int DW, const int DH, const int PL, const int PT,
+              const float pad_value, const int has_bias,
+              const int act, const float a0, const float a1)
+{
+  const int x = get_global_id (0);
+  const int y = get_global_id (1);
+  const int oc = get_global_id (2);
+  if (x >= OW || y >= OH || oc >= OC)
+    return;
+
+  float acc = has_bias ? bias[oc] : 0.f;
+  const __global float *w = wt + (size_t) oc * IC * KH * KW;
+  for (int ic = 0; ic < IC; ic++)
+    {
+      const __global float *src = in + (size_t) ic * H * W;
+      for (int ky = 0; ky < KH; ky++)
+        {
+          const int iy = y * SH + ky * DH - PT;
+          for (int kx = 0; kx < KW; kx++)
+            {
+              const int ix = x * SW + kx * DW - PL;
+              const float v = (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                                ? src[(size_t) iy * W + ix] : pad_value;
+              acc = fma (v, w[(ic * KH + ky) * KW + kx], acc);
+            }
+        }
+    }
+  out[((size_t) oc * OH + y) * OW + x] = activate (acc, act, a0, a1);
+}
+
+/* 3×3, stride 1, dilation 1: each work-item computes 8 neighbouring pixels
+ * of a row for 8 output channels, so every input value loaded is used for
+ * 8 × 3 multiply-adds and the weights of a tap are one vector load.
+ * Weights are packed as [oc/8][ic][ky][kx][8] (zero-padded channels),
+ * bias as [roundup(oc, 8)]. Padding reads zeros. */
+__kernel void
+conv3x3_b8 (__global const float *restrict in,
+            __global const float *restrict wt,
+            __global const float *restrict bias,
+            __global float *restrict out,
+            const int IC, const int H, const int W,
+            const int OC, const int OH, const int OW,
+            const int PL, const int PT,
+            const int act, const float a0, const float a1)
+{
+  const int x0 = get_global_id (0) * 8;
+  const int y = get_global_id (1);
+  const int ob = get_global_id (2);
+  if (x0 >= OW || y >= OH)
+    return;
+
+  const float8 b = vload8 (ob, bias);
+  float8 acc0 = (float8) (b.s0), acc1 = (float8) (b.s1), acc2 = (float8) (b.s2),
+         acc3 = (float8) (b.s3), acc4 = (float8) (b.s4), acc5 = (float8) (b.s5),
+         acc6 = (float8) (b.s6), acc7 = (float8) (b.s7);
+
+  const int ix0 = x0 - PL;
+  const bool interior = ix0 >= 0 && ix0 + 10 <= W;
+  const __global float *wp = wt + (size_t) ob * IC * 72;
+
+  for (int ic = 0; ic < IC; ic++)
+    {
+      const __global float *src = in + (size_t) ic * H * W;
+      for (int ky = 0; ky < 3; ky++, wp += 24)
+        {
+          const int iy = y - PT + ky;
+          if (iy < 0 || iy >= H)
+            continue;
+          const __global float *row = src + (size_t) iy * W;
+          float8 v0, v1, v2;
+          if (interior)
+            {
+              v0 = vload8 (0, row + ix0);
+              const float a8 = row[ix0 + 8], a9 = row[ix0 + 9];
+              v1 = (float8) (v0.s1234, v0.s567, a8);
+              v2 = (float8) (v0.s2345, v0.s67, a8, a9);
+            }
+          else
+            {
+              float r[10];
+              for (int j = 0; j < 10; j++)
+                {
+                  const int ix = ix0 + j;
+                  r[j] = (ix >= 0 && ix < W) ? row[ix] : 0.f;
+                }
+              v0 = (float8) (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+              v1 = (float8) (r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]);
+              v2 = (float8) (r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
+            }
+#define TAP(v, k)                                   \
+          {                                         \
+            const float8 w8 = vload8 (k, wp);        \
+            acc0 = fma (v, (float8) (w8.s0), acc0);  \
+            acc1 = fma (v, (float8) (w8.s1), acc1);  \
+            acc2 = fma (v, (float8) (w8.s2), acc2);  \
+            acc3 = fma (v, (float8) (w8.s3), acc3);  \
+            acc4 = fma (v, (float8) (w8.s4), acc4);  \
+            acc5 = fma (v, (float8) (w8.s5), acc5);  \
+            acc6 = fma (v, (float8) (w8.s6), acc6);  \
+            acc7 = fma (v, (float8) (w8.s7), acc7);  \
+          }
+          TAP (v0, 0)
+          TAP (v1, 1)
+          TAP (v2, 2)
+#undef TAP
+        }
+    }
+
+  float8 accs[8] = { acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 };
+  const int n = min (8, OW - x0);
+  for (int o = 0; o < 8; o++)
+    {
+      const int oc = ob * 8 + o;
+      if (oc >= OC)
+        break;
+      const float8 v = activate8 (accs[o], act, a0, a1);
+      __global float *dst = out + ((size_t) oc * OH + y) * OW + x0;
+      if (n == 8)
+        vstore8 (v, 0, dst);
+      else
+        {
+          float tmp[8];
+          vstore8 (v, 0, tmp);
+          for (int j = 0; j < n; j++)
+            dst[j] = tmp[j];
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/* Element-wise and reshaping operations. Buffers are planar CHW floats;
+ * each kernel follows the reference implementation in enlarge-ops-ref.c. */
+
+__kernel void
+prelu (__global const float *restrict in, __global float *restrict out,
+       __global const float *restrict slope, const int plane, const int n_slope,
+       const int n)
+{
+  const int i = get_global_id (0);
+  if (i >= n)
+    return;
+  const float s = slope[n_slope == 1 ? 0 : i / plane];
+  const float v = in[i];
+  out[i] = v > 0.f ? v : v * s;
+}
+
+/* Concat writes each input into its channel range of the output. */
+__kernel void
+copy_at (__global const float *restrict src, __global float *restrict dst,
+         const int offset, const int n)
+{
+  const int i = get_global_id (0);
+  if (i < n)
+    dst[offset + i] = src[i];
+}
+
+/* op: 0 product, 1 weighted sum, 2 max; out may be a */
+__kernel void
+eltwise2 (__global const float *a, __global const float *b, __global float *out,
+          const float ca, const float cb, const int op, const int n)
+{
+  const int i = get_global_id (0);
+  if (i >= n)
+    return;
+  const float x = a[i], y = b[i];
+  out[i] = op == 0 ? x * y : op == 2 ? fmax (x, y) : ca * x + cb * y;
+}
+
+__kernel void
+pixelshuffle (__global const float *restrict in, __global float *restrict out,
+              const int OC, const int OH, const int OW, const int r)
+{
+  const int x = get_global_id (0), y = get_global_id (1), oc = get_global_id (2);
+  if (x >= OW || y >= OH || oc >= OC)
+    return;
+  const int IW = OW / r, IH = OH / r;
+  const int ic = oc * r * r + (y % r) * r + (x % r);
+  out[((size_t) oc * OH + y) * OW + x] = in[((size_t) ic * IH + y / r) * IW + x / r];
+}
+
+__kernel void
+interp_nearest (__global const float *restrict in, __global float *restrict out,
+                const int C, const int IH, const int IW, const int OH, const int OW,
+                const float hs, const float ws)
+{
+  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
+  if (x >= OW || y >= OH || c >= C)
+    return;
+  const int sy = min ((int) (y * hs), IH - 1);
+  const int sx = min ((int) (x * ws), IW - 1);
+  out[((size_t) c * OH + y) * OW + x] = in[((size_t) c * IH + sy) * IW + sx];
+}
+
+/* Coefficients come from the host (enlarge_linear_coeffs) so both paths
+ * use the very same numbers. */
+__kernel void
+interp_bilinear (__global const float *restrict in, __global float *restrict out,
+                 const int C, const int IH, const int IW, const int OH, const int OW,
+                 __global const int *xo, __global const float *xa,
+                 __global const int *yo, __global const float *ya)
+{
+  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
+  if (x >= OW || y >= OH || c >= C)
+    return;
+  const __global float *s = in + (size_t) c * IH * IW;
+  const int x0 = xo[x], x1 = min (x0 + 1, IW - 1);
+  const int y0 = yo[y], y1 = min (y0 + 1, IH - 1);
+  const float fx = xa[x], fy = ya[y];
+  const float top = s[y0 * IW + x0] * (1 - fx) + s[y0 * IW + x1] * fx;
+  const float bot = s[y1 * IW + x0] * (1 - fx) + s[y1 * IW + x1] * fx;
+  out[((size_t) c * OH + y) * OW + x] = top * (1 - fy) + bot * fy;
+}
+
+__kernel void
+interp_bicubic (__global const float *restrict in, __global float *restrict out,
+                const int C, const int IH, const int IW, const int OH, const int OW,
+                __global const int *xo, __global const float *xa,
+                __global const int *yo, __global const float *ya)
+{
+  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
+  if (x >= OW || y >= OH || c >= C)
+    return;
+  const __global float *s = in + (size_t) c * IH * IW;
+  float acc = 0.f;
+  for (int ky = 0; ky < 4; ky++)
+    {
+      const int sy = clamp (yo[y] + ky, 0, IH - 1);
+      float row = 0.f;
+      for (int kx = 0; kx < 4; kx++)
+        row += xa[4 * x + kx] * s[sy * IW + clamp (xo[x] + kx, 0, IW - 1)];
+      acc += ya[4 * y + ky] * row;
+    }
+  out[((size_t) c * OH + y) * OW + x] = acc;
+}
+
+/* mode: 0 same shape, 1 scalar b, 2 b is one value per channel */
+__kernel void
+binary_op (__global const float *a, __global const float *b, __global float *out,
+           const int op, const int mode, const float scalar, const int plane,
+           const int n)
+{
+  const int i = get_global_id (0);
+  if (i >= n)
+    return;
+  const float x = a[i];
+  const float y = mode == 1 ? scalar : mode == 2 ? b[i / plane] : b[i];
+  float r;
+  switch (op)
+    {
+    case 1: r = x - y; break;
+    case 2: r = x * y; break;
+    case 3: r = x / y; break;
+    case 4: r = fmax (x, y); break;
+    case 5: r = fmin (x, y); break;
+    default: r = x + y; break;
+    }
+  out[i] = r;
+}

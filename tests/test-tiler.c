@@ -1,0 +1,95 @@
+#include "enlarge.h"
+
+/* Every pixel is covered by exactly one tile core, reads stay inside the
+ * image and padding completes the margin. */
+static void
+check_plan (int w, int h, int tile, int margin)
+{
+  g_autoptr (EnlargeTilePlan) plan = enlarge_tile_plan_new (w, h, tile, margin, 1);
+  g_autofree guint8 *cover = g_new0 (guint8, (gsize) w * h);
+
+  g_assert_nonnull (plan);
+  g_assert_cmpint (plan->n_tiles, ==, plan->columns * plan->rows);
+  for (int i = 0; i < plan->n_tiles; i++)
+    {
+      const EnlargeTile *t = &plan->tiles[i];
+      g_assert_cmpint (t->core.width, >, 0);
+      g_assert_cmpint (t->core.height, >, 0);
+      if (tile > 0)
+        {
+          g_assert_cmpint (t->core.width, <=, tile);
+          g_assert_cmpint (t->core.height, <=, tile);
+        }
+      g_assert_cmpint (t->read.x, >=, 0);
+      g_assert_cmpint (t->read.y, >=, 0);
+      g_assert_cmpint (t->read.x + t->read.width, <=, w);
+      g_assert_cmpint (t->read.y + t->read.height, <=, h);
+      g_assert_cmpint (t->read.width + t->pad_left + t->pad_right, ==, t->core.width + 2 * margin);
+      g_assert_cmpint (t->read.height + t->pad_top + t->pad_bottom, ==, t->core.height + 2 * margin);
+      g_assert_cmpint (t->read.x, ==, t->core.x - margin + t->pad_left);
+      for (int y = t->core.y; y < t->core.y + t->core.height; y++)
+        for (int x = t->core.x; x < t->core.x + t->core.width; x++)
+          cover[(gsize) y * w + x]++;
+    }
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    g_assert_cmpuint (cover[i], ==, 1);
+}
+
+static void
+test_cover (void)
+{
+  const int sizes[][2] = { { 1, 1 }, { 200, 150 }, { 33, 7 }, { 1000, 3 }, { 64, 64 }, { 257, 129 } };
+  const int tiles[] = { 0, 1, 16, 32, 64, 100, 4096 };
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint t = 0; t < G_N_ELEMENTS (tiles); t++)
+      for (int m = 0; m <= 20; m += 10)
+        check_plan (sizes[s][0], sizes[s][1], tiles[t], m);
+}
+
+static void
+test_counts (void)
+{
+  g_autoptr (EnlargeTilePlan) a = enlarge_tile_plan_new (200, 150, 32, 16, 1);
+  g_autoptr (EnlargeTilePlan) b = enlarge_tile_plan_new (200, 150, 0, 16, 1);
+  g_autoptr (EnlargeTilePlan) c = enlarge_tile_plan_new (100, 100, 50, 0, 1);
+
+  g_assert_cmpint (a->columns, ==, 7);
+  g_assert_cmpint (a->rows, ==, 5);
+  g_assert_cmpint (b->n_tiles, ==, 1);
+  g_assert_cmpint (b->tiles[0].pad_left, ==, 16);
+  g_assert_cmpint (b->tiles[0].read.width, ==, 200);
+  g_assert_cmpint (c->n_tiles, ==, 4);
+  g_assert_cmpint (c->tiles[3].core.x, ==, 50);
+  g_assert_cmpint (c->tiles[3].core.y, ==, 50);
+}
+
+static void
+test_mirror (void)
+{
+  /* reflect without repeating the edge: -1 → 1, n → n-2 */
+  g_assert_cmpint (enlarge_mirror_index (-1, 5), ==, 1);
+  g_assert_cmpint (enlarge_mirror_index (-2, 5), ==, 2);
+  g_assert_cmpint (enlarge_mirror_index (5, 5), ==, 3);
+  g_assert_cmpint (enlarge_mirror_index (6, 5), ==, 2);
+  g_assert_cmpint (enlarge_mirror_index (3, 5), ==, 3);
+  /* far outside folds back repeatedly and stays in range */
+  for (int i = -100; i < 100; i++)
+    for (int n = 1; n < 7; n++)
+      {
+        int m = enlarge_mirror_index (i, n);
+        g_assert_cmpint (m, >=, 0);
+        g_assert_cmpint (m, <, n);
+      }
+  g_assert_cmpint (enlarge_mirror_index (-7, 1), ==, 0);
+  g_assert_cmpint (enlarge_mirror_index (-3, 2), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tiler/cover", test_cover);
+  g_test_add_func ("/tiler/counts", test_counts);
+  g_test_add_func ("/tiler/mirror", test_mirror);
+  return g_test_run ();
+}
