@@ -1,0 +1,411 @@
+/* Whole-network results: the reference path reproduces ncnn's outputs,
+ * tiling does not change the result, devices fall back cleanly. */
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "enlarge.h"
+
+static const char *golden_models[] = {
+  "realesrgan-x4plus", "realesrgan-x4fast", "realesr-animevideov3-x4",
+};
+
+static char *
+data_path (const char *name)
+{
+  const char *dir = g_getenv ("ENLARGE_TEST_DATA");
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, "golden", name, NULL);
+}
+
+static EnlargeNet *
+load_or_skip (const char *id)
+{
+  const EnlargeModelInfo *info = enlarge_model_lookup (id);
+  g_autoptr (GError) error = NULL;
+  EnlargeNet *net;
+
+  g_assert_nonnull (info);
+  if (!enlarge_model_is_installed (info))
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is not installed. %s", id,
+                                              enlarge_model_install_hint ());
+      g_test_skip (msg);
+      return NULL;
+    }
+  net = enlarge_model_load (id, &error);
+  g_assert_no_error (error);
+  return net;
+}
+
+static EnlargeImage *
+load_image (const char *name)
+{
+  g_autofree char *path = data_path (name);
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *img = enlarge_image_load (path, &error);
+  g_assert_no_error (error);
+  return img;
+}
+
+static EnlargeBackend *
+opencl_or_skip (void)
+{
+  g_autoptr (GError) error = NULL;
+  EnlargeBackend *b = enlarge_backend_new ("cpu", &error);
+  if (b == NULL)
+    b = enlarge_backend_new ("gpu", NULL);
+  if (b == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("no OpenCL device: %s", error->message);
+      g_test_skip (msg);
+    }
+  return b;
+}
+
+/* The reference (plain C) path on the 64×64 crop, for each model. */
+static void
+test_reference_golden (gconstpointer data)
+{
+  const char *model = data;
+  g_autoptr (EnlargeNet) net = load_or_skip (model);
+  g_autoptr (EnlargeBackend) ref = enlarge_backend_new_reference ();
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) golden = NULL;
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *golden_name = g_strdup_printf ("astronaut-face-64.%s.png", model);
+  g_autoptr (GTimer) timer = g_timer_new ();
+  double psnr;
+
+  if (net == NULL)
+    return;
+  in = load_image ("astronaut-face-64.png");
+  golden = load_image (golden_name);
+  out = enlarge_upscale (ref, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->width, ==, golden->width);
+  g_assert_cmpint (out->height, ==, golden->height);
+  psnr = enlarge_image_psnr (out, golden);
+  printf ("# reference %s astronaut-face-64: PSNR %.2f dB (%.1f s)\n", model, psnr,
+          g_timer_elapsed (timer, NULL));
+  g_assert_cmpfloat (psnr, >=, 40.0);
+}
+
+/* The same pixels whether the image runs as one tile or as 32 px tiles. */
+static void
+test_tiled_equals_untiled (gconstpointer data)
+{
+  const EnlargeBorder border = GPOINTER_TO_INT (data);
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesrgan-x4fast");
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) whole = NULL;
+  g_autoptr (EnlargeImage) tiled = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
+  double psnr;
+
+  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+    return;
+  in = load_image ("chelsea-200x150.png");
+  g_assert_cmpint (in->width, ==, 200);
+  g_assert_cmpint (in->height, ==, 150);
+
+  opts.border = border;
+  opts.tile_size = 4096;
+  whole = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  opts.tile_size = 32;
+  tiled = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+
+  psnr = enlarge_image_psnr (whole, tiled);
+  printf ("# tiled (32 px, margin %d, border %s) vs untiled: PSNR %.2f dB\n",
+          enlarge_upscale_auto_margin (net), border == ENLARGE_BORDER_MIRROR ? "mirror" : "none",
+          psnr);
+  g_assert_cmpfloat (psnr, >=, 45.0);
+
+  if (border == ENLARGE_BORDER_NONE)
+    {
+      /* without a margin the tile borders show: the check above is not
+       * vacuous */
+      g_autoptr (EnlargeImage) seams = NULL;
+      opts.margin = 0;
+      seams = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (enlarge_image_psnr (whole, seams), <, 45.0);
+    }
+}
+
+/* The untiled OpenCL result matches the reference path and the golden to
+ * far better than the 40 dB requirement: both compute ncnn's fp32 net. */
+static void
+test_opencl_matches_reference (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (EnlargeBackend) ref = enlarge_backend_new_reference ();
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) a = NULL;
+  g_autoptr (EnlargeImage) b = NULL;
+  g_autoptr (EnlargeImage) golden = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+    return;
+  in = load_image ("coffee-96x72.png");
+  golden = load_image ("coffee-96x72.realesr-animevideov3-x4.png");
+  a = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  b = enlarge_upscale (ref, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  printf ("# OpenCL vs reference: %.2f dB; OpenCL vs golden: %.2f dB\n",
+          enlarge_image_psnr (a, b), enlarge_image_psnr (a, golden));
+  g_assert_cmpfloat (enlarge_image_psnr (a, b), >=, 60.0);
+  g_assert_cmpfloat (enlarge_image_psnr (a, golden), >=, 60.0);
+}
+
+/* The x2 and x3 models end in a bicubic downscale (ncnn Interp mode 3):
+ * tiled runs keep its phase, so tiles and the whole agree. */
+static void
+test_fractional_models (gconstpointer data)
+{
+  const char *model = data;
+  g_autoptr (EnlargeNet) net = load_or_skip (model);
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) whole = NULL;
+  g_autoptr (EnlargeImage) tiled = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
+
+  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+    return;
+  in = load_image ("text-120x64.png");
+  whole = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (whole->width, ==, 120 * net->scale);
+  g_assert_cmpint (whole->height, ==, 64 * net->scale);
+  opts.tile_size = 40;
+  tiled = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  printf ("# %s tiled vs untiled: %.2f dB\n", model, enlarge_image_psnr (whole, tiled));
+  g_assert_cmpfloat (enlarge_image_psnr (whole, tiled), >=, 45.0);
+}
+
+typedef struct {
+  int calls;
+  int last_done;
+  int total;
+  GCancellable *cancel_after_first;
+} ProgressLog;
+
+static void
+on_progress (const EnlargeProgress *p, gpointer data)
+{
+  ProgressLog *log = data;
+  log->calls++;
+  g_assert_cmpint (p->tiles_done, ==, log->last_done + 1);
+  log->last_done = p->tiles_done;
+  log->total = p->tiles_total;
+  g_assert_nonnull (p->output);
+  g_assert_cmpint (p->region.x + p->region.width, <=, p->output->width);
+  if (log->cancel_after_first)
+    g_cancellable_cancel (log->cancel_after_first);
+}
+
+static void
+test_progress_and_cancel (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
+  ProgressLog log = { 0 };
+
+  if (net == NULL)
+    return;
+  in = load_image ("coffee-96x72.png");
+  opts.tile_size = 32;
+  opts.progress = on_progress;
+  opts.progress_data = &log;
+  out = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (log.calls, ==, 3 * 3);
+  g_assert_cmpint (log.total, ==, 9);
+
+  /* cancelled after the first tile: stops there with G_IO_ERROR_CANCELLED */
+  memset (&log, 0, sizeof log);
+  log.cancel_after_first = cancellable;
+  g_clear_pointer (&out, enlarge_image_unref);
+  out = enlarge_upscale (backend, net, in, &opts, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (out);
+  g_assert_cmpint (log.calls, ==, 1);
+}
+
+static void
+test_alpha (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) in = enlarge_image_new (24, 20, 4, NULL);
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (net == NULL)
+    return;
+  /* opaque disc on a transparent background */
+  for (int y = 0; y < in->height; y++)
+    for (int x = 0; x < in->width; x++)
+      {
+        guint8 *p = enlarge_image_pixel (in, x, y);
+        gboolean inside = (x - 12) * (x - 12) + (y - 10) * (y - 10) < 49;
+        p[0] = 200;
+        p[1] = 40;
+        p[2] = 90;
+        p[3] = inside ? 255 : 0;
+      }
+  out = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->n_channels, ==, 4);
+  g_assert_cmpint (out->width, ==, 96);
+  g_assert_cmpint (enlarge_image_pixel (out, 0, 0)[3], ==, 0);
+  g_assert_cmpint (enlarge_image_pixel (out, 48, 40)[3], ==, 255);
+}
+
+static void
+test_devices (void)
+{
+  g_autoptr (GPtrArray) devices = enlarge_device_list ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeBackend) none = NULL;
+  g_autoptr (EnlargeBackend) ref = NULL;
+  const EnlargeDeviceInfo *last;
+
+  g_assert_cmpuint (devices->len, >=, 1);
+  last = devices->pdata[devices->len - 1];
+  g_assert_cmpstr (last->id, ==, "reference");
+  for (guint i = 1; i < devices->len; i++)
+    {
+      /* GPUs before CPUs before the reference path */
+      const EnlargeDeviceInfo *a = devices->pdata[i - 1], *b = devices->pdata[i];
+      g_assert_true (a->kind == b->kind || a->kind == ENLARGE_DEVICE_GPU ||
+                     b->kind == ENLARGE_DEVICE_REFERENCE ||
+                     (a->kind == ENLARGE_DEVICE_ACCELERATOR && b->kind == ENLARGE_DEVICE_CPU));
+    }
+
+  none = enlarge_backend_new ("no-such-device", &error);
+  g_assert_null (none);
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE);
+
+  ref = enlarge_backend_new ("reference", NULL);
+  g_assert_true (enlarge_backend_is_reference (ref));
+}
+
+/* Without any OpenCL platform (an empty ICD folder) the CLI still lists
+ * the reference path and still upscales on it. */
+static void
+test_no_opencl_fallback (void)
+{
+  const char *cli = g_getenv ("ENLARGE_CLI");
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("enlarge-noocl-XXXXXX", NULL);
+  g_autofree char *empty = g_build_filename (tmp, "vendors", NULL);
+  g_autofree char *input = data_path ("astronaut-face-64.png");
+  g_autofree char *output = g_build_filename (tmp, "out.png", NULL);
+  const EnlargeModelInfo *info = enlarge_model_lookup ("realesr-animevideov3-x4");
+
+  if (cli == NULL || !enlarge_model_is_installed (info))
+    {
+      g_test_skip ("needs ENLARGE_CLI and realesr-animevideov3-x4");
+      return;
+    }
+  g_mkdir (empty, 0755);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "OCL_ICD_VENDORS", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "OPENCL_VENDOR_PATH", empty, TRUE);
+
+  proc = g_subprocess_launcher_spawn (launcher, &error, cli, "--list-devices", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (proc));
+  g_assert_nonnull (strstr (out, "reference"));
+  g_assert_null (strstr (out, "cl:"));
+  g_clear_object (&proc);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  proc = g_subprocess_launcher_spawn (launcher, &error, cli, "--quiet", "-m",
+                                      "realesr-animevideov3-x4", input, "-o", output, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (proc));
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autoptr (EnlargeImage) img = enlarge_image_load (output, &error);
+    g_autofree char *gpath = data_path ("astronaut-face-64.realesr-animevideov3-x4.png");
+    g_autoptr (EnlargeImage) golden = enlarge_image_load (gpath, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (enlarge_image_psnr (img, golden), >=, 40.0);
+  }
+  g_unlink (output);
+  g_rmdir (empty);
+  g_rmdir (tmp);
+}
+
+static void
+test_auto_tile_size (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesrgan-x4plus");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  int big, small;
+
+  if (net == NULL)
+    return;
+  big = enlarge_upscale_auto_tile_size (backend, net);
+  enlarge_backend_set_memory_budget (backend, 64 << 20);
+  small = enlarge_upscale_auto_tile_size (backend, net);
+  g_assert_cmpint (big, >=, 32);
+  g_assert_cmpint (small, >=, 32);
+  g_assert_cmpint (small, <, big);
+  g_assert_cmpuint (enlarge_net_peak_bytes (net, small + 48, small + 48), <=, 64 << 20);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (golden_models); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/upscale/reference-golden/%s", golden_models[i]);
+      g_test_add_data_func (path, golden_models[i], test_reference_golden);
+    }
+  g_test_add_data_func ("/upscale/tiled-equals-untiled/border-none",
+                        GINT_TO_POINTER (ENLARGE_BORDER_NONE), test_tiled_equals_untiled);
+  g_test_add_data_func ("/upscale/tiled-equals-untiled/border-mirror",
+                        GINT_TO_POINTER (ENLARGE_BORDER_MIRROR), test_tiled_equals_untiled);
+  g_test_add_func ("/upscale/opencl-matches-reference", test_opencl_matches_reference);
+  g_test_add_data_func ("/upscale/fractional/x2", "realesr-animevideov3-x2", test_fractional_models);
+  g_test_add_data_func ("/upscale/fractional/x3", "realesr-animevideov3-x3", test_fractional_models);
+  g_test_add_func ("/upscale/progress-and-cancel", test_progress_and_cancel);
+  g_test_add_func ("/upscale/alpha", test_alpha);
+  g_test_add_func ("/upscale/devices", test_devices);
+  g_test_add_func ("/upscale/no-opencl-fallback", test_no_opencl_fallback);
+  g_test_add_func ("/upscale/auto-tile-size", test_auto_tile_size);
+  return g_test_run ();
+}
