@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +27,12 @@ enum {
 typedef struct {
   char *output;
   char *model;
+  char *preset;
+  double creativity;   /* NAN = not given */
+  double scale;
+  double target_mp;
+  gboolean list_presets;
+  gboolean dry_run;
   int tile;
   char *device;
   gboolean list_models;
@@ -40,6 +47,7 @@ options_clear (Options *options)
 {
   g_clear_pointer (&options->output, g_free);
   g_clear_pointer (&options->model, g_free);
+  g_clear_pointer (&options->preset, g_free);
   g_clear_pointer (&options->device, g_free);
   g_clear_pointer (&options->inputs, g_strfreev);
 }
@@ -146,16 +154,18 @@ list_devices (void)
   return EXIT_OK;
 }
 
-/* "photo.jpg" → "photo-enlarged-4x.png" */
+/* "photo.jpg" → "photo-enlarged-4x.png" (or -2.5x) */
 static char *
-default_output_name (const char *input, int scale)
+default_output_name (const char *input, double scale)
 {
   g_autofree char *base = g_path_get_basename (input);
+  char factor[G_ASCII_DTOSTR_BUF_SIZE];
   char *dot = strrchr (base, '.');
 
   if (dot != NULL && dot != base)
     *dot = '\0';
-  return g_strdup_printf ("%s-enlarged-%dx.png", base, scale);
+  g_ascii_formatd (factor, sizeof factor, "%.3g", scale);
+  return g_strdup_printf ("%s-enlarged-%sx.png", base, factor);
 }
 
 static gboolean
@@ -176,7 +186,7 @@ same_file (const char *a, const char *b)
  * format of which is unknown, that would replace an input, or that two
  * inputs would both write. Returns EXIT_OK or EXIT_USAGE. */
 static int
-plan_jobs (const Options *options, int scale, GPtrArray *jobs)
+plan_jobs (const Options *options, double scale, GPtrArray *jobs)
 {
   guint n_inputs = g_strv_length (options->inputs);
   gboolean to_folder = FALSE;
@@ -352,14 +362,68 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
       upscale_options.progress_data = &state;
     }
 
-  g_autoptr (EnlargeImage) output = enlarge_upscale (engine->backend, engine->net, input,
-                                                     &upscale_options, NULL, error);
+  EnlargeSettings settings = { options->creativity, options->scale, options->target_mp };
+  EnlargePlan plan;
+  if (!enlarge_plan_compute (&settings, engine->net->scale, input->width, input->height, &plan, error))
+    return FALSE;
+  if (!options->quiet)
+    {
+      g_autofree char *text = enlarge_plan_describe (&plan);
+      fprintf (stderr, "%s: %s\n", name, text);
+    }
+
+  g_autoptr (EnlargeImage) output = enlarge_pipeline_run (engine->backend, engine->net, &settings,
+                                                          input, &upscale_options, NULL, error);
   if (state.line_open)
     fputc ('\n', stderr);
   if (output == NULL)
     return FALSE;
 
   return enlarge_image_save (output, job->output, NULL, error);
+}
+
+static int
+list_presets (void)
+{
+  guint n;
+  const EnlargePreset *presets = enlarge_preset_list (&n);
+
+  printf ("%-14s %-26s %-24s %-10s %-6s %s\n", "NAME", "TITLE", "MODEL", "CREATIVITY", "SCALE", "TARGET MP");
+  for (guint i = 0; i < n; i++)
+    {
+      const EnlargePreset *p = &presets[i];
+      g_autofree char *mp = p->target_mp > 0 ? g_strdup_printf ("%.2f", p->target_mp) : g_strdup ("off");
+      printf ("%-14s %-26s %-24s %-10.2f %-6g %s\n", p->name, p->title, p->model,
+              p->creativity, p->scale, mp);
+      printf ("%-14s %s\n", "", p->why);
+    }
+  return EXIT_OK;
+}
+
+/* Prints what each input would go through, without running anything. */
+static int
+dry_run (const Options *options, const GPtrArray *jobs, int model_scale)
+{
+  int status = EXIT_OK;
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      const Job *job = g_ptr_array_index (jobs, i);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, &error);
+      EnlargeSettings settings = { options->creativity, options->scale, options->target_mp };
+      EnlargePlan plan;
+
+      if (input == NULL ||
+          !enlarge_plan_compute (&settings, model_scale, input->width, input->height, &plan, &error))
+        {
+          print_error ("%s: %s", job->input, error->message);
+          status = EXIT_FAILED;
+          continue;
+        }
+      g_autofree char *text = enlarge_plan_describe (&plan);
+      printf ("%s: %s → %s\n", job->input, text, job->output);
+    }
+  return status;
 }
 
 static const char description[] =
@@ -374,6 +438,25 @@ static const char description[] =
   "                      scale); in a folder it gets that same name. The\n"
   "                      extension (.png, .jpg, .tif, .webp) sets the format.\n"
   "  -m, --model=NAME    The model (default " DEFAULT_MODEL "); see --list-models.\n"
+  "  -p, --preset=NAME   A use-case preset (see --list-presets): sets the model,\n"
+  "                      creativity, scale and target megapixels; options given\n"
+  "                      explicitly override the preset's values.\n"
+  "  -c, --creativity=C  0 … 1, default 0.5 = exactly the model's output. Below\n"
+  "                      0.5 the model's added detail is damped and the result\n"
+  "                      is back-projected toward the input: at 0, scaling the\n"
+  "                      result back down reproduces the input. Above 0.5 the\n"
+  "                      detail the model added over a smooth upscale is\n"
+  "                      amplified (up to 2× at 1), without halos.\n"
+  "  -s, --scale=F       Total factor, 1 … 16, fractional allowed (default: the\n"
+  "                      model's own). Model passes are chained while their\n"
+  "                      product is below F (4× twice for 16×), then a Lanczos-3\n"
+  "                      resample gives exactly round(W × F) × round(H × F).\n"
+  "  --target-mp=MP      Before the model, rescale the input to MP megapixels\n"
+  "                      (1 MP = 1024 × 1024; area averaging when shrinking,\n"
+  "                      Lanczos-3 when enlarging); 0 = off (default). The\n"
+  "                      scale factor applies to the rescaled image.\n"
+  "  --dry-run           Print each input's plan and output path; write nothing.\n"
+  "  --list-presets      List the presets with their values and reasons.\n"
   "  --tile=PX           Tile size in input pixels: 0 (the default) picks one\n"
   "                      to fit the device's memory, otherwise at least 16.\n"
   "  --device=DEVICE     auto (the default: the best device), gpu, cpu,\n"
@@ -397,7 +480,7 @@ static const char description[] =
 int
 main (int argc, char **argv)
 {
-  g_auto (Options) options = { .tile = 0 };
+  g_auto (Options) options = { .tile = 0, .creativity = NAN, .scale = NAN, .target_mp = NAN };
   g_autoptr (GError) error = NULL;
 
   setlocale (LC_ALL, "");
@@ -407,6 +490,18 @@ main (int argc, char **argv)
       "Output file, or existing folder", "PATH" },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &options.model,
       "Model to use (default " DEFAULT_MODEL ")", "NAME" },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &options.preset,
+      "Use-case preset (see --list-presets)", "NAME" },
+    { "creativity", 'c', 0, G_OPTION_ARG_DOUBLE, &options.creativity,
+      "0 = conservative … 1 = creative (default 0.5)", "C" },
+    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &options.scale,
+      "Total scale factor, 1 … 16 (default: the model's)", "F" },
+    { "target-mp", 0, 0, G_OPTION_ARG_DOUBLE, &options.target_mp,
+      "Prescale the input to this many megapixels (0 = off)", "MP" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &options.dry_run,
+      "Print the plan without running it", NULL },
+    { "list-presets", 0, 0, G_OPTION_ARG_NONE, &options.list_presets,
+      "List the presets and exit", NULL },
     { "tile", 0, 0, G_OPTION_ARG_INT, &options.tile,
       "Tile size in input pixels (0 = automatic, else ≥ 16)", "PX" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &options.device,
@@ -426,7 +521,7 @@ main (int argc, char **argv)
 
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                "Enlarge images 4× with Real-ESRGAN neural networks.");
+                                "Enlarge images with Real-ESRGAN neural networks (4× with the default model).");
   g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, NULL);
 
@@ -438,6 +533,8 @@ main (int argc, char **argv)
       printf ("%s %s\n", PROGRAM_NAME, PACKAGE_VERSION);
       return EXIT_OK;
     }
+  if (options.list_presets)
+    return list_presets ();
   if (options.list_models || options.list_devices)
     {
       if (options.list_models)
@@ -459,6 +556,33 @@ main (int argc, char **argv)
   if (options.tile != 0 && options.tile < 16)
     return usage_error ("--tile must be 0 (automatic) or at least 16, not %d", options.tile);
 
+  if (options.preset != NULL)
+    {
+      const EnlargePreset *preset = enlarge_preset_lookup (options.preset);
+      if (preset == NULL)
+        return usage_error ("unknown preset “%s”; see --list-presets", options.preset);
+      /* explicit options win over the preset's values */
+      if (options.model == NULL)
+        options.model = g_strdup (preset->model);
+      if (isnan (options.creativity))
+        options.creativity = preset->creativity;
+      if (isnan (options.scale))
+        options.scale = preset->scale;
+      if (isnan (options.target_mp))
+        options.target_mp = preset->target_mp;
+    }
+  if (isnan (options.creativity))
+    options.creativity = 0.5;
+  if (isnan (options.target_mp))
+    options.target_mp = 0;
+  if (!(options.creativity >= 0 && options.creativity <= 1))
+    return usage_error ("--creativity must be between 0 and 1, not %g", options.creativity);
+  if (!isnan (options.scale) && !(options.scale >= 1 && options.scale <= 16))
+    return usage_error ("--scale must be between 1 and 16, not %g", options.scale);
+  if (!(options.target_mp >= 0 && options.target_mp <= 1024))
+    return usage_error ("--target-mp must be 0 (off) or a positive number of megapixels, not %g",
+                        options.target_mp);
+
   if (options.model == NULL)
     options.model = g_strdup (DEFAULT_MODEL);
   const EnlargeModelInfo *model = enlarge_model_lookup (options.model);
@@ -468,10 +592,15 @@ main (int argc, char **argv)
       return usage_error ("unknown model “%s”; the models are: %s", options.model, known);
     }
 
+  if (isnan (options.scale))
+    options.scale = model->scale;
+
   g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
-  int status = plan_jobs (&options, model->scale, jobs);
+  int status = plan_jobs (&options, options.scale, jobs);
   if (status != EXIT_OK)
     return status;
+  if (options.dry_run)
+    return dry_run (&options, jobs, model->scale);
 
   g_auto (Engine) engine = { NULL, NULL };
   status = EXIT_OK;

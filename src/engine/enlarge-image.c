@@ -246,7 +246,7 @@ data_is_complete (const guint8 *data, gsize len)
 
   if (len >= 8 && memcmp (data, png_magic, 8) == 0)
     return png_is_complete (data, len);
-  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+  if (len >= 2 && data[0] == 0xff && data[1] == 0xd8)
     return jpeg_is_complete (data, len);
   if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
     return webp_is_complete (data, len);
@@ -269,7 +269,7 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
   if (!data_is_complete (data, len))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
-                   "Could not load %s: the file is truncated (incomplete image data)", name);
+                   "Could not load %s: the file is truncated or damaged (incomplete image data)", name);
       return NULL;
     }
 

@@ -572,8 +572,15 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
   b.data = bin;
   b.len = bin_len;
 
+  if (r.n_lines == 0 || *g_strstrip (lines[0]) == '\0')
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_BAD_MAGIC,
+                   "%s:1: not an ncnn .param file (magic number missing, expected %d)",
+                   param_name, NCNN_MAGIC);
+      return NULL;
+    }
   {
-    g_auto (GStrv) tok = g_strsplit_set (g_strstrip (lines[0]), " \t\r", -1);
+    g_auto (GStrv) tok = g_strsplit_set (lines[0], " \t\r", -1);
     int magic;
     if (!parse_int (tok[0], &magic) || magic != NCNN_MAGIC)
       {

@@ -9,3 +9,5 @@
 #include "enlarge-tiler.h"
 #include "enlarge-image.h"
 #include "enlarge-upscaler.h"
+#include "enlarge-resample.h"
+#include "enlarge-pipeline.h"

@@ -1,0 +1,783 @@
+/* Every operation of the OpenCL backend against the reference (plain C)
+ * implementation, which follows ncnn: one layer at a time on random
+ * inputs of awkward shapes, then a whole small network. */
+
+#include <math.h>
+#include <string.h>
+
+#include "enlarge.h"
+
+static EnlargeBackend *ref_backend;
+static EnlargeBackend *cl_backend;
+static char *cl_skip_reason;
+
+#define SKIP_WITHOUT_OPENCL()                   \
+  G_STMT_START {                                \
+    if (cl_backend == NULL)                     \
+      {                                         \
+        g_test_skip (cl_skip_reason);           \
+        return;                                 \
+      }                                         \
+  } G_STMT_END
+
+/* worst case over the whole run */
+static double worst_error;
+static char *worst_case;
+
+/* ---------- helpers ---------- */
+
+static float
+rand_uniform (GRand *rand, float lo, float hi)
+{
+  return (float) g_rand_double_range (rand, lo, hi);
+}
+
+static EnlargeTensor *
+rand_tensor (GRand *rand, int c, int h, int w, float lo, float hi)
+{
+  EnlargeTensor *t = enlarge_tensor_new (c, h, w, NULL);
+  g_assert_nonnull (t);
+  for (gsize i = 0; i < enlarge_tensor_size (t); i++)
+    t->data[i] = rand_uniform (rand, lo, hi);
+  return t;
+}
+
+static float *
+rand_floats (GRand *rand, gsize n, float lo, float hi)
+{
+  float *v = g_new (float, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    v[i] = rand_uniform (rand, lo, hi);
+  return v;
+}
+
+/* index arrays the layers point to: run_layer does not use them */
+static int dummy_indices[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+static void
+layer_init (EnlargeLayer *l, EnlargeOpType type, const char *type_name,
+            const char *name, int n_inputs, int n_outputs)
+{
+  memset (l, 0, sizeof *l);
+  l->type = type;
+  l->type_name = (char *) type_name;
+  l->name = (char *) name;
+  l->n_inputs = n_inputs;
+  l->n_outputs = n_outputs;
+  l->inputs = dummy_indices;
+  l->outputs = dummy_indices + 4;
+}
+
+/* Max |a - ref| and the tolerance 1e-4 × max(1, value range of ref).
+ * TRUE when within it. Shapes must agree. NaN anywhere fails. */
+static gboolean
+compare (const EnlargeTensor *ref, const EnlargeTensor *a, double *max_err, double *tol)
+{
+  float lo = G_MAXFLOAT, hi = -G_MAXFLOAT;
+  double err = 0;
+  gboolean finite = TRUE;
+
+  g_assert_cmpint (ref->c, ==, a->c);
+  g_assert_cmpint (ref->h, ==, a->h);
+  g_assert_cmpint (ref->w, ==, a->w);
+  for (gsize i = 0; i < enlarge_tensor_size (ref); i++)
+    {
+      const float r = ref->data[i], v = a->data[i];
+      if (!isfinite (r) || !isfinite (v))
+        finite = FALSE;
+      lo = MIN (lo, r);
+      hi = MAX (hi, r);
+      err = MAX (err, fabs ((double) v - (double) r));
+    }
+  *max_err = err;
+  *tol = 1e-4 * MAX (1.0, (double) hi - (double) lo);
+  return finite && err <= *tol;
+}
+
+/* Reports the first element beyond the tolerance, to tell which
+ * coordinates a kernel gets wrong. */
+static void
+report_mismatch (const char *label, const EnlargeTensor *ref, const EnlargeTensor *a, double tol)
+{
+  int shown = 0;
+  for (int c = 0; c < ref->c && shown < 5; c++)
+    for (int y = 0; y < ref->h && shown < 5; y++)
+      for (int x = 0; x < ref->w && shown < 5; x++)
+        {
+          gsize i = ((gsize) c * ref->h + y) * ref->w + x;
+          if (!(fabs ((double) a->data[i] - ref->data[i]) <= tol))
+            {
+              g_test_message ("%s: mismatch at c=%d y=%d x=%d: reference %.7g, OpenCL %.7g",
+                              label, c, y, x, ref->data[i], a->data[i]);
+              shown++;
+            }
+        }
+}
+
+static void
+check_outputs (const char *label, const EnlargeTensor *ref, const EnlargeTensor *a)
+{
+  double err, tol;
+  gboolean ok = compare (ref, a, &err, &tol);
+
+  g_test_message ("%-58s %dx%dx%d  max err %.3g (tol %.3g)", label, ref->c, ref->h, ref->w,
+                  err, tol);
+  if (err > worst_error || worst_case == NULL)
+    {
+      worst_error = err;
+      g_free (worst_case);
+      worst_case = g_strdup (label);
+    }
+  if (!ok)
+    {
+      report_mismatch (label, ref, a, tol);
+      /* go on with the other cases: every mismatch gets reported */
+      g_test_fail_printf ("%s: OpenCL differs from the reference by %g (tolerance %g)",
+                          label, err, tol);
+    }
+}
+
+/* Runs @l on both backends and compares the (single) outputs. */
+static void
+run_case (const char *label, const EnlargeLayer *l, EnlargeTensor **in)
+{
+  EnlargeShape in_shapes[8], out_shape;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeTensor) out_ref = NULL;
+  g_autoptr (EnlargeTensor) out_cl = NULL;
+
+  g_assert_cmpint (l->n_inputs, <=, 8);
+  g_assert_cmpint (l->n_outputs, ==, 1);
+  for (int k = 0; k < l->n_inputs; k++)
+    in_shapes[k] = (EnlargeShape) { in[k]->c, in[k]->h, in[k]->w };
+  if (!enlarge_layer_infer_shape (l, in_shapes, &out_shape, &error))
+    g_error ("%s: %s", label, error->message);
+
+  out_ref = enlarge_tensor_new (out_shape.c, out_shape.h, out_shape.w, &error);
+  g_assert_no_error (error);
+  out_cl = enlarge_tensor_new (out_shape.c, out_shape.h, out_shape.w, &error);
+  g_assert_no_error (error);
+  /* garbage in the outputs: a kernel that skips elements shows */
+  for (gsize i = 0; i < enlarge_tensor_size (out_cl); i++)
+    out_ref->data[i] = out_cl->data[i] = NAN;
+
+  if (!enlarge_backend_run_layer (ref_backend, l, in, &out_ref, &error))
+    {
+      g_test_fail_printf ("%s: reference: %s", label, error->message);
+      return;
+    }
+  if (!enlarge_backend_run_layer (cl_backend, l, in, &out_cl, &error))
+    {
+      g_test_fail_printf ("%s: OpenCL: %s", label, error->message);
+      return;
+    }
+  check_outputs (label, out_ref, out_cl);
+}
+
+/* ---------- self-check of the comparison ---------- */
+
+static void
+test_selfcheck (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (1);
+  g_autoptr (EnlargeTensor) a = rand_tensor (rand, 3, 13, 7, -1.f, 1.f);
+  g_autoptr (EnlargeTensor) b = enlarge_tensor_new (3, 13, 7, NULL);
+  double err, tol;
+
+  memcpy (b->data, a->data, enlarge_tensor_size (a) * sizeof (float));
+  g_assert_true (compare (a, b, &err, &tol));
+  g_assert_cmpfloat (err, ==, 0.0);
+  g_assert_cmpfloat (tol, <, 1e-2);
+
+  b->data[57] += 1e-2f;
+  g_assert_false (compare (a, b, &err, &tol));
+  g_assert_cmpfloat (err, >=, 0.9e-2);
+
+  b->data[57] = NAN;
+  g_assert_false (compare (a, b, &err, &tol));
+}
+
+/* The same on a real OpenCL output: a perturbed copy of it must fail. */
+static void
+test_selfcheck_perturbed (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (2);
+  g_autoptr (EnlargeTensor) in = rand_tensor (rand, 5, 17, 31, -1.f, 1.f);
+  g_autoptr (EnlargeTensor) out_ref = NULL;
+  g_autoptr (EnlargeTensor) out_cl = NULL;
+  g_autoptr (EnlargeTensor) perturbed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *slope = rand_floats (rand, 5, 0.f, 0.5f);
+  EnlargeLayer l;
+  double err, tol;
+
+  layer_init (&l, ENLARGE_OP_PRELU, "PReLU", "prelu_selfcheck", 1, 1);
+  l.p.prelu.num_slope = 5;
+  l.p.prelu.slope = slope;
+  out_ref = enlarge_tensor_new (5, 17, 31, NULL);
+  out_cl = enlarge_tensor_new (5, 17, 31, NULL);
+  perturbed = enlarge_tensor_new (5, 17, 31, NULL);
+  g_assert_true (enlarge_backend_run_layer (ref_backend, &l, &in, &out_ref, &error));
+  g_assert_true (enlarge_backend_run_layer (cl_backend, &l, &in, &out_cl, &error));
+  g_assert_true (compare (out_ref, out_cl, &err, &tol));
+
+  memcpy (perturbed->data, out_cl->data, enlarge_tensor_size (out_cl) * sizeof (float));
+  perturbed->data[enlarge_tensor_size (perturbed) / 2 + 3] += 1e-2f;
+  g_assert_false (compare (out_ref, perturbed, &err, &tol));
+  g_test_message ("perturbed copy: max err %.3g > tol %.3g: rejected", err, tol);
+}
+
+/* ---------- convolution ---------- */
+
+typedef struct {
+  int ic, oc;
+  int h, w;
+  int k;          /* square kernel */
+  int stride, dilation;
+  int pl, pr, pt, pb;
+  float pad_value;
+  gboolean bias;
+  EnlargeActivation act;
+  float a0, a1;
+} ConvCase;
+
+static void
+conv_case (GRand *rand, const ConvCase *cc)
+{
+  static const char *act_names[] = { "none", "relu", "leaky0.2", "clip", "sigmoid" };
+  g_autoptr (EnlargeTensor) in = rand_tensor (rand, cc->ic, cc->h, cc->w, -1.f, 1.f);
+  const gsize n_w = (gsize) cc->oc * cc->ic * cc->k * cc->k;
+  g_autofree float *weight = rand_floats (rand, n_w, -1.f, 1.f);
+  g_autofree float *bias = cc->bias ? rand_floats (rand, cc->oc, -1.f, 1.f) : NULL;
+  g_autofree char *label = NULL;
+  EnlargeLayer l;
+  EnlargeConvParams *c = &l.p.conv;
+
+  layer_init (&l, ENLARGE_OP_CONVOLUTION, "Convolution", "conv", 1, 1);
+  c->num_output = cc->oc;
+  c->num_input = cc->ic;
+  c->kernel_w = c->kernel_h = cc->k;
+  c->dilation_w = c->dilation_h = cc->dilation;
+  c->stride_w = c->stride_h = cc->stride;
+  c->pad_left = cc->pl;
+  c->pad_right = cc->pr;
+  c->pad_top = cc->pt;
+  c->pad_bottom = cc->pb;
+  c->pad_value = cc->pad_value;
+  c->bias_term = cc->bias;
+  c->weight_data_size = (int) n_w;
+  c->activation = cc->act;
+  c->act_params[0] = cc->a0;
+  c->act_params[1] = cc->a1;
+  c->weight = weight;
+  c->bias = bias;
+
+  label = g_strdup_printf ("conv %dx%d s%d d%d pad %d,%d,%d,%d pv %g %d->%d in %dx%d %s%s",
+                           cc->k, cc->k, cc->stride, cc->dilation, cc->pl, cc->pr, cc->pt,
+                           cc->pb, cc->pad_value, cc->ic, cc->oc, cc->w, cc->h,
+                           act_names[cc->act], cc->bias ? " bias" : "");
+  run_case (label, &l, &in);
+}
+
+/* 3×3, stride 1, dilation 1, zero padding: the blocked conv3x3_b8 kernel
+ * (8 pixels × 8 channels per work-item), so widths below 8 and not
+ * multiples of it, and channel counts not multiples of 8, matter. */
+static void
+test_conv3x3 (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  const int sizes[][2] = { /* w, h */ { 13, 7 }, { 31, 17 }, { 1, 1 }, { 5, 3 }, { 8, 8 },
+                           { 9, 4 }, { 17, 2 }, { 3, 11 } };
+  const int ocs[] = { 3, 5, 13, 64 };
+  const int ics[] = { 3, 64 };
+  int n = 0;
+
+  for (guint ii = 0; ii < G_N_ELEMENTS (ics); ii++)
+    for (guint oi = 0; oi < G_N_ELEMENTS (ocs); oi++)
+      for (guint si = 0; si < G_N_ELEMENTS (sizes); si++, n++)
+        {
+          /* cycle bias and activation through the grid */
+          ConvCase cc = { .ic = ics[ii], .oc = ocs[oi], .w = sizes[si][0], .h = sizes[si][1],
+                          .k = 3, .stride = 1, .dilation = 1, .pl = 1, .pr = 1, .pt = 1,
+                          .pb = 1, .bias = n % 2 == 0, .act = (n / 2) % 3, .a0 = 0.2f };
+          if (cc.act == 2)
+            cc.act = ENLARGE_ACT_LEAKYRELU;
+          conv_case (rand, &cc);
+        }
+
+  /* every bias × activation combination on one shape */
+  for (int bias = 0; bias < 2; bias++)
+    for (int act = 0; act < 3; act++)
+      {
+        ConvCase cc = { .ic = 7, .oc = 13, .w = 13, .h = 7, .k = 3, .stride = 1,
+                        .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1, .bias = bias,
+                        .act = act, .a0 = 0.2f };
+        conv_case (rand, &cc);
+      }
+
+  /* clip and sigmoid, for completeness */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 9, .w = 11, .h = 6, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .act = ENLARGE_ACT_CLIP, .a0 = -0.5f,
+                                 .a1 = 0.7f });
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 9, .w = 11, .h = 6, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .act = ENLARGE_ACT_SIGMOID });
+  /* the real-world Real-ESRGAN shape */
+  conv_case (rand, &(ConvCase) { .ic = 64, .oc = 64, .w = 37, .h = 23, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f });
+  conv_case (rand, &(ConvCase) { .ic = 64, .oc = 3, .w = 37, .h = 23, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE });
+}
+
+/* 3×3 stride 1 with other paddings: no padding, SAME, asymmetric. */
+static void
+test_conv3x3_padding (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4);
+
+  /* no padding */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 3, .stride = 1,
+                                 .dilation = 1, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 3, .h = 3, .k = 3, .stride = 1,
+                                 .dilation = 1 });
+  conv_case (rand, &(ConvCase) { .ic = 64, .oc = 5, .w = 12, .h = 5, .k = 3, .stride = 1,
+                                 .dilation = 1, .bias = TRUE, .act = ENLARGE_ACT_RELU });
+  /* SAME, both flavours */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = -233, .pr = -233, .pt = -233,
+                                 .pb = -233, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = -234, .pr = -234, .pt = -234,
+                                 .pb = -234, .bias = TRUE });
+  /* asymmetric */
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 5, .w = 13, .h = 7, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 2, .pr = 0, .pt = 0, .pb = 2,
+                                 .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 5, .w = 10, .h = 6, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 0, .pr = 2, .pt = 2, .pb = 1 });
+}
+
+/* Shapes that take conv_generic. */
+static void
+test_conv_generic (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+
+  /* 1×1 */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 1, .stride = 1,
+                                 .dilation = 1, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 64, .oc = 3, .w = 1, .h = 1, .k = 1, .stride = 1,
+                                 .dilation = 1, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f });
+  /* 5×5 pad 2 */
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 31, .h = 17, .k = 5, .stride = 1,
+                                 .dilation = 1, .pl = 2, .pr = 2, .pt = 2, .pb = 2,
+                                 .bias = TRUE, .act = ENLARGE_ACT_RELU });
+  conv_case (rand, &(ConvCase) { .ic = 7, .oc = 5, .w = 1, .h = 1, .k = 5, .stride = 1,
+                                 .dilation = 1, .pl = 2, .pr = 2, .pt = 2, .pb = 2 });
+  /* 3×3 stride 2 */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 31, .h = 17, .k = 3, .stride = 2,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f });
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 3, .w = 13, .h = 7, .k = 3, .stride = 2,
+                                 .dilation = 1 });
+  /* 3×3 dilation 2 pad 2 */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 13, .w = 13, .h = 7, .k = 3, .stride = 1,
+                                 .dilation = 2, .pl = 2, .pr = 2, .pt = 2, .pb = 2,
+                                 .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 5, .w = 3, .h = 2, .k = 3, .stride = 1,
+                                 .dilation = 2, .pl = 2, .pr = 2, .pt = 2, .pb = 2,
+                                 .act = ENLARGE_ACT_RELU });
+  /* SAME with stride 2 */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 3, .stride = 2,
+                                 .dilation = 1, .pl = -233, .pr = -233, .pt = -233,
+                                 .pb = -233, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 14, .h = 8, .k = 4, .stride = 2,
+                                 .dilation = 1, .pl = -234, .pr = -234, .pt = -234,
+                                 .pb = -234, .bias = TRUE });
+  /* pad value ≠ 0 (3×3 stride 1, which would otherwise be blocked) */
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .pad_value = 0.5f, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 5, .w = 31, .h = 17, .k = 5, .stride = 2,
+                                 .dilation = 1, .pl = 3, .pr = 1, .pt = 0, .pb = 2,
+                                 .pad_value = -0.75f, .act = ENLARGE_ACT_LEAKYRELU,
+                                 .a0 = 0.2f });
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 5, .w = 1, .h = 1, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .pad_value = 1.0f, .bias = TRUE });
+}
+
+/* ---------- PReLU ---------- */
+
+static void
+test_prelu (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (6);
+  const int shapes[][3] = { { 5, 7, 13 }, { 3, 17, 31 }, { 13, 1, 1 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int per_channel = 0; per_channel < 2; per_channel++)
+      {
+        const int c = shapes[s][0];
+        g_autoptr (EnlargeTensor) in = rand_tensor (rand, c, shapes[s][1], shapes[s][2], -1.f, 1.f);
+        g_autofree float *slope = rand_floats (rand, per_channel ? c : 1, -0.5f, 0.5f);
+        g_autofree char *label = g_strdup_printf ("prelu %s", per_channel ? "per-channel" : "1 slope");
+        EnlargeLayer l;
+
+        layer_init (&l, ENLARGE_OP_PRELU, "PReLU", "prelu", 1, 1);
+        l.p.prelu.num_slope = per_channel ? c : 1;
+        l.p.prelu.slope = slope;
+        run_case (label, &l, &in);
+      }
+}
+
+/* ---------- Concat ---------- */
+
+static void
+test_concat (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  const int sizes[][2] = { { 13, 7 }, { 1, 1 }, { 31, 17 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      const int w = sizes[s][0], h = sizes[s][1];
+      EnlargeTensor *in[3] = { rand_tensor (rand, 3, h, w, -1.f, 1.f),
+                               rand_tensor (rand, 5, h, w, -1.f, 1.f),
+                               rand_tensor (rand, 1, h, w, -1.f, 1.f) };
+      EnlargeLayer l;
+
+      layer_init (&l, ENLARGE_OP_CONCAT, "Concat", "concat", 3, 1);
+      run_case ("concat 3+5+1 channels", &l, in);
+      l.n_inputs = 2;
+      run_case ("concat 3+5 channels", &l, in);
+      for (int k = 0; k < 3; k++)
+        enlarge_tensor_free (in[k]);
+    }
+}
+
+/* ---------- Eltwise ---------- */
+
+static void
+test_eltwise (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (8);
+  const int shapes[][3] = { { 5, 7, 13 }, { 3, 17, 31 }, { 13, 1, 1 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      EnlargeTensor *in[3];
+      float coeffs2[2] = { 0.2f, 1.0f };
+      float coeffs3[3] = { 0.5f, -1.0f, 2.0f };
+      EnlargeLayer l;
+
+      for (int k = 0; k < 3; k++)
+        in[k] = rand_tensor (rand, shapes[s][0], shapes[s][1], shapes[s][2], -1.f, 1.f);
+
+      layer_init (&l, ENLARGE_OP_ELTWISE, "Eltwise", "eltwise", 2, 1);
+      l.p.eltwise.op = ENLARGE_ELTWISE_SUM;
+      l.p.eltwise.n_coeffs = 2;
+      l.p.eltwise.coeffs = coeffs2;
+      run_case ("eltwise sum coeffs 0.2,1.0", &l, in);
+
+      l.p.eltwise.n_coeffs = 0;
+      l.p.eltwise.coeffs = NULL;
+      run_case ("eltwise sum of 2", &l, in);
+
+      l.n_inputs = 3;
+      run_case ("eltwise sum of 3", &l, in);
+
+      l.p.eltwise.n_coeffs = 3;
+      l.p.eltwise.coeffs = coeffs3;
+      run_case ("eltwise sum of 3 coeffs 0.5,-1,2", &l, in);
+
+      l.p.eltwise.n_coeffs = 0;
+      l.p.eltwise.coeffs = NULL;
+      l.p.eltwise.op = ENLARGE_ELTWISE_PROD;
+      l.n_inputs = 2;
+      run_case ("eltwise product of 2", &l, in);
+      l.n_inputs = 3;
+      run_case ("eltwise product of 3", &l, in);
+
+      l.p.eltwise.op = ENLARGE_ELTWISE_MAX;
+      l.n_inputs = 2;
+      run_case ("eltwise max of 2", &l, in);
+      l.n_inputs = 3;
+      run_case ("eltwise max of 3", &l, in);
+
+      for (int k = 0; k < 3; k++)
+        enlarge_tensor_free (in[k]);
+    }
+}
+
+/* ---------- PixelShuffle ---------- */
+
+static void
+test_pixelshuffle (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (9);
+  const int cases[][4] = { /* factor, c, h, w */ { 2, 12, 7, 13 }, { 2, 4, 1, 1 },
+                           { 2, 20, 17, 31 }, { 4, 48, 7, 13 }, { 4, 16, 3, 1 },
+                           { 3, 18, 5, 7 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (EnlargeTensor) in = rand_tensor (rand, cases[i][1], cases[i][2], cases[i][3],
+                                                  -1.f, 1.f);
+      g_autofree char *label = g_strdup_printf ("pixelshuffle factor %d from %dx%dx%d",
+                                                cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+      EnlargeLayer l;
+
+      layer_init (&l, ENLARGE_OP_PIXELSHUFFLE, "PixelShuffle", "ps", 1, 1);
+      l.p.pixelshuffle.factor = cases[i][0];
+      run_case (label, &l, &in);
+    }
+}
+
+/* ---------- Interp ---------- */
+
+static void
+interp_case (GRand *rand, EnlargeInterpMode mode, float scale, int c, int h, int w,
+             int out_w, int out_h, gboolean align_corner)
+{
+  static const char *modes[] = { "?", "nearest", "bilinear", "bicubic" };
+  g_autoptr (EnlargeTensor) in = rand_tensor (rand, c, h, w, -1.f, 1.f);
+  g_autofree char *label = NULL;
+  EnlargeLayer l;
+
+  layer_init (&l, ENLARGE_OP_INTERP, "Interp", "interp", 1, 1);
+  l.p.interp.mode = mode;
+  l.p.interp.width_scale = l.p.interp.height_scale = scale;
+  l.p.interp.output_width = out_w;
+  l.p.interp.output_height = out_h;
+  l.p.interp.align_corner = align_corner;
+  if (out_w > 0)
+    label = g_strdup_printf ("interp %s to %dx%d from %dx%d%s", modes[mode], out_w, out_h,
+                             w, h, align_corner ? " align" : "");
+  else
+    label = g_strdup_printf ("interp %s x%g from %dx%d%s", modes[mode], scale, w, h,
+                             align_corner ? " align" : "");
+  run_case (label, &l, &in);
+}
+
+static void
+test_interp (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (10);
+  const int sizes[][2] = { /* w, h */ { 13, 7 }, { 31, 17 }, { 1, 1 }, { 2, 3 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      const int w = sizes[s][0], h = sizes[s][1];
+      const gboolean small = w < 4 || h < 4;
+      interp_case (rand, ENLARGE_INTERP_NEAREST, 2.f, 3, h, w, 0, 0, FALSE);
+      interp_case (rand, ENLARGE_INTERP_NEAREST, 4.f, 5, h, w, 0, 0, FALSE);
+      interp_case (rand, ENLARGE_INTERP_BILINEAR, 2.f, 3, h, w, 0, 0, FALSE);
+      interp_case (rand, ENLARGE_INTERP_BICUBIC, 2.f, 3, h, w, 0, 0, FALSE);
+      if (!small || (w >= 2 && h >= 2))
+        {
+          interp_case (rand, ENLARGE_INTERP_BILINEAR, 0.5f, 3, h, w, 0, 0, FALSE);
+          interp_case (rand, ENLARGE_INTERP_BICUBIC, 0.5f, 3, h, w, 0, 0, FALSE);
+        }
+      if (!small)
+        interp_case (rand, ENLARGE_INTERP_BICUBIC, 0.75f, 5, h, w, 0, 0, FALSE);
+    }
+  /* explicit output sizes and align_corner */
+  interp_case (rand, ENLARGE_INTERP_NEAREST, 1.f, 3, 7, 13, 20, 9, FALSE);
+  interp_case (rand, ENLARGE_INTERP_BILINEAR, 1.f, 3, 7, 13, 29, 11, FALSE);
+  interp_case (rand, ENLARGE_INTERP_BILINEAR, 2.f, 3, 7, 13, 0, 0, TRUE);
+  interp_case (rand, ENLARGE_INTERP_BICUBIC, 1.f, 3, 17, 31, 23, 12, FALSE);
+  interp_case (rand, ENLARGE_INTERP_BICUBIC, 2.f, 3, 7, 13, 0, 0, TRUE);
+}
+
+/* ---------- BinaryOp ---------- */
+
+static void
+test_binaryop (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  static const char *ops[] = { "add", "sub", "mul", "div", "max", "min" };
+  const int shapes[][3] = { { 5, 7, 13 }, { 3, 17, 31 }, { 13, 1, 1 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      const int c = shapes[s][0], h = shapes[s][1], w = shapes[s][2];
+      g_autoptr (EnlargeTensor) a = rand_tensor (rand, c, h, w, -1.f, 1.f);
+      /* b away from 0 so that division stays tame */
+      g_autoptr (EnlargeTensor) b = rand_tensor (rand, c, h, w, 0.5f, 1.f);
+      g_autoptr (EnlargeTensor) bc = rand_tensor (rand, c, 1, 1, 0.5f, 1.f);
+
+      for (int op = ENLARGE_BINARY_ADD; op <= ENLARGE_BINARY_MIN; op++)
+        {
+          g_autofree char *l_same = g_strdup_printf ("binaryop %s same shape", ops[op]);
+          g_autofree char *l_scalar = g_strdup_printf ("binaryop %s scalar", ops[op]);
+          g_autofree char *l_chan = g_strdup_printf ("binaryop %s per-channel b", ops[op]);
+          EnlargeTensor *in[2] = { a, b };
+          EnlargeLayer l;
+
+          layer_init (&l, ENLARGE_OP_BINARYOP, "BinaryOp", "binary", 2, 1);
+          l.p.binary.op = op;
+          run_case (l_same, &l, in);
+
+          in[1] = bc;
+          run_case (l_chan, &l, in);
+
+          l.n_inputs = 1;
+          l.p.binary.with_scalar = TRUE;
+          l.p.binary.b = op == ENLARGE_BINARY_DIV ? 0.625f : -0.37f;
+          run_case (l_scalar, &l, in);
+        }
+    }
+}
+
+/* ---------- a whole network ---------- */
+
+/* Input → Split ─┬→ Conv 3→8 leaky → Split ─┬→ Conv 8→8 relu ──────────┐
+ *                │                          └→ Conv 8→8 → PReLU (8) ───┴→ Concat 16
+ *                │                                → Conv 16→12 → PixelShuffle 2 ─┐
+ *                └→ Interp nearest ×2 ─────────────────────────────────────────────┴→ add */
+static const char tiny_param[] =
+  "7767517\n"
+  "12 14\n"
+  "Input            data     0 1 data 0=0 1=0 2=3\n"
+  "Split            splitin  1 2 data data_s0 data_s1\n"
+  "Convolution      conv1    1 1 data_s0 c1 0=8 1=3 4=1 5=1 6=216 9=2 -23310=1,2.000000e-01\n"
+  "Split            split1   1 2 c1 c1_s0 c1_s1\n"
+  "Convolution      conv2a   1 1 c1_s0 c2a 0=8 1=3 4=1 5=1 6=576 9=1\n"
+  "Convolution      conv2b   1 1 c1_s1 c2b 0=8 1=3 4=1 5=1 6=576\n"
+  "PReLU            prelu    1 1 c2b c2bp 0=8\n"
+  "Concat           cat      2 1 c2a c2bp cat 0=0\n"
+  "Convolution      conv3    1 1 cat c3 0=12 1=3 4=1 5=1 6=1728\n"
+  "PixelShuffle     ps       1 1 c3 ps 0=2\n"
+  "Interp           up       1 1 data_s1 up 0=1 1=2.000000e+00 2=2.000000e+00\n"
+  "BinaryOp         add      2 1 ps up out 0=0\n";
+
+static void
+bin_append_floats (GByteArray *bin, GRand *rand, int n, float lo, float hi)
+{
+  for (int i = 0; i < n; i++)
+    {
+      float f = rand_uniform (rand, lo, hi);
+      guint32 v;
+      memcpy (&v, &f, 4);
+      v = GUINT32_TO_LE (v);
+      g_byte_array_append (bin, (const guint8 *) &v, 4);
+    }
+}
+
+static void
+bin_append_conv (GByteArray *bin, GRand *rand, int n_weights, int n_bias, float scale)
+{
+  const guint8 tag[4] = { 0, 0, 0, 0 };
+  g_byte_array_append (bin, tag, 4);
+  bin_append_floats (bin, rand, n_weights, -scale, scale);
+  bin_append_floats (bin, rand, n_bias, -0.1f, 0.1f);
+}
+
+static void
+test_network (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr (GByteArray) bin = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeNet) net = NULL;
+  const int sizes[][2] = { /* w, h */ { 19, 11 }, { 1, 1 }, { 8, 5 }, { 40, 33 } };
+
+  /* weights scaled by 1/sqrt(fan-in) so that activations stay O(1) */
+  bin_append_conv (bin, rand, 216, 8, 0.5f);
+  bin_append_conv (bin, rand, 576, 8, 0.3f);
+  bin_append_conv (bin, rand, 576, 8, 0.3f);
+  bin_append_floats (bin, rand, 8, 0.f, 0.3f); /* PReLU slopes */
+  bin_append_conv (bin, rand, 1728, 12, 0.2f);
+
+  net = enlarge_net_load_from_data (tiny_param, strlen (tiny_param), bin->data, bin->len,
+                                    "tiny.param", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (net);
+  g_assert_cmpint (net->scale, ==, 2);
+  g_assert_cmpint (net->in_channels, ==, 3);
+  g_assert_cmpint (net->out_channels, ==, 3);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      const int w = sizes[s][0], h = sizes[s][1];
+      g_autoptr (EnlargeTensor) in = rand_tensor (rand, 3, h, w, 0.f, 1.f);
+      g_autoptr (EnlargeTensor) out_ref = NULL;
+      g_autoptr (EnlargeTensor) out_cl = NULL;
+      g_autoptr (EnlargeTensor) out_cl2 = NULL;
+      g_autofree char *label = g_strdup_printf ("network on %dx%d", w, h);
+      g_autofree char *label2 = g_strdup_printf ("network on %dx%d (cached weights)", w, h);
+
+      out_ref = enlarge_backend_run (ref_backend, net, in, NULL, &error);
+      g_assert_no_error (error);
+      out_cl = enlarge_backend_run (cl_backend, net, in, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (out_ref->c, ==, 3);
+      g_assert_cmpint (out_ref->w, ==, 2 * w);
+      g_assert_cmpint (out_ref->h, ==, 2 * h);
+      check_outputs (label, out_ref, out_cl);
+
+      /* a second run reuses the weights the backend keeps on the device */
+      out_cl2 = enlarge_backend_run (cl_backend, net, in, NULL, &error);
+      g_assert_no_error (error);
+      check_outputs (label2, out_ref, out_cl2);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 start;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  ref_backend = enlarge_backend_new_reference ();
+  cl_backend = enlarge_backend_new ("cpu", &error);
+  if (cl_backend == NULL)
+    cl_skip_reason = g_strdup_printf ("no OpenCL CPU device: %s", error->message);
+  else
+    g_test_message ("OpenCL device: %s (%s, %s)", enlarge_backend_get_device (cl_backend)->name,
+                    enlarge_backend_get_device (cl_backend)->platform,
+                    enlarge_backend_get_device (cl_backend)->driver);
+
+  g_test_add_func ("/ops/selfcheck", test_selfcheck);
+  g_test_add_func ("/ops/selfcheck-perturbed", test_selfcheck_perturbed);
+  g_test_add_func ("/ops/conv3x3", test_conv3x3);
+  g_test_add_func ("/ops/conv3x3-padding", test_conv3x3_padding);
+  g_test_add_func ("/ops/conv-generic", test_conv_generic);
+  g_test_add_func ("/ops/prelu", test_prelu);
+  g_test_add_func ("/ops/concat", test_concat);
+  g_test_add_func ("/ops/eltwise", test_eltwise);
+  g_test_add_func ("/ops/pixelshuffle", test_pixelshuffle);
+  g_test_add_func ("/ops/interp", test_interp);
+  g_test_add_func ("/ops/binaryop", test_binaryop);
+  g_test_add_func ("/ops/network", test_network);
+
+  start = g_get_monotonic_time ();
+  ret = g_test_run ();
+  if (cl_backend)
+    g_test_message ("largest error: %.3g (%s); %.1f s", worst_error,
+                    worst_case ? worst_case : "-", (g_get_monotonic_time () - start) / 1e6);
+
+  g_clear_pointer (&cl_backend, enlarge_backend_unref);
+  g_clear_pointer (&ref_backend, enlarge_backend_unref);
+  g_free (cl_skip_reason);
+  g_free (worst_case);
+  return ret;
+}

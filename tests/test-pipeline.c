@@ -1,0 +1,349 @@
+/* The controls mean something exact: target megapixels, any scale factor,
+ * creativity, presets. */
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "enlarge.h"
+
+static EnlargeNet *
+load_or_skip (const char *id)
+{
+  const EnlargeModelInfo *info = enlarge_model_lookup (id);
+  g_autoptr (GError) error = NULL;
+  EnlargeNet *net;
+
+  g_assert_nonnull (info);
+  if (!enlarge_model_is_installed (info))
+    {
+      g_test_skip (enlarge_model_install_hint ());
+      return NULL;
+    }
+  net = enlarge_model_load (id, &error);
+  g_assert_no_error (error);
+  return net;
+}
+
+static EnlargeImage *
+load_golden (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ENLARGE_TEST_DATA"), "golden", name, NULL);
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *img = enlarge_image_load (path, &error);
+  g_assert_no_error (error);
+  return img;
+}
+
+static void
+test_target_mp (void)
+{
+  EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+  EnlargePlan p;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  s.target_mp = 0.35;
+  g_assert_true (enlarge_plan_compute (&s, 4, 1000, 750, &p, &error));
+  g_assert_cmpint (p.pre_width, ==, 700);
+  g_assert_cmpint (p.pre_height, ==, 525);
+  g_assert_cmpint (p.out_width, ==, 2800);
+  g_assert_cmpint (p.out_height, ==, 2100);
+
+  g_assert_true (enlarge_plan_compute (&s, 4, 1, 1, &p, &error));
+  g_assert_cmpint (p.pre_width, ==, 606); /* sqrt(0.35 × 1024²) */
+  g_assert_cmpint (p.pre_height, ==, 606);
+  g_assert_true (enlarge_plan_compute (&s, 4, 20000, 10, &p, &error));
+  g_assert_cmpint (p.pre_height, >=, 1);
+  g_assert_cmpint (p.pre_width, ==, (int) round (20000 * sqrt (0.35 * 1048576.0 / 200000.0)));
+
+  /* the GUI's example line */
+  s.target_mp = 0.35;
+  g_assert_true (enlarge_plan_compute (&s, 4, 1024, 768, &p, &error));
+  text = enlarge_plan_describe (&p);
+  g_assert_cmpstr (text, ==, "1024 × 768 → prescale to 0.35 MP (700 × 525) → 4× model → 2800 × 2100, 5.6 MP");
+  g_assert_no_error (error);
+}
+
+static void
+test_scale_plans (void)
+{
+  const double factors[] = { 1.0, 1.5, 2, 2.5, 3, 4, 5, 8, 16 };
+  const int sizes[][2] = { { 7, 5 }, { 33, 17 }, { 101, 99 }, { 1, 1 } };
+  const int passes4[] = { 0, 1, 1, 1, 1, 1, 2, 2, 2 };
+
+  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+        EnlargePlan p;
+        s.scale = factors[f];
+        g_assert_true (enlarge_plan_compute (&s, 4, sizes[i][0], sizes[i][1], &p, NULL));
+        g_assert_cmpint (p.out_width, ==, (int) MAX (1, round (sizes[i][0] * factors[f])));
+        g_assert_cmpint (p.out_height, ==, (int) MAX (1, round (sizes[i][1] * factors[f])));
+        g_assert_cmpint (p.passes, ==, passes4[f]);
+        /* a 2× model chains 2 → 4 → 8 → 16 */
+        g_assert_true (enlarge_plan_compute (&s, 2, sizes[i][0], sizes[i][1], &p, NULL));
+        g_assert_cmpint (p.passes, ==, factors[f] <= 1 ? 0 : (int) ceil (log2 (factors[f]) - 1e-9));
+      }
+}
+
+/* Real runs give exactly round(w·f) × round(h·f). */
+static void
+test_scale_runs (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) full = NULL;
+  const double factors[] = { 1.5, 2, 3, 4, 5, 8, 16 };
+
+  if (net == NULL)
+    return;
+  full = load_golden ("coffee-96x72.png");
+  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+    {
+      g_autoptr (EnlargeImage) in = enlarge_resample (full, 11, 7, ENLARGE_FILTER_AREA, NULL);
+      g_autoptr (EnlargeImage) out = NULL;
+      g_autoptr (GError) error = NULL;
+      EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+      s.scale = factors[f];
+      out = enlarge_pipeline_run (backend, net, &s, in, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (out->width, ==, (int) round (11 * factors[f]));
+      g_assert_cmpint (out->height, ==, (int) round (7 * factors[f]));
+    }
+}
+
+static void
+test_bad_settings (void)
+{
+  const EnlargeSettings bad[] = {
+    { -0.1, 0, 0 }, { 1.5, 0, 0 }, { NAN, 0, 0 },
+    { 0.5, 0.5, 0 }, { 0.5, 17, 0 }, { 0.5, -2, 0 },
+    { 0.5, 0, -1 }, { 0.5, 0, NAN },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      EnlargePlan p;
+      g_assert_false (enlarge_plan_compute (&bad[i], 4, 10, 10, &p, &error));
+      g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT);
+    }
+}
+
+static double
+consistency (const EnlargeImage *in, const EnlargeImage *out, int factor)
+{
+  g_autoptr (EnlargeImage) down = enlarge_downscale_area (out, factor, NULL);
+  return enlarge_image_psnr (in, down);
+}
+
+/* The measurable properties of creativity, on a real photo crop. */
+static void
+test_creativity (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesrgan-x4fast");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) raw = NULL;
+  g_autoptr (GError) error = NULL;
+  const double cs[] = { 0.0, 0.25, 0.5, 0.75, 1.0 };
+  double energy[5], psnr[5];
+
+  if (net == NULL)
+    return;
+  in = load_golden ("coffee-96x72.png");
+  raw = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cs); i++)
+    {
+      EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+      g_autoptr (EnlargeImage) out = NULL;
+      s.creativity = cs[i];
+      out = enlarge_pipeline_run (backend, net, &s, in, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (out->width, ==, raw->width);
+      energy[i] = enlarge_image_laplacian_energy (out);
+      psnr[i] = consistency (in, out, 4);
+      printf ("# creativity %.2f: consistency %.2f dB, Laplacian energy %.3f\n",
+              cs[i], psnr[i], energy[i]);
+      if (cs[i] == 0.5)
+        g_assert_cmpmem (out->pixels, (gsize) out->width * out->height * 3,
+                         raw->pixels, (gsize) raw->width * raw->height * 3);
+    }
+  g_assert_cmpfloat (psnr[0], >=, 40.0);
+  g_assert_cmpfloat (psnr[0], >, psnr[2]);
+  for (guint i = 1; i < G_N_ELEMENTS (cs); i++)
+    g_assert_cmpfloat (energy[i], >, energy[i - 1]);
+}
+
+/* Amplified detail may not ring: every output pixel stays within the range
+ * of the model output's 3×3 neighbourhood. */
+static void
+test_creativity_no_halo (void)
+{
+  g_autoptr (EnlargeImage) x = enlarge_image_new (16, 16, 3, NULL);
+  g_autoptr (EnlargeImage) y = NULL;
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* a hard vertical edge, and a model result with a crisp edge */
+  for (int j = 0; j < 16; j++)
+    for (int i = 0; i < 16; i++)
+      memset (enlarge_image_pixel (x, i, j), i < 8 ? 30 : 220, 3);
+  y = enlarge_resample (x, 64, 64, ENLARGE_FILTER_AREA, NULL);
+  for (int j = 0; j < 64; j++)
+    for (int i = 0; i < 64; i++)
+      memset (enlarge_image_pixel (y, i, j), i < 32 ? 30 : 220, 3);
+  out = enlarge_apply_creativity (x, y, 1.0, &error);
+  g_assert_no_error (error);
+  for (int j = 0; j < 64; j++)
+    for (int i = 0; i < 64; i++)
+      {
+        guint8 v = enlarge_image_pixel (out, i, j)[0];
+        g_assert_cmpint (v, >=, 30);
+        g_assert_cmpint (v, <=, 220);
+        if (i < 30 || i > 33)
+          g_assert_cmpint (v, ==, i < 32 ? 30 : 220); /* flat away from the edge */
+      }
+}
+
+static void
+test_presets (void)
+{
+  guint n;
+  const EnlargePreset *list = enlarge_preset_list (&n);
+  const char *required[] = { "portrait", "product", "landscape", "illustration", "ai-generated", "text" };
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) full = load_golden ("astronaut-face-64.png");
+  g_autoptr (EnlargeImage) crop = enlarge_resample (full, 20, 20, ENLARGE_FILTER_AREA, NULL);
+
+  g_assert_cmpuint (n, >=, G_N_ELEMENTS (required));
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    g_assert_nonnull (enlarge_preset_lookup (required[i]));
+  g_assert_null (enlarge_preset_lookup ("no-such-preset"));
+  /* product and text are conservative, as the seed recommends */
+  g_assert_cmpfloat (enlarge_preset_lookup ("product")->creativity, <, 0.5);
+  g_assert_cmpfloat (enlarge_preset_lookup ("text")->creativity, <, 0.5);
+  g_assert_cmpfloat (enlarge_preset_lookup ("ai-generated")->target_mp, >, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const EnlargePreset *p = &list[i];
+      EnlargeSettings s = { p->creativity, p->scale, 0 };
+      g_autoptr (EnlargeNet) net = NULL;
+      g_autoptr (EnlargeImage) out = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_nonnull (enlarge_model_lookup (p->model));
+      g_assert_true (p->title && p->description && p->why);
+      net = load_or_skip (p->model);
+      if (net == NULL)
+        return;
+      /* the target MP of the AI preset would make this crop large; the
+       * prescale itself is covered by test_target_mp */
+      out = enlarge_pipeline_run (backend, net, &s, crop, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (out->width, ==, (int) round (20 * (p->scale > 0 ? p->scale : net->scale)));
+    }
+}
+
+static int
+run_cli (const char * const *args, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ENLARGE_CLI"));
+  for (int i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The CLI refuses out-of-range controls with a message and status 2, and
+ * --dry-run prints the plan without writing anything. */
+static void
+test_cli_controls (void)
+{
+  g_autofree char *input = g_build_filename (g_getenv ("ENLARGE_TEST_DATA"), "golden",
+                                             "coffee-96x72.png", NULL);
+  g_autofree char *tmp = g_dir_make_tmp ("enlarge-pipeline-XXXXXX", NULL);
+  g_autofree char *output = g_build_filename (tmp, "out.png", NULL);
+  const char *bad[][4] = {
+    { "-p", "no-such-preset", NULL }, { "-c", "1.5", NULL }, { "-c", "-0.1", NULL },
+    { "-s", "0.5", NULL }, { "-s", "17", NULL }, { "--target-mp", "-1", NULL },
+  };
+
+  if (g_getenv ("ENLARGE_CLI") == NULL)
+    {
+      g_test_skip ("ENLARGE_CLI is not set");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      const char *args[] = { bad[i][0], bad[i][1], input, "-o", output, NULL };
+      g_assert_cmpint (run_cli (args, &out, &err), ==, 2);
+      g_assert_nonnull (strstr (err, bad[i][0][1] == 'p' ? "preset" : bad[i][0][1] == 'c' ? "creativity"
+                                     : bad[i][0][1] == 's' ? "scale" : "target-mp"));
+      g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    const char *args[] = { "--dry-run", "-p", "ai-generated", "-s", "2", input, "-o", output, NULL };
+    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "96 × 72 → prescale to 0.35 MP (700 × 525) → 4× model → Lanczos-3 to 2× → 1400 × 1050"));
+    g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    const char *args[] = { "--list-presets", NULL };
+    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "portrait"));
+    g_assert_nonnull (strstr (out, "ai-generated"));
+  }
+  {
+    /* a real fractional run through the CLI: exact size */
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr (EnlargeImage) img = NULL;
+    const char *args[] = { "-q", "-m", "realesr-animevideov3-x4", "-s", "2.5", "-c", "0.7", input, "-o", output, NULL };
+    if (!enlarge_model_is_installed (enlarge_model_lookup ("realesr-animevideov3-x4")))
+      return;
+    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    img = enlarge_image_load (output, NULL);
+    g_assert_nonnull (img);
+    g_assert_cmpint (img->width, ==, 240);
+    g_assert_cmpint (img->height, ==, 180);
+    g_unlink (output);
+  }
+  g_rmdir (tmp);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pipeline/target-mp", test_target_mp);
+  g_test_add_func ("/pipeline/scale-plans", test_scale_plans);
+  g_test_add_func ("/pipeline/scale-runs", test_scale_runs);
+  g_test_add_func ("/pipeline/bad-settings", test_bad_settings);
+  g_test_add_func ("/pipeline/creativity", test_creativity);
+  g_test_add_func ("/pipeline/creativity-no-halo", test_creativity_no_halo);
+  g_test_add_func ("/pipeline/presets", test_presets);
+  g_test_add_func ("/pipeline/cli-controls", test_cli_controls);
+  return g_test_run ();
+}
