@@ -251,34 +251,129 @@ test_progress_and_cancel (void)
   g_assert_cmpint (log.calls, ==, 1);
 }
 
-static void
-test_alpha (void)
+/* A logo: an opaque disc, antialiased, on transparent black. */
+static EnlargeImage *
+make_logo (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
-  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
-  g_autoptr (EnlargeImage) in = enlarge_image_new (24, 20, 4, NULL);
-  g_autoptr (EnlargeImage) out = NULL;
-  g_autoptr (GError) error = NULL;
-
-  if (net == NULL)
-    return;
-  /* opaque disc on a transparent background */
+  EnlargeImage *in = enlarge_image_new (24, 20, 4, NULL);
   for (int y = 0; y < in->height; y++)
     for (int x = 0; x < in->width; x++)
       {
         guint8 *p = enlarge_image_pixel (in, x, y);
-        gboolean inside = (x - 12) * (x - 12) + (y - 10) * (y - 10) < 49;
-        p[0] = 200;
-        p[1] = 40;
-        p[2] = 90;
-        p[3] = inside ? 255 : 0;
+        double d = sqrt ((x + 0.5 - 12) * (x + 0.5 - 12) + (y + 0.5 - 10) * (y + 0.5 - 10));
+        double a = CLAMP (7.0 - d + 0.5, 0.0, 1.0);
+        p[0] = a > 0 ? 230 : 0;
+        p[1] = a > 0 ? 200 : 0;
+        p[2] = a > 0 ? 40 : 0;
+        p[3] = (guint8) round (a * 255);
       }
-  out = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  return in;
+}
+
+/* Mean absolute difference between horizontal neighbours of the alpha
+ * channel, over pixels with 0 < alpha < 255: lower = smoother edge. */
+static double
+edge_roughness (const EnlargeImage *img)
+{
+  double sum = 0;
+  int n = 0;
+  for (int y = 0; y < img->height; y++)
+    for (int x = 1; x < img->width; x++)
+      {
+        int a = enlarge_image_pixel (img, x, y)[3], b = enlarge_image_pixel (img, x - 1, y)[3];
+        if ((a > 0 && a < 255) || (b > 0 && b < 255) || a != b)
+          {
+            sum += ABS (a - b);
+            n++;
+          }
+      }
+  return n ? sum / n : 0;
+}
+
+static void
+test_alpha (gconstpointer data)
+{
+  const EnlargeAlphaMode mode = GPOINTER_TO_INT (data);
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (EnlargeImage) nearest = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
+  double dark = 0;
+  int n_edge = 0;
+
+  if (net == NULL)
+    return;
+  in = make_logo ();
+  opts.alpha = mode;
+  out = enlarge_upscale (backend, net, in, &opts, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->n_channels, ==, 4);
   g_assert_cmpint (out->width, ==, 96);
-  g_assert_cmpint (enlarge_image_pixel (out, 0, 0)[3], ==, 0);
-  g_assert_cmpint (enlarge_image_pixel (out, 48, 40)[3], ==, 255);
+
+  /* transparent stays transparent, the inside stays opaque */
+  for (int y = 0; y < 8; y++)
+    for (int x = 0; x < 8; x++)
+      g_assert_cmpint (enlarge_image_pixel (out, x, y)[3], <=, 2);
+  g_assert_cmpint (enlarge_image_pixel (out, 48, 40)[3], >=, 253);
+
+  /* smoother than nearest-neighbour enlargement of the alpha */
+  nearest = enlarge_image_new (96, 80, 4, NULL);
+  for (int y = 0; y < 80; y++)
+    for (int x = 0; x < 96; x++)
+      memcpy (enlarge_image_pixel (nearest, x, y), enlarge_image_pixel (in, x / 4, y / 4), 4);
+  printf ("# alpha %s: edge roughness %.2f, nearest %.2f\n",
+          mode == ENLARGE_ALPHA_MODEL ? "model" : "fast", edge_roughness (out), edge_roughness (nearest));
+  g_assert_cmpfloat (edge_roughness (out), <, edge_roughness (nearest));
+
+  /* no dark fringe: visible edge pixels keep the logo's colour, not a
+   * blend with the transparent black around it */
+  for (int y = 0; y < 80; y++)
+    for (int x = 0; x < 96; x++)
+      {
+        const guint8 *p = enlarge_image_pixel (out, x, y);
+        if (p[3] >= 32 && p[3] <= 224)
+          {
+            dark += p[0];
+            n_edge++;
+          }
+      }
+  g_assert_cmpint (n_edge, >, 0);
+  printf ("# alpha %s: mean red on the edge %.1f (logo 230)\n",
+          mode == ENLARGE_ALPHA_MODEL ? "model" : "fast", dark / n_edge);
+  g_assert_cmpfloat (dark / n_edge, >, 200.0);
+}
+
+/* Test-time augmentation: the 8 variants are undone correctly (the result
+ * stays close to the golden) and do change the result. */
+static void
+test_tta (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) golden = NULL;
+  g_autoptr (EnlargeImage) plain = NULL;
+  g_autoptr (EnlargeImage) tta = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
+
+  if (net == NULL)
+    return;
+  in = load_image ("text-120x64.png");
+  golden = load_image ("text-120x64.realesr-animevideov3-x4.png");
+  plain = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  opts.tta = TRUE;
+  opts.tile_size = 48; /* non-square tiles must be transposed back right */
+  tta = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  printf ("# TTA vs golden %.2f dB, plain vs golden %.2f dB\n",
+          enlarge_image_psnr (tta, golden), enlarge_image_psnr (plain, golden));
+  g_assert_cmpfloat (enlarge_image_psnr (tta, golden), >=, 30.0);
+  g_assert_cmpfloat (enlarge_image_psnr (tta, plain), <, 60.0);
 }
 
 static void
@@ -403,7 +498,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/upscale/fractional/x2", "realesr-animevideov3-x2", test_fractional_models);
   g_test_add_data_func ("/upscale/fractional/x3", "realesr-animevideov3-x3", test_fractional_models);
   g_test_add_func ("/upscale/progress-and-cancel", test_progress_and_cancel);
-  g_test_add_func ("/upscale/alpha", test_alpha);
+  g_test_add_data_func ("/upscale/alpha/model", GINT_TO_POINTER (ENLARGE_ALPHA_MODEL), test_alpha);
+  g_test_add_data_func ("/upscale/alpha/fast", GINT_TO_POINTER (ENLARGE_ALPHA_FAST), test_alpha);
+  g_test_add_func ("/upscale/tta", test_tta);
   g_test_add_func ("/upscale/devices", test_devices);
   g_test_add_func ("/upscale/no-opencl-fallback", test_no_opencl_fallback);
   g_test_add_func ("/upscale/auto-tile-size", test_auto_tile_size);

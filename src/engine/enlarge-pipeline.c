@@ -358,13 +358,16 @@ enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSet
   for (int p = 0, w = plan.pre_width, h = plan.pre_height; p < plan.passes; p++)
     {
       g_autoptr (EnlargeTilePlan) tp = enlarge_tile_plan_new (w, h, tile, 0, 1);
-      pass_tiles[p] = tp->n_tiles;
+      /* RGBA images run the alpha channel through the model as well */
+      pass_tiles[p] = tp->n_tiles * (input->n_channels == 4 && settings->alpha == ENLARGE_ALPHA_MODEL ? 2 : 1);
       pp.total += tp->n_tiles;
       w *= net->scale;
       h *= net->scale;
     }
   pass_opts = *options;
   pass_opts.tile_size = tile;
+  pass_opts.alpha = settings->alpha;
+  pass_opts.tta = settings->tta;
   if (options->progress)
     {
       pp.outer = options;

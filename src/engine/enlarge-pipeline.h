@@ -10,9 +10,11 @@ typedef struct {
   double scale;        /* 1 … 16, fractional allowed; 0 = the model's factor */
   double target_mp;    /* prescale the input to this many megapixels
                           (1 MP = 1024 × 1024); 0 = off */
+  EnlargeAlphaMode alpha;
+  gboolean tta;        /* average the 8 flips/transposes (8× the time) */
 } EnlargeSettings;
 
-#define ENLARGE_SETTINGS_INIT { 0.5, 0.0, 0.0 }
+#define ENLARGE_SETTINGS_INIT { 0.5, 0.0, 0.0, ENLARGE_ALPHA_MODEL, FALSE }
 
 /* How the settings become work, for an input size and a model. */
 typedef struct {

@@ -61,10 +61,16 @@ tile_extent (const EnlargeTile *t, EnlargeBorder border)
   return t->read;
 }
 
+/* Which channels of the source image a pass runs on. */
+typedef enum {
+  PASS_RGB,
+  PASS_ALPHA,   /* alpha replicated into R, G and B */
+} PassKind;
+
 /* Fills a planar RGB tensor in [0, 1] from the tile's extent; coordinates
  * outside the image (mirror mode only) fold back inside. */
 static EnlargeTensor *
-tile_input (const EnlargeImage *img, const EnlargeRect *r, GError **error)
+tile_input (const EnlargeImage *img, const EnlargeRect *r, PassKind kind, GError **error)
 {
   EnlargeTensor *in = enlarge_tensor_new (3, r->height, r->width, error);
   if (in == NULL)
@@ -77,7 +83,8 @@ tile_input (const EnlargeImage *img, const EnlargeRect *r, GError **error)
           const int sx = enlarge_mirror_index (r->x + x, img->width);
           const guint8 *p = enlarge_image_pixel (img, sx, sy);
           for (int c = 0; c < 3; c++)
-            enlarge_tensor_channel (in, c)[(gsize) y * r->width + x] = p[c] / 255.f;
+            enlarge_tensor_channel (in, c)[(gsize) y * r->width + x] =
+              p[kind == PASS_ALPHA ? 3 : c] / 255.f;
         }
     }
   return in;
@@ -85,7 +92,7 @@ tile_input (const EnlargeImage *img, const EnlargeRect *r, GError **error)
 
 static void
 tile_output (EnlargeImage *out, const EnlargeTensor *t, const EnlargeTile *tile,
-             const EnlargeRect *extent, int scale)
+             const EnlargeRect *extent, int scale, PassKind kind)
 {
   const int ox = tile->core.x * scale, oy = tile->core.y * scale;
   const int ow = tile->core.width * scale, oh = tile->core.height * scale;
@@ -96,18 +103,145 @@ tile_output (EnlargeImage *out, const EnlargeTensor *t, const EnlargeTile *tile,
     for (int x = 0; x < ow; x++)
       {
         guint8 *p = enlarge_image_pixel (out, ox + x, oy + y);
+        const gsize i = (gsize) (y + offy) * t->w + x + offx;
+        if (kind == PASS_ALPHA)
+          {
+            /* the three outputs of a gray input agree closely: average */
+            float v = (t->data[i] + enlarge_tensor_channel (t, 1)[i] +
+                       enlarge_tensor_channel (t, 2)[i]) / 3.f;
+            p[3] = (guint8) CLAMP (floorf (v * 255.f + 0.5f), 0.f, 255.f);
+            continue;
+          }
         for (int c = 0; c < 3; c++)
           {
             /* ncnn's reference program: v × 255, rounded, clamped */
-            float v = enlarge_tensor_channel (t, c)[(gsize) (y + offy) * t->w + x + offx];
-            float q = floorf (v * 255.f + 0.5f);
+            float q = floorf (enlarge_tensor_channel (t, c)[i] * 255.f + 0.5f);
             p[c] = (guint8) CLAMP (q, 0.f, 255.f);
           }
       }
 }
 
+/* Transform k of the 8 flips/transposes, applied to (or undone from) a
+ * tensor. Bit 0: flip x, bit 1: flip y, bit 2: transpose (applied last,
+ * so undoing transposes first). */
+static EnlargeTensor *
+tensor_transform (const EnlargeTensor *t, int k, gboolean inverse, GError **error)
+{
+  const gboolean tr = (k & 4) != 0;
+  const int w = tr ? t->h : t->w, h = tr ? t->w : t->h;
+  EnlargeTensor *o = enlarge_tensor_new (t->c, h, w, error);
+  if (o == NULL)
+    return NULL;
+  for (int c = 0; c < t->c; c++)
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        {
+          int sx, sy;
+          if (!inverse)
+            {
+              /* o = T(F(t)) */
+              int fx = tr ? y : x, fy = tr ? x : y;
+              sx = (k & 1) ? t->w - 1 - fx : fx;
+              sy = (k & 2) ? t->h - 1 - fy : fy;
+            }
+          else
+            {
+              /* o = F⁻¹(T⁻¹(t)): flip o's coordinates, then transpose */
+              int fx = (k & 1) ? w - 1 - x : x, fy = (k & 2) ? h - 1 - y : y;
+              sx = tr ? fy : fx;
+              sy = tr ? fx : fy;
+            }
+          enlarge_tensor_channel (o, c)[(gsize) y * w + x] =
+            enlarge_tensor_channel (t, c)[(gsize) sy * t->w + sx];
+        }
+  return o;
+}
+
+/* One tile through the network, or its 8 variants averaged. */
+static EnlargeTensor *
+run_tile (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in, gboolean tta,
+          GCancellable *cancellable, GError **error)
+{
+  g_autoptr (EnlargeTensor) sum = NULL;
+
+  if (!tta)
+    return enlarge_backend_run (backend, net, in, cancellable, error);
+  for (int k = 0; k < 8; k++)
+    {
+      g_autoptr (EnlargeTensor) tin = tensor_transform (in, k, FALSE, error);
+      g_autoptr (EnlargeTensor) tout = NULL;
+      g_autoptr (EnlargeTensor) back = NULL;
+      if (tin == NULL || (tout = enlarge_backend_run (backend, net, tin, cancellable, error)) == NULL ||
+          (back = tensor_transform (tout, k, TRUE, error)) == NULL)
+        return NULL;
+      if (sum == NULL)
+        sum = g_steal_pointer (&back);
+      else
+        for (gsize i = 0; i < enlarge_tensor_size (sum); i++)
+          sum->data[i] += back->data[i];
+    }
+  for (gsize i = 0; i < enlarge_tensor_size (sum); i++)
+    sum->data[i] *= 1.f / 8.f;
+  return g_steal_pointer (&sum);
+}
+
+/* The colour under fully transparent pixels is arbitrary (often black);
+ * a network would blend it into visible edges. Grow the visible colours
+ * outward into the transparent area instead, a ring per pass. */
+static EnlargeImage *
+fill_transparent (const EnlargeImage *img, int passes, GError **error)
+{
+  g_autoptr (EnlargeImage) out = enlarge_image_copy (img, error);
+  g_autofree guint8 *known = NULL;
+  g_autofree guint8 *next = NULL;
+  const int w = img->width, h = img->height;
+
+  if (out == NULL)
+    return NULL;
+  known = g_malloc ((gsize) w * h);
+  next = g_malloc ((gsize) w * h);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      known[(gsize) y * w + x] = enlarge_image_pixel (img, x, y)[3] > 0;
+
+  for (int pass = 0; pass < passes; pass++)
+    {
+      gboolean changed = FALSE;
+      memcpy (next, known, (gsize) w * h);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            int sum[3] = { 0, 0, 0 }, n = 0;
+            if (known[(gsize) y * w + x])
+              continue;
+            for (int dy = -1; dy <= 1; dy++)
+              for (int dx = -1; dx <= 1; dx++)
+                {
+                  int nx = x + dx, ny = y + dy;
+                  if (nx < 0 || ny < 0 || nx >= w || ny >= h || !known[(gsize) ny * w + nx])
+                    continue;
+                  const guint8 *q = enlarge_image_pixel (out, nx, ny);
+                  for (int c = 0; c < 3; c++)
+                    sum[c] += q[c];
+                  n++;
+                }
+            if (n == 0)
+              continue;
+            guint8 *p = enlarge_image_pixel (out, x, y);
+            for (int c = 0; c < 3; c++)
+              p[c] = (guint8) ((sum[c] + n / 2) / n);
+            next[(gsize) y * w + x] = 1;
+            changed = TRUE;
+          }
+      memcpy (known, next, (gsize) w * h);
+      if (!changed)
+        break;
+    }
+  return g_steal_pointer (&out);
+}
+
 static gboolean
-copy_alpha (EnlargeImage *out, const EnlargeImage *in, GError **error)
+resample_alpha (EnlargeImage *out, const EnlargeImage *in, GError **error)
 {
   g_autoptr (EnlargeImage) scaled = enlarge_image_resample (in, out->width, out->height, error);
   if (scaled == NULL)
@@ -126,9 +260,10 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
   EnlargeUpscaleOptions defaults = ENLARGE_UPSCALE_OPTIONS_INIT;
   g_autoptr (EnlargeBackend) active = enlarge_backend_ref (backend);
   g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (EnlargeImage) source = NULL;
   g_autoptr (GTimer) timer = g_timer_new ();
   const int scale = net->scale;
-  int margin, tile_size;
+  int margin, tile_size, n_passes;
 
   if (options == NULL)
     options = &defaults;
@@ -147,6 +282,18 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
   out = enlarge_image_new (input->width * scale, input->height * scale, input->n_channels, error);
   if (out == NULL)
     return NULL;
+  if (input->n_channels == 4)
+    {
+      source = fill_transparent (input, 2 * enlarge_upscale_auto_margin (net) + 4, error);
+      if (source == NULL)
+        return NULL;
+      /* opaque until the alpha pass has run, for progressive display */
+      for (gsize i = 0; i < (gsize) out->width * out->height; i++)
+        out->pixels[i * 4 + 3] = 255;
+    }
+  else
+    source = enlarge_image_ref ((EnlargeImage *) input);
+  n_passes = input->n_channels == 4 && options->alpha == ENLARGE_ALPHA_MODEL ? 2 : 1;
 
   margin = options->margin >= 0 ? options->margin : enlarge_upscale_auto_margin (net);
   tile_size = options->tile_size > 0 ? options->tile_size
@@ -156,8 +303,11 @@ restart:
   {
     g_autoptr (EnlargeTilePlan) plan = enlarge_tile_plan_new (input->width, input->height,
                                                               tile_size, margin, 1);
-    for (int i = 0; i < plan->n_tiles; i++)
+    const int total = plan->n_tiles * n_passes;
+    for (int j = 0; j < total; j++)
       {
+        const int i = j % plan->n_tiles;
+        const PassKind kind = j < plan->n_tiles ? PASS_RGB : PASS_ALPHA;
         const EnlargeTile *t = &plan->tiles[i];
         g_autoptr (GError) local_error = NULL;
         g_autoptr (EnlargeTensor) in = NULL;
@@ -166,10 +316,10 @@ restart:
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
           return NULL;
         const EnlargeRect extent = tile_extent (t, options->border);
-        in = tile_input (input, &extent, error);
+        in = tile_input (source, &extent, kind, error);
         if (in == NULL)
           return NULL;
-        res = enlarge_backend_run (active, net, in, cancellable, &local_error);
+        res = run_tile (active, net, in, options->tta, cancellable, &local_error);
 
         if (res == NULL)
           {
@@ -192,7 +342,7 @@ restart:
                        enlarge_backend_get_device (active)->name, local_error->message);
             g_clear_pointer (&active, enlarge_backend_unref);
             active = enlarge_backend_new_reference ();
-            i--;
+            j--;
             continue;
           }
 
@@ -203,13 +353,13 @@ restart:
                          res->c, res->h, res->w, in->h, in->w);
             return NULL;
           }
-        tile_output (out, res, t, &extent, scale);
+        tile_output (out, res, t, &extent, scale, kind);
 
         if (options->progress)
           {
             EnlargeProgress p = { 0 };
-            p.tiles_done = i + 1;
-            p.tiles_total = plan->n_tiles;
+            p.tiles_done = j + 1;
+            p.tiles_total = total;
             p.elapsed_s = g_timer_elapsed (timer, NULL);
             p.eta_s = p.elapsed_s / p.tiles_done * (p.tiles_total - p.tiles_done);
             p.region = (EnlargeRect) { t->core.x * scale, t->core.y * scale,
@@ -220,7 +370,8 @@ restart:
       }
   }
 
-  if (input->n_channels == 4 && !copy_alpha (out, input, error))
+  if (input->n_channels == 4 && options->alpha == ENLARGE_ALPHA_FAST &&
+      !resample_alpha (out, input, error))
     return NULL;
   return g_steal_pointer (&out);
 }

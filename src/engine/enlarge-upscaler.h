@@ -33,19 +33,31 @@ typedef enum {
   ENLARGE_BORDER_MIRROR,
 } EnlargeBorder;
 
+typedef enum {
+  ENLARGE_ALPHA_MODEL,  /* alpha goes through the model as a gray image */
+  ENLARGE_ALPHA_FAST,   /* alpha is resampled with a high-quality filter */
+} EnlargeAlphaMode;
+
 typedef struct {
   int tile_size;        /* input pixels a side; 0 = automatic */
   int margin;           /* context pixels per side; < 0 = automatic */
   EnlargeBorder border;
+  EnlargeAlphaMode alpha;
+  gboolean tta;         /* average the 8 flips/transposes of every tile */
   EnlargeProgressFunc progress;
   gpointer progress_data;
 } EnlargeUpscaleOptions;
 
-#define ENLARGE_UPSCALE_OPTIONS_INIT { 0, -1, ENLARGE_BORDER_NONE, NULL, NULL }
+#define ENLARGE_UPSCALE_OPTIONS_INIT { 0, -1, ENLARGE_BORDER_NONE, ENLARGE_ALPHA_MODEL, FALSE, NULL, NULL }
 
 /* Runs @net over @input tile by tile on @backend and returns the image
  * @net->scale times larger. RGB goes through the network; alpha, when
- * present, is resampled with a high-quality filter. When the OpenCL path
+ * present, goes through it too as a gray image (or is resampled with a
+ * high-quality filter with ENLARGE_ALPHA_FAST); the colour of fully
+ * transparent pixels is first filled in from their visible neighbours so
+ * edges do not pick up the dark fringe of "transparent black". With @tta
+ * each tile runs in its 8 flipped/transposed versions and the results are
+ * averaged (8× the time, a little less noise). When the OpenCL path
  * fails (not for a cancel), the rest of the job runs on the reference path
  * with a warning. */
 EnlargeImage *enlarge_upscale (EnlargeBackend              *backend,
