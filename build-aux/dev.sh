@@ -5,7 +5,8 @@
 #   build-aux/dev.sh setup           install missing packages and the models, build
 #   build-aux/dev.sh run [ARGS...]   setup, then run enlarge-cli with ARGS
 #                                    (no ARGS: enlarge the bundled sample image)
-#   build-aux/dev.sh test [ARGS...]  setup, then meson test (ARGS passed through)
+#   build-aux/dev.sh test [ARGS...]  setup, meson test (ARGS passed through), then
+#                                    the loader test again under AddressSanitizer
 #
 # Every step checks first and does nothing when things are already in place,
 # so running it again is cheap.
@@ -16,6 +17,8 @@ PACKAGES=(
   build-essential meson ninja-build pkg-config python3
   nodejs npm                                   # npm pack fetches the model tarballs
   libglib2.0-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader
+  libwebp-dev                                  # WebP output (lossless, ICC, EXIF)
+  icc-profiles-free                            # ICC profiles for the image tests
   ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
   libopenblas-dev
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
@@ -93,13 +96,51 @@ cmd_run() {
   exec "$cli" "$@"
 }
 
+# The loader parses files from outside, so its tests run a second time
+# under AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer.
+test_loader_asan() {
+  local dir=_build-asan
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false
+  fi
+  meson compile -C "$dir" test-loader
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C "$dir" --no-rebuild --print-errorlogs loader
+}
+
+# One closing line that any CI reader understands, from meson's own log.
+summarize() {
+  python3 - "$@" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for log in sys.argv[1:]:
+    try:
+        lines = open(log, encoding="utf-8").read().splitlines()
+    except OSError:
+        continue
+    for line in lines:
+        result = json.loads(line).get("result")
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
 cmd_test() {
   setup
-  exec meson test -C "$BUILD_DIR" --print-errorlogs "$@"
+  local rc=0
+  meson test -C "$BUILD_DIR" --print-errorlogs "$@" || rc=$?
+  test_loader_asan || rc=$?
+  summarize "$BUILD_DIR/meson-logs/testlog.json" _build-asan/meson-logs/testlog.json
+  return "$rc"
 }
 
 usage() {
-  sed -n '5,8s/^# \{0,1\}//p' "$SELF" >&2
+  sed -n '5,9s/^# \{0,1\}//p' "$SELF" >&2
   exit 2
 }
 

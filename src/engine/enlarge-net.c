@@ -17,6 +17,7 @@
 #define MAX_LAYERS 100000
 #define MAX_BLOBS_PER_LAYER 1024
 #define MAX_ARRAY 4096
+#define MAX_CHANNELS (1 << 20)
 #define FP16_TAG 0x01306B47u
 
 typedef struct {
@@ -45,7 +46,15 @@ pd_int (const ParamDict *pd, int id, int def)
 {
   if (!pd->v[id].set || pd->v[id].n_array >= 0)
     return def;
-  return pd->v[id].is_float ? (int) pd->v[id].f : pd->v[id].i;
+  if (pd->v[id].is_float)
+    {
+      float f = pd->v[id].f;
+      /* NaN or out of int's range: a value every caller rejects */
+      if (!(f > -2147483648.f && f < 2147483648.f))
+        return G_MININT;
+      return (int) f;
+    }
+  return pd->v[id].i;
 }
 
 static float
@@ -549,6 +558,8 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
   BinReader b = { 0 };
   int layer_count, blob_count;
 
+  if (param == NULL)
+    param = "";
   if (param_name == NULL)
     param_name = "model.param";
   if (g_str_has_suffix (param_name, ".param"))
@@ -838,15 +849,20 @@ enlarge_layer_infer_shape (const EnlargeLayer *l, const EnlargeShape *in,
       return TRUE;
 
     case ENLARGE_OP_CONCAT:
-      out[0] = in[0];
-      out[0].c = 0;
-      for (int i = 0; i < l->n_inputs; i++)
-        {
-          if (in[i].w != in[0].w || in[i].h != in[0].h)
-            SHAPE_FAIL ("inputs differ in size");
-          out[0].c += in[i].c;
-        }
-      return TRUE;
+      {
+        gint64 c = 0;
+        for (int i = 0; i < l->n_inputs; i++)
+          {
+            if (in[i].w != in[0].w || in[i].h != in[0].h)
+              SHAPE_FAIL ("inputs differ in size");
+            c += in[i].c;
+          }
+        if (c > MAX_CHANNELS)
+          SHAPE_FAIL ("%" G_GINT64_FORMAT " output channels, more than %d", c, MAX_CHANNELS);
+        out[0] = in[0];
+        out[0].c = (int) c;
+        return TRUE;
+      }
 
     case ENLARGE_OP_ELTWISE:
       for (int i = 1; i < l->n_inputs; i++)
@@ -880,8 +896,12 @@ enlarge_layer_infer_shape (const EnlargeLayer *l, const EnlargeShape *in,
         else
           {
             /* ncnn truncates w × scale to int */
-            out[0].w = (int) (in[0].w * ip->width_scale);
-            out[0].h = (int) (in[0].h * ip->height_scale);
+            float w = in[0].w * ip->width_scale;
+            float h = in[0].h * ip->height_scale;
+            if (!(w < G_MAXINT / 4 && h < G_MAXINT / 4))
+              SHAPE_FAIL ("output too large");
+            out[0].w = (int) w;
+            out[0].h = (int) h;
           }
         if (out[0].w <= 0 || out[0].h <= 0)
           SHAPE_FAIL ("output would be empty");
