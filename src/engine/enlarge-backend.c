@@ -291,6 +291,14 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
   gpointer in_bufs[64], out_bufs[64];
   EnlargeShape in_shapes[64];
   gboolean ok = TRUE;
+  /* ENLARGE_PROFILE=1: wait for each layer and report time per op type,
+   * the first thing to look at when a network is slow */
+  static int profile = -1;
+  double op_time[ENLARGE_OP_BINARYOP + 1] = { 0 };
+  double conv_flops = 0;
+
+  if (profile < 0)
+    profile = g_getenv ("ENLARGE_PROFILE") != NULL;
 
   if (input->c != net->in_channels)
     {
@@ -372,11 +380,22 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
                 }
               out_bufs[k] = s->buffer;
             }
+          gint64 t0 = profile ? g_get_monotonic_time () : 0;
           if (ok)
             ok = self->vt->layer (self, net, l, in_bufs, in_shapes, out_bufs,
                                   &shapes[l->outputs[0]], error);
-          if (ok && self->vt->finish && i % 16 == 15)
+          if (ok && self->vt->finish && (profile || i % 16 == 15))
             ok = self->vt->finish (self, error);
+          if (profile)
+            {
+              op_time[l->type] += (g_get_monotonic_time () - t0) / 1e6;
+              if (l->type == ENLARGE_OP_CONVOLUTION)
+                {
+                  const EnlargeShape *o = &shapes[l->outputs[0]];
+                  conv_flops += 2.0 * o->c * o->h * o->w * l->p.conv.num_input *
+                                l->p.conv.kernel_w * l->p.conv.kernel_h;
+                }
+            }
         }
 
       for (int k = 0; k < l->n_inputs; k++)
@@ -391,6 +410,18 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
             slot_release (self, slots[l->outputs[k]]);
             slots[l->outputs[k]] = NULL;
           }
+    }
+
+  if (profile && ok)
+    {
+      static const char *names[] = { "Input", "Split", "Convolution", "PReLU", "Concat",
+                                     "Eltwise", "PixelShuffle", "Interp", "BinaryOp" };
+      g_autoptr (GString) line = g_string_new (NULL);
+      for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+        if (op_time[t] > 0)
+          g_string_append_printf (line, " %s %.3f s", names[t], op_time[t]);
+      g_message ("profile %d×%d:%s; convolutions at %.1f GFLOPS", input->w, input->h,
+                 line->str, conv_flops / MAX (op_time[ENLARGE_OP_CONVOLUTION], 1e-9) / 1e9);
     }
 
   if (ok)

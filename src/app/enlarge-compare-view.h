@@ -1,0 +1,46 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ENLARGE_COMPARE_SPLIT,         /* one image, before left of a divider */
+  ENLARGE_COMPARE_SIDE_BY_SIDE,  /* two panes */
+} EnlargeCompareMode;
+
+GType enlarge_compare_mode_get_type (void);
+#define ENLARGE_TYPE_COMPARE_MODE (enlarge_compare_mode_get_type ())
+
+#define ENLARGE_TYPE_COMPARE_VIEW (enlarge_compare_view_get_type ())
+G_DECLARE_FINAL_TYPE (EnlargeCompareView, enlarge_compare_view, ENLARGE, COMPARE_VIEW, GtkWidget)
+
+GtkWidget *enlarge_compare_view_new (void);
+
+/* The input. It is drawn at the after image's size so that the same point
+ * of both lines up. */
+void        enlarge_compare_view_set_before (EnlargeCompareView *self, GdkTexture *before);
+GdkTexture *enlarge_compare_view_get_before (EnlargeCompareView *self);
+/* The result; @partial: still being computed, so transparent parts show
+ * the before image. */
+void        enlarge_compare_view_set_after  (EnlargeCompareView *self,
+                                             GdkTexture         *after,
+                                             gboolean            partial);
+GdkTexture *enlarge_compare_view_get_after  (EnlargeCompareView *self);
+
+void               enlarge_compare_view_set_mode (EnlargeCompareView *self, EnlargeCompareMode mode);
+EnlargeCompareMode enlarge_compare_view_get_mode (EnlargeCompareView *self);
+
+/* Position of the split divider, 0 … 1 of the width. */
+void   enlarge_compare_view_set_divider (EnlargeCompareView *self, double position);
+double enlarge_compare_view_get_divider (EnlargeCompareView *self);
+
+/* Screen pixels per after-image pixel, whether fitting or not. */
+double   enlarge_compare_view_get_zoom (EnlargeCompareView *self);
+gboolean enlarge_compare_view_get_fit  (EnlargeCompareView *self);
+void     enlarge_compare_view_set_zoom (EnlargeCompareView *self, double zoom);
+void     enlarge_compare_view_zoom_fit (EnlargeCompareView *self);
+void     enlarge_compare_view_zoom_in  (EnlargeCompareView *self);
+void     enlarge_compare_view_zoom_out (EnlargeCompareView *self);
+
+G_END_DECLS

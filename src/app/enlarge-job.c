@@ -1,0 +1,455 @@
+/* enlarge-job.c: one upscale, run on a worker thread.
+ *
+ * This is the only file of the app that calls the engine's upscaler. Today
+ * it loads the model, opens the device and runs enlarge_upscale(); the
+ * settings the engine cannot apply yet (creativity, fractional scale,
+ * target megapixels) are carried along but not applied. When the engine's
+ * pipeline lands, only this file changes. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "enlarge-job.h"
+
+/* At most this often the preview texture is rebuilt (µs). */
+#define PREVIEW_INTERVAL_US (100 * 1000)
+
+/* ---- settings ----------------------------------------------------------- */
+
+EnlargeJobSettings *
+enlarge_job_settings_copy (const EnlargeJobSettings *settings)
+{
+  EnlargeJobSettings *copy = g_new0 (EnlargeJobSettings, 1);
+
+  *copy = *settings;
+  copy->model = g_strdup (settings->model);
+  copy->device = g_strdup (settings->device);
+  return copy;
+}
+
+void
+enlarge_job_settings_free (EnlargeJobSettings *settings)
+{
+  if (settings == NULL)
+    return;
+  g_free (settings->model);
+  g_free (settings->device);
+  g_free (settings);
+}
+
+gboolean
+enlarge_job_settings_equal (const EnlargeJobSettings *a,
+                            const EnlargeJobSettings *b)
+{
+  return g_strcmp0 (a->model, b->model) == 0 &&
+         g_strcmp0 (a->device, b->device) == 0 &&
+         a->scale == b->scale &&
+         a->creativity == b->creativity &&
+         a->target_mp == b->target_mp &&
+         a->tile_size == b->tile_size;
+}
+
+static int
+model_scale (const EnlargeJobSettings *settings)
+{
+  const EnlargeModelInfo *info = settings->model ? enlarge_model_lookup (settings->model) : NULL;
+
+  return info ? info->scale : 0;
+}
+
+double
+enlarge_job_settings_effective_scale (const EnlargeJobSettings *settings)
+{
+  /* Today the job runs the model once at its native factor. */
+  return model_scale (settings);
+}
+
+gboolean
+enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
+                                  int width, int height,
+                                  int *out_width, int *out_height)
+{
+  int n = model_scale (settings);
+
+  if (n <= 0)
+    return FALSE;
+  *out_width = width * n;
+  *out_height = height * n;
+  return TRUE;
+}
+
+char *
+enlarge_job_settings_describe (const EnlargeJobSettings *settings,
+                               int width, int height)
+{
+  int n = model_scale (settings);
+  int ow, oh;
+  g_autofree char *note = NULL;
+
+  if (!enlarge_job_settings_output_size (settings, width, height, &ow, &oh))
+    return g_strdup (_("No model selected"));
+
+  if (fabs (settings->scale - n) > 1e-6 || settings->target_mp > 0 ||
+      fabs (settings->creativity - 0.5) > 1e-6)
+    /* Translators: the pipeline that applies these arrives later. */
+    note = g_strdup (_(" (creativity, other scales and target size are not applied yet)"));
+
+  /* Translators: input size → model factor → output size, megapixels */
+  return g_strdup_printf (_("%d × %d → %d× model → %d × %d, %.1f MP%s"),
+                          width, height, n, ow, oh,
+                          (double) ow * oh / 1e6, note ? note : "");
+}
+
+/* ---- engine objects shared between jobs --------------------------------- */
+
+/* One job at a time uses the devices; the lock also guards the caches. */
+static GMutex device_lock;
+static GHashTable *backends;  /* device spec → EnlargeBackend */
+static GHashTable *nets;      /* model id → EnlargeNet */
+
+static EnlargeBackend *
+get_backend (const char *spec, GError **error)
+{
+  EnlargeBackend *backend;
+
+  if (spec == NULL || *spec == '\0')
+    spec = "auto";
+  if (backends == NULL)
+    backends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) enlarge_backend_unref);
+  backend = g_hash_table_lookup (backends, spec);
+  if (backend == NULL)
+    {
+      backend = enlarge_backend_new (spec, error);
+      if (backend == NULL)
+        return NULL;
+      g_hash_table_insert (backends, g_strdup (spec), backend);
+    }
+  return enlarge_backend_ref (backend);
+}
+
+static EnlargeNet *
+get_net (const char *id, GError **error)
+{
+  EnlargeNet *net;
+
+  if (nets == NULL)
+    nets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) enlarge_net_unref);
+  net = g_hash_table_lookup (nets, id);
+  if (net == NULL)
+    {
+      net = enlarge_model_load (id, error);
+      if (net == NULL)
+        return NULL;
+      g_hash_table_insert (nets, g_strdup (id), net);
+    }
+  return enlarge_net_ref (net);
+}
+
+/* ---- the job ------------------------------------------------------------ */
+
+struct _EnlargeJob
+{
+  GObject parent_instance;
+
+  EnlargeJobSettings *settings;
+  EnlargeImage *input;
+  GError *input_error;
+
+  GMainContext *context;
+
+  /* Written by the worker under the lock, read by the main thread. */
+  GMutex lock;
+  EnlargeImage *preview;      /* RGBA, alpha 0 where no tile is done yet */
+  gboolean preview_dirty;
+  gboolean update_pending;
+  gint64 last_update;
+  int tiles_done, tiles_total;
+  double elapsed, eta;
+
+  /* Main thread copies. */
+  GdkTexture *preview_texture;
+  int shown_done, shown_total;
+  double shown_elapsed, shown_eta;
+};
+
+G_DEFINE_FINAL_TYPE (EnlargeJob, enlarge_job, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+enlarge_job_finalize (GObject *object)
+{
+  EnlargeJob *self = ENLARGE_JOB (object);
+
+  enlarge_job_settings_free (self->settings);
+  g_clear_pointer (&self->input, enlarge_image_unref);
+  g_clear_error (&self->input_error);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->preview, enlarge_image_unref);
+  g_clear_object (&self->preview_texture);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (enlarge_job_parent_class)->finalize (object);
+}
+
+static void
+enlarge_job_class_init (EnlargeJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = enlarge_job_finalize;
+
+  /**
+   * EnlargeJob::progress:
+   *
+   * Emitted on the main context after tiles finished.
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+enlarge_job_init (EnlargeJob *self)
+{
+  g_mutex_init (&self->lock);
+  self->shown_eta = -1;
+}
+
+EnlargeJob *
+enlarge_job_new (const EnlargeJobSettings *settings,
+                 const EnlargeImage       *input)
+{
+  EnlargeJob *self = g_object_new (ENLARGE_TYPE_JOB, NULL);
+
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  self->settings = enlarge_job_settings_copy (settings);
+  self->input = enlarge_image_copy (input, &self->input_error);
+  return self;
+}
+
+const EnlargeJobSettings *
+enlarge_job_get_settings (EnlargeJob *self)
+{
+  g_return_val_if_fail (ENLARGE_IS_JOB (self), NULL);
+  return self->settings;
+}
+
+GdkTexture *
+enlarge_texture_new_for_image (const EnlargeImage *image)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  gsize stride = (gsize) image->width * image->n_channels;
+
+  bytes = g_bytes_new (image->pixels, stride * image->height);
+  return gdk_memory_texture_new (image->width, image->height,
+                                 image->n_channels == 4 ? GDK_MEMORY_R8G8B8A8
+                                                        : GDK_MEMORY_R8G8B8,
+                                 bytes, stride);
+}
+
+/* Main thread: turn what the worker left under the lock into a texture. */
+static gboolean
+dispatch_progress (gpointer data)
+{
+  EnlargeJob *self = data;
+  g_autoptr (GBytes) bytes = NULL;
+  int width = 0, height = 0;
+
+  g_mutex_lock (&self->lock);
+  self->update_pending = FALSE;
+  self->shown_done = self->tiles_done;
+  self->shown_total = self->tiles_total;
+  self->shown_elapsed = self->elapsed;
+  self->shown_eta = self->eta;
+  if (self->preview_dirty && self->preview != NULL)
+    {
+      width = self->preview->width;
+      height = self->preview->height;
+      bytes = g_bytes_new (self->preview->pixels, (gsize) width * height * 4);
+      self->preview_dirty = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (bytes != NULL)
+    {
+      g_clear_object (&self->preview_texture);
+      self->preview_texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8,
+                                                      bytes, (gsize) width * 4);
+    }
+
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread, after each tile. */
+static void
+on_progress (const EnlargeProgress *p,
+             gpointer               user_data)
+{
+  EnlargeJob *self = user_data;
+  const EnlargeImage *out = p->output;
+  gint64 now = g_get_monotonic_time ();
+  gboolean post = FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (self->preview == NULL ||
+      self->preview->width != out->width || self->preview->height != out->height)
+    {
+      g_clear_pointer (&self->preview, enlarge_image_unref);
+      self->preview = enlarge_image_new (out->width, out->height, 4, NULL);
+      if (self->preview != NULL)
+        memset (self->preview->pixels, 0, (gsize) out->width * out->height * 4);
+    }
+  if (self->preview != NULL)
+    {
+      const EnlargeRect *r = &p->region;
+
+      for (int y = r->y; y < r->y + r->height && y < out->height; y++)
+        for (int x = r->x; x < r->x + r->width && x < out->width; x++)
+          {
+            const guint8 *s = enlarge_image_pixel (out, x, y);
+            guint8 *d = enlarge_image_pixel (self->preview, x, y);
+            d[0] = s[0];
+            d[1] = s[1];
+            d[2] = s[2];
+            d[3] = 255;
+          }
+      self->preview_dirty = TRUE;
+    }
+  self->tiles_done = p->tiles_done;
+  self->tiles_total = p->tiles_total;
+  self->elapsed = p->elapsed_s;
+  self->eta = p->eta_s;
+  if (!self->update_pending &&
+      (now - self->last_update >= PREVIEW_INTERVAL_US || p->tiles_done == p->tiles_total))
+    {
+      self->update_pending = TRUE;
+      self->last_update = now;
+      post = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (post)
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                                dispatch_progress, g_object_ref (self), g_object_unref);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  EnlargeJob *self = source_object;
+  EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (EnlargeNet) net = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *result;
+
+  if (self->input == NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->input_error));
+      return;
+    }
+
+  g_mutex_lock (&device_lock);
+
+  if (g_task_return_error_if_cancelled (task))
+    goto out;
+
+  backend = get_backend (self->settings->device, &error);
+  if (backend == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      goto out;
+    }
+  net = get_net (self->settings->model, &error);
+  if (net == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      goto out;
+    }
+
+  options.tile_size = self->settings->tile_size;
+  options.progress = on_progress;
+  options.progress_data = self;
+  result = enlarge_upscale (backend, net, self->input, &options, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) enlarge_image_unref);
+
+out:
+  g_mutex_unlock (&device_lock);
+}
+
+void
+enlarge_job_run_async (EnlargeJob          *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ENLARGE_IS_JOB (self));
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_main_context_ref_thread_default ();
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enlarge_job_run_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_thread);
+}
+
+EnlargeImage *
+enlarge_job_run_finish (EnlargeJob    *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+int
+enlarge_job_get_tiles_done (EnlargeJob *self)
+{
+  return self->shown_done;
+}
+
+int
+enlarge_job_get_tiles_total (EnlargeJob *self)
+{
+  return self->shown_total;
+}
+
+double
+enlarge_job_get_elapsed (EnlargeJob *self)
+{
+  return self->shown_elapsed;
+}
+
+double
+enlarge_job_get_eta (EnlargeJob *self)
+{
+  return self->shown_eta;
+}
+
+GdkTexture *
+enlarge_job_get_preview (EnlargeJob *self)
+{
+  return self->preview_texture;
+}

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <gtk/gtk.h>
+#include "enlarge.h"
+
+G_BEGIN_DECLS
+
+/* Everything a job needs to know about what to do. The GUI fills it from
+ * its controls; the job runner decides what the values mean. */
+typedef struct {
+  char  *model;        /* model id */
+  double scale;        /* requested factor, 1 … 16 */
+  double creativity;   /* 0 … 1, 0.5 = the model's own output */
+  double target_mp;    /* prescale the input to this many MP; 0 = off */
+  int    tile_size;    /* input pixels a side; 0 = automatic */
+  char  *device;       /* device spec for enlarge_backend_new(), NULL = auto */
+} EnlargeJobSettings;
+
+EnlargeJobSettings *enlarge_job_settings_copy (const EnlargeJobSettings *settings);
+void                enlarge_job_settings_free (EnlargeJobSettings *settings);
+gboolean            enlarge_job_settings_equal (const EnlargeJobSettings *a,
+                                                const EnlargeJobSettings *b);
+
+/* The size the job will produce for a @width × @height input; FALSE when
+ * the model is unknown. */
+gboolean enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
+                                           int width, int height,
+                                           int *out_width, int *out_height);
+
+/* The factor the output will carry relative to the input (for file names). */
+double enlarge_job_settings_effective_scale (const EnlargeJobSettings *settings);
+
+/* A line saying what will happen, e.g.
+ * "1024 × 768 → 4× model → 4096 × 3072, 12.6 MP". */
+char *enlarge_job_settings_describe (const EnlargeJobSettings *settings,
+                                     int width, int height);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeJobSettings, enlarge_job_settings_free)
+
+#define ENLARGE_TYPE_JOB (enlarge_job_get_type ())
+G_DECLARE_FINAL_TYPE (EnlargeJob, enlarge_job, ENLARGE, JOB, GObject)
+
+/* The job keeps its own copy of @input and @settings. */
+EnlargeJob *enlarge_job_new (const EnlargeJobSettings *settings,
+                             const EnlargeImage       *input);
+
+const EnlargeJobSettings *enlarge_job_get_settings (EnlargeJob *self);
+
+/* Runs on a worker thread; one job at a time uses the devices (a second
+ * job waits for the first to finish). The "progress" signal is emitted on
+ * the calling thread's main context, at most about ten times a second. */
+void          enlarge_job_run_async  (EnlargeJob          *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+EnlargeImage *enlarge_job_run_finish (EnlargeJob    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error);
+
+/* Valid in a "progress" handler (main thread). */
+int        enlarge_job_get_tiles_done  (EnlargeJob *self);
+int        enlarge_job_get_tiles_total (EnlargeJob *self);
+double     enlarge_job_get_elapsed     (EnlargeJob *self);
+double     enlarge_job_get_eta         (EnlargeJob *self);
+/* The output so far: finished tiles opaque, the rest transparent. */
+GdkTexture *enlarge_job_get_preview    (EnlargeJob *self);
+
+/* Makes a texture of an engine image (copies the pixels). */
+GdkTexture *enlarge_texture_new_for_image (const EnlargeImage *image);
+
+G_END_DECLS

@@ -1,0 +1,192 @@
+/* enlarge-preferences-window.c: device, tile size and output folder. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "enlarge.h"
+#include "enlarge-preferences-window.h"
+
+static const int tile_sizes[] = { 0, 64, 128, 256, 512 };
+
+struct _EnlargePreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  AdwComboRow *device_row;
+  AdwComboRow *tile_row;
+  AdwEntryRow *folder_row;
+
+  GSettings *settings;
+  GPtrArray *device_ids;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (EnlargePreferencesWindow, enlarge_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static gboolean
+tile_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  int size = g_variant_get_int32 (variant);
+
+  g_value_set_uint (value, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (tile_sizes); i++)
+    if (tile_sizes[i] == size)
+      g_value_set_uint (value, i);
+  return TRUE;
+}
+
+static GVariant *
+tile_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_int32 (i < G_N_ELEMENTS (tile_sizes) ? tile_sizes[i] : 0);
+}
+
+static gboolean
+device_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  EnlargePreferencesWindow *self = user_data;
+  const char *id = g_variant_get_string (variant, NULL);
+
+  g_value_set_uint (value, 0);
+  for (guint i = 0; i < self->device_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->device_ids, i), id) == 0)
+      g_value_set_uint (value, i);
+  return TRUE;
+}
+
+static GVariant *
+device_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  EnlargePreferencesWindow *self = user_data;
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_string (i < self->device_ids->len ? (const char *) g_ptr_array_index (self->device_ids, i)
+                                                        : "auto");
+}
+
+/* Listing OpenCL devices can take a moment (drivers load): off the main thread. */
+static void
+list_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  g_task_return_pointer (task, enlarge_device_list (), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_devices (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (GPtrArray) devices = g_task_propagate_pointer (G_TASK (res), NULL);
+  EnlargePreferencesWindow *self;
+  g_autoptr (GtkStringList) names = NULL;
+
+  if (devices == NULL || g_task_had_error (G_TASK (res)))
+    return;
+  self = ENLARGE_PREFERENCES_WINDOW (source);
+  if (self->device_row == NULL)
+    return;
+
+  names = gtk_string_list_new (NULL);
+  g_ptr_array_set_size (self->device_ids, 0);
+  g_ptr_array_add (self->device_ids, g_strdup ("auto"));
+  gtk_string_list_append (names, _("Automatic"));
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const EnlargeDeviceInfo *info = g_ptr_array_index (devices, i);
+      g_autofree char *label = NULL;
+
+      if (info->kind == ENLARGE_DEVICE_REFERENCE)
+        label = g_strdup (info->name);
+      else
+        label = g_strdup_printf ("%s (%s)", info->name, enlarge_device_kind_to_string (info->kind));
+      g_ptr_array_add (self->device_ids, g_strdup (info->id));
+      gtk_string_list_append (names, label);
+    }
+  adw_combo_row_set_model (self->device_row, G_LIST_MODEL (names));
+  g_settings_bind_with_mapping (self->settings, "device", self->device_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, device_get_mapping, device_set_mapping,
+                                self, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->device_row), TRUE);
+}
+
+static void
+enlarge_preferences_window_dispose (GObject *object)
+{
+  EnlargePreferencesWindow *self = ENLARGE_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ENLARGE_TYPE_PREFERENCES_WINDOW);
+  G_OBJECT_CLASS (enlarge_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+enlarge_preferences_window_finalize (GObject *object)
+{
+  EnlargePreferencesWindow *self = ENLARGE_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->device_ids, g_ptr_array_unref);
+  G_OBJECT_CLASS (enlarge_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+enlarge_preferences_window_class_init (EnlargePreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = enlarge_preferences_window_dispose;
+  object_class->finalize = enlarge_preferences_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/enlarge/Enlarge/enlarge-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, device_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, tile_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, folder_row);
+}
+
+static void
+enlarge_preferences_window_init (EnlargePreferencesWindow *self)
+{
+  g_autoptr (GtkStringList) tiles = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) devices = gtk_string_list_new (NULL);
+  g_autoptr (GTask) task = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  self->device_ids = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (tile_sizes); i++)
+    {
+      if (tile_sizes[i] == 0)
+        gtk_string_list_append (tiles, _("Automatic"));
+      else
+        {
+          /* Translators: tile size in pixels */
+          g_autofree char *label = g_strdup_printf (_("%d px"), tile_sizes[i]);
+          gtk_string_list_append (tiles, label);
+        }
+    }
+  adw_combo_row_set_model (self->tile_row, G_LIST_MODEL (tiles));
+  g_settings_bind_with_mapping (self->settings, "tile-size", self->tile_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, tile_get_mapping, tile_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (self->settings, "output-folder", self->folder_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  gtk_string_list_append (devices, _("Automatic"));
+  adw_combo_row_set_model (self->device_row, G_LIST_MODEL (devices));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->device_row), FALSE);
+  task = g_task_new (self, self->cancellable, on_devices, NULL);
+  g_task_run_in_thread (task, list_thread);
+}
+
+GtkWidget *
+enlarge_preferences_window_new (GtkWindow *parent)
+{
+  return g_object_new (ENLARGE_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+}

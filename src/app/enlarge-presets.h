@@ -1,0 +1,25 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A use-case preset: a model and starting values for the sliders.
+ * The table lives here for now; the engine's pipeline will own it later. */
+typedef struct {
+  const char *id;
+  const char *title;        /* translatable, N_() */
+  const char *model;
+  double creativity;
+  double target_mp;         /* 0 = leave the input's size */
+} EnlargeAppPreset;
+
+#define ENLARGE_PRESET_CUSTOM "custom"
+
+/* The presets in display order, followed by "custom" (model NULL). */
+const EnlargeAppPreset *enlarge_app_presets_get (guint *n_presets);
+const EnlargeAppPreset *enlarge_app_preset_lookup (const char *id);
+/* The index of @id in enlarge_app_presets_get(), or the custom entry's. */
+guint enlarge_app_preset_index (const char *id);
+
+G_END_DECLS

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "enlarge.h"
+#include "enlarge-compare-view.h"
+
+G_BEGIN_DECLS
+
+#define ENLARGE_TYPE_WINDOW (enlarge_window_get_type ())
+G_DECLARE_FINAL_TYPE (EnlargeWindow, enlarge_window, ENLARGE, WINDOW, AdwApplicationWindow)
+
+EnlargeWindow *enlarge_window_new (GtkApplication *application);
+
+/* Loads @file off the main thread and shows it; the path a drop, the Open
+ * dialog, the clipboard and the command line all take. Failures are shown
+ * as a toast. */
+void enlarge_window_open_file (EnlargeWindow *self, GFile *file);
+
+/* State, for tests and the application. */
+EnlargeImage       *enlarge_window_get_input        (EnlargeWindow *self);
+EnlargeImage       *enlarge_window_get_result       (EnlargeWindow *self);
+gboolean            enlarge_window_get_loading      (EnlargeWindow *self);
+gboolean            enlarge_window_get_running      (EnlargeWindow *self);
+gboolean            enlarge_window_get_unsaved      (EnlargeWindow *self);
+guint               enlarge_window_get_toast_count  (EnlargeWindow *self);
+const char         *enlarge_window_get_last_toast   (EnlargeWindow *self);
+EnlargeCompareView *enlarge_window_get_compare_view (EnlargeWindow *self);
+
+const char    *enlarge_window_get_preset (EnlargeWindow *self);
+void           enlarge_window_set_preset (EnlargeWindow *self, const char *preset);
+const char    *enlarge_window_get_model  (EnlargeWindow *self);
+void           enlarge_window_set_model  (EnlargeWindow *self, const char *model);
+GtkAdjustment *enlarge_window_get_creativity_adjustment (EnlargeWindow *self);
+GtkAdjustment *enlarge_window_get_scale_adjustment      (EnlargeWindow *self);
+GtkAdjustment *enlarge_window_get_target_adjustment     (EnlargeWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,455 @@
+/* test-app.c: the GTK application, run under Xvfb with the memory
+ * GSettings backend (see tests/meson.build). */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "enlarge.h"
+#include "enlarge-application.h"
+#include "enlarge-window.h"
+
+#define WAIT_TIMEOUT_S 300
+
+static GtkApplication *app;
+static EnlargeWindow *win;
+static char *tmp_dir;
+
+static const char *
+golden (const char *name)
+{
+  static char path[4096];
+  const char *dir = g_getenv ("ENLARGE_TEST_DATA");
+
+  g_snprintf (path, sizeof path, "%s/golden/%s", dir ? dir : ENLARGE_SOURCE_DIR "/tests/data", name);
+  return path;
+}
+
+static gboolean
+on_wake (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @seconds. */
+static void
+spin (double seconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add ((guint) (seconds * 1000), on_wake, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef gboolean (*Condition) (void);
+
+/* Runs the main loop until @cond holds; fails after WAIT_TIMEOUT_S. */
+static void
+wait_for (Condition cond, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!cond ())
+    {
+      gboolean tick = FALSE;
+      guint id = g_timeout_add (50, on_wake, &tick);
+
+      g_main_context_iteration (NULL, TRUE);
+      if (!tick)
+        g_source_remove (id);
+      if (g_get_monotonic_time () > end)
+        g_error ("Timed out waiting for %s", what);
+    }
+}
+
+static gboolean not_loading (void) { return !enlarge_window_get_loading (win); }
+static gboolean not_running (void) { return !enlarge_window_get_running (win); }
+static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (win)); }
+
+static void
+open_and_wait (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  enlarge_window_open_file (win, file);
+  g_assert_true (enlarge_window_get_loading (win));
+  wait_for (not_loading, "the image to load");
+}
+
+static void
+new_window (void)
+{
+  win = enlarge_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for (is_mapped, "the window to be mapped");
+}
+
+static void
+destroy_window (void)
+{
+  gpointer weak = win;
+
+  g_object_add_weak_pointer (G_OBJECT (win), &weak);
+  gtk_window_destroy (GTK_WINDOW (win));
+  win = NULL;
+  spin (0.2);
+  /* nothing keeps the window alive */
+  g_assert_null (weak);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_window_opens (void)
+{
+  new_window ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+  g_assert_null (enlarge_window_get_input (win));
+  g_assert_null (enlarge_window_get_result (win));
+  /* nothing to upscale yet */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL) &&
+                  enlarge_window_get_running (win));
+}
+
+static void
+test_open_shows_image (void)
+{
+  EnlargeImage *input;
+  EnlargeCompareView *view = enlarge_window_get_compare_view (win);
+
+  open_and_wait (golden ("coffee-96x72.png"));
+  input = enlarge_window_get_input (win);
+  g_assert_nonnull (input);
+  g_assert_cmpint (input->width, ==, 96);
+  g_assert_cmpint (input->height, ==, 72);
+  g_assert_nonnull (enlarge_compare_view_get_before (view));
+  g_assert_cmpint (gdk_texture_get_width (enlarge_compare_view_get_before (view)), ==, 96);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+}
+
+static guint timer_calls;
+
+static gboolean
+count_timer (gpointer data)
+{
+  timer_calls++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_upscale_matches_cli (void)
+{
+  const char *cli = g_getenv ("ENLARGE_CLI");
+  g_autofree char *cli_out = g_build_filename (tmp_dir, "cli.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) expected = NULL;
+  int status;
+  EnlargeImage *result;
+  gint64 start;
+  double elapsed_ms, psnr;
+  guint timer;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("ENLARGE_CLI is not set");
+      return;
+    }
+
+  enlarge_window_set_model (win, "realesr-animevideov3-x4");
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesr-animevideov3-x4");
+
+  /* the main loop keeps running during the job */
+  timer_calls = 0;
+  timer = g_timeout_add (16, count_timer, NULL);
+  start = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  g_assert_true (enlarge_window_get_running (win));
+  wait_for (not_running, "the upscale to finish");
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_source_remove (timer);
+  g_test_message ("job took %.0f ms; the 16 ms timer fired %u times", elapsed_ms, timer_calls);
+  g_assert_cmpfloat (timer_calls, >=, elapsed_ms / 16 * 0.5);
+
+  result = enlarge_window_get_result (win);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->width, ==, 384);
+  g_assert_cmpint (result->height, ==, 288);
+  g_assert_true (enlarge_window_get_unsaved (win));
+
+  {
+    const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-o", cli_out,
+                           golden ("coffee-96x72.png"), NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+  }
+  expected = enlarge_image_load (cli_out, &error);
+  g_assert_no_error (error);
+  psnr = enlarge_image_psnr (result, expected);
+  g_test_message ("PSNR against enlarge-cli: %.2f dB", psnr);
+  g_assert_cmpfloat (psnr, >=, 50.0);
+}
+
+static void save_screenshot (const char *name);
+
+static EnlargeCompareView *cancel_view;
+static GdkTexture *cancel_result_texture;
+
+static gboolean
+preview_shown (void)
+{
+  GdkTexture *after = enlarge_compare_view_get_after (cancel_view);
+  return after != NULL && after != cancel_result_texture;
+}
+
+static void
+test_cancel_keeps_result (void)
+{
+  EnlargeImage *before = enlarge_window_get_result (win);
+  EnlargeImage *input = enlarge_window_get_input (win);
+  g_autoptr (EnlargeImage) before_copy = NULL;
+  g_autoptr (EnlargeImage) input_copy = NULL;
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+  g_assert_nonnull (before);
+  before_copy = enlarge_image_copy (before, NULL);
+  input_copy = enlarge_image_copy (input, NULL);
+  cancel_view = enlarge_window_get_compare_view (win);
+  cancel_result_texture = enlarge_compare_view_get_after (cancel_view);
+
+  /* many small tiles, so that the job is still running after the first */
+  g_settings_set_int (settings, "tile-size", 16);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  wait_for (preview_shown, "the first tiles");
+  g_assert_true (enlarge_window_get_running (win));
+  save_screenshot ("enlarge-window-progress.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
+  g_assert_false (enlarge_window_get_running (win));
+
+  /* let the cancelled worker finish: its result must be dropped */
+  spin (1.5);
+  g_assert_true (enlarge_window_get_result (win) == before);
+  g_assert_cmpfloat (enlarge_image_psnr (before, before_copy), ==, INFINITY);
+  g_assert_true (enlarge_window_get_input (win) == input);
+  g_assert_cmpfloat (enlarge_image_psnr (input, input_copy), ==, INFINITY);
+  g_assert_true (enlarge_compare_view_get_after (cancel_view) == cancel_result_texture);
+  g_settings_set_int (settings, "tile-size", 0);
+}
+
+static void
+test_presets (void)
+{
+  GtkAdjustment *creativity = enlarge_window_get_creativity_adjustment (win);
+  GtkAdjustment *scale = enlarge_window_get_scale_adjustment (win);
+  GtkAdjustment *target = enlarge_window_get_target_adjustment (win);
+
+  enlarge_window_set_preset (win, "illustration");
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesr-animevideov3-x4");
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.35, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (scale), 4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (target), 0, 1e-9);
+
+  enlarge_window_set_preset (win, "ai-generated");
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "ai-generated");
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesrgan-x4plus");
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (target), 0.35, 1e-9);
+
+  enlarge_window_set_preset (win, "text");
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesrgan-x4fast");
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.25, 1e-9);
+
+  /* moving a slider makes it Custom, and keeps the other values */
+  gtk_adjustment_set_value (creativity, 0.7);
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesrgan-x4fast");
+
+  enlarge_window_set_preset (win, "portrait");
+  gtk_adjustment_set_value (scale, 8);
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
+  enlarge_window_set_preset (win, "landscape");
+  enlarge_window_set_model (win, "realesr-animevideov3-x2");
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
+}
+
+static void
+test_settings_survive (void)
+{
+  EnlargeCompareView *view;
+
+  enlarge_window_set_model (win, "realesr-animevideov3-x4");
+  gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.42);
+  gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 3.5);
+  gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 1.25);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare-mode", "s", "side-by-side"));
+  g_assert_cmpint (enlarge_compare_view_get_mode (enlarge_window_get_compare_view (win)), ==,
+                   ENLARGE_COMPARE_SIDE_BY_SIDE);
+
+  destroy_window ();
+  new_window ();
+
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesr-animevideov3-x4");
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (enlarge_window_get_creativity_adjustment (win)), 0.42, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (enlarge_window_get_scale_adjustment (win)), 3.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (enlarge_window_get_target_adjustment (win)), 1.25, 1e-9);
+  view = enlarge_window_get_compare_view (win);
+  g_assert_cmpint (enlarge_compare_view_get_mode (view), ==, ENLARGE_COMPARE_SIDE_BY_SIDE);
+
+  /* a preset again, and the split view for what follows */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare-mode", "s", "split"));
+  g_assert_cmpint (enlarge_compare_view_get_mode (view), ==, ENLARGE_COMPARE_SPLIT);
+  enlarge_window_set_preset (win, "illustration");
+}
+
+static void
+check_bad_file (const char *name, const char *contents, gssize length)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  guint toasts = enlarge_window_get_toast_count (win);
+  EnlargeImage *input = enlarge_window_get_input (win);
+
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  open_and_wait (path);
+  g_assert_cmpuint (enlarge_window_get_toast_count (win), ==, toasts + 1);
+  g_test_message ("%s: %s", name, enlarge_window_get_last_toast (win));
+  g_assert_nonnull (strstr (enlarge_window_get_last_toast (win), name));
+  /* the image shown before stays */
+  g_assert_true (enlarge_window_get_input (win) == input);
+}
+
+static void
+test_bad_files (void)
+{
+  static const char corrupt_png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10garbage garbage";
+
+  check_bad_file ("not-an-image.txt", "Hello, this is text, not a picture.\n", -1);
+  check_bad_file ("corrupt.png", corrupt_png, sizeof corrupt_png - 1);
+  check_bad_file ("empty.png", "", 0);
+
+  /* still usable */
+  open_and_wait (golden ("coffee-96x72.png"));
+  g_assert_nonnull (enlarge_window_get_input (win));
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
+}
+
+static void
+save_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int w = 0, h = 0;
+
+  /* The paintable is empty while a relayout is pending: let a frame be
+   * laid out and drawn first. */
+  for (int i = 0; node == NULL && i < 100; i++)
+    {
+      spin (0.02);
+      w = gtk_widget_get_width (GTK_WIDGET (win));
+      h = gtk_widget_get_height (GTK_WIDGET (win));
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (GTK_NATIVE (win));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%d × %d)", path, w, h);
+}
+
+static void
+test_screenshot (void)
+{
+  if (enlarge_window_get_result (win) == NULL)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+      wait_for (not_running, "the upscale to finish");
+    }
+  g_assert_nonnull (enlarge_window_get_result (win));
+  enlarge_compare_view_set_divider (enlarge_window_get_compare_view (win), 0.5);
+  spin (0.5);
+  save_screenshot ("enlarge-window-split.png");
+}
+
+/* At the narrowest size the sidebar folds over the picture. */
+static void
+test_narrow (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 640);
+  spin (0.5);
+  g_test_message ("narrow window: %d px", gtk_widget_get_width (GTK_WIDGET (win)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 380);
+  save_screenshot ("enlarge-window-narrow.png");
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
+  spin (0.3);
+}
+
+static void
+test_close_window (void)
+{
+  destroy_window ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  tmp_dir = g_dir_make_tmp ("enlarge-test-app-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  app = GTK_APPLICATION (enlarge_application_new ());
+  /* no session bus under xvfb-run: do not try to be the single instance */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/app/window-opens", test_window_opens);
+  g_test_add_func ("/app/open-shows-image", test_open_shows_image);
+  g_test_add_func ("/app/upscale-matches-cli", test_upscale_matches_cli);
+  g_test_add_func ("/app/cancel-keeps-result", test_cancel_keeps_result);
+  g_test_add_func ("/app/screenshot", test_screenshot);
+  g_test_add_func ("/app/narrow", test_narrow);
+  g_test_add_func ("/app/presets", test_presets);
+  g_test_add_func ("/app/settings-survive", test_settings_survive);
+  g_test_add_func ("/app/bad-files", test_bad_files);
+  g_test_add_func ("/app/close-window", test_close_window);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  {
+    g_autoptr (GDir) d = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)))
+      {
+        g_autofree char *p = g_build_filename (tmp_dir, name, NULL);
+        g_unlink (p);
+      }
+    g_rmdir (tmp_dir);
+  }
+  g_free (tmp_dir);
+  return ret;
+}
