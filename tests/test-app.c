@@ -163,6 +163,12 @@ test_upscale_matches_cli (void)
 
   enlarge_window_set_model (win, "realesr-animevideov3-x4");
   g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesr-animevideov3-x4");
+  /* every control goes through the engine's pipeline, as in the CLI */
+  gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.7);
+  gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 2.5);
+  gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
+  /* moving controls restarts a debounced job: let it settle first */
+  wait_for (not_running, "no job to be running");
 
   /* the main loop keeps running during the job */
   timer_calls = 0;
@@ -178,13 +184,13 @@ test_upscale_matches_cli (void)
 
   result = enlarge_window_get_result (win);
   g_assert_nonnull (result);
-  g_assert_cmpint (result->width, ==, 384);
-  g_assert_cmpint (result->height, ==, 288);
+  g_assert_cmpint (result->width, ==, 240);
+  g_assert_cmpint (result->height, ==, 180);
   g_assert_true (enlarge_window_get_unsaved (win));
 
   {
-    const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-o", cli_out,
-                           golden ("coffee-96x72.png"), NULL };
+    const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-c", "0.7", "-s", "2.5",
+                           "-o", cli_out, golden ("coffee-96x72.png"), NULL };
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                  NULL, NULL, &status, &error));
     g_assert_no_error (error);

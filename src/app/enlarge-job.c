@@ -1,10 +1,9 @@
 /* enlarge-job.c: one upscale, run on a worker thread.
  *
- * This is the only file of the app that calls the engine's upscaler. Today
- * it loads the model, opens the device and runs enlarge_upscale(); the
- * settings the engine cannot apply yet (creativity, fractional scale,
- * target megapixels) are carried along but not applied. When the engine's
- * pipeline lands, only this file changes. */
+ * This is the only file of the app that calls the engine: it loads the
+ * model, opens the device and runs the engine's pipeline, which gives every
+ * control (creativity, scale factor, target megapixels) its meaning. The
+ * summary line comes from the same plan, so what it says is what runs. */
 
 #include "config.h"
 
@@ -52,19 +51,34 @@ enlarge_job_settings_equal (const EnlargeJobSettings *a,
          a->tile_size == b->tile_size;
 }
 
-static int
-model_scale (const EnlargeJobSettings *settings)
+static EnlargeSettings
+engine_settings (const EnlargeJobSettings *settings)
+{
+  EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+
+  s.creativity = CLAMP (settings->creativity, 0.0, 1.0);
+  s.scale = settings->scale >= 1.0 ? MIN (settings->scale, 16.0) : 0.0;
+  s.target_mp = MAX (settings->target_mp, 0.0);
+  return s;
+}
+
+static gboolean
+compute_plan (const EnlargeJobSettings *settings, int width, int height, EnlargePlan *plan)
 {
   const EnlargeModelInfo *info = settings->model ? enlarge_model_lookup (settings->model) : NULL;
+  EnlargeSettings s = engine_settings (settings);
 
-  return info ? info->scale : 0;
+  return info != NULL && enlarge_plan_compute (&s, info->scale, width, height, plan, NULL);
 }
 
 double
 enlarge_job_settings_effective_scale (const EnlargeJobSettings *settings)
 {
-  /* Today the job runs the model once at its native factor. */
-  return model_scale (settings);
+  const EnlargeModelInfo *info = settings->model ? enlarge_model_lookup (settings->model) : NULL;
+
+  if (settings->scale >= 1.0)
+    return settings->scale;
+  return info ? info->scale : 0;
 }
 
 gboolean
@@ -72,12 +86,12 @@ enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
                                   int width, int height,
                                   int *out_width, int *out_height)
 {
-  int n = model_scale (settings);
+  EnlargePlan plan;
 
-  if (n <= 0)
+  if (!compute_plan (settings, width, height, &plan))
     return FALSE;
-  *out_width = width * n;
-  *out_height = height * n;
+  *out_width = plan.out_width;
+  *out_height = plan.out_height;
   return TRUE;
 }
 
@@ -85,22 +99,11 @@ char *
 enlarge_job_settings_describe (const EnlargeJobSettings *settings,
                                int width, int height)
 {
-  int n = model_scale (settings);
-  int ow, oh;
-  g_autofree char *note = NULL;
+  EnlargePlan plan;
 
-  if (!enlarge_job_settings_output_size (settings, width, height, &ow, &oh))
+  if (!compute_plan (settings, width, height, &plan))
     return g_strdup (_("No model selected"));
-
-  if (fabs (settings->scale - n) > 1e-6 || settings->target_mp > 0 ||
-      fabs (settings->creativity - 0.5) > 1e-6)
-    /* Translators: the pipeline that applies these arrives later. */
-    note = g_strdup (_(" (creativity, other scales and target size are not applied yet)"));
-
-  /* Translators: input size → model factor → output size, megapixels */
-  return g_strdup_printf (_("%d × %d → %d× model → %d × %d, %.1f MP%s"),
-                          width, height, n, ow, oh,
-                          (double) ow * oh / 1e6, note ? note : "");
+  return enlarge_plan_describe (&plan);
 }
 
 /* ---- engine objects shared between jobs --------------------------------- */
@@ -387,7 +390,10 @@ run_thread (GTask        *task,
   options.tile_size = self->settings->tile_size;
   options.progress = on_progress;
   options.progress_data = self;
-  result = enlarge_upscale (backend, net, self->input, &options, cancellable, &error);
+  {
+    EnlargeSettings s = engine_settings (self->settings);
+    result = enlarge_pipeline_run (backend, net, &s, self->input, &options, cancellable, &error);
+  }
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

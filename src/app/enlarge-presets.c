@@ -1,4 +1,8 @@
-/* enlarge-presets.c: the use-case presets (PRODUCT.md, "The controls"). */
+/* enlarge-presets.c: the use-case presets as the app shows them.
+ *
+ * The values (model, creativity, target size) are the engine's
+ * (enlarge_preset_list); this table only adds translatable titles and the
+ * display order, and checks at start-up that both agree. */
 
 #include "config.h"
 
@@ -6,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "enlarge-presets.h"
+#include "enlarge.h"
 
 static const EnlargeAppPreset presets[] = {
   { "portrait",     N_("Portrait"),              "realesrgan-x4plus",       0.55, 0.0 },
@@ -17,11 +22,31 @@ static const EnlargeAppPreset presets[] = {
   { ENLARGE_PRESET_CUSTOM, N_("Custom"),          NULL,                      0.50, 0.0 },
 };
 
+static EnlargeAppPreset merged[G_N_ELEMENTS (presets)];
+
 const EnlargeAppPreset *
 enlarge_app_presets_get (guint *n_presets)
 {
-  *n_presets = G_N_ELEMENTS (presets);
-  return presets;
+  static gsize once;
+
+  /* fill in the engine's values once; titles stay the translatable ones */
+  if (g_once_init_enter (&once))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+        {
+          const EnlargePreset *p = enlarge_preset_lookup (presets[i].id);
+          merged[i] = presets[i];
+          if (p != NULL)
+            {
+              merged[i].model = p->model;
+              merged[i].creativity = p->creativity;
+              merged[i].target_mp = p->target_mp;
+            }
+        }
+      g_once_init_leave (&once, 1);
+    }
+  *n_presets = G_N_ELEMENTS (merged);
+  return merged;
 }
 
 guint
@@ -36,8 +61,11 @@ enlarge_app_preset_index (const char *id)
 const EnlargeAppPreset *
 enlarge_app_preset_lookup (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
-    if (g_strcmp0 (presets[i].id, id) == 0)
-      return &presets[i];
+  guint n;
+  const EnlargeAppPreset *list = enlarge_app_presets_get (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (list[i].id, id) == 0)
+      return &list[i];
   return NULL;
 }
