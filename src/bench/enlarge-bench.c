@@ -5,6 +5,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <sys/resource.h>
+
+#ifdef HAVE_OPENBLAS
+#include <cblas.h>
+#endif
 
 #include "enlarge.h"
 
@@ -13,6 +18,8 @@ static char **opt_models;
 static int opt_size = 128;
 static int opt_tile;
 static int opt_repeat = 1;
+static gboolean opt_json;
+static gboolean opt_no_sgemm;
 
 static const GOptionEntry entries[] = {
   { "device", 'd', 0, G_OPTION_ARG_STRING, &opt_device, "Device (auto, cpu, gpu, reference, index or id)", "ID" },
@@ -20,6 +27,8 @@ static const GOptionEntry entries[] = {
   { "size", 's', 0, G_OPTION_ARG_INT, &opt_size, "Side of the square synthetic input in pixels (default 128)", "PX" },
   { "tile", 't', 0, G_OPTION_ARG_INT, &opt_tile, "Tile size (0 = automatic)", "PX" },
   { "repeat", 'r', 0, G_OPTION_ARG_INT, &opt_repeat, "Timed runs per model; the best is reported (default 1)", "N" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "One JSON object per line instead of the table", NULL },
+  { "no-sgemm", 0, 0, G_OPTION_ARG_NONE, &opt_no_sgemm, "Skip the sgemm roofline measurement", NULL },
   { NULL }
 };
 
@@ -39,6 +48,61 @@ synthetic_image (int size)
   return img;
 }
 
+/* The machine's single-precision GEMM rate, 2048³, best of 3: the
+ * roofline effective throughput is compared against. Run with
+ * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset to get its native kernel. */
+static double
+sgemm_gflops (void)
+{
+#ifdef HAVE_OPENBLAS
+  const int n = 2048;
+  g_autofree float *a = g_new (float, (gsize) n * n);
+  g_autofree float *b = g_new (float, (gsize) n * n);
+  g_autofree float *c = g_new0 (float, (gsize) n * n);
+  double best = INFINITY;
+
+  for (gsize i = 0; i < (gsize) n * n; i++)
+    {
+      a[i] = (float) ((i * 7) % 13) / 13.f;
+      b[i] = (float) ((i * 5) % 11) / 11.f;
+    }
+  for (int r = 0; r < 4; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.f, a, n, b, n, 0.f, c, n);
+      double s = (g_get_monotonic_time () - t0) / 1e6;
+      if (r > 0) /* the first call warms up threads and pages */
+        best = MIN (best, s);
+    }
+  return 2.0 * n * n * (double) n / best / 1e9;
+#else
+  return 0;
+#endif
+}
+
+static double sgemm_rate;
+
+typedef struct {
+  double first_tile_s;
+  gint64 start;
+} FirstTile;
+
+static void
+on_first_tile (const EnlargeProgress *p, gpointer data)
+{
+  FirstTile *ft = data;
+  if (ft->first_tile_s < 0)
+    ft->first_tile_s = (g_get_monotonic_time () - ft->start) / 1e6;
+}
+
+static double
+peak_rss_mib (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024.0;
+}
+
 static int
 bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
 {
@@ -52,10 +116,17 @@ bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
       g_printerr ("%s: %s\n", id, error->message);
       return 1;
     }
+  FirstTile ft = { -1, 0 };
+  double first_tile = INFINITY;
+
   opts.tile_size = opt_tile;
+  opts.progress = on_first_tile;
+  opts.progress_data = &ft;
   for (int r = 0; r < MAX (opt_repeat, 1); r++)
     {
       g_autoptr (GTimer) timer = g_timer_new ();
+      ft.first_tile_s = -1;
+      ft.start = g_get_monotonic_time ();
       g_autoptr (EnlargeImage) out = enlarge_upscale (backend, net, img, &opts, NULL, &error);
       double s = g_timer_elapsed (timer, NULL);
       if (out == NULL)
@@ -64,14 +135,24 @@ bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
           return 1;
         }
       best = MIN (best, s);
+      first_tile = MIN (first_tile, ft.first_tile_s);
     }
 
   double mp = (double) img->width * img->height / 1e6;
   double flops = enlarge_net_flops (net, img->width, img->height);
-  printf ("%-26s %4d×%-4d  tile %-4d  %8.2f s  %10.0f ms/MP  %8.2f TFLOP/MP  %7.2f GFLOPS\n",
-          id, img->width, img->height,
-          opt_tile ? opt_tile : enlarge_upscale_auto_tile_size (backend, net),
-          best, best * 1000 / mp, flops / mp / 1e12, flops / best / 1e9);
+  double gflops = flops / best / 1e9;
+  int tile = opt_tile ? opt_tile : enlarge_upscale_auto_tile_size (backend, net);
+  if (opt_json)
+    printf ("{\"model\": \"%s\", \"device\": \"%s\", \"width\": %d, \"height\": %d, \"tile\": %d, "
+            "\"seconds\": %.3f, \"ms_per_mp\": %.1f, \"tflop_per_mp\": %.3f, \"gflops\": %.2f, "
+            "\"sgemm_gflops\": %.2f, \"ratio\": %.3f, \"peak_rss_mib\": %.0f, \"first_tile_s\": %.3f}\n",
+            id, enlarge_backend_get_device (backend)->id, img->width, img->height, tile, best,
+            best * 1000 / mp, flops / mp / 1e12, gflops, sgemm_rate,
+            sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile);
+  else
+    printf ("%-24s %5d×%-5d %5d %9.2f %11.0f %9.2f %8.2f %6.3f %8.0f %7.2f\n",
+            id, img->width, img->height, tile, best, best * 1000 / mp, flops / mp / 1e12,
+            gflops, sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile);
   fflush (stdout);
   return 0;
 }
@@ -102,9 +183,18 @@ main (int argc, char **argv)
       g_printerr ("enlarge-bench: %s\n", error->message);
       return 1;
     }
-  printf ("device: %s (%s, %s)\n", enlarge_backend_get_device (backend)->name,
-          enlarge_device_kind_to_string (enlarge_backend_get_device (backend)->kind),
-          enlarge_backend_get_device (backend)->driver);
+  if (!opt_no_sgemm)
+    sgemm_rate = sgemm_gflops ();
+  if (!opt_json)
+    {
+      printf ("device: %s (%s, %s)\n", enlarge_backend_get_device (backend)->name,
+              enlarge_device_kind_to_string (enlarge_backend_get_device (backend)->kind),
+              enlarge_backend_get_device (backend)->driver);
+      printf ("sgemm (OpenBLAS, 2048³): %.1f GFLOPS%s\n", sgemm_rate,
+              sgemm_rate > 0 ? "" : " (not measured)");
+      printf ("%-24s %11s %5s %9s %11s %9s %8s %6s %8s %7s\n", "model", "input", "tile", "seconds",
+              "ms/MP", "TFLOP/MP", "GFLOPS", "÷sgemm", "RSS MiB", "1st s");
+    }
   img = synthetic_image (opt_size);
 
   if (opt_models)

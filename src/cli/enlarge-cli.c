@@ -33,6 +33,13 @@ typedef struct {
   double target_mp;
   gboolean list_presets;
   gboolean dry_run;
+  char *format;        /* canonical after parsing; NULL = from the extension */
+  int quality;         /* G_MININT = not given */
+  gboolean lossless;
+  gboolean keep_gps;
+  char *alpha;
+  EnlargeAlphaMode alpha_mode;
+  gboolean tta;
   int tile;
   char *device;
   gboolean list_models;
@@ -49,6 +56,8 @@ options_clear (Options *options)
   g_clear_pointer (&options->model, g_free);
   g_clear_pointer (&options->preset, g_free);
   g_clear_pointer (&options->device, g_free);
+  g_clear_pointer (&options->format, g_free);
+  g_clear_pointer (&options->alpha, g_free);
   g_clear_pointer (&options->inputs, g_strfreev);
 }
 
@@ -59,6 +68,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 typedef struct {
   char *input;
   char *output;
+  const char *format;   /* canonical: "png", "jpeg", "webp", "tiff" */
 } Job;
 
 static void
@@ -154,9 +164,9 @@ list_devices (void)
   return EXIT_OK;
 }
 
-/* "photo.jpg" → "photo-enlarged-4x.png" (or -2.5x) */
+/* "photo.jpg" → "photo-enlarged-4x.png" (or -2.5x; .EXT for --format) */
 static char *
-default_output_name (const char *input, double scale)
+default_output_name (const char *input, double scale, const char *extension)
 {
   g_autofree char *base = g_path_get_basename (input);
   char factor[G_ASCII_DTOSTR_BUF_SIZE];
@@ -165,7 +175,17 @@ default_output_name (const char *input, double scale)
   if (dot != NULL && dot != base)
     *dot = '\0';
   g_ascii_formatd (factor, sizeof factor, "%.3g", scale);
-  return g_strdup_printf ("%s-enlarged-%sx.png", base, factor);
+  return g_strdup_printf ("%s-enlarged-%sx.%s", base, factor, extension);
+}
+
+/* The format a file name's extension names, writable here or not. */
+static const char *
+extension_format (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+
+  return dot != NULL && dot != base ? enlarge_image_format_from_name (dot + 1) : NULL;
 }
 
 static gboolean
@@ -204,7 +224,10 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
   for (guint i = 0; i < n_inputs; i++)
     {
       const char *input = options->inputs[i];
-      g_autofree char *name = default_output_name (input, scale);
+      g_autofree char *name = default_output_name (input, scale,
+                                                   options->format != NULL
+                                                   ? enlarge_image_format_extension (options->format)
+                                                   : "png");
       char *output;
 
       if (options->output == NULL)
@@ -222,9 +245,20 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
       job->output = output;
       g_ptr_array_add (jobs, job);
 
-      if (enlarge_image_format_for_path (output) == NULL)
+      const char *named = extension_format (output);
+      if (options->format != NULL && named != NULL && !g_str_equal (named, options->format))
+        return usage_error ("--format=%s disagrees with the name “%s”, which says %s",
+                            options->format, output, named);
+      job->format = options->format != NULL ? options->format : named;
+      if (job->format == NULL)
         return usage_error ("cannot tell the image format of “%s”: use a name ending in "
-                            ".png, .jpg, .tif or .webp", output);
+                            ".png, .jpg, .tif or .webp, or --format", output);
+      if (!enlarge_image_format_is_writable (job->format))
+        return usage_error ("cannot write “%s”: writing %s images is not supported on this system",
+                            output, job->format);
+      if (options->lossless && g_str_equal (job->format, "jpeg"))
+        return usage_error ("--lossless does not apply to JPEG (“%s”); use PNG, TIFF or WebP",
+                            output);
     }
 
   for (guint i = 0; i < jobs->len; i++)
@@ -346,6 +380,15 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
   if (input == NULL)
     return FALSE;
 
+  static gboolean warned_16_bit = FALSE;
+  if (input->meta.bits_per_sample > 8 && !warned_16_bit)
+    {
+      warned_16_bit = TRUE;
+      print_error ("warning: %s has %d bits per channel; Enlarge works with 8, so the output "
+                   "has 8 and smooth gradients may show banding",
+                   job->input, input->meta.bits_per_sample);
+    }
+
   if (!engine_open (engine, options, error))
     {
       *fatal = TRUE;
@@ -362,7 +405,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
       upscale_options.progress_data = &state;
     }
 
-  EnlargeSettings settings = { options->creativity, options->scale, options->target_mp };
+  EnlargeSettings settings = { options->creativity, options->scale, options->target_mp,
+                               options->alpha_mode, options->tta };
   EnlargePlan plan;
   if (!enlarge_plan_compute (&settings, engine->net->scale, input->width, input->height, &plan, error))
     return FALSE;
@@ -379,7 +423,11 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
   if (output == NULL)
     return FALSE;
 
-  return enlarge_image_save (output, job->output, NULL, error);
+  /* The output keeps the input's ICC profile, EXIF (edited: orientation 1,
+   * the new size, GPS only with --keep-gps) and DPI. */
+  enlarge_image_copy_metadata (output, input);
+  EnlargeSaveOptions save = { job->format, options->quality, options->lossless, options->keep_gps };
+  return enlarge_image_save_full (output, job->output, &save, error);
 }
 
 static int
@@ -410,7 +458,8 @@ dry_run (const Options *options, const GPtrArray *jobs, int model_scale)
       const Job *job = g_ptr_array_index (jobs, i);
       g_autoptr (GError) error = NULL;
       g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, &error);
-      EnlargeSettings settings = { options->creativity, options->scale, options->target_mp };
+      EnlargeSettings settings = { options->creativity, options->scale, options->target_mp,
+                                   options->alpha_mode, options->tta };
       EnlargePlan plan;
 
       if (input == NULL ||
@@ -436,7 +485,34 @@ static const char description[] =
   "                      folder. By default each result is written beside its\n"
   "                      input as NAME-enlarged-4x.png (4 being the model's\n"
   "                      scale); in a folder it gets that same name. The\n"
-  "                      extension (.png, .jpg, .tif, .webp) sets the format.\n"
+  "                      extension (.png, .jpg/.jpeg, .tif/.tiff, .webp) sets\n"
+  "                      the format, unless --format is given.\n"
+  "  --format=FORMAT     png, jpeg, webp or tiff: the output format. Default\n"
+  "                      names then end in .png, .jpg, .webp or .tif; an\n"
+  "                      --output name whose extension says another format is\n"
+  "                      an error.\n"
+  "  --quality=Q         1 … 100, default 95: JPEG and lossy WebP quality\n"
+  "                      (higher = larger files, fewer artefacts). PNG and TIFF\n"
+  "                      are lossless and ignore it.\n"
+  "  --lossless          WebP: lossless instead of lossy (an error for JPEG;\n"
+  "                      PNG and TIFF are always lossless).\n"
+  "  --keep-gps          Keep the GPS location of the input's EXIF data. By\n"
+  "                      default it is removed; the rest of the EXIF data\n"
+  "                      (camera, lens, date, …) is kept in JPEG, PNG and WebP\n"
+  "                      outputs, with orientation 1 since the pixels are\n"
+  "                      turned upright, and the new pixel size. The ICC colour\n"
+  "                      profile is kept byte for byte in every format, and\n"
+  "                      the DPI value as is: the print size grows with the\n"
+  "                      scale. 16-bit inputs are processed and written with\n"
+  "                      8 bits per channel (a warning says so).\n"
+  "  --alpha=MODE        How a transparent input's alpha channel is enlarged:\n"
+  "                      model (the default: through the model, as a gray\n"
+  "                      image: the sharpest edges) or fast (a high-quality\n"
+  "                      resampler: much quicker, softer edges). An alpha\n"
+  "                      channel that is fully opaque is dropped.\n"
+  "  --tta               Test-time augmentation: run the model on the 8 flips\n"
+  "                      and transposes of the image and average them; slightly\n"
+  "                      cleaner results at 8× the time.\n"
   "  -m, --model=NAME    The model (default " DEFAULT_MODEL "); see --list-models.\n"
   "  -p, --preset=NAME   A use-case preset (see --list-presets): sets the model,\n"
   "                      creativity, scale and target megapixels; options given\n"
@@ -475,12 +551,14 @@ static const char description[] =
   "  0  every output was written\n"
   "  1  at least one input failed (the others are still processed)\n"
   "  2  bad usage: unknown option, no input, an invalid value, an output that\n"
-  "     would replace an input, or a --device that matches no device\n";
+  "     would replace an input, a --format that disagrees with the output's\n"
+  "     name, or a --device that matches no device\n";
 
 int
 main (int argc, char **argv)
 {
-  g_auto (Options) options = { .tile = 0, .creativity = NAN, .scale = NAN, .target_mp = NAN };
+  g_auto (Options) options = { .tile = 0, .creativity = NAN, .scale = NAN, .target_mp = NAN,
+                               .quality = G_MININT };
   g_autoptr (GError) error = NULL;
 
   setlocale (LC_ALL, "");
@@ -498,6 +576,18 @@ main (int argc, char **argv)
       "Total scale factor, 1 … 16 (default: the model's)", "F" },
     { "target-mp", 0, 0, G_OPTION_ARG_DOUBLE, &options.target_mp,
       "Prescale the input to this many megapixels (0 = off)", "MP" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options.format,
+      "Output format: png, jpeg, webp or tiff (default: from the name)", "FORMAT" },
+    { "quality", 0, 0, G_OPTION_ARG_INT, &options.quality,
+      "JPEG and lossy WebP quality, 1 … 100 (default 95)", "Q" },
+    { "lossless", 0, 0, G_OPTION_ARG_NONE, &options.lossless,
+      "Lossless WebP", NULL },
+    { "keep-gps", 0, 0, G_OPTION_ARG_NONE, &options.keep_gps,
+      "Keep the GPS location in the EXIF data", NULL },
+    { "alpha", 0, 0, G_OPTION_ARG_STRING, &options.alpha,
+      "Alpha channel: model (default) or fast", "MODE" },
+    { "tta", 0, 0, G_OPTION_ARG_NONE, &options.tta,
+      "Average the 8 flips/transposes (8× the time)", NULL },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &options.dry_run,
       "Print the plan without running it", NULL },
     { "list-presets", 0, 0, G_OPTION_ARG_NONE, &options.list_presets,
@@ -555,6 +645,25 @@ main (int argc, char **argv)
 
   if (options.tile != 0 && options.tile < 16)
     return usage_error ("--tile must be 0 (automatic) or at least 16, not %d", options.tile);
+
+  if (options.format != NULL)
+    {
+      const char *format = enlarge_image_format_from_name (options.format);
+      if (format == NULL)
+        return usage_error ("unknown format “%s”; use png, jpeg, webp or tiff", options.format);
+      g_free (options.format);
+      options.format = g_strdup (format);
+    }
+  if (options.quality == G_MININT)
+    options.quality = 0;   /* the default */
+  else if (options.quality < 1 || options.quality > 100)
+    return usage_error ("--quality must be between 1 and 100, not %d", options.quality);
+  if (options.alpha == NULL || g_str_equal (options.alpha, "model"))
+    options.alpha_mode = ENLARGE_ALPHA_MODEL;
+  else if (g_str_equal (options.alpha, "fast"))
+    options.alpha_mode = ENLARGE_ALPHA_FAST;
+  else
+    return usage_error ("--alpha must be “model” or “fast”, not “%s”", options.alpha);
 
   if (options.preset != NULL)
     {

@@ -8,8 +8,11 @@
 
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <webp/encode.h>
+#include <webp/mux.h>
 
 #include "enlarge-error.h"
+#include "enlarge-metadata.h"
 
 EnlargeImage *
 enlarge_image_new (int width, int height, int n_channels, GError **error)
@@ -68,9 +71,28 @@ enlarge_image_unref (EnlargeImage *image)
     return;
   if (g_atomic_int_dec_and_test (&image->ref_count))
     {
+      g_clear_pointer (&image->meta.icc_profile, g_bytes_unref);
+      g_clear_pointer (&image->meta.exif, g_bytes_unref);
       g_free (image->pixels);
       g_free (image);
     }
+}
+
+void
+enlarge_image_copy_metadata (EnlargeImage *dst, const EnlargeImage *src)
+{
+  g_return_if_fail (dst != NULL && src != NULL);
+
+  if (dst == src)
+    return;
+  /* ref before unref: @src's bytes may be @dst's */
+  GBytes *icc = src->meta.icc_profile != NULL ? g_bytes_ref (src->meta.icc_profile) : NULL;
+  GBytes *exif = src->meta.exif != NULL ? g_bytes_ref (src->meta.exif) : NULL;
+  g_clear_pointer (&dst->meta.icc_profile, g_bytes_unref);
+  g_clear_pointer (&dst->meta.exif, g_bytes_unref);
+  dst->meta = src->meta;
+  dst->meta.icc_profile = icc;
+  dst->meta.exif = exif;
 }
 
 static gsize
@@ -87,7 +109,10 @@ enlarge_image_copy (const EnlargeImage *image, GError **error)
   EnlargeImage *copy = enlarge_image_new (image->width, image->height,
                                           image->n_channels, error);
   if (copy != NULL)
-    memcpy (copy->pixels, image->pixels, image_size (image));
+    {
+      memcpy (copy->pixels, image->pixels, image_size (image));
+      enlarge_image_copy_metadata (copy, image);
+    }
   return copy;
 }
 
@@ -253,6 +278,69 @@ data_is_complete (const guint8 *data, gsize len)
   return TRUE;
 }
 
+/* GdkPixbuf's TIFF loader reads through libtiff's RGBA interface, which
+ * premultiplies the colour by the alpha; GdkPixbuf's pixels are not
+ * premultiplied, so undo it (semi-transparent pixels lose some precision). */
+static void
+unpremultiply (EnlargeImage *image)
+{
+  gsize n = (gsize) image->width * image->height;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 *p = image->pixels + i * 4;
+      guint a = p[3];
+      if (a == 0 || a == 255)
+        continue;
+      for (int c = 0; c < 3; c++)
+        p[c] = MIN (255u, (p[c] * 255u + a / 2) / a);
+    }
+}
+
+static int
+option_dpi (GdkPixbuf *pixbuf, const char *key)
+{
+  const char *value = gdk_pixbuf_get_option (pixbuf, key);
+  gint64 dpi;
+
+  if (value == NULL || !g_ascii_string_to_signed (value, 10, 1, 65535, &dpi, NULL))
+    return 0;
+  return dpi;
+}
+
+/* GdkPixbuf's options give the ICC profile (PNG, JPEG, TIFF) and the DPI;
+ * the scan of the file gives the rest (enlarge-metadata.c). */
+static void
+set_metadata (EnlargeImage *image, GdkPixbuf *pixbuf, EnlargeFileMetadata *found)
+{
+  const char *icc = gdk_pixbuf_get_option (pixbuf, "icc-profile");
+
+  if (icc != NULL)
+    {
+      gsize len = 0;
+      guchar *profile = g_base64_decode (icc, &len);
+      if (len > 0)
+        image->meta.icc_profile = g_bytes_new_take (profile, len);
+      else
+        g_free (profile);
+    }
+  if (image->meta.icc_profile == NULL && found->icc_profile != NULL)
+    image->meta.icc_profile = g_bytes_ref (found->icc_profile);
+  if (found->exif != NULL)
+    image->meta.exif = g_bytes_ref (found->exif);
+
+  image->meta.dpi_x = option_dpi (pixbuf, "x-dpi");
+  image->meta.dpi_y = option_dpi (pixbuf, "y-dpi");
+  if (image->meta.dpi_y == 0)
+    image->meta.dpi_y = image->meta.dpi_x;
+  if (image->meta.dpi_x == 0)
+    image->meta.dpi_x = image->meta.dpi_y;
+
+  image->meta.bits_per_sample = found->bits_per_sample > 0 ? found->bits_per_sample : 8;
+  if (image->meta.bits_per_sample > 8)
+    g_debug ("%d-bit image: read with 8 bits per channel", image->meta.bits_per_sample);
+}
+
 static EnlargeImage *
 load_data (const guint8 *data, gsize len, const char *name, GError **error)
 {
@@ -295,15 +383,38 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
       return NULL;
     }
 
+  EnlargeFileMetadata found = { NULL, NULL, 0 };
+  enlarge_file_metadata_scan (data, len, &found);
+
+  /* The JPEG and TIFF loaders turn the orientation into an option; those
+   * for PNG and WebP do not read EXIF, so the scanned block says it. */
+  if (gdk_pixbuf_get_option (pixbuf, "orientation") == NULL && found.exif != NULL)
+    {
+      int orientation = enlarge_exif_get_orientation (found.exif);
+      if (orientation != 1)
+        {
+          char value[2] = { '0' + orientation, '\0' };
+          gdk_pixbuf_set_option (pixbuf, "orientation", value);
+        }
+    }
+
   g_autoptr (GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   if (oriented == NULL)
     {
+      enlarge_file_metadata_clear (&found);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
                    "Could not load %s: not enough memory to rotate the image", name);
       return NULL;
     }
 
-  return image_from_pixbuf (oriented, name, error);
+  EnlargeImage *image = image_from_pixbuf (oriented, name, error);
+  if (image != NULL && image->n_channels == 4 && len >= 4 &&
+      (memcmp (data, "II*\0", 4) == 0 || memcmp (data, "MM\0*", 4) == 0))
+    unpremultiply (image);
+  if (image != NULL)
+    set_metadata (image, pixbuf, &found);
+  enlarge_file_metadata_clear (&found);
+  return image;
 }
 
 EnlargeImage *
@@ -376,11 +487,52 @@ enlarge_image_load_bytes (GBytes *bytes, GError **error)
 
 /* ---- saving ----------------------------------------------------------- */
 
-static gboolean
-format_is_writable (const char *format)
-{
-  g_autoptr (GSList) formats = gdk_pixbuf_get_formats ();
+static const struct {
+  const char *name;
+  const char *format;
+} format_names[] = {
+  { "png", "png" },
+  { "jpeg", "jpeg" },
+  { "jpg", "jpeg" },
+  { "webp", "webp" },
+  { "tiff", "tiff" },
+  { "tif", "tiff" },
+};
 
+const char *
+enlarge_image_format_from_name (const char *name)
+{
+  if (name == NULL)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (format_names); i++)
+    if (g_ascii_strcasecmp (name, format_names[i].name) == 0)
+      return format_names[i].format;
+  return NULL;
+}
+
+const char *
+enlarge_image_format_extension (const char *format)
+{
+  format = enlarge_image_format_from_name (format);
+  if (format == NULL)
+    return NULL;
+  if (g_str_equal (format, "jpeg"))
+    return "jpg";
+  if (g_str_equal (format, "tiff"))
+    return "tif";
+  return format;
+}
+
+gboolean
+enlarge_image_format_is_writable (const char *format)
+{
+  format = enlarge_image_format_from_name (format);
+  if (format == NULL)
+    return FALSE;
+  if (g_str_equal (format, "webp"))
+    return TRUE;   /* libwebp, not the GdkPixbuf loader */
+
+  g_autoptr (GSList) formats = gdk_pixbuf_get_formats ();
   for (GSList *l = formats; l != NULL; l = l->next)
     {
       GdkPixbufFormat *f = l->data;
@@ -399,17 +551,7 @@ format_for_extension (const char *path)
 
   if (dot == NULL || dot == base)
     return NULL;
-
-  g_autofree char *ext = g_ascii_strdown (dot + 1, -1);
-  if (g_str_equal (ext, "png"))
-    return "png";
-  if (g_str_equal (ext, "jpg") || g_str_equal (ext, "jpeg"))
-    return "jpeg";
-  if (g_str_equal (ext, "tif") || g_str_equal (ext, "tiff"))
-    return "tiff";
-  if (g_str_equal (ext, "webp"))
-    return "webp";
-  return NULL;
+  return enlarge_image_format_from_name (dot + 1);
 }
 
 const char *
@@ -418,38 +560,164 @@ enlarge_image_format_for_path (const char *path)
   g_return_val_if_fail (path != NULL, NULL);
 
   const char *format = format_for_extension (path);
-  /* WebP and TIFF writing depend on which loaders are installed. */
-  if (format == NULL || !format_is_writable (format))
+  /* TIFF writing depends on which GdkPixbuf loaders are installed. */
+  if (format == NULL || !enlarge_image_format_is_writable (format))
     return NULL;
   return format;
 }
 
+/* Where the encoded bytes go: the temporary file, with the metadata the
+ * GdkPixbuf savers cannot write (PNG iCCP and eXIf, JPEG Exif APP1) spliced
+ * in on the way. The bytes up to the insertion point (a few header chunks)
+ * are held back until it is known; the rest streams straight through, so
+ * a large image is never held encoded in memory. */
 typedef struct {
   int fd;
-  int saved_errno;
+  GByteArray *held;     /* NULL once the insertion point has passed */
+  gssize (*insert_offset) (const guint8 *data, gsize len);
+  GByteArray *insert;
 } SaveTarget;
 
 static gboolean
-write_to_fd (const gchar *buf, gsize count, GError **error, gpointer data)
+write_all (int fd, const guint8 *buf, gsize count, GError **error)
 {
-  SaveTarget *target = data;
-
   while (count > 0)
     {
-      gssize n = write (target->fd, buf, count);
+      gssize n = write (fd, buf, count);
       if (n < 0)
         {
-          if (errno == EINTR)
+          int saved_errno = errno;
+          if (saved_errno == EINTR)
             continue;
-          target->saved_errno = errno;
-          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                               g_strerror (errno));
+          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                               g_strerror (saved_errno));
           return FALSE;
         }
       buf += n;
       count -= n;
     }
   return TRUE;
+}
+
+/* @offset < 0: no insertion point was found; the bytes go out unchanged. */
+static gboolean
+flush_held (SaveTarget *target, gssize offset, GError **error)
+{
+  g_autoptr (GByteArray) held = g_steal_pointer (&target->held);
+
+  if (offset < 0)
+    {
+      g_debug ("No place for the metadata in the encoded image; written without it");
+      return write_all (target->fd, held->data, held->len, error);
+    }
+  return write_all (target->fd, held->data, offset, error) &&
+         write_all (target->fd, target->insert->data, target->insert->len, error) &&
+         write_all (target->fd, held->data + offset, held->len - offset, error);
+}
+
+static gboolean
+write_to_target (const gchar *buf, gsize count, GError **error, gpointer data)
+{
+  SaveTarget *target = data;
+
+  if (target->held == NULL)
+    return write_all (target->fd, (const guint8 *) buf, count, error);
+
+  g_byte_array_append (target->held, (const guint8 *) buf, count);
+  gssize offset = target->insert_offset (target->held->data, target->held->len);
+  if (offset == -1)
+    return TRUE;
+  return flush_held (target, offset, error);
+}
+
+/* WebP goes through libwebp rather than the GdkPixbuf loader, which has
+ * neither lossless mode nor EXIF; the ICC profile and EXIF become RIFF
+ * chunks through libwebpmux. */
+static GBytes *
+encode_webp (GdkPixbuf *pixbuf, int quality, gboolean lossless,
+             GBytes *icc, GBytes *exif, GError **error)
+{
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+
+  if (width > WEBP_MAX_DIMENSION || height > WEBP_MAX_DIMENSION)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                   "WebP images can be at most %d × %d pixels and this one is %d × %d; use PNG or TIFF",
+                   WEBP_MAX_DIMENSION, WEBP_MAX_DIMENSION, width, height);
+      return NULL;
+    }
+
+  WebPConfig config;
+  WebPPicture picture;
+  WebPMemoryWriter writer;
+  if (!WebPConfigInit (&config) || !WebPPictureInit (&picture))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "the WebP library is unusable");
+      return NULL;
+    }
+  config.quality = lossless ? 75 : quality;   /* lossless: the effort */
+  config.lossless = lossless;
+  config.exact = lossless;                    /* keep RGB under transparent pixels */
+  picture.use_argb = lossless;
+  picture.width = width;
+  picture.height = height;
+  WebPMemoryWriterInit (&writer);
+  picture.writer = WebPMemoryWrite;
+  picture.custom_ptr = &writer;
+
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int ok = gdk_pixbuf_get_has_alpha (pixbuf)
+           ? WebPPictureImportRGBA (&picture, pixels, stride)
+           : WebPPictureImportRGB (&picture, pixels, stride);
+  ok = ok && WebPEncode (&config, &picture);
+  int code = picture.error_code;
+  WebPPictureFree (&picture);
+  if (!ok)
+    {
+      WebPMemoryWriterClear (&writer);
+      g_set_error (error, ENLARGE_ERROR,
+                   code == VP8_ENC_ERROR_OUT_OF_MEMORY ? ENLARGE_ERROR_NO_MEMORY : ENLARGE_ERROR_IMAGE_SAVE,
+                   "the WebP encoder failed (error %d)", code);
+      return NULL;
+    }
+
+  if (icc == NULL && exif == NULL)
+    {
+      GBytes *bytes = g_bytes_new (writer.mem, writer.size);
+      WebPMemoryWriterClear (&writer);
+      return bytes;
+    }
+
+  WebPData image = { writer.mem, writer.size };
+  WebPMux *mux = WebPMuxCreate (&image, 1);
+  WebPMemoryWriterClear (&writer);
+  WebPData assembled = { NULL, 0 };
+  WebPMuxError err = mux != NULL ? WEBP_MUX_OK : WEBP_MUX_MEMORY_ERROR;
+  if (err == WEBP_MUX_OK && icc != NULL)
+    {
+      WebPData chunk = { g_bytes_get_data (icc, NULL), g_bytes_get_size (icc) };
+      err = WebPMuxSetChunk (mux, "ICCP", &chunk, 1);
+    }
+  if (err == WEBP_MUX_OK && exif != NULL)
+    {
+      WebPData chunk = { g_bytes_get_data (exif, NULL), g_bytes_get_size (exif) };
+      err = WebPMuxSetChunk (mux, "EXIF", &chunk, 1);
+    }
+  if (err == WEBP_MUX_OK)
+    err = WebPMuxAssemble (mux, &assembled);
+  WebPMuxDelete (mux);
+  if (err != WEBP_MUX_OK)
+    {
+      WebPDataClear (&assembled);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                   "could not add the colour profile and EXIF data to the WebP image (error %d)", err);
+      return NULL;
+    }
+  GBytes *bytes = g_bytes_new (assembled.bytes, assembled.size);
+  WebPDataClear (&assembled);
+  return bytes;
 }
 
 /* JPEG has no alpha: composite over white rather than letting the saver
@@ -521,19 +789,44 @@ pixbuf_for_image (const EnlargeImage *image, gboolean flatten)
                                    image->width * out_n, free_pixels, NULL);
 }
 
-gboolean
-enlarge_image_save (const EnlargeImage *image,
-                    const char         *path,
-                    const char         *format,
-                    GError            **error)
+/* The GdkPixbuf saver options for @format. */
+static void
+add_option (GPtrArray *keys, GPtrArray *values, const char *key, char *value)
 {
+  g_ptr_array_add (keys, g_strdup (key));
+  g_ptr_array_add (values, value);
+}
+
+gboolean
+enlarge_image_save_full (const EnlargeImage       *image,
+                         const char               *path,
+                         const EnlargeSaveOptions *options,
+                         GError                  **error)
+{
+  static const EnlargeSaveOptions defaults = ENLARGE_SAVE_OPTIONS_INIT;
+
   g_return_val_if_fail (image != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_autofree char *display = g_filename_display_name (path);
+  if (options == NULL)
+    options = &defaults;
 
-  if (format == NULL)
+  g_autofree char *display = g_filename_display_name (path);
+  const char *format;
+
+  if (options->format != NULL)
+    {
+      format = enlarge_image_format_from_name (options->format);
+      if (format == NULL)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                       "Could not save “%s”: unknown image format “%s”; use png, jpeg, webp or tiff",
+                       display, options->format);
+          return FALSE;
+        }
+    }
+  else
     {
       format = format_for_extension (path);
       if (format == NULL)
@@ -544,7 +837,7 @@ enlarge_image_save (const EnlargeImage *image,
           return FALSE;
         }
     }
-  if (!format_is_writable (format))
+  if (!enlarge_image_format_is_writable (format))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
                    "Could not save “%s”: writing %s images is not supported on this system",
@@ -552,7 +845,26 @@ enlarge_image_save (const EnlargeImage *image,
       return FALSE;
     }
 
+  int quality = options->quality == 0 ? 95 : options->quality;
+  if (quality < 1 || quality > 100)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "Could not save “%s”: the quality must be between 1 and 100, not %d",
+                   display, options->quality);
+      return FALSE;
+    }
+
   gboolean is_jpeg = g_str_equal (format, "jpeg");
+  gboolean is_png = g_str_equal (format, "png");
+  gboolean is_webp = g_str_equal (format, "webp");
+  if (options->lossless && is_jpeg)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "Could not save “%s”: JPEG cannot be lossless; use PNG, TIFF or WebP",
+                   display);
+      return FALSE;
+    }
+
   gboolean has_alpha = image->n_channels == 2 || image->n_channels == 4;
   g_autoptr (GdkPixbuf) pixbuf = pixbuf_for_image (image, is_jpeg && has_alpha);
   if (pixbuf == NULL)
@@ -560,6 +872,82 @@ enlarge_image_save (const EnlargeImage *image,
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
                    "Could not save “%s”: not enough memory", display);
       return FALSE;
+    }
+
+  const EnlargeImageMetadata *meta = &image->meta;
+  g_autoptr (GBytes) exif = NULL;
+  if (meta->exif != NULL && !g_str_equal (format, "tiff"))
+    {
+      exif = enlarge_exif_for_output (meta->exif, image->width, image->height, options->keep_gps);
+      if (exif == NULL)
+        g_debug ("Malformed EXIF data not written to “%s”", display);
+    }
+
+  /* What goes in through the saver's options, and what is spliced in. */
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GByteArray) insert = g_byte_array_new ();
+  SaveTarget target = { -1, NULL, NULL, NULL };
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) encoded = NULL;
+
+  if (is_webp)
+    {
+      encoded = encode_webp (pixbuf, quality, options->lossless, meta->icc_profile, exif,
+                             &local_error);
+      if (encoded == NULL)
+        {
+          g_set_error (error, ENLARGE_ERROR, local_error->code,
+                       "Could not save “%s”: %s", display, local_error->message);
+          return FALSE;
+        }
+    }
+  else
+    {
+      if (is_png)
+        {
+          add_option (keys, values, "compression", g_strdup ("6"));
+          /* GdkPixbuf 2.42's PNG saver rejects an RGB profile (it sets
+           * iCCP before IHDR), so the chunk is written here. */
+          if (meta->icc_profile != NULL &&
+              !enlarge_png_append_iccp (insert, meta->icc_profile, &local_error))
+            {
+              g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                           "Could not save “%s”: %s", display, local_error->message);
+              return FALSE;
+            }
+          if (exif != NULL)
+            enlarge_png_append_chunk (insert, "eXIf", g_bytes_get_data (exif, NULL),
+                                      g_bytes_get_size (exif));
+          target.insert_offset = enlarge_png_insert_offset;
+        }
+      else
+        {
+          if (is_jpeg)
+            {
+              add_option (keys, values, "quality", g_strdup_printf ("%d", quality));
+              if (exif != NULL && !enlarge_jpeg_append_exif (insert, exif))
+                g_debug ("EXIF data of %" G_GSIZE_FORMAT " bytes is too large for JPEG; not written to “%s”",
+                         g_bytes_get_size (exif), display);
+              target.insert_offset = enlarge_jpeg_insert_offset;
+            }
+          if (meta->icc_profile != NULL)
+            add_option (keys, values, "icc-profile",
+                        g_base64_encode (g_bytes_get_data (meta->icc_profile, NULL),
+                                         g_bytes_get_size (meta->icc_profile)));
+        }
+      if (meta->dpi_x > 0 && meta->dpi_y > 0)
+        {
+          add_option (keys, values, "x-dpi", g_strdup_printf ("%d", meta->dpi_x));
+          add_option (keys, values, "y-dpi", g_strdup_printf ("%d", meta->dpi_y));
+        }
+      g_ptr_array_add (keys, NULL);
+      g_ptr_array_add (values, NULL);
+      if (insert->len > 0)
+        {
+          target.held = g_byte_array_new ();
+          target.insert = insert;
+        }
     }
 
   /* The temporary file lives beside the target (a rename cannot cross file
@@ -571,31 +959,33 @@ enlarge_image_save (const EnlargeImage *image,
 
   /* 0666 so the result gets the usual umask-derived mode, not mkstemp's
    * private 0600. */
-  SaveTarget target = { g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666), 0 };
+  target.fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666);
   if (target.fd < 0)
     {
       int saved_errno = errno;
       g_autofree char *dir_display = g_filename_display_name (dir);
+      g_clear_pointer (&target.held, g_byte_array_unref);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
                    "Could not save “%s”: cannot create a file in “%s”: %s",
                    display, dir_display, g_strerror (saved_errno));
       return FALSE;
     }
 
-  g_autoptr (GError) local_error = NULL;
   gboolean ok;
-  if (is_jpeg)
-    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
-                                      "quality", "95", NULL);
-  else if (g_str_equal (format, "png"))
-    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
-                                      "compression", "6", NULL);
-  else if (g_str_equal (format, "webp"))
-    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
-                                      "quality", "95", NULL);
+  if (encoded != NULL)
+    ok = write_all (target.fd, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded),
+                    &local_error);
   else
-    ok = gdk_pixbuf_save_to_callback (pixbuf, write_to_fd, &target, format, &local_error,
-                                      NULL);
+    {
+      ok = gdk_pixbuf_save_to_callbackv (pixbuf, write_to_target, &target, format,
+                                         (char **) keys->pdata, (char **) values->pdata,
+                                         &local_error);
+      /* A saver that never reached an insertion point (cannot happen with
+       * the formats above) still gets its bytes written. */
+      if (ok && target.held != NULL)
+        ok = flush_held (&target, -2, &local_error);
+      g_clear_pointer (&target.held, g_byte_array_unref);
+    }
 
   /* Flushed to disk before the rename so a crash cannot leave an empty
    * file in place of a good one. */
@@ -630,6 +1020,18 @@ enlarge_image_save (const EnlargeImage *image,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+enlarge_image_save (const EnlargeImage *image,
+                    const char         *path,
+                    const char         *format,
+                    GError            **error)
+{
+  EnlargeSaveOptions options = ENLARGE_SAVE_OPTIONS_INIT;
+
+  options.format = format;
+  return enlarge_image_save_full (image, path, &options, error);
 }
 
 /* ---- comparison and resampling ---------------------------------------- */

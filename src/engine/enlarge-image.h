@@ -5,13 +5,42 @@
 
 G_BEGIN_DECLS
 
+/* What a file says about its pixels beyond the pixels themselves, carried
+ * from load to save (see enlarge_image_copy_metadata).
+ *
+ * icc_profile: the embedded ICC profile's bytes, written back byte for byte
+ *   (PNG iCCP, JPEG APP2, TIFF, WebP ICCP). NULL = none (sRGB implied).
+ * exif: the EXIF block as raw TIFF-structured bytes ("II*\0…"/"MM\0*…"),
+ *   as read from JPEG APP1, PNG eXIf or WebP EXIF. It is kept as read (the
+ *   Orientation tag included); saving writes an edited copy: Orientation 1
+ *   (the pixels are turned upright on load), PixelX/YDimension set to the
+ *   output's size, no thumbnail, and no GPS unless asked. JPEG, PNG and WebP
+ *   outputs carry it; TIFF outputs do not, nor is it read from TIFF inputs.
+ * dpi_x, dpi_y: the resolution (PNG pHYs, JPEG JFIF density, TIFF), 0 =
+ *   unknown. Kept as is when saving, so an enlarged image prints larger at
+ *   the same density — which is what enlarging for print is for.
+ * bits_per_sample: of the source file (8, or 16 for a 16-bit PNG/TIFF);
+ *   0 for an image not loaded from a file. The pixels are always 8-bit:
+ *   GdkPixbuf reads 16-bit files reduced to 8 bits and outputs are 8-bit,
+ *   so smooth gradients of a 16-bit source may show banding. */
+typedef struct {
+  GBytes *icc_profile;
+  GBytes *exif;
+  int dpi_x;
+  int dpi_y;
+  int bits_per_sample;
+} EnlargeImageMetadata;
+
 /* An 8-bit image in memory: RGB (3 channels) or RGBA (4), rows of
- * width * n_channels bytes with no padding. Reference counted. */
+ * width * n_channels bytes with no padding, and the metadata of the file it
+ * came from (empty for a new image). Reference counted; the metadata's
+ * GBytes are owned by the image (set them with g_bytes_ref). */
 typedef struct {
   int width;
   int height;
   int n_channels;
   guint8 *pixels;
+  EnlargeImageMetadata meta;
   /*< private >*/
   gint ref_count;
 } EnlargeImage;
@@ -21,7 +50,12 @@ typedef struct {
 EnlargeImage *enlarge_image_new (int width, int height, int n_channels, GError **error);
 EnlargeImage *enlarge_image_ref (EnlargeImage *image);
 void          enlarge_image_unref (EnlargeImage *image);
+/* Pixels and metadata. */
 EnlargeImage *enlarge_image_copy (const EnlargeImage *image, GError **error);
+
+/* Replaces @dst's metadata with (references to) @src's: the pipeline calls
+ * this so an output carries its input's ICC profile, EXIF and DPI. */
+void          enlarge_image_copy_metadata (EnlargeImage *dst, const EnlargeImage *src);
 
 static inline guint8 *
 enlarge_image_pixel (const EnlargeImage *image, int x, int y)
@@ -30,17 +64,51 @@ enlarge_image_pixel (const EnlargeImage *image, int x, int y)
 }
 
 /* Loads PNG, JPEG, TIFF, WebP (when the loader is installed), … through
- * GdkPixbuf, applying the EXIF orientation. Grayscale comes back as RGB.
- * An alpha channel that is fully opaque is dropped. */
+ * GdkPixbuf, applying the EXIF orientation (JPEG, PNG eXIf, WebP EXIF, TIFF).
+ * Grayscale comes back as RGB. An alpha channel that is fully opaque is
+ * dropped. The metadata is filled in; metadata that is malformed is
+ * dropped (g_debug), never a reason to fail. */
 EnlargeImage *enlarge_image_load (const char *path, GError **error);
 EnlargeImage *enlarge_image_load_bytes (GBytes *bytes, GError **error);
 
-/* The GdkPixbuf format name ("png", "jpeg", "tiff", "webp") for a file
- * name's extension, or NULL when the extension is not a writable format. */
+/* The format name ("png", "jpeg", "tiff", "webp") for a file name's
+ * extension, or NULL when the extension is not a writable format. */
 const char *enlarge_image_format_for_path (const char *path);
 
-/* Writes to a temporary file beside @path and renames it into place, so a
- * failure never leaves a partial file. @format NULL = from the extension. */
+/* The canonical format name for a user's "png", "jpg", "JPEG", "tif", …,
+ * or NULL when it is none of the output formats. */
+const char *enlarge_image_format_from_name (const char *name);
+
+/* Whether this system can write @format (a canonical name). WebP is
+ * written with libwebp, the others through GdkPixbuf. */
+gboolean    enlarge_image_format_is_writable (const char *format);
+
+/* The usual extension for a canonical format name ("jpeg" → "jpg"). */
+const char *enlarge_image_format_extension (const char *format);
+
+typedef struct {
+  const char *format;  /* "png", "jpeg", "webp", "tiff" (or an alias);
+                          NULL = from the file name's extension */
+  int quality;         /* JPEG and lossy WebP, 1 … 100; 0 = the default, 95 */
+  gboolean lossless;   /* WebP: lossless instead of lossy; an error for
+                          JPEG; PNG and TIFF are always lossless */
+  gboolean keep_gps;   /* keep the EXIF GPS location (dropped by default) */
+} EnlargeSaveOptions;
+
+#define ENLARGE_SAVE_OPTIONS_INIT { NULL, 0, FALSE, FALSE }
+
+/* Writes @image with its metadata (see EnlargeImageMetadata: ICC profile
+ * in every format; EXIF in JPEG, PNG and WebP; DPI in PNG, JPEG and TIFF)
+ * to a temporary file beside @path and renames it into place, so a failure
+ * never leaves a partial file. An alpha channel is composited over white
+ * for JPEG. */
+gboolean enlarge_image_save_full (const EnlargeImage       *image,
+                                  const char               *path,
+                                  const EnlargeSaveOptions *options,
+                                  GError                  **error);
+
+/* enlarge_image_save_full with default options and @format (NULL = from
+ * the extension). */
 gboolean enlarge_image_save (const EnlargeImage *image,
                              const char         *path,
                              const char         *format,

@@ -411,6 +411,8 @@ enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSet
       enlarge_image_unref (y);
       y = r;
     }
+  /* the photographer's colour profile and EXIF travel with the pixels */
+  enlarge_image_copy_metadata (y, input);
   return g_steal_pointer (&y);
 }
 
