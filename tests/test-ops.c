@@ -245,11 +245,12 @@ typedef struct {
 static void
 conv_case (GRand *rand, const ConvCase *cc)
 {
-  static const char *act_names[] = { "none", "relu", "leaky0.2", "clip", "sigmoid" };
+  static const char *act_names[] = { "none", "relu", "leaky0.2", "clip", "sigmoid", "prelu" };
   g_autoptr (EnlargeTensor) in = rand_tensor (rand, cc->ic, cc->h, cc->w, -1.f, 1.f);
   const gsize n_w = (gsize) cc->oc * cc->ic * cc->k * cc->k;
   g_autofree float *weight = rand_floats (rand, n_w, -1.f, 1.f);
   g_autofree float *bias = cc->bias ? rand_floats (rand, cc->oc, -1.f, 1.f) : NULL;
+  g_autofree float *slope = cc->act == ENLARGE_ACT_PRELU ? rand_floats (rand, cc->oc, 0.f, 0.5f) : NULL;
   g_autofree char *label = NULL;
   EnlargeLayer l;
   EnlargeConvParams *c = &l.p.conv;
@@ -272,6 +273,8 @@ conv_case (GRand *rand, const ConvCase *cc)
   c->act_params[1] = cc->a1;
   c->weight = weight;
   c->bias = bias;
+  c->slope = slope;
+  c->num_slope = slope ? cc->oc : 0;
 
   label = g_strdup_printf ("conv %dx%d s%d d%d pad %d,%d,%d,%d pv %g %d->%d in %dx%d %s%s",
                            cc->k, cc->k, cc->stride, cc->dilation, cc->pl, cc->pr, cc->pt,
@@ -738,6 +741,43 @@ test_network (void)
     }
 }
 
+/* ≥ 16 channels in and out: the Winograd F(4×4, 3×3) path, with output
+ * sizes not multiples of 4 or 16, channel counts not multiples of 8, the
+ * PReLU the loader folds into convolutions, and an image wide enough to
+ * be processed in several bands of tile rows. */
+static void
+test_conv_winograd (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  const ConvCase cases[] = {
+    { .ic = 16, .oc = 16, .w = 13, .h = 7 },
+    { .ic = 17, .oc = 20, .w = 31, .h = 17, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+    { .ic = 64, .oc = 32, .w = 5, .h = 3, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
+    { .ic = 192, .oc = 32, .w = 19, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
+    { .ic = 32, .oc = 48, .w = 1, .h = 1, .bias = TRUE },
+    { .ic = 16, .oc = 24, .w = 1030, .h = 150, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ConvCase cc = cases[i];
+      cc.k = 3;
+      cc.stride = cc.dilation = 1;
+      cc.pl = cc.pr = cc.pt = cc.pb = 1;
+      conv_case (rand, &cc);
+    }
+  /* no padding: the output is 2 smaller; asymmetric padding */
+  conv_case (rand, &(ConvCase) { .ic = 16, .oc = 16, .w = 23, .h = 9, .k = 3, .stride = 1,
+                                 .dilation = 1, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 16, .oc = 16, .w = 23, .h = 9, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 2, .pr = 0, .pt = 0, .pb = 2 });
+  /* a folded PReLU on the blocked direct path (3 input channels) */
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 29, .h = 11, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .act = ENLARGE_ACT_PRELU });
+}
+
 int
 main (int argc, char **argv)
 {
@@ -761,6 +801,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/conv3x3", test_conv3x3);
   g_test_add_func ("/ops/conv3x3-padding", test_conv3x3_padding);
   g_test_add_func ("/ops/conv-generic", test_conv_generic);
+  g_test_add_func ("/ops/conv-winograd", test_conv_winograd);
   g_test_add_func ("/ops/prelu", test_prelu);
   g_test_add_func ("/ops/concat", test_concat);
   g_test_add_func ("/ops/eltwise", test_eltwise);

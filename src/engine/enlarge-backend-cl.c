@@ -10,10 +10,16 @@
 #include "enlarge-ops.h"
 
 
+typedef enum {
+  CONV_GENERIC,
+  CONV_BLOCKED,   /* packed for conv3x3_b8 */
+  CONV_WINOGRAD,  /* transformed for the wino_* kernels */
+} ConvPath;
+
 typedef struct {
   cl_mem weight;
   cl_mem bias;
-  gboolean blocked;   /* packed for conv3x3_b8 */
+  ConvPath path;
 } ConvWeights;
 
 typedef struct {
@@ -22,9 +28,17 @@ typedef struct {
   cl_context context;
   cl_command_queue queue;
   cl_program program;
-  cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_copy_at, k_eltwise2,
+  cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_eltwise2,
             k_pixelshuffle, k_interp_nearest, k_interp_bilinear, k_interp_bicubic,
-            k_binary;
+            k_binary, k_wino_input, k_wino_gemm, k_wino_output;
+  /* Freed activation buffers by size, for reuse: tiles of one job
+   * allocate the same sizes again and again, and fresh buffers cost page
+   * faults and zeroing on CPU devices (concat copies ran 100× slower) */
+  GHashTable *pool;       /* gsize → GSList of cl_mem */
+  gsize pool_bytes;
+  /* Winograd scratch, grown as needed and reused by every layer */
+  cl_mem wino_v, wino_m;
+  gsize wino_v_size, wino_m_size;
   /* weights on the device, per layer of the nets in @nets */
   GHashTable *weights;
   GPtrArray *nets;
@@ -200,6 +214,8 @@ conv_weights_free (gpointer data)
   g_free (cw);
 }
 
+static void pool_drain (ClPriv *p);
+
 static void
 cl_finalize (EnlargeBackend *self)
 {
@@ -208,9 +224,16 @@ cl_finalize (EnlargeBackend *self)
     return;
   g_clear_pointer (&p->weights, g_hash_table_unref);
   g_clear_pointer (&p->nets, g_ptr_array_unref);
-  cl_kernel *kernels[] = { &p->k_conv_generic, &p->k_conv3x3, &p->k_prelu, &p->k_copy_at,
+  pool_drain (p);
+  g_clear_pointer (&p->pool, g_hash_table_unref);
+  cl_kernel *kernels[] = { &p->k_conv_generic, &p->k_conv3x3, &p->k_prelu,
                            &p->k_eltwise2, &p->k_pixelshuffle, &p->k_interp_nearest,
-                           &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary };
+                           &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary,
+                           &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output };
+  if (p->wino_v)
+    clReleaseMemObject (p->wino_v);
+  if (p->wino_m)
+    clReleaseMemObject (p->wino_m);
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (*kernels[i])
       clReleaseKernel (*kernels[i]);
@@ -223,12 +246,34 @@ cl_finalize (EnlargeBackend *self)
   g_free (p);
 }
 
+#define POOL_MAX_BYTES ((gsize) 1 << 30)
+
+static void
+pool_drain (ClPriv *p)
+{
+  GHashTableIter iter;
+  gpointer list;
+
+  if (p->pool == NULL)
+    return;
+  g_hash_table_iter_init (&iter, p->pool);
+  while (g_hash_table_iter_next (&iter, NULL, &list))
+    {
+      for (GSList *l = list; l; l = l->next)
+        clReleaseMemObject (l->data);
+      g_slist_free (list);
+      g_hash_table_iter_remove (&iter);
+    }
+  p->pool_bytes = 0;
+}
+
 static gpointer
 cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
 {
   ClPriv *p = self->priv;
   cl_int err;
   gsize bytes = (gsize) s->c * s->h * s->w * sizeof (float);
+  GSList *list;
   cl_mem mem;
 
   if (self->device->max_alloc > 0 && bytes > self->device->max_alloc)
@@ -238,7 +283,22 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
                    "device's largest allocation", s->c, s->h, s->w, bytes >> 20);
       return NULL;
     }
+  list = g_hash_table_lookup (p->pool, GSIZE_TO_POINTER (bytes));
+  if (list != NULL)
+    {
+      mem = list->data;
+      g_hash_table_insert (p->pool, GSIZE_TO_POINTER (bytes), g_slist_delete_link (list, list));
+      p->pool_bytes -= bytes;
+      return mem;
+    }
   mem = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+  if (err == CL_MEM_OBJECT_ALLOCATION_FAILURE || err == CL_OUT_OF_RESOURCES ||
+      err == CL_OUT_OF_HOST_MEMORY)
+    {
+      /* memory held for reuse may be what is missing */
+      pool_drain (p);
+      mem = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+    }
   if (!cl_check (err, "clCreateBuffer", error))
     return NULL;
   return mem;
@@ -247,7 +307,18 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
 static void
 cl_buffer_free (EnlargeBackend *self, gpointer buffer)
 {
-  clReleaseMemObject (buffer);
+  ClPriv *p = self->priv;
+  size_t bytes = 0;
+
+  clGetMemObjectInfo (buffer, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
+  if (bytes == 0 || p->pool_bytes + bytes > POOL_MAX_BYTES)
+    {
+      clReleaseMemObject (buffer);
+      return;
+    }
+  g_hash_table_insert (p->pool, GSIZE_TO_POINTER (bytes),
+                       g_slist_prepend (g_hash_table_lookup (p->pool, GSIZE_TO_POINTER (bytes)), buffer));
+  p->pool_bytes += bytes;
 }
 
 static gboolean
@@ -289,10 +360,60 @@ upload_const (ClPriv *p, const void *data, gsize bytes, GError **error)
 }
 
 static gboolean
-conv_is_blocked (const EnlargeConvParams *c)
+conv_is_3x3_s1 (const EnlargeConvParams *c)
 {
   return c->kernel_w == 3 && c->kernel_h == 3 && c->stride_w == 1 && c->stride_h == 1 &&
          c->dilation_w == 1 && c->dilation_h == 1 && c->pad_value == 0.f;
+}
+
+static ConvPath
+conv_path (const EnlargeConvParams *c)
+{
+  static int winograd = -1;
+
+  if (winograd < 0)
+    winograd = g_getenv ("ENLARGE_NO_WINOGRAD") == NULL;
+  if (!conv_is_3x3_s1 (c))
+    return CONV_GENERIC;
+  /* the transforms only pay for themselves with enough channels to sum */
+  if (winograd && c->num_input >= 16 && c->num_output >= 16)
+    return CONV_WINOGRAD;
+  return CONV_BLOCKED;
+}
+
+/* U = G g Gᵀ for F(4×4, 3×3), in double so the only fp32 rounding is the
+ * final one; laid out [36][OC/8][IC][8]. */
+static float *
+winograd_weights (const EnlargeConvParams *c, int ob_n)
+{
+  static const double G[6][3] = {
+    { 1.0 / 4, 0, 0 },
+    { -1.0 / 6, -1.0 / 6, -1.0 / 6 },
+    { -1.0 / 6, 1.0 / 6, -1.0 / 6 },
+    { 1.0 / 24, 1.0 / 12, 1.0 / 6 },
+    { 1.0 / 24, -1.0 / 12, 1.0 / 6 },
+    { 0, 0, 1 },
+  };
+  const int ic_n = c->num_input;
+  float *u = g_new0 (float, (gsize) 36 * ob_n * ic_n * 8);
+
+  for (int oc = 0; oc < c->num_output; oc++)
+    for (int ic = 0; ic < ic_n; ic++)
+      {
+        const float *g = c->weight + ((gsize) oc * ic_n + ic) * 9;
+        double tmp[6][3];
+        for (int i = 0; i < 6; i++)
+          for (int k = 0; k < 3; k++)
+            tmp[i][k] = G[i][0] * g[0 * 3 + k] + G[i][1] * g[1 * 3 + k] + G[i][2] * g[2 * 3 + k];
+        for (int i = 0; i < 6; i++)
+          for (int j = 0; j < 6; j++)
+            {
+              double v = tmp[i][0] * G[j][0] + tmp[i][1] * G[j][1] + tmp[i][2] * G[j][2];
+              int e = i * 6 + j;
+              u[(((gsize) e * ob_n + oc / 8) * ic_n + ic) * 8 + oc % 8] = (float) v;
+            }
+      }
+  return u;
 }
 
 static ConvWeights *
@@ -300,33 +421,38 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   ConvWeights *cw = g_new0 (ConvWeights, 1);
-  cw->blocked = conv_is_blocked (c);
+  const int ob_n = (c->num_output + 7) / 8, ic_n = c->num_input;
+  /* bias, then (for a folded PReLU) the slopes, each padded to 8 */
+  g_autofree float *bias = g_new0 (float, (gsize) ob_n * 16);
 
-  if (cw->blocked)
+  cw->path = conv_path (c);
+  for (int oc = 0; oc < c->num_output; oc++)
     {
-      const int ob_n = (c->num_output + 7) / 8, ic_n = c->num_input;
+      bias[oc] = c->bias ? c->bias[oc] : 0.f;
+      if (c->activation == ENLARGE_ACT_PRELU)
+        bias[ob_n * 8 + oc] = c->slope[c->num_slope == 1 ? 0 : oc];
+    }
+
+  if (cw->path == CONV_WINOGRAD)
+    {
+      g_autofree float *u = winograd_weights (c, ob_n);
+      cw->weight = upload_const (p, u, sizeof (float) * 36 * ob_n * ic_n * 8, &local_error);
+    }
+  else if (cw->path == CONV_BLOCKED)
+    {
       g_autofree float *packed = g_new0 (float, (gsize) ob_n * ic_n * 72);
-      g_autofree float *bias = g_new0 (float, (gsize) ob_n * 8);
       for (int oc = 0; oc < c->num_output; oc++)
-        {
-          bias[oc] = c->bias ? c->bias[oc] : 0.f;
-          for (int ic = 0; ic < ic_n; ic++)
-            for (int k = 0; k < 9; k++)
-              packed[(((gsize) (oc / 8) * ic_n + ic) * 9 + k) * 8 + oc % 8] =
-                c->weight[((gsize) oc * ic_n + ic) * 9 + k];
-        }
+        for (int ic = 0; ic < ic_n; ic++)
+          for (int k = 0; k < 9; k++)
+            packed[(((gsize) (oc / 8) * ic_n + ic) * 9 + k) * 8 + oc % 8] =
+              c->weight[((gsize) oc * ic_n + ic) * 9 + k];
       cw->weight = upload_const (p, packed, sizeof (float) * (gsize) ob_n * ic_n * 72, &local_error);
-      if (cw->weight)
-        cw->bias = upload_const (p, bias, sizeof (float) * (gsize) ob_n * 8, &local_error);
     }
   else
-    {
-      g_autofree float *zero_bias = c->bias ? NULL : g_new0 (float, c->num_output);
-      cw->weight = upload_const (p, c->weight, sizeof (float) * c->weight_data_size, &local_error);
-      if (cw->weight)
-        cw->bias = upload_const (p, c->bias ? c->bias : zero_bias,
-                                 sizeof (float) * c->num_output, &local_error);
-    }
+    cw->weight = upload_const (p, c->weight, sizeof (float) * c->weight_data_size, &local_error);
+  if (cw->weight)
+    cw->bias = upload_const (p, bias, sizeof (float) * (gsize) ob_n * 16, &local_error);
+
   if (local_error)
     {
       conv_weights_free (cw);
@@ -353,6 +479,85 @@ enqueue (ClPriv *p, cl_kernel k, int dims, const size_t *global, const char *nam
     g[i] = MAX (global[i], 1);
   cl_int err = clEnqueueNDRangeKernel (p->queue, k, dims, NULL, g, NULL, 0, NULL, NULL);
   return cl_check (err, name, error);
+}
+
+/* Scratch buffers shared by all layers: the queue is in order, so a layer
+ * never overwrites what the previous one still reads. */
+static cl_mem
+scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
+{
+  cl_int err;
+
+  if (*buf != NULL && *size >= bytes)
+    return *buf;
+  if (*buf != NULL)
+    {
+      clFinish (p->queue);
+      clReleaseMemObject (*buf);
+    }
+  *buf = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+  *size = *buf ? bytes : 0;
+  if (!cl_check (err, "clCreateBuffer (Winograd scratch)", error))
+    {
+      *buf = NULL;
+      return NULL;
+    }
+  return *buf;
+}
+
+/* Bytes of V a band may take: about the size of a CPU's last-level cache
+ * share, so the GEMM reads it from cache; on GPUs bigger bands only help. */
+#define WINO_BAND_BYTES_CPU ((gsize) 8 << 20)
+#define WINO_BAND_BYTES_GPU ((gsize) 256 << 20)
+
+static gboolean
+run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
+              cl_mem out, const EnlargeShape *os, int pl, int pt,
+              int act, float a0, float a1, gsize band_bytes, GError **error)
+{
+  const cl_int tx = (os->w + 3) / 4, ty = (os->h + 3) / 4;
+  const cl_int ocb = (os->c + 7) / 8, ocp = ocb * 8;
+  const gsize row_bytes = sizeof (float) * 36 * (gsize) MAX (is->c, ocp) * tx;
+  const cl_int band = (cl_int) CLAMP (band_bytes / row_bytes, 1, (gsize) ty);
+  const cl_int tp = (tx * band + 15) / 16 * 16;
+  cl_mem v = scratch (p, &p->wino_v, &p->wino_v_size, sizeof (float) * 36 * (gsize) is->c * tp, error);
+  cl_mem m = v ? scratch (p, &p->wino_m, &p->wino_m_size, sizeof (float) * 36 * (gsize) ocp * tp, error) : NULL;
+
+  if (m == NULL)
+    return FALSE;
+  for (cl_int ty0 = 0; ty0 < ty; ty0 += band)
+    {
+      const cl_int rows = MIN (band, ty - ty0);
+      const cl_int tpb = (tx * rows + 15) / 16 * 16;
+      {
+        cl_kernel k = p->k_wino_input;
+        size_t g[3] = { (size_t) (tx + 3) / 4, (size_t) rows, (size_t) is->c };
+        ARG (k, 0, in); ARG (k, 1, v); ARG (k, 2, (cl_int) is->c); ARG (k, 3, (cl_int) is->h);
+        ARG (k, 4, (cl_int) is->w); ARG (k, 5, tx); ARG (k, 6, rows); ARG (k, 7, tpb);
+        ARG (k, 8, (cl_int) pl); ARG (k, 9, (cl_int) pt); ARG (k, 10, ty0);
+        if (!enqueue (p, k, 3, g, "wino_input", error))
+          return FALSE;
+      }
+      {
+        cl_kernel k = p->k_wino_gemm;
+        size_t g[2] = { (size_t) tpb / 16, 36 };
+        ARG (k, 0, cw->weight); ARG (k, 1, v); ARG (k, 2, m); ARG (k, 3, (cl_int) is->c);
+        ARG (k, 4, ocb); ARG (k, 5, tpb);
+        if (!enqueue (p, k, 2, g, "wino_gemm", error))
+          return FALSE;
+      }
+      {
+        cl_kernel k = p->k_wino_output;
+        size_t g[3] = { (size_t) (tx + 3) / 4, (size_t) rows, (size_t) os->c };
+        ARG (k, 0, m); ARG (k, 1, cw->bias); ARG (k, 2, out); ARG (k, 3, (cl_int) os->c);
+        ARG (k, 4, (cl_int) os->h); ARG (k, 5, (cl_int) os->w); ARG (k, 6, tx); ARG (k, 7, rows);
+        ARG (k, 8, tpb); ARG (k, 9, ocp); ARG (k, 10, (cl_int) act); ARG (k, 11, (cl_float) a0);
+        ARG (k, 12, (cl_float) a1); ARG (k, 13, ty0);
+        if (!enqueue (p, k, 3, g, "wino_output", error))
+          return FALSE;
+      }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -387,7 +592,12 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
   const int act = c->activation;
   const float a0 = c->act_params[0], a1 = c->act_params[1];
 
-  if (cw->blocked)
+  if (cw->path == CONV_WINOGRAD)
+    ok = run_winograd (p, cw, in, is, out, os, pl, pt, act, a0, a1,
+                       self->device->kind == ENLARGE_DEVICE_GPU ? WINO_BAND_BYTES_GPU
+                                                                : WINO_BAND_BYTES_CPU,
+                       &local_error);
+  else if (cw->path == CONV_BLOCKED)
     {
       cl_kernel k = p->k_conv3x3;
       size_t g[3] = { (os->w + 7) / 8, os->h, (os->c + 7) / 8 };
@@ -538,16 +748,16 @@ cl_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
 
     case ENLARGE_OP_CONCAT:
       {
-        cl_int offset = 0;
+        /* the driver's own copy: a plain memcpy on CPU devices, a DMA on
+         * GPUs — far faster than a copy kernel */
+        size_t offset = 0;
         for (int i = 0; i < l->n_inputs; i++)
           {
-            cl_kernel k = p->k_copy_at;
-            cl_int m = is[i].c * is[i].h * is[i].w;
-            size_t g[1] = { (size_t) m };
-            ARG (k, 0, (cl_mem) in[i]); ARG (k, 1, o); ARG (k, 2, offset); ARG (k, 3, m);
-            if (!enqueue (p, k, 1, g, "copy_at", error))
+            size_t bytes = sizeof (float) * is[i].c * is[i].h * is[i].w;
+            cl_int err = clEnqueueCopyBuffer (p->queue, in[i], o, 0, offset, bytes, 0, NULL, NULL);
+            if (!cl_check (err, "clEnqueueCopyBuffer (concat)", error))
               return FALSE;
-            offset += m;
+            offset += bytes;
           }
         return TRUE;
       }
@@ -619,7 +829,7 @@ static const EnlargeBackendVTable cl_vtable = {
 static char *
 load_kernel_source (GError **error)
 {
-  static const char *files[] = { "ops.cl", "conv.cl" };
+  static const char *files[] = { "ops.cl", "conv.cl", "winograd.cl" };
   GString *src = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
@@ -669,13 +879,15 @@ build_program (EnlargeBackend *self, GError **error)
     { &p->k_conv_generic, "conv_generic" },
     { &p->k_conv3x3, "conv3x3_b8" },
     { &p->k_prelu, "prelu" },
-    { &p->k_copy_at, "copy_at" },
     { &p->k_eltwise2, "eltwise2" },
     { &p->k_pixelshuffle, "pixelshuffle" },
     { &p->k_interp_nearest, "interp_nearest" },
     { &p->k_interp_bilinear, "interp_bilinear" },
     { &p->k_interp_bicubic, "interp_bicubic" },
     { &p->k_binary, "binary_op" },
+    { &p->k_wino_input, "wino_input" },
+    { &p->k_wino_gemm, "wino_gemm" },
+    { &p->k_wino_output, "wino_output" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
     {
@@ -715,6 +927,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
   p->device = f.device;
   p->weights = g_hash_table_new_full (NULL, NULL, NULL, conv_weights_free);
   p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
+  p->pool = g_hash_table_new (NULL, NULL);
 
   cl_context_properties props[] = { CL_CONTEXT_PLATFORM, (cl_context_properties) f.platform, 0 };
   p->context = clCreateContext (props, 1, &f.device, NULL, NULL, &err);

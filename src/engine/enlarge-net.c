@@ -331,6 +331,7 @@ layer_clear (EnlargeLayer *l)
     case ENLARGE_OP_CONVOLUTION:
       g_free (l->p.conv.weight);
       g_free (l->p.conv.bias);
+      g_free (l->p.conv.slope);
       break;
     case ENLARGE_OP_PRELU:
       g_free (l->p.prelu.slope);
@@ -543,6 +544,7 @@ enlarge_net_unref (EnlargeNet *net)
 }
 
 static gboolean net_analyse (EnlargeNet *net, const char *name, GError **error);
+static void fuse_prelu (EnlargeNet *net);
 
 EnlargeNet *
 enlarge_net_load_from_data (const char *param, gsize param_len,
@@ -746,6 +748,7 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
 
   if (!net_analyse (net, param_name, error))
     return NULL;
+  fuse_prelu (net);
   return g_steal_pointer (&net);
 
 truncated_param:
@@ -1025,6 +1028,47 @@ enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height)
           live -= (guint64) s[b].c * s[b].h * s[b].w * 4;
     }
   return peak;
+}
+
+/* A PReLU that alone reads a plain convolution's output becomes that
+ * convolution's activation, saving a pass over the activations (the
+ * compact models have one after every convolution). The PReLU layer is
+ * left as a one-output Split, which the executor turns into an alias. */
+static void
+fuse_prelu (EnlargeNet *net)
+{
+  g_autofree int *readers = g_new0 (int, net->n_blobs);
+  g_autofree int *producer = g_new (int, net->n_blobs);
+
+  for (int b = 0; b < net->n_blobs; b++)
+    producer[b] = -1;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      for (int k = 0; k < net->layers[i].n_inputs; k++)
+        readers[net->layers[i].inputs[k]]++;
+      for (int k = 0; k < net->layers[i].n_outputs; k++)
+        producer[net->layers[i].outputs[k]] = i;
+    }
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      EnlargeLayer *l = &net->layers[i];
+      int b, src;
+      if (l->type != ENLARGE_OP_PRELU)
+        continue;
+      b = l->inputs[0];
+      src = producer[b];
+      if (src < 0 || readers[b] != 1 || b == net->output_blob ||
+          net->layers[src].type != ENLARGE_OP_CONVOLUTION ||
+          net->layers[src].p.conv.activation != ENLARGE_ACT_NONE)
+        continue;
+      EnlargeConvParams *c = &net->layers[src].p.conv;
+      if (l->p.prelu.num_slope != 1 && l->p.prelu.num_slope != c->num_output)
+        continue;
+      c->activation = ENLARGE_ACT_PRELU;
+      c->num_slope = l->p.prelu.num_slope;
+      c->slope = g_steal_pointer (&l->p.prelu.slope);
+      l->type = ENLARGE_OP_SPLIT;
+    }
 }
 
 /* Finds the output blob, the channel counts, the scale and the receptive

@@ -24,6 +24,9 @@ typedef enum {
   ENLARGE_ACT_LEAKYRELU = 2, /* slope in act_params[0] */
   ENLARGE_ACT_CLIP = 3,      /* min, max in act_params */
   ENLARGE_ACT_SIGMOID = 4,
+  /* not in ncnn files: a following PReLU layer folded into the
+   * convolution at load time (slopes in EnlargeConvParams.slope) */
+  ENLARGE_ACT_PRELU = 5,
 } EnlargeActivation;
 
 typedef enum {
@@ -61,6 +64,8 @@ typedef struct {
   float act_params[2];
   float *weight;           /* [num_output][num_input][kernel_h][kernel_w] */
   float *bias;             /* [num_output] or NULL */
+  float *slope;            /* ENLARGE_ACT_PRELU: [num_slope] */
+  int num_slope;           /* 1 or num_output */
 } EnlargeConvParams;
 
 typedef struct {

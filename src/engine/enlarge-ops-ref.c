@@ -10,10 +10,12 @@
 #include "enlarge-ops.h"
 
 static inline float
-activate (float v, const EnlargeConvParams *c)
+activate (float v, const EnlargeConvParams *c, int oc)
 {
   switch (c->activation)
     {
+    case ENLARGE_ACT_PRELU:
+      return v > 0.f ? v : v * c->slope[c->num_slope == 1 ? 0 : oc];
     case ENLARGE_ACT_RELU:
       return v > 0.f ? v : 0.f;
     case ENLARGE_ACT_LEAKYRELU:
@@ -95,7 +97,7 @@ conv_ref (const EnlargeConvParams *c, const EnlargeTensor *in, EnlargeTensor *ou
 
       if (c->activation != ENLARGE_ACT_NONE)
         for (gsize i = 0; i < (gsize) out->h * out->w; i++)
-          o[i] = activate (o[i], c);
+          o[i] = activate (o[i], c, oc);
     }
 }
 

@@ -1,7 +1,11 @@
 /* Convolution kernels. Activations are planar CHW float buffers. */
 
+/* act: ncnn's activation type, or 5 = a PReLU folded in at load time,
+ * whose per-channel slope the caller passes as a0 */
 inline float activate (float v, int act, float a0, float a1)
 {
+  if (act == 5)
+    return v > 0.f ? v : v * a0;
   if (act == 1)
     return fmax (v, 0.f);
   if (act == 2)
@@ -15,6 +19,8 @@ inline float activate (float v, int act, float a0, float a1)
 
 inline float8 activate8 (float8 v, int act, float a0, float a1)
 {
+  if (act == 5)
+    return select (v * a0, v, v > (float8) (0.f));
   if (act == 1)
     return fmax (v, (float8) (0.f));
   if (act == 2)
@@ -64,7 +70,9 @@ conv_generic (__global const float *restrict in,
             }
         }
     }
-  out[((size_t) oc * OH + y) * OW + x] = activate (acc, act, a0, a1);
+  const int ocp = (OC + 7) / 8 * 8;
+  out[((size_t) oc * OH + y) * OW + x] =
+    activate (acc, act, act == 5 ? bias[ocp + oc] : a0, a1);
 }
 
 /* 3×3, stride 1, dilation 1: each work-item computes 8 neighbouring pixels
@@ -152,7 +160,7 @@ conv3x3_b8 (__global const float *restrict in,
       const int oc = ob * 8 + o;
       if (oc >= OC)
         break;
-      const float8 v = activate8 (accs[o], act, a0, a1);
+      const float8 v = activate8 (accs[o], act, act == 5 ? bias[(OC + 7) / 8 * 8 + oc] : a0, a1);
       __global float *dst = out + ((size_t) oc * OH + y) * OW + x0;
       if (n == 8)
         vstore8 (v, 0, dst);

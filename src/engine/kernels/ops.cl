@@ -14,16 +14,6 @@ prelu (__global const float *restrict in, __global float *restrict out,
   out[i] = v > 0.f ? v : v * s;
 }
 
-/* Concat writes each input into its channel range of the output. */
-__kernel void
-copy_at (__global const float *restrict src, __global float *restrict dst,
-         const int offset, const int n)
-{
-  const int i = get_global_id (0);
-  if (i < n)
-    dst[offset + i] = src[i];
-}
-
 /* op: 0 product, 1 weighted sum, 2 max; out may be a */
 __kernel void
 eltwise2 (__global const float *a, __global const float *b, __global float *out,

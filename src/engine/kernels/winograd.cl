@@ -1,0 +1,231 @@
+/* Winograd F(4×4, 3×3) convolution for 3×3, stride-1 layers.
+ *
+ * Each 4×4 block of output comes from a 6×6 block of input: the input is
+ * transformed (V = Bᵀ d B), multiplied element-wise with the transformed
+ * weights (U = G g Gᵀ, prepared on the host) and summed over input
+ * channels — 36 independent matrix products — then transformed back
+ * (Y = Aᵀ M A). That is 36 multiply-adds per input channel for 16 outputs
+ * instead of 144: the 3×3 layers run about 4× fewer multiplications, all
+ * accumulated in fp32. Layouts: V [36][IC][TP], U [36][OC/8][IC][8],
+ * M [36][OCP][TP], with TP the tile count rounded up to 16. Large layers
+ * run in bands of tile rows so V and M stay cache-sized. */
+
+/* Four horizontally adjacent tiles per work-item, as float4 lanes: the
+ * 18 input columns they need are two vector loads, every transform step
+ * is a vector operation, and the four results of each element are one
+ * contiguous store. */
+__kernel void
+wino_input (__global const float *restrict in, __global float *restrict V,
+            const int IC, const int H, const int W, const int TX, const int TY,
+            const int TP, const int PL, const int PT, const int TY0)
+{
+  /* ty counts tile rows within the band that starts at tile row TY0 */
+  const int gx = get_global_id (0), ty = get_global_id (1), ic = get_global_id (2);
+  const int tx0 = gx * 4;
+  if (tx0 >= TX || ty >= TY || ic >= IC)
+    return;
+  const int x0 = tx0 * 4 - PL, y0 = (TY0 + ty) * 4 - PT;
+  const bool x_inside = x0 >= 0 && x0 + 18 <= W;
+  const __global float *src = in + (size_t) ic * H * W;
+
+  float4 b[6][6];
+  float4 d[6][6];
+  for (int r = 0; r < 6; r++)
+    {
+      const int y = y0 + r;
+      float16 lo = 0.f;
+      float2 hi = 0.f;
+      if (y >= 0 && y < H)
+        {
+          const __global float *row = src + (size_t) y * W;
+          if (x_inside)
+            {
+              lo = vload16 (0, row + x0);
+              hi = vload2 (0, row + x0 + 16);
+            }
+          else
+            {
+              float a[18];
+              for (int j = 0; j < 18; j++)
+                {
+                  const int x = x0 + j;
+                  a[j] = (x >= 0 && x < W) ? row[x] : 0.f;
+                }
+              lo = vload16 (0, a);
+              hi = vload2 (0, a + 16);
+            }
+        }
+      d[r][0] = (float4) (lo.s0, lo.s4, lo.s8, lo.sc);
+      d[r][1] = (float4) (lo.s1, lo.s5, lo.s9, lo.sd);
+      d[r][2] = (float4) (lo.s2, lo.s6, lo.sa, lo.se);
+      d[r][3] = (float4) (lo.s3, lo.s7, lo.sb, lo.sf);
+      d[r][4] = (float4) (lo.s4, lo.s8, lo.sc, hi.s0);
+      d[r][5] = (float4) (lo.s5, lo.s9, lo.sd, hi.s1);
+    }
+
+  /* Bᵀ d, column by column */
+  for (int c = 0; c < 6; c++)
+    {
+      const float4 d0 = d[0][c], d1 = d[1][c], d2 = d[2][c], d3 = d[3][c], d4 = d[4][c], d5 = d[5][c];
+      b[0][c] = 4.f * d0 - 5.f * d2 + d4;
+      b[1][c] = -4.f * (d1 + d2) + d3 + d4;
+      b[2][c] = 4.f * (d1 - d2) - d3 + d4;
+      b[3][c] = 2.f * (d3 - d1) - d2 + d4;
+      b[4][c] = 2.f * (d1 - d3) - d2 + d4;
+      b[5][c] = 4.f * d1 - 5.f * d3 + d5;
+    }
+
+  /* (Bᵀ d) B, row by row; four tiles are four consecutive t */
+  const int t = ty * TX + tx0;
+  const int n = min (4, TX - tx0);
+  __global float *v = V + (size_t) ic * TP + t;
+  const size_t stride = (size_t) IC * TP;
+  for (int r = 0; r < 6; r++)
+    {
+      const float4 d0 = b[r][0], d1 = b[r][1], d2 = b[r][2], d3 = b[r][3], d4 = b[r][4], d5 = b[r][5];
+      float4 e[6];
+      e[0] = 4.f * d0 - 5.f * d2 + d4;
+      e[1] = -4.f * (d1 + d2) + d3 + d4;
+      e[2] = 4.f * (d1 - d2) - d3 + d4;
+      e[3] = 2.f * (d3 - d1) - d2 + d4;
+      e[4] = 2.f * (d1 - d3) - d2 + d4;
+      e[5] = 4.f * d1 - 5.f * d3 + d5;
+      for (int c = 0; c < 6; c++)
+        {
+          __global float *dst = v + (r * 6 + c) * stride;
+          if (n == 4)
+            vstore4 (e[c], 0, dst);
+          else
+            {
+              float tmp[4];
+              vstore4 (e[c], 0, tmp);
+              for (int k = 0; k < n; k++)
+                dst[k] = tmp[k];
+            }
+        }
+    }
+}
+
+/* 36 batched products M[e] = U[e] · V[e]. A work-item owns 16 tiles of one
+ * element e and walks all output-channel blocks, so its 16 × IC slice of V
+ * is read from memory once and then from cache; 8 output channels × 16
+ * tiles are accumulated in registers. */
+__kernel void
+wino_gemm (__global const float *restrict U, __global const float *restrict V,
+           __global float *restrict M, const int IC, const int OCB, const int TP)
+{
+  const int t0 = get_global_id (0) * 16;
+  const int e = get_global_id (1);
+  if (t0 >= TP || e >= 36)
+    return;
+  const __global float *v = V + (size_t) e * IC * TP + t0;
+
+  for (int ob = 0; ob < OCB; ob++)
+    {
+      const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
+      float16 a0 = 0.f, a1 = 0.f, a2 = 0.f, a3 = 0.f, a4 = 0.f, a5 = 0.f, a6 = 0.f, a7 = 0.f;
+      for (int ic = 0; ic < IC; ic++)
+        {
+          const float16 x = vload16 (0, v + (size_t) ic * TP);
+          const float8 w = vload8 (ic, u);
+          a0 = fma ((float16) (w.s0), x, a0);
+          a1 = fma ((float16) (w.s1), x, a1);
+          a2 = fma ((float16) (w.s2), x, a2);
+          a3 = fma ((float16) (w.s3), x, a3);
+          a4 = fma ((float16) (w.s4), x, a4);
+          a5 = fma ((float16) (w.s5), x, a5);
+          a6 = fma ((float16) (w.s6), x, a6);
+          a7 = fma ((float16) (w.s7), x, a7);
+        }
+      __global float *m = M + ((size_t) e * OCB * 8 + ob * 8) * TP + t0;
+      vstore16 (a0, 0, m);
+      vstore16 (a1, 0, m + TP);
+      vstore16 (a2, 0, m + 2 * (size_t) TP);
+      vstore16 (a3, 0, m + 3 * (size_t) TP);
+      vstore16 (a4, 0, m + 4 * (size_t) TP);
+      vstore16 (a5, 0, m + 5 * (size_t) TP);
+      vstore16 (a6, 0, m + 6 * (size_t) TP);
+      vstore16 (a7, 0, m + 7 * (size_t) TP);
+    }
+}
+
+/* Four adjacent tiles of one output channel per work-item, as in
+ * wino_input: a row of their output is 16 contiguous pixels. */
+__kernel void
+wino_output (__global const float *restrict M, __global const float *restrict bias,
+             __global float *restrict out, const int OC, const int OH, const int OW,
+             const int TX, const int TY, const int TP, const int OCP,
+             const int act, const float a0, const float a1, const int TY0)
+{
+  const int gx = get_global_id (0), ty = get_global_id (1), oc = get_global_id (2);
+  const int tx0 = gx * 4;
+  if (tx0 >= TX || ty >= TY || oc >= OC)
+    return;
+  const int t = ty * TX + tx0;
+  const int n = min (4, TX - tx0);
+  const __global float *m = M + (size_t) oc * TP + t;
+  const size_t stride = (size_t) OCP * TP;
+
+  float4 mm[36];
+  for (int e = 0; e < 36; e++)
+    {
+      if (n == 4)
+        mm[e] = vload4 (0, m + e * stride);
+      else
+        {
+          float tmp[4] = { 0.f, 0.f, 0.f, 0.f };
+          for (int k = 0; k < n; k++)
+            tmp[k] = m[e * stride + k];
+          mm[e] = vload4 (0, tmp);
+        }
+    }
+
+  /* Aᵀ M, column by column */
+  float4 s[4][6];
+  for (int c = 0; c < 6; c++)
+    {
+      const float4 m0 = mm[c], m1 = mm[6 + c], m2 = mm[12 + c], m3 = mm[18 + c],
+                   m4 = mm[24 + c], m5 = mm[30 + c];
+      s[0][c] = m0 + m1 + m2 + m3 + m4;
+      s[1][c] = m1 - m2 + 2.f * (m3 - m4);
+      s[2][c] = m1 + m2 + 4.f * (m3 + m4);
+      s[3][c] = m1 - m2 + 8.f * (m3 - m4) + m5;
+    }
+
+  const float b = bias[oc];
+  const int x0 = tx0 * 4, y0 = (TY0 + ty) * 4;
+  const int nx = min (16, OW - x0);
+  __global float *dst = out + (size_t) oc * OH * OW;
+  for (int r = 0; r < 4; r++)
+    {
+      const int y = y0 + r;
+      if (y >= OH)
+        break;
+      const float4 m0 = s[r][0], m1 = s[r][1], m2 = s[r][2], m3 = s[r][3], m4 = s[r][4], m5 = s[r][5];
+      const float4 o0 = m0 + m1 + m2 + m3 + m4;
+      const float4 o1 = m1 - m2 + 2.f * (m3 - m4);
+      const float4 o2 = m1 + m2 + 4.f * (m3 + m4);
+      const float4 o3 = m1 - m2 + 8.f * (m3 - m4) + m5;
+      /* lane k of oC is pixel 4k + C of the row */
+      float16 px = (float16) (o0.s0, o1.s0, o2.s0, o3.s0, o0.s1, o1.s1, o2.s1, o3.s1,
+                              o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3) + b;
+      if (act == 1)
+        px = fmax (px, (float16) (0.f));
+      else if (act == 2 || act == 5)
+        px = select (px * (act == 5 ? bias[OCP + oc] : a0), px, px > (float16) (0.f));
+      else if (act == 3)
+        px = clamp (px, (float16) (a0), (float16) (a1));
+      else if (act == 4)
+        px = 1.f / (1.f + exp (-px));
+      __global float *row = dst + (size_t) y * OW + x0;
+      if (nx == 16)
+        vstore16 (px, 0, row);
+      else
+        {
+          float tmp[16];
+          vstore16 (px, 0, tmp);
+          for (int k = 0; k < nx; k++)
+            row[k] = tmp[k];
+        }
+    }
+}
