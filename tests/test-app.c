@@ -348,7 +348,7 @@ test_bad_files (void)
 }
 
 static void
-save_screenshot (const char *name)
+save_window_screenshot (GtkWidget *window, const char *name)
 {
   const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
   g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
@@ -364,19 +364,25 @@ save_screenshot (const char *name)
   for (int i = 0; node == NULL && i < 100; i++)
     {
       spin (0.02);
-      w = gtk_widget_get_width (GTK_WIDGET (win));
-      h = gtk_widget_get_height (GTK_WIDGET (win));
+      w = gtk_widget_get_width (window);
+      h = gtk_widget_get_height (window);
       g_clear_object (&paintable);
-      paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+      paintable = gtk_widget_paintable_new (window);
       snapshot = gtk_snapshot_new ();
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
       node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
     }
   g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (GTK_NATIVE (win));
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s (%d × %d)", path, w, h);
+}
+
+static void
+save_screenshot (const char *name)
+{
+  save_window_screenshot (GTK_WIDGET (win), name);
 }
 
 static void
@@ -404,6 +410,108 @@ test_narrow (void)
   save_screenshot ("enlarge-window-narrow.png");
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
   spin (0.3);
+}
+
+static EnlargeCompareWindow *compare;
+
+static gboolean compare_idle (void) { return !enlarge_compare_window_get_running (compare); }
+static gboolean compare_first (void) { return enlarge_compare_window_get_n_results (compare) >= 1; }
+static gboolean compare_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (compare)); }
+
+/* Compare Models: three models on the proposed region, labelled results,
+ * "Use This" sets the main window's model, Stop keeps what finished. */
+static void
+test_compare_models (void)
+{
+  static const char *models[] = { "realesr-animevideov3-x4", "realesrgan-x4fast",
+                                  "realesr-animevideov3-x2", NULL };
+  GtkAdjustment *creativity = enlarge_window_get_creativity_adjustment (win);
+  EnlargeRect region;
+
+  for (guint i = 0; models[i]; i++)
+    if (!enlarge_model_is_installed (enlarge_model_lookup (models[i])))
+      {
+        g_test_skip (enlarge_model_install_hint ());
+        return;
+      }
+  g_assert_nonnull (enlarge_window_get_input (win));
+  enlarge_window_set_model (win, "realesr-animevideov3-x4");
+  gtk_adjustment_set_value (creativity, 0.5);
+  gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 4);
+  gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
+  wait_for (not_running, "no job to be running");
+
+  g_assert_null (enlarge_window_get_compare_window (win));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
+  compare = enlarge_window_get_compare_window (win);
+  g_assert_nonnull (compare);
+  wait_for (compare_mapped, "the compare window to be mapped");
+  /* the proposed region: 128 × 128, clamped to the 96 × 72 image */
+  region = enlarge_compare_window_get_region (compare);
+  g_assert_cmpint (region.width, ==, 96);
+  g_assert_cmpint (region.height, ==, 72);
+
+  enlarge_compare_window_set_models (compare, models);
+  enlarge_compare_window_run (compare);
+  g_assert_true (enlarge_compare_window_get_running (compare));
+  wait_for (compare_idle, "the comparison to finish");
+  g_assert_cmpuint (enlarge_compare_window_get_n_results (compare), ==, 3);
+  /* the cells follow the list of models; each is labelled with its own */
+  guint seen = 0;
+  int fast_cell = -1;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *label = enlarge_compare_window_get_label (compare, i);
+
+      g_assert_nonnull (label);
+      g_test_message ("result %u: %s", i, label);
+      for (guint m = 0; models[m]; m++)
+        {
+          const EnlargeModelInfo *info = enlarge_model_lookup (models[m]);
+          if (g_str_has_prefix (label, info->title ? info->title : info->id) &&
+              label[strlen (info->title ? info->title : info->id)] == '\n')
+            {
+              seen |= 1u << m;
+              if (m == 1)
+                fast_cell = (int) i;
+            }
+        }
+      g_assert_nonnull (strstr (label, "creativity 0.50"));
+      g_assert_nonnull (strstr (label, " s · "));
+      g_assert_true (g_str_has_suffix (label, " dB"));
+    }
+  g_assert_cmpuint (seen, ==, 7);
+  g_assert_null (enlarge_compare_window_get_label (compare, 3));
+  spin (0.5);
+  save_window_screenshot (GTK_WIDGET (compare), "compare.png");
+
+  /* "Use This" on realesrgan-x4fast sets the main window's model */
+  g_assert_true (enlarge_compare_window_use (compare, (guint) fast_cell));
+  g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesrgan-x4fast");
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.5, 1e-9);
+
+  /* one model at three creativity values; Stop after the first result
+   * keeps it */
+  enlarge_compare_window_set_vary_creativity (compare, TRUE);
+  enlarge_compare_window_run (compare);
+  wait_for (compare_first, "the first creativity result");
+  enlarge_compare_window_cancel (compare);
+  wait_for (compare_idle, "the comparison to stop");
+  g_assert_cmpuint (enlarge_compare_window_get_n_results (compare), >=, 1);
+  {
+    g_autofree char *label = enlarge_compare_window_get_label (compare, 0);
+    g_assert_nonnull (label);
+    g_test_message ("after Stop, %u results; first: %s",
+                    enlarge_compare_window_get_n_results (compare), label);
+    g_assert_nonnull (strstr (label, "creativity 0.20"));
+  }
+  g_assert_true (enlarge_compare_window_use (compare, 0));
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.2, 1e-9);
+
+  gtk_window_close (GTK_WINDOW (compare));
+  compare = NULL;
+  spin (0.3);
+  g_assert_null (enlarge_window_get_compare_window (win));
 }
 
 static void
@@ -440,6 +548,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/presets", test_presets);
   g_test_add_func ("/app/settings-survive", test_settings_survive);
   g_test_add_func ("/app/bad-files", test_bad_files);
+  g_test_add_func ("/app/compare-models", test_compare_models);
   g_test_add_func ("/app/close-window", test_close_window);
 
   ret = g_test_run ();

@@ -19,7 +19,8 @@
 
 G_DEFINE_ENUM_TYPE (EnlargeCompareMode, enlarge_compare_mode,
   G_DEFINE_ENUM_VALUE (ENLARGE_COMPARE_SPLIT, "split"),
-  G_DEFINE_ENUM_VALUE (ENLARGE_COMPARE_SIDE_BY_SIDE, "side-by-side"))
+  G_DEFINE_ENUM_VALUE (ENLARGE_COMPARE_SIDE_BY_SIDE, "side-by-side"),
+  G_DEFINE_ENUM_VALUE (ENLARGE_COMPARE_SINGLE, "single"))
 
 typedef struct {
   /* what the cached texture was made from */
@@ -68,6 +69,19 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_VIEW_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+view_changed (EnlargeCompareView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
+}
 
 /* ---- geometry ----------------------------------------------------------- */
 
@@ -197,6 +211,7 @@ set_zoom_at (EnlargeCompareView *self, double zoom, double px, double py)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 static void
@@ -222,6 +237,7 @@ enlarge_compare_view_zoom_fit (EnlargeCompareView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 void
@@ -420,6 +436,14 @@ enlarge_compare_view_snapshot (GtkWidget   *widget,
     }
 
   graphene_rect_t ir = image_rect (self, 0);
+  if (self->mode == ENLARGE_COMPARE_SINGLE)
+    {
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      draw_texture (self, snapshot, self->after ? self->after : self->before, &ir,
+                    &GRAPHENE_RECT_INIT (0, 0, w, h), TRUE);
+      gtk_snapshot_pop (snapshot);
+      return;
+    }
   if (self->after == NULL)
     {
       draw_images (self, snapshot, &ir, &GRAPHENE_RECT_INIT (0, 0, w, h), FALSE);
@@ -503,6 +527,7 @@ on_drag_begin (GtkGestureDrag     *gesture,
       return;
     }
   self->dragging_divider = n_panes (self) == 1 && self->after != NULL &&
+                           self->mode != ENLARGE_COMPARE_SINGLE &&
                            fabs (x - self->divider * w) <= DIVIDER_GRAB;
   if (!self->dragging_divider)
     {
@@ -543,6 +568,7 @@ on_drag_update (GtkGestureDrag     *gesture,
   self->cy = self->drag_cy - dy / z;
   clamp_center (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
 }
 
 static gboolean
@@ -572,6 +598,7 @@ on_scroll (GtkEventControllerScroll *controller,
   self->cy += dy * 40 / z;
   clamp_center (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  view_changed (self);
   return TRUE;
 }
 
@@ -602,6 +629,7 @@ on_motion (GtkEventControllerMotion *controller,
 {
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   gboolean on_divider = n_panes (self) == 1 && self->after != NULL &&
+                        self->mode != ENLARGE_COMPARE_SINGLE &&
                         fabs (x - self->divider * w) <= DIVIDER_GRAB;
 
   self->pointer_x = x;
@@ -732,6 +760,15 @@ enlarge_compare_view_class_init (EnlargeCompareViewClass *klass)
     g_param_spec_boolean ("fit", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * EnlargeCompareView::view-changed:
+   *
+   * The user panned or zoomed (see enlarge_compare_view_set_view).
+   */
+  signals[SIGNAL_VIEW_CHANGED] =
+    g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "compare-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -870,4 +907,34 @@ enlarge_compare_view_get_divider (EnlargeCompareView *self)
 {
   g_return_val_if_fail (ENLARGE_IS_COMPARE_VIEW (self), 0.5);
   return self->divider;
+}
+
+void
+enlarge_compare_view_get_view (EnlargeCompareView *self, double *zoom,
+                               double *center_x, double *center_y, gboolean *fit)
+{
+  g_return_if_fail (ENLARGE_IS_COMPARE_VIEW (self));
+
+  *zoom = enlarge_compare_view_get_zoom (self);
+  get_center (self, center_x, center_y);
+  *fit = self->fit;
+}
+
+void
+enlarge_compare_view_set_view (EnlargeCompareView *self, double zoom,
+                               double center_x, double center_y, gboolean fit)
+{
+  g_return_if_fail (ENLARGE_IS_COMPARE_VIEW (self));
+
+  self->fit = fit;
+  if (!fit)
+    {
+      self->zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+      self->cx = center_x;
+      self->cy = center_y;
+      clamp_center (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

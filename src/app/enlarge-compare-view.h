@@ -7,6 +7,9 @@ G_BEGIN_DECLS
 typedef enum {
   ENLARGE_COMPARE_SPLIT,         /* one image, before left of a divider */
   ENLARGE_COMPARE_SIDE_BY_SIDE,  /* two panes */
+  ENLARGE_COMPARE_SINGLE,        /* the after image alone (the before one
+                                    while there is none), true pixels when
+                                    magnified: a cell of the model grid */
 } EnlargeCompareMode;
 
 GType enlarge_compare_mode_get_type (void);
@@ -42,5 +45,13 @@ void     enlarge_compare_view_set_zoom (EnlargeCompareView *self, double zoom);
 void     enlarge_compare_view_zoom_fit (EnlargeCompareView *self);
 void     enlarge_compare_view_zoom_in  (EnlargeCompareView *self);
 void     enlarge_compare_view_zoom_out (EnlargeCompareView *self);
+
+/* What is shown: zoom, the image point at the centre, whether fitting.
+ * "view-changed" is emitted when the user pans or zooms; set_view does not
+ * emit it, so views of images of one size can follow each other. */
+void enlarge_compare_view_get_view (EnlargeCompareView *self, double *zoom,
+                                    double *center_x, double *center_y, gboolean *fit);
+void enlarge_compare_view_set_view (EnlargeCompareView *self, double zoom,
+                                    double center_x, double center_y, gboolean fit);
 
 G_END_DECLS

@@ -459,3 +459,157 @@ enlarge_job_get_preview (EnlargeJob *self)
 {
   return self->preview_texture;
 }
+
+/* ---- model comparison ---------------------------------------------------- */
+
+typedef struct {
+  char *device;
+  EnlargeCompareEntry *entries;   /* models strdup'd, nets filled in on the worker */
+  guint n_entries;
+  EnlargeImage *input;
+  EnlargeRect region;
+  GMainContext *context;
+  GObject *source;
+  EnlargeCompareResultFunc on_result;
+} CompareData;
+
+static void
+compare_data_free (CompareData *d)
+{
+  for (guint i = 0; i < d->n_entries; i++)
+    {
+      g_free ((char *) d->entries[i].model);
+      g_clear_pointer (&d->entries[i].net, enlarge_net_unref);
+    }
+  g_free (d->entries);
+  g_free (d->device);
+  g_clear_pointer (&d->input, enlarge_image_unref);
+  g_clear_pointer (&d->context, g_main_context_unref);
+  g_clear_object (&d->source);
+  g_free (d);
+}
+
+typedef struct {
+  GObject *source;
+  EnlargeCompareResultFunc on_result;
+  EnlargeCompareResult *result;
+} CompareDelivery;
+
+static void
+compare_delivery_free (CompareDelivery *d)
+{
+  g_clear_object (&d->source);
+  g_clear_pointer (&d->result, enlarge_compare_result_free);
+  g_free (d);
+}
+
+static gboolean
+deliver_result (gpointer data)
+{
+  CompareDelivery *d = data;
+
+  d->on_result (d->source, g_steal_pointer (&d->result));
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: hand a copy to the main context at once, so that each
+ * result shows while the next one runs. */
+static void
+on_compare_result (const EnlargeCompareResult *result, gpointer user_data)
+{
+  CompareData *data = user_data;
+  CompareDelivery *d = g_new0 (CompareDelivery, 1);
+
+  d->source = g_object_ref (data->source);
+  d->on_result = data->on_result;
+  d->result = enlarge_compare_result_copy (result);
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_result, d,
+                              (GDestroyNotify) compare_delivery_free);
+}
+
+static void
+compare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  CompareData *data = task_data;
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_mutex_lock (&device_lock);
+  if (g_task_return_error_if_cancelled (task))
+    goto out;
+  backend = get_backend (data->device, &error);
+  if (backend == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      goto out;
+    }
+  for (guint i = 0; i < data->n_entries; i++)
+    {
+      data->entries[i].net = get_net (data->entries[i].model, &error);
+      if (data->entries[i].net == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          goto out;
+        }
+    }
+  if (enlarge_compare_run (backend, data->entries, data->n_entries, data->input, &data->region,
+                           on_compare_result, data, NULL, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+
+out:
+  g_mutex_unlock (&device_lock);
+}
+
+void
+enlarge_job_compare_async (GObject                   *source,
+                           const char                *device,
+                           const EnlargeCompareEntry *entries,
+                           guint                      n_entries,
+                           const EnlargeImage        *input,
+                           const EnlargeRect         *region,
+                           EnlargeCompareResultFunc   on_result,
+                           GCancellable              *cancellable,
+                           GAsyncReadyCallback        callback,
+                           gpointer                   user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  CompareData *data = g_new0 (CompareData, 1);
+
+  g_return_if_fail (G_IS_OBJECT (source));
+  g_return_if_fail (input != NULL && region != NULL && on_result != NULL);
+
+  data->device = g_strdup (device);
+  data->entries = g_new0 (EnlargeCompareEntry, MAX (n_entries, 1));
+  data->n_entries = n_entries;
+  for (guint i = 0; i < n_entries; i++)
+    {
+      data->entries[i].model = g_strdup (entries[i].model);
+      data->entries[i].settings = entries[i].settings;
+    }
+  /* the window may replace its image while this runs */
+  data->input = enlarge_image_ref ((EnlargeImage *) input);
+  data->region = *region;
+  data->context = g_main_context_ref_thread_default ();
+  data->source = g_object_ref (source);
+  data->on_result = on_result;
+
+  task = g_task_new (source, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enlarge_job_compare_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) compare_data_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, compare_thread);
+}
+
+gboolean
+enlarge_job_compare_finish (GObject       *source,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -65,6 +65,28 @@ double     enlarge_job_get_eta         (EnlargeJob *self);
 /* The output so far: finished tiles opaque, the rest transparent. */
 GdkTexture *enlarge_job_get_preview    (EnlargeJob *self);
 
+/* A model comparison (enlarge_compare_run) on the worker thread, under the
+ * same device lock as jobs and with their cached models and devices.
+ * @on_result is called on the calling thread's main context with @source
+ * for each result as it finishes (the result is the callee's to keep);
+ * @callback when all have run, were cancelled or one failed. */
+typedef void (*EnlargeCompareResultFunc) (GObject              *source,
+                                          EnlargeCompareResult *result);
+
+void     enlarge_job_compare_async  (GObject                   *source,
+                                     const char                *device,
+                                     const EnlargeCompareEntry *entries,
+                                     guint                      n_entries,
+                                     const EnlargeImage        *input,
+                                     const EnlargeRect         *region,
+                                     EnlargeCompareResultFunc   on_result,
+                                     GCancellable              *cancellable,
+                                     GAsyncReadyCallback        callback,
+                                     gpointer                   user_data);
+gboolean enlarge_job_compare_finish (GObject       *source,
+                                     GAsyncResult  *result,
+                                     GError       **error);
+
 /* Makes a texture of an engine image (copies the pixels). */
 GdkTexture *enlarge_texture_new_for_image (const EnlargeImage *image);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "enlarge-compare-window.h"
 #include "enlarge-job.h"
 #include "enlarge-presets.h"
 #include "enlarge-window.h"
@@ -71,6 +72,8 @@ struct _EnlargeWindow
   char *last_toast;
 
   GtkNativeDialog *file_chooser;  /* GtkFileChooserNative on GTK 4.8 */
+
+  EnlargeCompareWindow *compare_window;  /* weak: open while shown */
 };
 
 G_DEFINE_FINAL_TYPE (EnlargeWindow, enlarge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -198,6 +201,8 @@ update_state (EnlargeWindow *self)
   gtk_widget_action_set_enabled (w, "win.zoom-fit", has_input);
   gtk_widget_action_set_enabled (w, "win.zoom-100", has_input);
   gtk_widget_action_set_enabled (w, "win.zoom-toggle", has_input);
+  gtk_widget_action_set_enabled (w, "win.compare", has_input && self->model_ids != NULL &&
+                                                   self->model_ids->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running || self->restart_id != 0);
   gtk_stack_set_visible_child_name (self->stack, has_input ? "image" : "empty");
 
@@ -1143,6 +1148,25 @@ zoom_action (GtkWidget  *widget,
     enlarge_compare_view_zoom_fit (view);
 }
 
+/* Opens "Compare Models" on the current image, or brings it back. */
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  EnlargeWindow *self = ENLARGE_WINDOW (widget);
+
+  if (self->input == NULL)
+    return;
+  if (self->compare_window == NULL)
+    {
+      self->compare_window = enlarge_compare_window_new (self);
+      g_object_add_weak_pointer (G_OBJECT (self->compare_window),
+                                 (gpointer *) &self->compare_window);
+    }
+  gtk_window_present (GTK_WINDOW (self->compare_window));
+}
+
 /* ---- closing ------------------------------------------------------------ */
 
 static void
@@ -1214,6 +1238,12 @@ enlarge_window_dispose (GObject *object)
   EnlargeWindow *self = ENLARGE_WINDOW (object);
 
   stop_job (self);
+  if (self->compare_window)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->compare_window),
+                                    (gpointer *) &self->compare_window);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->compare_window)));
+    }
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -1297,6 +1327,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-100", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-toggle", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
@@ -1315,6 +1346,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.compare", NULL);
 }
 
 static void
@@ -1415,6 +1447,12 @@ EnlargeCompareView *
 enlarge_window_get_compare_view (EnlargeWindow *self)
 {
   return self->compare_view;
+}
+
+EnlargeCompareWindow *
+enlarge_window_get_compare_window (EnlargeWindow *self)
+{
+  return self->compare_window;
 }
 
 const char *

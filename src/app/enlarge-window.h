@@ -4,6 +4,7 @@
 
 #include "enlarge.h"
 #include "enlarge-compare-view.h"
+#include "enlarge-compare-window.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,8 @@ gboolean            enlarge_window_get_unsaved      (EnlargeWindow *self);
 guint               enlarge_window_get_toast_count  (EnlargeWindow *self);
 const char         *enlarge_window_get_last_toast   (EnlargeWindow *self);
 EnlargeCompareView *enlarge_window_get_compare_view (EnlargeWindow *self);
+/* The "Compare Models" window (win.compare, Ctrl+M) while it is open. */
+EnlargeCompareWindow *enlarge_window_get_compare_window (EnlargeWindow *self);
 
 const char    *enlarge_window_get_preset (EnlargeWindow *self);
 void           enlarge_window_set_preset (EnlargeWindow *self, const char *preset);

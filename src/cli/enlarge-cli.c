@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "enlarge.h"
+#include "enlarge-compare.h"
 
 #define PROGRAM_NAME "enlarge-cli"
 #define DEFAULT_MODEL "realesrgan-x4plus"
@@ -560,6 +561,10 @@ main (int argc, char **argv)
   g_auto (Options) options = { .tile = 0, .creativity = NAN, .scale = NAN, .target_mp = NAN,
                                .quality = G_MININT };
   g_autoptr (GError) error = NULL;
+  /* --compare (enlarge-compare.c) */
+  g_autofree char *compare = NULL;
+  g_autofree char *region = NULL;
+  gboolean json = FALSE;
 
   setlocale (LC_ALL, "");
 
@@ -604,6 +609,12 @@ main (int argc, char **argv)
       "Do not show progress", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options.version,
       "Show the version and exit", NULL },
+    { "compare", 0, 0, G_OPTION_ARG_STRING, &compare,
+      "Run these models on one region and write a contact sheet", "MODEL,MODEL,…" },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region,
+      "With --compare: the region in input pixels (default: the most detailed 64×64)", "X,Y,W,H" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "With --compare: print JSON instead of a table", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.inputs,
       NULL, "INPUT…" },
     { NULL }
@@ -691,6 +702,17 @@ main (int argc, char **argv)
   if (!(options.target_mp >= 0 && options.target_mp <= 1024))
     return usage_error ("--target-mp must be 0 (off) or a positive number of megapixels, not %g",
                         options.target_mp);
+
+  if (compare != NULL)
+    {
+      if (g_strv_length (options.inputs) != 1)
+        return usage_error ("--compare takes one input image");
+      return enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
+                                  options.device, options.creativity, options.scale,
+                                  options.target_mp, options.quiet);
+    }
+  if (region != NULL || json)
+    return usage_error ("--region and --json go with --compare");
 
   if (options.model == NULL)
     options.model = g_strdup (DEFAULT_MODEL);

@@ -324,32 +324,25 @@ pass_progress (const EnlargeProgress *p, gpointer data)
 }
 
 EnlargeImage *
-enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSettings *settings,
-                      const EnlargeImage *input, const EnlargeUpscaleOptions *options,
-                      GCancellable *cancellable, GError **error)
+enlarge_pipeline_run_model (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSettings *settings,
+                            const EnlargeImage *x, const EnlargeUpscaleOptions *options,
+                            GCancellable *cancellable, GError **error)
 {
   EnlargeUpscaleOptions defaults = ENLARGE_UPSCALE_OPTIONS_INIT;
   EnlargeUpscaleOptions pass_opts;
-  g_autoptr (EnlargeImage) x = NULL;
   g_autoptr (EnlargeImage) y = NULL;
   PassProgress pp = { 0 };
   EnlargePlan plan;
 
   if (options == NULL)
     options = &defaults;
-  if (!enlarge_plan_compute (settings, net->scale, input->width, input->height, &plan, error))
-    return NULL;
-
-  if (plan.pre_width != input->width || plan.pre_height != input->height)
-    {
-      gboolean shrink = (gint64) plan.pre_width * plan.pre_height < (gint64) input->width * input->height;
-      x = enlarge_resample (input, plan.pre_width, plan.pre_height,
-                            shrink ? ENLARGE_FILTER_AREA : ENLARGE_FILTER_LANCZOS3, error);
-    }
-  else
-    x = enlarge_image_copy (input, error);
-  if (x == NULL)
-    return NULL;
+  /* target_mp = 0: @x is already the prescaled image */
+  {
+    EnlargeSettings s = *settings;
+    s.target_mp = 0;
+    if (!enlarge_plan_compute (&s, net->scale, x->width, x->height, &plan, error))
+      return NULL;
+  }
 
   /* tiles over all passes, for one progress bar */
   const int tile = options->tile_size > 0 ? options->tile_size
@@ -359,7 +352,7 @@ enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSet
     {
       g_autoptr (EnlargeTilePlan) tp = enlarge_tile_plan_new (w, h, tile, 0, 1);
       /* RGBA images run the alpha channel through the model as well */
-      pass_tiles[p] = tp->n_tiles * (input->n_channels == 4 && settings->alpha == ENLARGE_ALPHA_MODEL ? 2 : 1);
+      pass_tiles[p] = tp->n_tiles * (x->n_channels == 4 && settings->alpha == ENLARGE_ALPHA_MODEL ? 2 : 1);
       pp.total += tp->n_tiles;
       w *= net->scale;
       h *= net->scale;
@@ -375,7 +368,7 @@ enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSet
       pass_opts.progress_data = &pp;
     }
 
-  y = enlarge_image_ref (x);
+  y = enlarge_image_ref ((EnlargeImage *) x);
   for (int p = 0; p < plan.passes; p++)
     {
       EnlargeImage *next = enlarge_upscale (backend, net, y, &pass_opts, cancellable, error);
@@ -397,6 +390,43 @@ enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSet
       enlarge_image_unref (y);
       y = c;
     }
+  return g_steal_pointer (&y);
+}
+
+EnlargeImage *
+enlarge_pipeline_prescale (const EnlargeSettings *settings, int model_scale,
+                           const EnlargeImage *input, GError **error)
+{
+  EnlargePlan plan;
+
+  if (!enlarge_plan_compute (settings, model_scale, input->width, input->height, &plan, error))
+    return NULL;
+  if (plan.pre_width != input->width || plan.pre_height != input->height)
+    {
+      gboolean shrink = (gint64) plan.pre_width * plan.pre_height < (gint64) input->width * input->height;
+      return enlarge_resample (input, plan.pre_width, plan.pre_height,
+                               shrink ? ENLARGE_FILTER_AREA : ENLARGE_FILTER_LANCZOS3, error);
+    }
+  return enlarge_image_copy (input, error);
+}
+
+EnlargeImage *
+enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSettings *settings,
+                      const EnlargeImage *input, const EnlargeUpscaleOptions *options,
+                      GCancellable *cancellable, GError **error)
+{
+  g_autoptr (EnlargeImage) x = NULL;
+  g_autoptr (EnlargeImage) y = NULL;
+  EnlargePlan plan;
+
+  if (!enlarge_plan_compute (settings, net->scale, input->width, input->height, &plan, error))
+    return NULL;
+  x = enlarge_pipeline_prescale (settings, net->scale, input, error);
+  if (x == NULL)
+    return NULL;
+  y = enlarge_pipeline_run_model (backend, net, settings, x, options, cancellable, error);
+  if (y == NULL)
+    return NULL;
 
   if (y->width != plan.out_width || y->height != plan.out_height)
     {
@@ -411,8 +441,6 @@ enlarge_pipeline_run (EnlargeBackend *backend, EnlargeNet *net, const EnlargeSet
       enlarge_image_unref (y);
       y = r;
     }
-  /* the photographer's colour profile and EXIF travel with the pixels */
-  enlarge_image_copy_metadata (y, input);
   return g_steal_pointer (&y);
 }
 

@@ -50,6 +50,23 @@ EnlargeImage *enlarge_pipeline_run (EnlargeBackend              *backend,
                                     GCancellable                *cancellable,
                                     GError                     **error);
 
+/* The stages of enlarge_pipeline_run, for callers that run a part of an
+ * image (enlarge-preview.c). The prescale of the settings' target
+ * megapixels, on the whole input: */
+EnlargeImage *enlarge_pipeline_prescale (const EnlargeSettings *settings, int model_scale,
+                                         const EnlargeImage *input, GError **error);
+
+/* The model passes and creativity on an already prescaled @x (the
+ * settings' target_mp is ignored), without the final resample: the result
+ * is @x times the passes' product. */
+EnlargeImage *enlarge_pipeline_run_model (EnlargeBackend              *backend,
+                                          EnlargeNet                  *net,
+                                          const EnlargeSettings       *settings,
+                                          const EnlargeImage          *x,
+                                          const EnlargeUpscaleOptions *options,
+                                          GCancellable                *cancellable,
+                                          GError                     **error);
+
 /* Creativity applied to a model result @y of input @x (an integer factor
  * apart): see enlarge-pipeline.c for the method. Exposed for tests. */
 EnlargeImage *enlarge_apply_creativity (const EnlargeImage *x, const EnlargeImage *y,

@@ -250,3 +250,143 @@ enlarge_resample (const EnlargeImage *img, int width, int height, EnlargeFilter 
   kernel_clear (&ky);
   return g_steal_pointer (&out);
 }
+
+EnlargeImage *
+enlarge_resample_window (const EnlargeImage *part, int part_x, int part_y,
+                         int full_width, int full_height, int width, int height,
+                         const EnlargeRect *window, EnlargeFilter filter, GError **error)
+{
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autofree float *rows = NULL;
+  const int nc = part->n_channels;
+  const int wx = window->x, wy = window->y, ww = window->width, wh = window->height;
+  Kernel kx, ky;
+  int y_lo = G_MAXINT, y_hi = -1;
+
+  if (ww <= 0 || wh <= 0 || wx < 0 || wy < 0 || wx + ww > width || wy + wh > height ||
+      full_width <= 0 || full_height <= 0)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "Cannot resample the window %d,%d %d×%d of a %d×%d result",
+                   wx, wy, ww, wh, width, height);
+      return NULL;
+    }
+  out = enlarge_image_new (ww, wh, nc, error);
+  if (out == NULL)
+    return NULL;
+
+  /* The taps of the whole axes (a few floats per output pixel), so that
+   * every weight is the one enlarge_resample uses. */
+  kernel_init (&kx, full_width, width, filter);
+  kernel_init (&ky, full_height, height, filter);
+
+  /* Check that @part holds every source pixel the window reads. */
+  for (int x = wx; x < wx + ww; x++)
+    {
+      const Taps *t = &kx.taps[x];
+      for (int i = 0; i < t->n; i++)
+        {
+          int sx = CLAMP (t->first + i, 0, full_width - 1) - part_x;
+          if (sx < 0 || sx >= part->width)
+            goto outside;
+        }
+    }
+  for (int y = wy; y < wy + wh; y++)
+    {
+      const Taps *t = &ky.taps[y];
+      for (int j = 0; j < t->n; j++)
+        {
+          int sy = CLAMP (t->first + j, 0, full_height - 1) - part_y;
+          if (sy < 0 || sy >= part->height)
+            goto outside;
+          y_lo = MIN (y_lo, sy);
+          y_hi = MAX (y_hi, sy);
+        }
+    }
+
+  /* Horizontal pass over the rows the window needs, then vertical, in the
+   * same order and precision as enlarge_resample. */
+  rows = g_try_malloc ((gsize) (y_hi - y_lo + 1) * ww * nc * sizeof (float));
+  if (rows == NULL)
+    {
+      kernel_clear (&kx);
+      kernel_clear (&ky);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY, "Out of memory while resampling");
+      return NULL;
+    }
+  for (int sy = y_lo; sy <= y_hi; sy++)
+    for (int x = 0; x < ww; x++)
+      {
+        const Taps *tx = &kx.taps[wx + x];
+        float acc[4] = { 0, 0, 0, 0 };
+        for (int i = 0; i < tx->n; i++)
+          {
+            const guint8 *p = enlarge_image_pixel (part, CLAMP (tx->first + i, 0, full_width - 1) - part_x, sy);
+            for (int c = 0; c < nc; c++)
+              acc[c] += tx->w[i] * p[c];
+          }
+        for (int c = 0; c < nc; c++)
+          rows[((gsize) (sy - y_lo) * ww + x) * nc + c] = acc[c];
+      }
+  for (int y = 0; y < wh; y++)
+    {
+      const Taps *ty = &ky.taps[wy + y];
+      for (int x = 0; x < ww; x++)
+        {
+          float acc[4] = { 0, 0, 0, 0 };
+          for (int j = 0; j < ty->n; j++)
+            {
+              int sy = CLAMP (ty->first + j, 0, full_height - 1) - part_y;
+              const float *r = rows + ((gsize) (sy - y_lo) * ww + x) * nc;
+              for (int c = 0; c < nc; c++)
+                acc[c] += ty->w[j] * r[c];
+            }
+          guint8 *o = enlarge_image_pixel (out, x, y);
+          for (int c = 0; c < nc; c++)
+            o[c] = (guint8) CLAMP (floorf (acc[c] + 0.5f), 0.f, 255.f);
+        }
+    }
+  kernel_clear (&kx);
+  kernel_clear (&ky);
+  return g_steal_pointer (&out);
+
+outside:
+  kernel_clear (&kx);
+  kernel_clear (&ky);
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+               "The part %d,%d %d×%d does not cover the window %d,%d %d×%d",
+               part_x, part_y, part->width, part->height, wx, wy, ww, wh);
+  return NULL;
+}
+
+void
+enlarge_resample_window_source (int full_width, int full_height, int width, int height,
+                                const EnlargeRect *window, EnlargeFilter filter,
+                                EnlargeRect *source)
+{
+  Kernel kx, ky;
+  int x0 = G_MAXINT, x1 = -1, y0 = G_MAXINT, y1 = -1;
+
+  kernel_init (&kx, full_width, width, filter);
+  kernel_init (&ky, full_height, height, filter);
+  for (int x = window->x; x < window->x + window->width; x++)
+    for (int i = 0; i < kx.taps[x].n; i++)
+      {
+        int sx = CLAMP (kx.taps[x].first + i, 0, full_width - 1);
+        x0 = MIN (x0, sx);
+        x1 = MAX (x1, sx);
+      }
+  for (int y = window->y; y < window->y + window->height; y++)
+    for (int j = 0; j < ky.taps[y].n; j++)
+      {
+        int sy = CLAMP (ky.taps[y].first + j, 0, full_height - 1);
+        y0 = MIN (y0, sy);
+        y1 = MAX (y1, sy);
+      }
+  kernel_clear (&kx);
+  kernel_clear (&ky);
+  source->x = x0;
+  source->y = y0;
+  source->width = x1 - x0 + 1;
+  source->height = y1 - y0 + 1;
+}

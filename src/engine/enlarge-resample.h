@@ -1,6 +1,7 @@
 #pragma once
 
 #include "enlarge-image.h"
+#include "enlarge-tiler.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,22 @@ EnlargeImage *enlarge_resample (const EnlargeImage *image, int width, int height
  * width * height floats. */
 void enlarge_resample_plane (const float *in, int in_w, int in_h,
                              float *out, int width, int height, EnlargeFilter filter);
+
+/* One window of a resample: @part is the part at (@part_x, @part_y) of a
+ * @full_width × @full_height image; the result is the pixels of @window of
+ * that image resampled to @width × @height, equal bit for bit to the same
+ * window of enlarge_resample on the whole image. @part must hold every
+ * source pixel the window reads (see enlarge_resample_window_source); an
+ * error otherwise. */
+EnlargeImage *enlarge_resample_window (const EnlargeImage *part, int part_x, int part_y,
+                                       int full_width, int full_height,
+                                       int width, int height,
+                                       const EnlargeRect *window,
+                                       EnlargeFilter filter, GError **error);
+
+/* The source pixels (edges clamped) that @window of that resample reads. */
+void enlarge_resample_window_source (int full_width, int full_height, int width, int height,
+                                     const EnlargeRect *window, EnlargeFilter filter,
+                                     EnlargeRect *source);
 
 G_END_DECLS

@@ -11,3 +11,4 @@
 #include "enlarge-upscaler.h"
 #include "enlarge-resample.h"
 #include "enlarge-pipeline.h"
+#include "enlarge-preview.h"

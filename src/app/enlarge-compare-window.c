@@ -1,0 +1,703 @@
+/* enlarge-compare-window.c: "Compare Models": several models (or one model
+ * at several creativity values) on one region of the open image, side by
+ * side in a grid that zooms and pans as one, each labelled with what ran,
+ * how long it took and how faithful it is to the original. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "enlarge-compare-view.h"
+#include "enlarge-compare-window.h"
+#include "enlarge-job.h"
+#include "enlarge-window.h"
+
+/* The region proposed: large enough to judge texture, small enough that a
+ * fast model runs on it in a second or two on a CPU. */
+#define REGION_SIZE 128
+#define MIN_MODELS 2
+#define MAX_MODELS 6
+
+static const double creativity_values[] = { 0.2, 0.5, 0.8 };
+
+typedef struct {
+  GtkWidget *box;
+  EnlargeCompareView *view;
+  GtkLabel *title;
+  GtkLabel *detail;
+  GtkWidget *use_button;
+  EnlargeCompareResult *result;  /* NULL while waiting (and for the original) */
+} Cell;
+
+struct _EnlargeCompareWindow
+{
+  AdwWindow parent_instance;
+
+  EnlargeWindow *main;           /* weak */
+  EnlargeImage *input;
+  EnlargeRect region;
+
+  GPtrArray *model_ids;          /* installed models, as listed */
+  GPtrArray *checks;             /* their GtkCheckButtons */
+  GtkSwitch *vary_switch;
+  AdwToastOverlay *toasts;
+  AdwWindowTitle *title;
+  GtkWidget *run_button;
+  GtkWidget *cancel_button;
+  GtkLabel *status_label;
+  GtkGrid *grid;
+  /* the rows under the pictures, one height for all, so that every
+   * picture has one size and fits at one zoom */
+  GtkSizeGroup *row_sizes;
+
+  GPtrArray *cells;              /* Cell *: the original first, then the entries */
+  GCancellable *cancellable;
+  guint n_entries;
+  guint n_results;
+  gboolean running;
+  gboolean syncing;
+};
+
+G_DEFINE_FINAL_TYPE (EnlargeCompareWindow, enlarge_compare_window, ADW_TYPE_WINDOW)
+
+static void
+cell_free (Cell *cell)
+{
+  g_clear_pointer (&cell->result, enlarge_compare_result_free);
+  g_free (cell);
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+static guint
+n_checked (EnlargeCompareWindow *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->checks->len; i++)
+    n += gtk_check_button_get_active (g_ptr_array_index (self->checks, i));
+  return n;
+}
+
+static void
+update_state (EnlargeCompareWindow *self)
+{
+  gboolean vary = gtk_switch_get_active (self->vary_switch);
+  guint n = n_checked (self);
+  gboolean ready = self->input != NULL &&
+                   (vary ? self->main && enlarge_window_get_model (self->main) != NULL
+                         : n >= MIN_MODELS && n <= MAX_MODELS);
+  g_autofree char *status = NULL;
+
+  gtk_widget_set_sensitive (self->run_button, ready && !self->running);
+  gtk_widget_set_visible (self->cancel_button, self->running);
+  for (guint i = 0; i < self->checks->len; i++)
+    gtk_widget_set_sensitive (g_ptr_array_index (self->checks, i), !vary && !self->running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->vary_switch), !self->running);
+
+  if (self->running)
+    /* Translators: progress of a model comparison */
+    status = g_strdup_printf (_("%u of %u done…"), self->n_results, self->n_entries);
+  else if (!vary && n < MIN_MODELS)
+    status = g_strdup (_("Pick at least two models."));
+  else if (!vary && n > MAX_MODELS)
+    status = g_strdup_printf (_("Pick at most %d models."), MAX_MODELS);
+  else if (self->n_entries > 0 && self->n_results < self->n_entries)
+    status = g_strdup_printf (_("Stopped: %u of %u done."), self->n_results, self->n_entries);
+  else if (self->n_entries > 0)
+    status = g_strdup (_("Drag to pan and Ctrl+scroll to zoom: every picture follows."));
+  else
+    status = g_strdup (_("Each model runs on the region shown, one after another."));
+  gtk_label_set_label (self->status_label, status);
+}
+
+/* ---- the grid --------------------------------------------------------------- */
+
+/* Every cell shows the same part at the same zoom as the one moved. */
+static void
+on_view_changed (EnlargeCompareView *view, EnlargeCompareWindow *self)
+{
+  double zoom, cx, cy;
+  gboolean fit;
+
+  if (self->syncing)
+    return;
+  self->syncing = TRUE;
+  enlarge_compare_view_get_view (view, &zoom, &cx, &cy, &fit);
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      Cell *cell = g_ptr_array_index (self->cells, i);
+      if (cell->view != view)
+        enlarge_compare_view_set_view (cell->view, zoom, cx, cy, fit);
+    }
+  self->syncing = FALSE;
+}
+
+static void
+on_use_clicked (GtkButton *button, EnlargeCompareWindow *self)
+{
+  Cell *cell = g_object_get_data (G_OBJECT (button), "enlarge-cell");
+  g_autofree char *text = NULL;
+
+  if (cell == NULL || cell->result == NULL || self->main == NULL)
+    return;
+  enlarge_window_set_model (self->main, cell->result->model);
+  gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (self->main),
+                            cell->result->settings.creativity);
+  /* Translators: a model was chosen in the comparison */
+  text = g_strdup_printf (_("The main window now uses %s"), cell->result->model);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static Cell *
+add_cell (EnlargeCompareWindow *self, const char *title, const char *detail, gboolean usable)
+{
+  Cell *cell = g_new0 (Cell, 1);
+  guint index = self->cells->len;
+  guint n = self->n_entries + 1;
+  guint columns = n <= 3 ? n : n == 4 ? 2 : 3;
+
+  cell->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  cell->view = ENLARGE_COMPARE_VIEW (enlarge_compare_view_new ());
+  enlarge_compare_view_set_mode (cell->view, ENLARGE_COMPARE_SINGLE);
+  gtk_widget_set_hexpand (GTK_WIDGET (cell->view), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (cell->view), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (cell->view), 160, 160);
+  gtk_widget_add_css_class (GTK_WIDGET (cell->view), "card");
+  g_signal_connect (cell->view, "view-changed", G_CALLBACK (on_view_changed), self);
+  gtk_box_append (GTK_BOX (cell->box), GTK_WIDGET (cell->view));
+
+  /* the title on a line of its own: model names differ at their ends */
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  cell->title = GTK_LABEL (gtk_label_new (title));
+  gtk_label_set_xalign (cell->title, 0);
+  gtk_label_set_ellipsize (cell->title, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (cell->title), "heading");
+  cell->detail = GTK_LABEL (gtk_label_new (detail));
+  gtk_label_set_xalign (cell->detail, 0);
+  gtk_label_set_ellipsize (cell->detail, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "numeric");
+  gtk_widget_set_hexpand (GTK_WIDGET (cell->detail), TRUE);
+  gtk_box_append (GTK_BOX (cell->box), GTK_WIDGET (cell->title));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (cell->detail));
+  if (usable)
+    {
+      cell->use_button = gtk_button_new_with_mnemonic (_("_Use This"));
+      gtk_widget_set_valign (cell->use_button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (cell->use_button, "flat");
+      gtk_widget_set_tooltip_text (cell->use_button,
+                                   _("Set the main window’s model and creativity to these"));
+      gtk_widget_set_sensitive (cell->use_button, FALSE);
+      g_object_set_data (G_OBJECT (cell->use_button), "enlarge-cell", cell);
+      g_signal_connect (cell->use_button, "clicked", G_CALLBACK (on_use_clicked), self);
+      gtk_box_append (GTK_BOX (row), cell->use_button);
+    }
+  gtk_box_append (GTK_BOX (cell->box), row);
+  gtk_size_group_add_widget (self->row_sizes, row);
+
+  gtk_grid_attach (self->grid, cell->box, index % columns, index / columns, 1, 1);
+  g_ptr_array_add (self->cells, cell);
+  return cell;
+}
+
+static void
+clear_cells (EnlargeCompareWindow *self)
+{
+  GtkWidget *child;
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      Cell *cell = g_ptr_array_index (self->cells, i);
+      gtk_size_group_remove_widget (self->row_sizes, gtk_widget_get_last_child (cell->box));
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))) != NULL)
+    gtk_grid_remove (self->grid, child);
+  g_ptr_array_set_size (self->cells, 0);
+}
+
+/* The input region, enlarged with nearest neighbour to the results' size
+ * so that every cell has the same image coordinates. */
+static GdkTexture *
+original_texture (EnlargeCompareWindow *self, int width, int height)
+{
+  g_autoptr (EnlargeImage) crop = enlarge_image_crop (self->input, &self->region, NULL);
+  g_autoptr (EnlargeImage) big = NULL;
+
+  if (crop == NULL)
+    return NULL;
+  big = enlarge_image_new (width, height, crop->n_channels, NULL);
+  if (big == NULL)
+    return NULL;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      memcpy (enlarge_image_pixel (big, x, y),
+              enlarge_image_pixel (crop, (int) ((gint64) x * crop->width / width),
+                                   (int) ((gint64) y * crop->height / height)),
+              crop->n_channels);
+  return enlarge_texture_new_for_image (big);
+}
+
+static char *
+describe_settings (const EnlargeSettings *s)
+{
+  /* Translators: creativity and scale of a result, e.g. "creativity 0.50 · 4.0×" */
+  return g_strdup_printf (_("creativity %.2f · %.1f×"), s->creativity, s->scale);
+}
+
+static void
+on_result (GObject *source, EnlargeCompareResult *result)
+{
+  EnlargeCompareWindow *self = ENLARGE_COMPARE_WINDOW (source);
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *detail = NULL;
+  Cell *cell, *original;
+
+  /* Results are delivered before their run's end (both go through the main
+   * context in order), so one that comes while nothing runs is stale. */
+  cell = self->cells->len > result->entry + 1 ? g_ptr_array_index (self->cells, result->entry + 1) : NULL;
+  if (!self->running || cell == NULL || cell->result != NULL)
+    {
+      enlarge_compare_result_free (result);
+      return;
+    }
+
+  texture = enlarge_texture_new_for_image (result->image);
+  enlarge_compare_view_set_before (cell->view, texture);
+  settings = describe_settings (&result->settings);
+  if (isinf (result->fidelity_db))
+    /* Translators: settings, seconds taken, fidelity (identical to the input) */
+    detail = g_strdup_printf (_("%s · %.2f s · identical"), settings, result->seconds);
+  else
+    /* Translators: settings, seconds taken, fidelity in decibels */
+    detail = g_strdup_printf (_("%s · %.2f s · %.1f dB"), settings, result->seconds,
+                              result->fidelity_db);
+  gtk_label_set_label (cell->detail, detail);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (cell->detail),
+                               _("Time on this region, and fidelity: how close the result, "
+                                 "scaled back down, is to the original (higher is closer)"));
+  cell->result = result;
+  gtk_widget_set_sensitive (cell->use_button, TRUE);
+  self->n_results++;
+
+  /* the original's cell, at the results' size, with the first result */
+  original = g_ptr_array_index (self->cells, 0);
+  if (enlarge_compare_view_get_before (original->view) == NULL)
+    {
+      g_autoptr (GdkTexture) orig = original_texture (self, result->image->width, result->image->height);
+      enlarge_compare_view_set_before (original->view, orig);
+    }
+  /* a new cell starts where the others are */
+  on_view_changed (original->view, self);
+  update_state (self);
+}
+
+static void
+on_compare_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  EnlargeCompareWindow *self = ENLARGE_COMPARE_WINDOW (source);
+  GCancellable *run = user_data;
+  g_autoptr (GError) error = NULL;
+
+  enlarge_job_compare_finish (source, res, &error);
+  if (run != self->cancellable)
+    {
+      g_object_unref (run);
+      return;  /* a newer comparison has started */
+    }
+  g_object_unref (run);
+  self->running = FALSE;
+  for (guint i = 1; i < self->cells->len; i++)
+    {
+      Cell *cell = g_ptr_array_index (self->cells, i);
+      if (cell->result == NULL)
+        gtk_label_set_label (cell->detail, _("Not run"));
+    }
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+  update_state (self);
+}
+
+/* ---- running ---------------------------------------------------------------- */
+
+void
+enlarge_compare_window_run (EnlargeCompareWindow *self)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, TRUE, sizeof (EnlargeCompareEntry));
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *device = g_settings_get_string (settings, "device");
+  EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+  gboolean vary;
+
+  g_return_if_fail (ENLARGE_IS_COMPARE_WINDOW (self));
+  if (self->running || self->input == NULL || self->main == NULL)
+    return;
+
+  /* the main window's settings: the results are what Upscale would give */
+  s.creativity = gtk_adjustment_get_value (enlarge_window_get_creativity_adjustment (self->main));
+  s.scale = gtk_adjustment_get_value (enlarge_window_get_scale_adjustment (self->main));
+  s.target_mp = gtk_adjustment_get_value (enlarge_window_get_target_adjustment (self->main));
+  vary = gtk_switch_get_active (self->vary_switch);
+  if (vary)
+    {
+      const char *model = enlarge_window_get_model (self->main);
+      if (model == NULL)
+        return;
+      for (guint i = 0; i < G_N_ELEMENTS (creativity_values); i++)
+        {
+          EnlargeCompareEntry e = { model, NULL, s };
+          e.settings.creativity = creativity_values[i];
+          g_array_append_val (entries, e);
+        }
+    }
+  else
+    for (guint i = 0; i < self->checks->len; i++)
+      if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+        {
+          EnlargeCompareEntry e = { g_ptr_array_index (self->model_ids, i), NULL, s };
+          g_array_append_val (entries, e);
+        }
+  if (!vary && (entries->len < MIN_MODELS || entries->len > MAX_MODELS))
+    {
+      update_state (self);
+      return;
+    }
+
+  clear_cells (self);
+  self->n_entries = entries->len;
+  self->n_results = 0;
+  add_cell (self, _("Original"), _("Nearest neighbour"), FALSE);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const EnlargeCompareEntry *e = &g_array_index (entries, EnlargeCompareEntry, i);
+      const EnlargeModelInfo *info = enlarge_model_lookup (e->model);
+      g_autofree char *detail = describe_settings (&e->settings);
+      g_autofree char *waiting = g_strdup_printf (_("%s · waiting…"), detail);
+      Cell *cell = add_cell (self, info && info->title ? info->title : e->model, waiting, TRUE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (cell->title), e->model);
+    }
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->running = TRUE;
+  enlarge_job_compare_async (G_OBJECT (self), device, (EnlargeCompareEntry *) entries->data,
+                             entries->len, self->input, &self->region, on_result,
+                             self->cancellable, on_compare_done, g_object_ref (self->cancellable));
+  update_state (self);
+}
+
+void
+enlarge_compare_window_cancel (EnlargeCompareWindow *self)
+{
+  g_return_if_fail (ENLARGE_IS_COMPARE_WINDOW (self));
+
+  /* the finished results stay; the done callback updates the labels */
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+}
+
+/* ---- construction ------------------------------------------------------------ */
+
+static void
+on_check_toggled (EnlargeCompareWindow *self)
+{
+  update_state (self);
+}
+
+static void
+set_region_subtitle (EnlargeCompareWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->input == NULL)
+    return;
+  /* Translators: the region compared: size, position, image size */
+  text = g_strdup_printf (_("Region %d × %d at %d, %d of %d × %d"),
+                          self->region.width, self->region.height, self->region.x,
+                          self->region.y, self->input->width, self->input->height);
+  adw_window_title_set_subtitle (self->title, text);
+}
+
+static gboolean
+close_request (GtkWindow *window)
+{
+  EnlargeCompareWindow *self = ENLARGE_COMPARE_WINDOW (window);
+
+  enlarge_compare_window_cancel (self);
+  return GTK_WINDOW_CLASS (enlarge_compare_window_parent_class)->close_request (window);
+}
+
+static void
+enlarge_compare_window_dispose (GObject *object)
+{
+  EnlargeCompareWindow *self = ENLARGE_COMPARE_WINDOW (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->main)
+    g_object_remove_weak_pointer (G_OBJECT (self->main), (gpointer *) &self->main);
+  self->main = NULL;
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (enlarge_compare_window_parent_class)->dispose (object);
+}
+
+static void
+enlarge_compare_window_finalize (GObject *object)
+{
+  EnlargeCompareWindow *self = ENLARGE_COMPARE_WINDOW (object);
+
+  g_clear_pointer (&self->input, enlarge_image_unref);
+  g_clear_pointer (&self->model_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+  g_clear_object (&self->row_sizes);
+
+  G_OBJECT_CLASS (enlarge_compare_window_parent_class)->finalize (object);
+}
+
+static void
+enlarge_compare_window_class_init (EnlargeCompareWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = enlarge_compare_window_dispose;
+  object_class->finalize = enlarge_compare_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = close_request;
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+enlarge_compare_window_init (EnlargeCompareWindow *self)
+{
+  GtkWidget *content, *header, *body, *sidebar, *sidebox, *group, *scroller;
+  const GPtrArray *models = enlarge_model_list ();
+
+  self->cells = g_ptr_array_new_with_free_func ((GDestroyNotify) cell_free);
+  self->row_sizes = gtk_size_group_new (GTK_SIZE_GROUP_VERTICAL);
+  self->model_ids = g_ptr_array_new ();
+  self->checks = g_ptr_array_new ();
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Compare Models"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 1060, 720);
+
+  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Compare Models"), NULL));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
+  self->run_button = gtk_button_new_with_mnemonic (_("_Compare"));
+  gtk_widget_add_css_class (self->run_button, "suggested-action");
+  gtk_widget_set_tooltip_text (self->run_button, _("Run each choice on the region, one after another"));
+  g_signal_connect_swapped (self->run_button, "clicked", G_CALLBACK (enlarge_compare_window_run), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->run_button);
+  self->cancel_button = gtk_button_new_with_mnemonic (_("_Stop"));
+  gtk_widget_set_tooltip_text (self->cancel_button, _("Stop the remaining runs; finished results stay"));
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (enlarge_compare_window_cancel), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->cancel_button);
+  gtk_box_append (GTK_BOX (content), header);
+
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->toasts), TRUE);
+  body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  adw_toast_overlay_set_child (self->toasts, body);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->toasts));
+
+  /* the choices */
+  sidebar = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sidebar), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_size_request (sidebar, 300, -1);
+  /* the rows expand, which would make the sidebar take half the window */
+  gtk_widget_set_hexpand (sidebar, FALSE);
+  gtk_widget_add_css_class (sidebar, "background");
+  sidebox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_margin_start (sidebox, 12);
+  gtk_widget_set_margin_end (sidebox, 12);
+  gtk_widget_set_margin_top (sidebox, 12);
+  gtk_widget_set_margin_bottom (sidebox, 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sidebar), sidebox);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Models"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("Pick two to six"));
+  for (guint i = 0; i < models->len; i++)
+    {
+      const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
+      GtkWidget *row, *check;
+
+      if (!enlarge_model_is_installed (info))
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->title ? info->title : info->id);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), info->id);
+      check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_check_toggled), self);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      g_ptr_array_add (self->model_ids, info->id);
+      g_ptr_array_add (self->checks, check);
+    }
+  gtk_box_append (GTK_BOX (sidebox), group);
+
+  group = adw_preferences_group_new ();
+  {
+    GtkWidget *row = adw_action_row_new ();
+    g_autofree char *subtitle = g_strdup_printf (_("The main window’s model at creativity %.1f, %.1f and %.1f"),
+                                                 creativity_values[0], creativity_values[1],
+                                                 creativity_values[2]);
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Compare Creativity Instead"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    self->vary_switch = GTK_SWITCH (gtk_switch_new ());
+    gtk_widget_set_valign (GTK_WIDGET (self->vary_switch), GTK_ALIGN_CENTER);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->vary_switch));
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (self->vary_switch));
+    g_signal_connect_swapped (self->vary_switch, "notify::active", G_CALLBACK (update_state), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  }
+  gtk_box_append (GTK_BOX (sidebox), group);
+
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  gtk_box_append (GTK_BOX (sidebox), GTK_WIDGET (self->status_label));
+
+  gtk_box_append (GTK_BOX (body), sidebar);
+  gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+
+  /* the results: every cell the same size, so that they zoom as one */
+  scroller = gtk_scrolled_window_new ();
+  gtk_widget_set_hexpand (scroller, TRUE);
+  self->grid = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_row_homogeneous (self->grid, TRUE);
+  gtk_grid_set_column_homogeneous (self->grid, TRUE);
+  gtk_grid_set_row_spacing (self->grid, 12);
+  gtk_grid_set_column_spacing (self->grid, 12);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->grid), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->grid), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->grid), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->grid), 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->grid));
+  gtk_box_append (GTK_BOX (body), scroller);
+
+  adw_window_set_content (ADW_WINDOW (self), content);
+}
+
+EnlargeCompareWindow *
+enlarge_compare_window_new (EnlargeWindow *parent)
+{
+  EnlargeCompareWindow *self = g_object_new (ENLARGE_TYPE_COMPARE_WINDOW,
+                                             "transient-for", parent,
+                                             "destroy-with-parent", TRUE,
+                                             NULL);
+  EnlargeImage *input = enlarge_window_get_input (parent);
+  const char *model = enlarge_window_get_model (parent);
+  guint checked = 0;
+
+  self->main = parent;
+  g_object_add_weak_pointer (G_OBJECT (parent), (gpointer *) &self->main);
+  if (input != NULL)
+    {
+      self->input = enlarge_image_ref (input);
+      self->region = enlarge_suggest_region (input, REGION_SIZE);
+      set_region_subtitle (self);
+    }
+
+  /* a first choice to start from: the main window's model and the two
+   * fastest others, so that Compare gives something at once */
+  for (guint i = 0; i < self->model_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->model_ids, i), model) == 0)
+      {
+        gtk_check_button_set_active (g_ptr_array_index (self->checks, i), TRUE);
+        checked++;
+      }
+  {
+    static const char *fast[] = { "realesrgan-x4fast", "realesr-animevideov3-x4", "realesr-animevideov3-x2" };
+    for (guint f = 0; f < G_N_ELEMENTS (fast) && checked < 3; f++)
+      for (guint i = 0; i < self->model_ids->len; i++)
+        if (g_str_equal (g_ptr_array_index (self->model_ids, i), fast[f]) &&
+            !gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+          {
+            gtk_check_button_set_active (g_ptr_array_index (self->checks, i), TRUE);
+            checked++;
+          }
+  }
+  update_state (self);
+  return self;
+}
+
+/* ---- accessors -------------------------------------------------------------- */
+
+void
+enlarge_compare_window_set_models (EnlargeCompareWindow *self, const char * const *ids)
+{
+  g_return_if_fail (ENLARGE_IS_COMPARE_WINDOW (self));
+
+  for (guint i = 0; i < self->model_ids->len; i++)
+    gtk_check_button_set_active (g_ptr_array_index (self->checks, i),
+                                 g_strv_contains (ids, g_ptr_array_index (self->model_ids, i)));
+}
+
+void
+enlarge_compare_window_set_vary_creativity (EnlargeCompareWindow *self, gboolean vary)
+{
+  g_return_if_fail (ENLARGE_IS_COMPARE_WINDOW (self));
+  gtk_switch_set_active (self->vary_switch, vary);
+}
+
+gboolean
+enlarge_compare_window_get_running (EnlargeCompareWindow *self)
+{
+  g_return_val_if_fail (ENLARGE_IS_COMPARE_WINDOW (self), FALSE);
+  return self->running;
+}
+
+EnlargeRect
+enlarge_compare_window_get_region (EnlargeCompareWindow *self)
+{
+  return self->region;
+}
+
+guint
+enlarge_compare_window_get_n_results (EnlargeCompareWindow *self)
+{
+  g_return_val_if_fail (ENLARGE_IS_COMPARE_WINDOW (self), 0);
+  return self->n_results;
+}
+
+static Cell *
+entry_cell (EnlargeCompareWindow *self, guint i)
+{
+  Cell *cell = i + 1 < self->cells->len ? g_ptr_array_index (self->cells, i + 1) : NULL;
+
+  return cell != NULL && cell->result != NULL ? cell : NULL;
+}
+
+char *
+enlarge_compare_window_get_label (EnlargeCompareWindow *self, guint i)
+{
+  Cell *cell = entry_cell (self, i);
+
+  if (cell == NULL)
+    return NULL;
+  return g_strdup_printf ("%s\n%s", gtk_label_get_label (cell->title),
+                          gtk_label_get_label (cell->detail));
+}
+
+gboolean
+enlarge_compare_window_use (EnlargeCompareWindow *self, guint i)
+{
+  Cell *cell = entry_cell (self, i);
+
+  if (cell == NULL || !gtk_widget_is_sensitive (cell->use_button))
+    return FALSE;
+  g_signal_emit_by_name (cell->use_button, "clicked");
+  return TRUE;
+}
