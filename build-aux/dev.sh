@@ -105,6 +105,18 @@ cmd_run() {
   exec "$cli" "$@"
 }
 
+# The loader reads files from outside: its test runs again built with
+# AddressSanitizer and UndefinedBehaviorSanitizer, halting on any report.
+test_loader_asan() {
+  local dir=_build-asan
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false
+  fi
+  meson compile -C "$dir" test-loader
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C "$dir" --no-rebuild --print-errorlogs loader
+}
+
 # One closing line that any CI reader understands, from meson's own log.
 summarize() {
   python3 - "$@" <<'PY'

@@ -462,6 +462,133 @@ test_no_opencl_fallback (void)
   g_rmdir (tmp);
 }
 
+static EnlargeImage *
+run_small (EnlargeBackend *backend, EnlargeNet *net)
+{
+  g_autoptr (EnlargeImage) in = load_image ("astronaut-face-64.png");
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *out = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+/* The compiled program is stored once, found again, and a damaged entry
+ * is rebuilt (and still gives the right pixels). */
+static void
+test_kernel_cache (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("enlarge-kcache-XXXXXX", NULL);
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeImage) golden = load_image ("astronaut-face-64.realesr-animevideov3-x4.png");
+  g_autoptr (GError) error = NULL;
+  const char *damage[] = { "flip", "truncate", "garbage" };
+
+  if (net == NULL)
+    return;
+  g_setenv ("ENLARGE_KERNEL_CACHE", dir, TRUE);
+  {
+    g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+    if (b == NULL)
+      {
+        g_test_skip (error->message);
+        g_unsetenv ("ENLARGE_KERNEL_CACHE");
+        return;
+      }
+    g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_BUILT);
+  }
+  {
+    g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+    g_autoptr (EnlargeImage) out = NULL;
+    g_assert_no_error (error);
+    g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_CACHED);
+    out = run_small (b, net);
+    g_assert_cmpfloat (enlarge_image_psnr (out, golden), >=, 60.0);
+  }
+
+  for (guint d = 0; d < G_N_ELEMENTS (damage); d++)
+    {
+      g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+      const char *name = g_dir_read_name (listing);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      g_assert_nonnull (name);
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      if (d == 0)
+        data[len / 2] ^= 0x5a;
+      else if (d == 1)
+        len /= 3;
+      else
+        memset (data, 'x', len);
+      g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
+
+      g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+      g_autoptr (EnlargeImage) out = NULL;
+      g_assert_no_error (error);
+      g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_REBUILT);
+      out = run_small (b, net);
+      g_assert_cmpfloat (enlarge_image_psnr (out, golden), >=, 60.0);
+    }
+  {
+    g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+    g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_CACHED);
+  }
+  g_unsetenv ("ENLARGE_KERNEL_CACHE");
+  {
+    g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (listing)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
+/* The device's memory limited so that the first allocations of a 200 px
+ * tile fail: the run halves the tile until it fits and completes with the
+ * same pixels (to the tiling tolerance). */
+static void
+test_memory_fallback (void)
+{
+  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) expected = NULL;
+  g_autoptr (EnlargeImage) out = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
+  const int margin = enlarge_upscale_auto_margin (net);
+
+  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+    return;
+  in = load_image ("chelsea-200x150.png");
+  expected = enlarge_upscale (backend, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* room for a 50 px tile, not for a 100 px one */
+  enlarge_backend_set_memory_budget (backend, enlarge_net_peak_bytes (net, 50 + 2 * margin,
+                                                                      50 + 2 * margin) * 3 / 2);
+  g_assert_cmpuint (enlarge_net_peak_bytes (net, 100 + 2 * margin, 100 + 2 * margin), >,
+                    enlarge_backend_get_memory_budget (backend));
+  opts.tile_size = 200;
+  out = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  printf ("# after out-of-memory retries: %.2f dB to the unconstrained run\n",
+          enlarge_image_psnr (out, expected));
+  g_assert_cmpfloat (enlarge_image_psnr (out, expected), >=, 58.0);
+
+  /* nothing fits at all, not even the smallest tile: the job finishes on
+   * the reference path, saying so */
+  enlarge_backend_set_memory_budget (backend, 1);
+  g_clear_pointer (&out, enlarge_image_unref);
+  out = enlarge_upscale (backend, net, in, &opts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (enlarge_image_psnr (out, expected), >=, 58.0);
+}
+
 static void
 test_auto_tile_size (void)
 {
@@ -504,5 +631,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upscale/devices", test_devices);
   g_test_add_func ("/upscale/no-opencl-fallback", test_no_opencl_fallback);
   g_test_add_func ("/upscale/auto-tile-size", test_auto_tile_size);
+  g_test_add_func ("/upscale/kernel-cache", test_kernel_cache);
+  g_test_add_func ("/upscale/memory-fallback", test_memory_fallback);
   return g_test_run ();
 }

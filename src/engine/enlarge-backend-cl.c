@@ -1,7 +1,10 @@
 /* The OpenCL backend: device discovery, program build from the kernels in
  * the engine's resources, and one dispatch per layer. */
 
+#include <errno.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include <CL/cl.h>
 
@@ -36,6 +39,7 @@ typedef struct {
    * faults and zeroing on CPU devices (concat copies ran 100× slower) */
   GHashTable *pool;       /* gsize → GSList of cl_mem */
   gsize pool_bytes;
+  gsize live_bytes;       /* activations handed out and not yet freed */
   /* Winograd scratch, grown as needed and reused by every layer */
   cl_mem wino_v, wino_m;
   gsize wino_v_size, wino_m_size;
@@ -283,12 +287,22 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
                    "device's largest allocation", s->c, s->h, s->w, bytes >> 20);
       return NULL;
     }
+  /* an explicit budget (enlarge_backend_set_memory_budget) is a hard
+   * limit, so a run can be made to hit the out-of-memory path on purpose */
+  if (self->memory_budget > 0 && p->live_bytes + bytes > self->memory_budget)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_DEVICE_MEMORY,
+                   "OpenCL: a %d×%d×%d activation does not fit the memory budget "
+                   "(%" G_GUINT64_FORMAT " MiB)", s->c, s->h, s->w, self->memory_budget >> 20);
+      return NULL;
+    }
   list = g_hash_table_lookup (p->pool, GSIZE_TO_POINTER (bytes));
   if (list != NULL)
     {
       mem = list->data;
       g_hash_table_insert (p->pool, GSIZE_TO_POINTER (bytes), g_slist_delete_link (list, list));
       p->pool_bytes -= bytes;
+      p->live_bytes += bytes;
       return mem;
     }
   mem = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
@@ -301,6 +315,7 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
     }
   if (!cl_check (err, "clCreateBuffer", error))
     return NULL;
+  p->live_bytes += bytes;
   return mem;
 }
 
@@ -311,6 +326,7 @@ cl_buffer_free (EnlargeBackend *self, gpointer buffer)
   size_t bytes = 0;
 
   clGetMemObjectInfo (buffer, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
+  p->live_bytes -= MIN (bytes, p->live_bytes);
   if (bytes == 0 || p->pool_bytes + bytes > POOL_MAX_BYTES)
     {
       clReleaseMemObject (buffer);
@@ -848,31 +864,169 @@ load_kernel_source (GError **error)
   return g_string_free (src, FALSE);
 }
 
+/* ---------- compiled-program cache ----------
+ * A file is "ENLK", a format version, the payload length, the payload's
+ * SHA-256 and the payload (the program binary). Anything that does not
+ * check out is rebuilt from source, never trusted. */
+
+#define CACHE_MAGIC "ENLK"
+#define CACHE_VERSION 1
+#define CACHE_HEADER (4 + 4 + 8 + 32)
+
+static char *
+cache_file (EnlargeBackend *self, const char *source, const char *options)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *dir = g_getenv ("ENLARGE_KERNEL_CACHE");
+  g_autofree char *default_dir = NULL;
+
+  g_checksum_update (sum, (const guchar *) source, -1);
+  g_checksum_update (sum, (const guchar *) options, -1);
+  g_checksum_update (sum, (const guchar *) self->device->name, -1);
+  g_checksum_update (sum, (const guchar *) self->device->platform, -1);
+  g_checksum_update (sum, (const guchar *) self->device->driver, -1);
+  if (dir == NULL || *dir == '\0')
+    dir = default_dir = g_build_filename (g_get_user_cache_dir (), "enlarge", "kernels", NULL);
+  return g_strdup_printf ("%s/%s.bin", dir, g_checksum_get_string (sum));
+}
+
+static GBytes *
+cache_read (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  guint32 version;
+  guint64 payload;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  if (!g_file_get_contents (path, &data, &len, NULL) || len < CACHE_HEADER ||
+      memcmp (data, CACHE_MAGIC, 4) != 0)
+    return NULL;
+  memcpy (&version, data + 4, 4);
+  memcpy (&payload, data + 8, 8);
+  if (version != CACHE_VERSION || payload != len - CACHE_HEADER)
+    return NULL;
+  g_checksum_update (sum, (const guchar *) data + CACHE_HEADER, (gssize) payload);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  if (memcmp (digest, data + 16, 32) != 0)
+    return NULL;
+  return g_bytes_new (data + CACHE_HEADER, payload);
+}
+
+static void
+cache_write (const char *path, const guint8 *bin, gsize len)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *data = g_malloc (CACHE_HEADER + len);
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint32 version = CACHE_VERSION;
+  guint64 payload = len;
+  gsize digest_len = 32;
+  g_autoptr (GError) error = NULL;
+
+  memcpy (data, CACHE_MAGIC, 4);
+  memcpy (data + 4, &version, 4);
+  memcpy (data + 8, &payload, 8);
+  g_checksum_update (sum, bin, (gssize) len);
+  g_checksum_get_digest (sum, (guint8 *) data + 16, &digest_len);
+  memcpy (data + CACHE_HEADER, bin, len);
+  /* a cache that cannot be written only costs time later */
+  if (g_mkdir_with_parents (dir, 0755) != 0 ||
+      !g_file_set_contents (path, data, (gssize) (CACHE_HEADER + len), &error))
+    g_debug ("Cannot store compiled kernels in %s: %s", path,
+             error ? error->message : g_strerror (errno));
+}
+
+/* The binary of a built program, to store. */
+static GBytes *
+program_binary (ClPriv *p)
+{
+  size_t size = 0;
+  guint8 *bin;
+
+  if (clGetProgramInfo (p->program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL) != CL_SUCCESS ||
+      size == 0)
+    return NULL;
+  bin = g_malloc (size);
+  if (clGetProgramInfo (p->program, CL_PROGRAM_BINARIES, sizeof bin, &bin, NULL) != CL_SUCCESS)
+    {
+      g_free (bin);
+      return NULL;
+    }
+  return g_bytes_new_take (bin, size);
+}
+
+static gboolean
+build_from_binary (EnlargeBackend *self, GBytes *binary, const char *options)
+{
+  ClPriv *p = self->priv;
+  const unsigned char *data = g_bytes_get_data (binary, NULL);
+  size_t len = g_bytes_get_size (binary);
+  cl_int status = CL_SUCCESS, err;
+
+  p->program = clCreateProgramWithBinary (p->context, 1, &p->device, &len, &data, &status, &err);
+  if (err == CL_SUCCESS && status == CL_SUCCESS &&
+      clBuildProgram (p->program, 1, &p->device, options, NULL, NULL) == CL_SUCCESS)
+    return TRUE;
+  if (p->program)
+    clReleaseProgram (p->program);
+  p->program = NULL;
+  return FALSE;
+}
+
 static gboolean
 build_program (EnlargeBackend *self, GError **error)
 {
   ClPriv *p = self->priv;
   g_autofree char *source = load_kernel_source (error);
   const char *options = "-cl-std=CL1.2";
+  g_autofree char *cache = NULL;
+  g_autoptr (GBytes) cached = NULL;
   cl_int err;
 
   if (source == NULL)
     return FALSE;
-  p->program = clCreateProgramWithSource (p->context, 1, (const char **) &source, NULL, &err);
-  if (!cl_check (err, "clCreateProgramWithSource", error))
-    return FALSE;
-  err = clBuildProgram (p->program, 1, &p->device, options, NULL, NULL);
-  if (err != CL_SUCCESS)
+  cache = cache_file (self, source, options);
+  if (g_file_test (cache, G_FILE_TEST_EXISTS))
     {
-      size_t len = 0;
-      g_autofree char *log = NULL;
-      clGetProgramBuildInfo (p->program, p->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &len);
-      log = g_malloc0 (len + 1);
-      clGetProgramBuildInfo (p->program, p->device, CL_PROGRAM_BUILD_LOG, len, log, NULL);
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_OPENCL,
-                   "OpenCL: building the kernels for %s failed (%s):\n%s",
-                   self->device->name, cl_error_name (err), log);
-      return FALSE;
+      cached = cache_read (cache);
+      if (cached != NULL && build_from_binary (self, cached, options))
+        self->kernel_source = ENLARGE_KERNELS_CACHED;
+      else
+        {
+          g_info ("The cached kernels in %s are damaged or refused; rebuilding", cache);
+          g_unlink (cache);
+          self->kernel_source = ENLARGE_KERNELS_REBUILT;
+        }
+    }
+  else
+    self->kernel_source = ENLARGE_KERNELS_BUILT;
+
+  if (p->program == NULL)
+    {
+      p->program = clCreateProgramWithSource (p->context, 1, (const char **) &source, NULL, &err);
+      if (!cl_check (err, "clCreateProgramWithSource", error))
+        return FALSE;
+      err = clBuildProgram (p->program, 1, &p->device, options, NULL, NULL);
+      if (err != CL_SUCCESS)
+        {
+          size_t len = 0;
+          g_autofree char *log = NULL;
+          clGetProgramBuildInfo (p->program, p->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &len);
+          log = g_malloc0 (len + 1);
+          clGetProgramBuildInfo (p->program, p->device, CL_PROGRAM_BUILD_LOG, len, log, NULL);
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_OPENCL,
+                       "OpenCL: building the kernels for %s failed (%s):\n%s",
+                       self->device->name, cl_error_name (err), log);
+          return FALSE;
+        }
+      {
+        g_autoptr (GBytes) bin = program_binary (p);
+        if (bin != NULL)
+          cache_write (cache, g_bytes_get_data (bin, NULL), g_bytes_get_size (bin));
+      }
     }
 
   struct { cl_kernel *k; const char *name; } kernels[] = {

@@ -27,6 +27,7 @@ struct _EnlargeBackend {
   const EnlargeBackendVTable *vt;
   EnlargeDeviceInfo *device;
   guint64 memory_budget;
+  EnlargeKernelSource kernel_source;
   GMutex lock;   /* one job at a time on a device */
   gpointer priv;
 };

@@ -124,6 +124,12 @@ enlarge_backend_is_reference (EnlargeBackend *self)
   return self->device->kind == ENLARGE_DEVICE_REFERENCE;
 }
 
+EnlargeKernelSource
+enlarge_backend_get_kernel_source (EnlargeBackend *self)
+{
+  return self->kernel_source;
+}
+
 void
 enlarge_backend_set_memory_budget (EnlargeBackend *self, guint64 bytes)
 {

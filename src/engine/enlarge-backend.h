@@ -64,6 +64,19 @@ gboolean enlarge_backend_run_layer (EnlargeBackend      *backend,
                                     EnlargeTensor      **outputs,
                                     GError             **error);
 
+/* Where the compiled OpenCL program came from: the kernels are compiled
+ * once per source, options, device and driver and the binary is kept in
+ * $XDG_CACHE_HOME/enlarge/kernels ($ENLARGE_KERNEL_CACHE overrides). */
+typedef enum {
+  ENLARGE_KERNELS_NONE,     /* the reference path: nothing to compile */
+  ENLARGE_KERNELS_BUILT,    /* compiled from source (and stored) */
+  ENLARGE_KERNELS_CACHED,   /* loaded from the cache */
+  ENLARGE_KERNELS_REBUILT,  /* the cached binary was damaged or refused:
+                               compiled again and replaced */
+} EnlargeKernelSource;
+
+EnlargeKernelSource enlarge_backend_get_kernel_source (EnlargeBackend *backend);
+
 /* Bytes of device memory a tile may use (for the automatic tile size);
  * tests lower it to force the allocation-failure path. 0 = from device. */
 void    enlarge_backend_set_memory_budget (EnlargeBackend *backend, guint64 bytes);

@@ -330,10 +330,11 @@ restart:
                 return NULL;
               }
             if (g_error_matches (local_error, ENLARGE_ERROR, ENLARGE_ERROR_DEVICE_MEMORY) &&
-                tile_size > MIN_TILE && options->tile_size == 0)
+                tile_size > MIN_TILE)
               {
                 /* Too big for the device: smaller tiles give the same
-                 * pixels, so start over with half the size. */
+                 * pixels, so start over with half the size (a tile size
+                 * the user chose included: a result beats an error). */
                 tile_size = MAX (tile_size / 2, MIN_TILE);
                 g_info ("Out of device memory, retrying with %d px tiles", tile_size);
                 goto restart;
