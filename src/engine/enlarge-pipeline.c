@@ -209,6 +209,23 @@ plane_from_image (const EnlargeImage *img, int c, float *out)
       out[(gsize) y * img->width + x] = enlarge_image_pixel (img, x, y)[c];
 }
 
+/* Rows y0 … y1 - 1 of Z = B + a·(Y − B) for channel c, with B the cubic
+ * upscale of the input plane @xp (a = 1 gives Y itself). */
+static void
+z_rows (const float *xp, int w, int h, const EnlargeImage *y_img, int c, float a,
+        int y0, int y1, float *z)
+{
+  const int W = y_img->width, H = y_img->height;
+
+  enlarge_resample_plane_rows (xp, w, h, z, W, H, ENLARGE_FILTER_CUBIC, y0, y1);
+  for (int y = y0; y < y1; y++)
+    for (int x = 0; x < W; x++)
+      {
+        float *b = &z[(gsize) (y - y0) * W + x];
+        *b += a * (enlarge_image_pixel (y_img, x, y)[c] - *b);
+      }
+}
+
 EnlargeImage *
 enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
                           double creativity, GError **error)
@@ -229,10 +246,14 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
   if (out == NULL)
     return NULL;
 
+  /* Full-size float planes would be 4 bytes a sample at the model's
+   * output size (3 GB for 16× of a megapixel): the output side is done in
+   * strips of rows, a multiple of s so each strip covers whole input
+   * rows; only input-sized planes are held whole. */
+  const int strip = s * MAX (1, 64 / s);
   g_autofree float *xp = g_try_new (float, (gsize) w * h);
-  g_autofree float *bp = g_try_new (float, (gsize) W * H);
-  g_autofree float *yp = g_try_new (float, (gsize) W * H);
-  if (xp == NULL || bp == NULL || yp == NULL)
+  g_autofree float *zs = g_try_new (float, (gsize) strip * W);
+  if (xp == NULL || zs == NULL)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
                    "Out of memory applying creativity to a %d×%d image", W, H);
@@ -242,27 +263,32 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
   for (int c = 0; c < 3; c++)
     {
       plane_from_image (x_img, c, xp);
-      plane_from_image (y_img, c, yp);
-      enlarge_resample_plane (xp, w, h, bp, W, H, ENLARGE_FILTER_CUBIC);
 
       if (creativity > 0.5)
         {
           const float g = (float) (1.0 + 2.0 * (creativity - 0.5));
-          for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++)
-              {
-                float lo = 255.f, hi = 0.f;
-                for (int dy = -1; dy <= 1; dy++)
-                  for (int dx = -1; dx <= 1; dx++)
-                    {
-                      float v = yp[(gsize) CLAMP (y + dy, 0, H - 1) * W + CLAMP (x + dx, 0, W - 1)];
-                      lo = MIN (lo, v);
-                      hi = MAX (hi, v);
-                    }
-                gsize i = (gsize) y * W + x;
-                float v = bp[i] + g * (yp[i] - bp[i]);
-                enlarge_image_pixel (out, x, y)[c] = (guint8) floorf (CLAMP (v, lo, hi) + 0.5f);
-              }
+          for (int y0 = 0; y0 < H; y0 += strip)
+            {
+              const int y1 = MIN (y0 + strip, H);
+              /* B itself: Z with a = 0 */
+              z_rows (xp, w, h, y_img, c, 0.f, y0, y1, zs);
+              for (int y = y0; y < y1; y++)
+                for (int x = 0; x < W; x++)
+                  {
+                    float lo = 255.f, hi = 0.f;
+                    for (int dy = -1; dy <= 1; dy++)
+                      for (int dx = -1; dx <= 1; dx++)
+                        {
+                          float v = enlarge_image_pixel (y_img, CLAMP (x + dx, 0, W - 1),
+                                                         CLAMP (y + dy, 0, H - 1))[c];
+                          lo = MIN (lo, v);
+                          hi = MAX (hi, v);
+                        }
+                    const float b = zs[(gsize) (y - y0) * W + x];
+                    const float v = b + g * (enlarge_image_pixel (y_img, x, y)[c] - b);
+                    enlarge_image_pixel (out, x, y)[c] = (guint8) floorf (CLAMP (v, lo, hi) + 0.5f);
+                  }
+            }
           continue;
         }
 
@@ -270,18 +296,24 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
       const float a = (float) (0.25 + 1.5 * creativity);
       const float t = (float) (1.0 - 2.0 * creativity);
       const int r = 3;
+      const float inv = 1.f / (s * s);
       float k[2 * 3 + 1];
-      g_autofree float *dz = g_new (float, (gsize) w * h);
-      g_autofree float *e0 = g_new (float, (gsize) w * h);
+      g_autofree float *e0 = g_new0 (float, (gsize) w * h);
       g_autofree float *sum = g_new0 (float, (gsize) w * h);
       g_autofree float *ks = g_new (float, (gsize) w * h);
       g_autofree float *tmp = g_new (float, (gsize) w * h);
 
-      for (gsize i = 0; i < (gsize) W * H; i++)
-        yp[i] = bp[i] + a * (yp[i] - bp[i]); /* yp now holds Z */
-      enlarge_resample_plane (yp, W, H, dz, w, h, ENLARGE_FILTER_AREA);
+      /* E0 = X − D(Z), D = area averaging over s × s blocks */
+      for (int y0 = 0; y0 < H; y0 += strip)
+        {
+          const int y1 = MIN (y0 + strip, H);
+          z_rows (xp, w, h, y_img, c, a, y0, y1, zs);
+          for (int y = y0; y < y1; y++)
+            for (int x = 0; x < W; x++)
+              e0[(gsize) (y / s) * w + x / s] += zs[(gsize) (y - y0) * W + x] * inv;
+        }
       for (gsize i = 0; i < (gsize) w * h; i++)
-        e0[i] = xp[i] - dz[i];
+        e0[i] = xp[i] - e0[i];
 
       /* Richardson iteration for K·S = E0: K is a low-pass with unit DC
        * gain and a positive response, so the residual shrinks each step. */
@@ -292,14 +324,24 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
           for (gsize i = 0; i < (gsize) w * h; i++)
             sum[i] += e0[i] - ks[i];
         }
-      enlarge_resample_plane (sum, w, h, bp, W, H, ENLARGE_FILTER_CUBIC);
-      for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
+
+      /* out = Z + t·U(S), a strip at a time */
+      {
+        g_autofree float *us = g_new (float, (gsize) strip * W);
+        for (int y0 = 0; y0 < H; y0 += strip)
           {
-            gsize i = (gsize) y * W + x;
-            float v = yp[i] + t * bp[i];
-            enlarge_image_pixel (out, x, y)[c] = (guint8) CLAMP (floorf (v + 0.5f), 0.f, 255.f);
+            const int y1 = MIN (y0 + strip, H);
+            z_rows (xp, w, h, y_img, c, a, y0, y1, zs);
+            enlarge_resample_plane_rows (sum, w, h, us, W, H, ENLARGE_FILTER_CUBIC, y0, y1);
+            for (int y = y0; y < y1; y++)
+              for (int x = 0; x < W; x++)
+                {
+                  const gsize i = (gsize) (y - y0) * W + x;
+                  const float v = zs[i] + t * us[i];
+                  enlarge_image_pixel (out, x, y)[c] = (guint8) CLAMP (floorf (v + 0.5f), 0.f, 255.f);
+                }
           }
+      }
     }
   return g_steal_pointer (&out);
 }

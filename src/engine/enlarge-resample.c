@@ -123,36 +123,54 @@ kernel_clear (Kernel *k)
 }
 
 void
-enlarge_resample_plane (const float *in, int in_w, int in_h,
-                        float *out, int width, int height, EnlargeFilter filter)
+enlarge_resample_plane_rows (const float *in, int in_w, int in_h,
+                             float *out, int width, int height, EnlargeFilter filter,
+                             int y0, int y1)
 {
   Kernel kx, ky;
-  g_autofree float *rows = g_new (float, (gsize) in_h * width);
+  int first = in_h, last = -1;
 
   kernel_init (&kx, in_w, width, filter);
   kernel_init (&ky, in_h, height, filter);
-  for (int y = 0; y < in_h; y++)
-    for (int x = 0; x < width; x++)
-      {
-        const Taps *t = &kx.taps[x];
-        float acc = 0;
-        for (int j = 0; j < t->n; j++)
-          acc += t->w[j] * in[(gsize) y * in_w + CLAMP (t->first + j, 0, in_w - 1)];
-        rows[(gsize) y * width + x] = acc;
-      }
-  for (int y = 0; y < height; y++)
+  /* only the input rows these output rows read get the horizontal pass */
+  for (int y = y0; y < y1; y++)
     {
-      const Taps *t = &ky.taps[y];
-      for (int x = 0; x < width; x++)
+      first = MIN (first, CLAMP (ky.taps[y].first, 0, in_h - 1));
+      last = MAX (last, CLAMP (ky.taps[y].first + ky.taps[y].n - 1, 0, in_h - 1));
+    }
+  if (last >= first)
+    {
+      g_autofree float *rows = g_new (float, (gsize) (last - first + 1) * width);
+      for (int y = first; y <= last; y++)
+        for (int x = 0; x < width; x++)
+          {
+            const Taps *t = &kx.taps[x];
+            float acc = 0;
+            for (int j = 0; j < t->n; j++)
+              acc += t->w[j] * in[(gsize) y * in_w + CLAMP (t->first + j, 0, in_w - 1)];
+            rows[(gsize) (y - first) * width + x] = acc;
+          }
+      for (int y = y0; y < y1; y++)
         {
-          float acc = 0;
-          for (int j = 0; j < t->n; j++)
-            acc += t->w[j] * rows[(gsize) CLAMP (t->first + j, 0, in_h - 1) * width + x];
-          out[(gsize) y * width + x] = acc;
+          const Taps *t = &ky.taps[y];
+          for (int x = 0; x < width; x++)
+            {
+              float acc = 0;
+              for (int j = 0; j < t->n; j++)
+                acc += t->w[j] * rows[(gsize) (CLAMP (t->first + j, 0, in_h - 1) - first) * width + x];
+              out[(gsize) (y - y0) * width + x] = acc;
+            }
         }
     }
   kernel_clear (&kx);
   kernel_clear (&ky);
+}
+
+void
+enlarge_resample_plane (const float *in, int in_w, int in_h,
+                        float *out, int width, int height, EnlargeFilter filter)
+{
+  enlarge_resample_plane_rows (in, in_w, in_h, out, width, height, filter, 0, height);
 }
 
 EnlargeImage *

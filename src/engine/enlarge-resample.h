@@ -28,6 +28,13 @@ EnlargeImage *enlarge_resample (const EnlargeImage *image, int width, int height
 void enlarge_resample_plane (const float *in, int in_w, int in_h,
                              float *out, int width, int height, EnlargeFilter filter);
 
+/* Only output rows @y0 … @y1 - 1 of that resample, into @out (which holds
+ * (y1 - y0) * width floats); the same values the whole plane would have.
+ * Lets large results be produced a strip at a time. */
+void enlarge_resample_plane_rows (const float *in, int in_w, int in_h,
+                                  float *out, int width, int height, EnlargeFilter filter,
+                                  int y0, int y1);
+
 /* One window of a resample: @part is the part at (@part_x, @part_y) of a
  * @full_width × @full_height image; the result is the pixels of @window of
  * that image resampled to @width × @height, equal bit for bit to the same
