@@ -11,6 +11,7 @@
 #include "enlarge.h"
 #include "enlarge-application.h"
 #include "enlarge-window.h"
+#include "enlarge-preferences-window.h"
 
 #define WAIT_TIMEOUT_S 300
 
@@ -205,6 +206,7 @@ test_upscale_matches_cli (void)
 }
 
 static void save_screenshot (const char *name);
+static void save_window_screenshot (GtkWidget *window, const char *name);
 
 static EnlargeCompareView *cancel_view;
 static GdkTexture *cancel_result_texture;
@@ -400,6 +402,66 @@ test_screenshot (void)
   save_screenshot ("enlarge-window-split.png");
 }
 
+static gboolean not_saving (void) { return !enlarge_window_get_saving (win); }
+
+/* Save uses the output-format preference for the default name and the
+ * file, with the quality setting. */
+static void
+test_save_format (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GDir) dir = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (EnlargeImage) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *result = enlarge_window_get_result (win);
+  const char *name;
+  gsize length;
+
+  g_assert_nonnull (result);
+  g_assert_cmpstr (g_settings_get_string (settings, "output-format"), ==, "png");
+  g_assert_cmpint (g_settings_get_int (settings, "output-quality"), ==, 95);
+  g_settings_set_string (settings, "output-folder", tmp_dir);
+  g_settings_set_string (settings, "output-format", "jpeg");
+  g_settings_set_int (settings, "output-quality", 80);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.save", NULL));
+  wait_for (not_saving, "the save to finish");
+  g_assert_false (enlarge_window_get_unsaved (win));
+
+  dir = g_dir_open (tmp_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_prefix (name, "coffee-96x72-enlarged-") && g_str_has_suffix (name, "x.jpg"))
+      found = g_build_filename (tmp_dir, name, NULL);
+  g_assert_nonnull (found);
+  g_test_message ("saved %s", found);
+  g_assert_true (g_file_get_contents (found, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 3);
+  g_assert_cmpint ((guint8) contents[0], ==, 0xff);
+  g_assert_cmpint ((guint8) contents[1], ==, 0xd8);
+  saved = enlarge_image_load (found, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (saved->width, ==, result->width);
+  g_assert_cmpfloat (enlarge_image_psnr (saved, result), >, 30);
+
+  /* the Preferences rows: quality for lossy WebP, lossless switch */
+  {
+    GtkWidget *prefs = enlarge_preferences_window_new (GTK_WINDOW (win));
+
+    g_settings_set_string (settings, "output-format", "webp");
+    gtk_window_present (GTK_WINDOW (prefs));
+    spin (0.5);
+    save_window_screenshot (prefs, "preferences.png");
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
+
+  g_settings_reset (settings, "output-folder");
+  g_settings_reset (settings, "output-format");
+  g_settings_reset (settings, "output-quality");
+}
+
 /* At the narrowest size the sidebar folds over the picture. */
 static void
 test_narrow (void)
@@ -515,6 +577,158 @@ test_compare_models (void)
   g_assert_null (enlarge_window_get_compare_window (win));
 }
 
+static gboolean batch_idle (void) { return !enlarge_window_get_batch_running (win); }
+
+static char *
+copy_to_tmp (const char *src, const char *name)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  char *path = g_build_filename (tmp_dir, name, NULL);
+
+  g_assert_true (g_file_get_contents (src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  return path;
+}
+
+static void
+assert_same_file (const char *a, const char *b)
+{
+  g_autofree char *ca = NULL, *cb = NULL;
+  gsize la, lb;
+
+  g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
+  g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
+  g_assert_cmpmem (ca, la, cb, lb);
+}
+
+/* Several files, as a drop gives them: queued, the first shown; Upscale
+ * All saves each beside its original and marks the broken one failed. */
+static void
+test_upscale_all (void)
+{
+  static const char corrupt_png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10garbage garbage";
+  static const struct { const char *name; int width, height; } good[] = {
+    { "coffee-96x72.png", 384, 288 },
+    { "text-120x64.png", 480, 256 },
+  };
+  g_autofree char *broken = g_build_filename (tmp_dir, "broken-queue.png", NULL);
+  g_autofree char *paths[2] = { NULL, NULL };
+  GSList *files = NULL;
+
+  if (!enlarge_model_is_installed (enlarge_model_lookup ("realesr-animevideov3-x4")))
+    {
+      g_test_skip (enlarge_model_install_hint ());
+      return;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("queue-%s", good[i].name);
+      paths[i] = copy_to_tmp (golden (good[i].name), name);
+    }
+  g_assert_true (g_file_set_contents (broken, corrupt_png, sizeof corrupt_png - 1, NULL));
+
+  enlarge_window_set_model (win, "realesr-animevideov3-x4");
+  gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.5);
+  gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 4);
+  gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
+  wait_for (not_running, "no job to be running");
+
+  files = g_slist_append (files, g_file_new_for_path (paths[0]));
+  files = g_slist_append (files, g_file_new_for_path (paths[1]));
+  files = g_slist_append (files, g_file_new_for_path (broken));
+  enlarge_window_open_files (win, files);
+  g_slist_free_full (files, g_object_unref);
+  wait_for (not_loading, "the first file to load");
+  g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (enlarge_window_get_queue_state (win, i), ==, ENLARGE_QUEUE_WAITING);
+  /* the first one is shown */
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale-all", NULL));
+  g_assert_true (enlarge_window_get_batch_running (win));
+  wait_for (batch_idle, "Upscale All to finish");
+  save_screenshot ("enlarge-window-queue.png");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *stem = g_strndup (good[i].name, strlen (good[i].name) - 4);
+      g_autofree char *expected = g_strdup_printf ("queue-%s-enlarged-4x.png", stem);
+      g_autofree char *out = g_build_filename (tmp_dir, expected, NULL);
+      GFile *output = enlarge_window_get_queue_output (win, i);
+      g_autofree char *output_path = NULL;
+      g_autoptr (EnlargeImage) image = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_test_message ("entry %u: %s", i, enlarge_window_get_queue_detail (win, i));
+      g_assert_cmpint (enlarge_window_get_queue_state (win, i), ==, ENLARGE_QUEUE_DONE);
+      g_assert_cmpstr (enlarge_window_get_queue_detail (win, i), ==, expected);
+      g_assert_nonnull (output);
+      output_path = g_file_get_path (output);
+      g_assert_cmpstr (output_path, ==, out);
+      image = enlarge_image_load (out, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (image->width, ==, good[i].width);
+      g_assert_cmpint (image->height, ==, good[i].height);
+      /* the original is untouched */
+      assert_same_file (paths[i], golden (good[i].name));
+    }
+  g_test_message ("entry 2: %s", enlarge_window_get_queue_detail (win, 2));
+  g_assert_cmpint (enlarge_window_get_queue_state (win, 2), ==, ENLARGE_QUEUE_FAILED);
+  g_assert_nonnull (enlarge_window_get_queue_detail (win, 2));
+  {
+    g_autofree char *contents = NULL;
+    gsize length;
+    g_assert_true (g_file_get_contents (broken, &contents, &length, NULL));
+    g_assert_cmpmem (contents, length, corrupt_png, sizeof corrupt_png - 1);
+  }
+  /* nothing left to do but the failed one: a second run retries it only,
+   * and Cancel stops a run */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale-all", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
+  g_assert_false (enlarge_window_get_batch_running (win));
+  spin (0.3);
+  g_assert_cmpint (enlarge_window_get_queue_state (win, 0), ==, ENLARGE_QUEUE_DONE);
+  g_assert_cmpint (enlarge_window_get_queue_state (win, 1), ==, ENLARGE_QUEUE_DONE);
+}
+
+/* An image wider than a texture may be is drawn from a grid of tiles. */
+static void
+test_large_image (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "wide-5000x300.png", NULL);
+  g_autoptr (EnlargeImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeCompareView *view = enlarge_window_get_compare_view (win);
+
+  image = enlarge_image_new (5000, 300, 3, &error);
+  g_assert_no_error (error);
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        guint8 *p = enlarge_image_pixel (image, x, y);
+        p[0] = (guint8) (x * 255 / (image->width - 1));
+        p[1] = (guint8) (y * 255 / (image->height - 1));
+        p[2] = (x / 50 + y / 50) % 2 ? 200 : 40;
+      }
+  g_assert_true (enlarge_image_save (image, path, NULL, &error));
+  g_assert_no_error (error);
+
+  open_and_wait (path);
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 5000);
+  g_assert_null (enlarge_compare_view_get_after (view));
+  g_test_message ("a 5000 × 300 image is drawn from %u textures",
+                  enlarge_compare_view_get_n_textures (view));
+  g_assert_cmpuint (enlarge_compare_view_get_n_textures (view), ==, 2);
+  /* fitted, then magnified across the seam between the tiles; a GTK
+   * warning would be fatal here */
+  save_screenshot ("enlarge-window-wide.png");
+  enlarge_compare_view_set_view (view, 3, 4096, 150, FALSE);
+  save_screenshot ("enlarge-window-wide-seam.png");
+  enlarge_compare_view_zoom_fit (view);
+}
+
 static void
 test_close_window (void)
 {
@@ -545,11 +759,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/upscale-matches-cli", test_upscale_matches_cli);
   g_test_add_func ("/app/cancel-keeps-result", test_cancel_keeps_result);
   g_test_add_func ("/app/screenshot", test_screenshot);
+  g_test_add_func ("/app/save-format", test_save_format);
   g_test_add_func ("/app/narrow", test_narrow);
   g_test_add_func ("/app/presets", test_presets);
   g_test_add_func ("/app/settings-survive", test_settings_survive);
   g_test_add_func ("/app/bad-files", test_bad_files);
   g_test_add_func ("/app/compare-models", test_compare_models);
+  g_test_add_func ("/app/upscale-all", test_upscale_all);
+  g_test_add_func ("/app/large-image", test_large_image);
   g_test_add_func ("/app/close-window", test_close_window);
 
   ret = g_test_run ();

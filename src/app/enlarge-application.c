@@ -39,9 +39,13 @@ enlarge_application_open (GApplication  *app,
 {
   EnlargeWindow *window = get_window (ENLARGE_APPLICATION (app));
 
-  /* one image at a time for now: the first one */
-  if (n_files > 0)
-    enlarge_window_open_file (window, files[0]);
+  GSList *list = NULL;
+
+  /* one file is opened, several are queued */
+  for (int i = n_files; i > 0; i--)
+    list = g_slist_prepend (list, files[i - 1]);
+  enlarge_window_open_files (window, list);
+  g_slist_free (list);
   gtk_window_present (GTK_WINDOW (window));
 }
 

@@ -16,6 +16,18 @@
 #define DIVIDER_GRAB 16.0
 /* On GTK 4.8, magnified parts are enlarged on the CPU up to this size. */
 #define MAX_MAGNIFIED 4096
+/* Images are drawn from textures of at most this size a side, a grid of
+ * them for larger images: GL renderers cannot upload a texture larger
+ * than their maximum size (16384 or 8192 on GTK 4.8, less on some GPUs). */
+#define TILE_SIZE 4096
+/* Neighbouring tiles share this many pixels, and each is drawn over the
+ * one before: where a tile's edge falls between screen pixels, the tile
+ * below shows through its antialiased edge instead of the background (a
+ * visible hairline otherwise). */
+#define TILE_OVERLAP 2
+#define TILE_STEP (TILE_SIZE - TILE_OVERLAP)
+/* Magnified parts kept, a few tiles' worth. */
+#define N_MAGNIFIED 4
 
 G_DEFINE_ENUM_TYPE (EnlargeCompareMode, enlarge_compare_mode,
   G_DEFINE_ENUM_VALUE (ENLARGE_COMPARE_SPLIT, "split"),
@@ -52,7 +64,8 @@ struct _EnlargeCompareView
   PangoLayout *before_layout;
   PangoLayout *after_layout;
 
-  Magnified magnified;
+  Magnified magnified[N_MAGNIFIED];
+  guint next_magnified;
 };
 
 G_DEFINE_FINAL_TYPE (EnlargeCompareView, enlarge_compare_view, GTK_TYPE_WIDGET)
@@ -329,10 +342,18 @@ draw_texture (EnlargeCompareView    *self,
   while (k > 1 && ((gint64) sw * k > MAX_MAGNIFIED || (gint64) sh * k > MAX_MAGNIFIED))
     k--;
 
-  Magnified *c = &self->magnified;
-  if (c->source != texture || c->x != x0 || c->y != y0 || c->width != sw ||
-      c->height != sh || c->factor != k)
+  Magnified *c = NULL;
+  for (guint i = 0; i < N_MAGNIFIED && c == NULL; i++)
     {
+      Magnified *e = &self->magnified[i];
+      if (e->source == texture && e->x == x0 && e->y == y0 && e->width == sw &&
+          e->height == sh && e->factor == k)
+        c = e;
+    }
+  if (c == NULL)
+    {
+      c = &self->magnified[self->next_magnified];
+      self->next_magnified = (self->next_magnified + 1) % N_MAGNIFIED;
       const guint8 *src = texture_pixels (texture);
       gsize stride = (gsize) sw * k * 4;
       guint8 *data = g_malloc (stride * sh * k);
@@ -362,6 +383,102 @@ draw_texture (EnlargeCompareView    *self,
                                                     bounds->origin.y + y0 * m,
                                                     sw * m, sh * m));
 #endif
+}
+
+/* The grid of textures an image is drawn from: the texture itself when it
+ * is small enough, else tiles of at most TILE_SIZE a side, TILE_STEP
+ * apart, that share one copy of its pixels. Kept with the texture
+ * (textures are immutable). */
+typedef struct {
+  int cols, rows;
+  GdkTexture **tiles;   /* row by row */
+} Tiles;
+
+static void
+tiles_free (Tiles *t)
+{
+  for (int i = 0; i < t->cols * t->rows; i++)
+    g_clear_object (&t->tiles[i]);
+  g_free (t->tiles);
+  g_free (t);
+}
+
+static Tiles *
+get_tiles (GdkTexture *texture)
+{
+  Tiles *t = g_object_get_data (G_OBJECT (texture), "enlarge-tiles");
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+
+  if (t != NULL)
+    return t;
+  t = g_new0 (Tiles, 1);
+  t->cols = 1 + (MAX (w - TILE_SIZE, 0) + TILE_STEP - 1) / TILE_STEP;
+  t->rows = 1 + (MAX (h - TILE_SIZE, 0) + TILE_STEP - 1) / TILE_STEP;
+  t->tiles = g_new0 (GdkTexture *, t->cols * t->rows);
+  if (t->cols * t->rows == 1)
+    t->tiles[0] = g_object_ref (texture);
+  else
+    {
+      gsize stride = (gsize) w * 4;
+      guint8 *data = g_try_malloc (stride * h);
+      g_autoptr (GBytes) all = NULL;
+
+      if (data == NULL)
+        {
+          g_warning ("Not enough memory to show a %d × %d image", w, h);
+          t->cols = t->rows = 0;
+          g_object_set_data_full (G_OBJECT (texture), "enlarge-tiles", t, (GDestroyNotify) tiles_free);
+          return t;
+        }
+      /* premultiplied, native endian: GDK_MEMORY_DEFAULT */
+      gdk_texture_download (texture, data, stride);
+      all = g_bytes_new_take (data, stride * h);
+      for (int r = 0; r < t->rows; r++)
+        for (int c = 0; c < t->cols; c++)
+          {
+            int x = c * TILE_STEP, y = r * TILE_STEP;
+            int tw = MIN (TILE_SIZE, w - x), th = MIN (TILE_SIZE, h - y);
+            gsize offset = (gsize) y * stride + (gsize) x * 4;
+            g_autoptr (GBytes) part = g_bytes_new_from_bytes (all, offset,
+                                                              (gsize) (th - 1) * stride + (gsize) tw * 4);
+
+            t->tiles[r * t->cols + c] = gdk_memory_texture_new (tw, th, GDK_MEMORY_DEFAULT, part, stride);
+          }
+    }
+  g_object_set_data_full (G_OBJECT (texture), "enlarge-tiles", t, (GDestroyNotify) tiles_free);
+  return t;
+}
+
+/* draw_texture for an image of any size: each tile at its place. */
+static void
+draw_image (EnlargeCompareView    *self,
+            GtkSnapshot           *snapshot,
+            GdkTexture            *texture,
+            const graphene_rect_t *bounds,
+            const graphene_rect_t *clip,
+            gboolean               nearest)
+{
+  Tiles *t = get_tiles (texture);
+  double mx = bounds->size.width / gdk_texture_get_width (texture);
+  double my = bounds->size.height / gdk_texture_get_height (texture);
+
+  if (t->cols * t->rows == 1)
+    {
+      draw_texture (self, snapshot, texture, bounds, clip, nearest);
+      return;
+    }
+  for (int r = 0; r < t->rows; r++)
+    for (int c = 0; c < t->cols; c++)
+      {
+        GdkTexture *tile = t->tiles[r * t->cols + c];
+        graphene_rect_t tb = GRAPHENE_RECT_INIT (bounds->origin.x + c * TILE_STEP * mx,
+                                                 bounds->origin.y + r * TILE_STEP * my,
+                                                 gdk_texture_get_width (tile) * mx,
+                                                 gdk_texture_get_height (tile) * my);
+
+        if (graphene_rect_intersection (&tb, clip, NULL))
+          draw_texture (self, snapshot, tile, &tb, clip, nearest);
+      }
 }
 
 static void
@@ -401,9 +518,9 @@ draw_images (EnlargeCompareView    *self,
 {
   gtk_snapshot_push_clip (snapshot, clip);
   if (!show_after || self->partial || self->after == NULL)
-    draw_texture (self, snapshot, self->before, bounds, clip, FALSE);
+    draw_image (self, snapshot, self->before, bounds, clip, FALSE);
   if (show_after && self->after)
-    draw_texture (self, snapshot, self->after, bounds, clip, TRUE);
+    draw_image (self, snapshot, self->after, bounds, clip, TRUE);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -439,7 +556,7 @@ enlarge_compare_view_snapshot (GtkWidget   *widget,
   if (self->mode == ENLARGE_COMPARE_SINGLE)
     {
       gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-      draw_texture (self, snapshot, self->after ? self->after : self->before, &ir,
+      draw_image (self, snapshot, self->after ? self->after : self->before, &ir,
                     &GRAPHENE_RECT_INIT (0, 0, w, h), TRUE);
       gtk_snapshot_pop (snapshot);
       return;
@@ -655,8 +772,11 @@ enlarge_compare_view_dispose (GObject *object)
   g_clear_object (&self->after);
   g_clear_object (&self->before_layout);
   g_clear_object (&self->after_layout);
-  g_clear_object (&self->magnified.source);
-  g_clear_object (&self->magnified.magnified);
+  for (guint i = 0; i < N_MAGNIFIED; i++)
+    {
+      g_clear_object (&self->magnified[i].source);
+      g_clear_object (&self->magnified[i].magnified);
+    }
 
   G_OBJECT_CLASS (enlarge_compare_view_parent_class)->dispose (object);
 }
@@ -937,4 +1057,23 @@ enlarge_compare_view_set_view (EnlargeCompareView *self, double zoom,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+enlarge_compare_view_get_n_textures (EnlargeCompareView *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (ENLARGE_IS_COMPARE_VIEW (self), 0);
+  if (self->before)
+    {
+      Tiles *t = get_tiles (self->before);
+      n += t->cols * t->rows;
+    }
+  if (self->after)
+    {
+      Tiles *t = get_tiles (self->after);
+      n += t->cols * t->rows;
+    }
+  return n;
 }

@@ -54,4 +54,8 @@ void enlarge_compare_view_get_view (EnlargeCompareView *self, double *zoom,
 void enlarge_compare_view_set_view (EnlargeCompareView *self, double zoom,
                                     double center_x, double center_y, gboolean fit);
 
+/* How many textures the before and after images are drawn from: one each,
+ * or a grid of tiles of at most 4096 × 4096 for larger images. */
+guint enlarge_compare_view_get_n_textures (EnlargeCompareView *self);
+
 G_END_DECLS

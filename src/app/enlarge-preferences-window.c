@@ -1,13 +1,26 @@
-/* enlarge-preferences-window.c: device, tile size and output folder. */
+/* enlarge-preferences-window.c: device, tile size, output folder, format
+ * and quality. */
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "enlarge.h"
 #include "enlarge-preferences-window.h"
 
 static const int tile_sizes[] = { 0, 64, 128, 256, 512 };
+
+/* The output formats, as the output-format key names them. */
+static const struct {
+  const char *id;
+  const char *title;
+} formats[] = {
+  { "png", N_("PNG") },
+  { "jpeg", N_("JPEG") },
+  { "webp", N_("WebP") },
+  { "tiff", N_("TIFF") },
+};
 
 struct _EnlargePreferencesWindow
 {
@@ -16,6 +29,11 @@ struct _EnlargePreferencesWindow
   AdwComboRow *device_row;
   AdwComboRow *tile_row;
   AdwEntryRow *folder_row;
+  AdwComboRow *format_row;
+  AdwActionRow *quality_row;
+  GtkAdjustment *quality_adjustment;
+  AdwActionRow *lossless_row;
+  GtkSwitch *lossless_switch;
 
   GSettings *settings;
   GPtrArray *device_ids;
@@ -42,6 +60,52 @@ tile_set_mapping (const GValue *value, const GVariantType *type, gpointer user_d
   guint i = g_value_get_uint (value);
 
   return g_variant_new_int32 (i < G_N_ELEMENTS (tile_sizes) ? tile_sizes[i] : 0);
+}
+
+static gboolean
+format_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  const char *id = g_variant_get_string (variant, NULL);
+
+  g_value_set_uint (value, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (g_str_equal (formats[i].id, id))
+      g_value_set_uint (value, i);
+  return TRUE;
+}
+
+static GVariant *
+format_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_string (i < G_N_ELEMENTS (formats) ? formats[i].id : "png");
+}
+
+static gboolean
+quality_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_double (value, g_variant_get_int32 (variant));
+  return TRUE;
+}
+
+static GVariant *
+quality_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  return g_variant_new_int32 (CLAMP ((int) lround (g_value_get_double (value)), 1, 100));
+}
+
+/* Quality for JPEG and lossy WebP, lossless for WebP. */
+static void
+update_format_rows (EnlargePreferencesWindow *self)
+{
+  g_autofree char *format = g_settings_get_string (self->settings, "output-format");
+  gboolean webp = g_str_equal (format, "webp");
+  gboolean lossless = g_settings_get_boolean (self->settings, "output-lossless");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_row),
+                          g_str_equal (format, "jpeg") || (webp && !lossless));
+  gtk_widget_set_visible (GTK_WIDGET (self->lossless_row), webp);
 }
 
 static gboolean
@@ -116,6 +180,8 @@ enlarge_preferences_window_dispose (GObject *object)
   EnlargePreferencesWindow *self = ENLARGE_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENLARGE_TYPE_PREFERENCES_WINDOW);
   G_OBJECT_CLASS (enlarge_preferences_window_parent_class)->dispose (object);
 }
@@ -145,6 +211,11 @@ enlarge_preferences_window_class_init (EnlargePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, device_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, tile_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, format_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, quality_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, quality_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, lossless_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, lossless_switch);
 }
 
 static void
@@ -152,6 +223,7 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
 {
   g_autoptr (GtkStringList) tiles = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) devices = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) format_names = gtk_string_list_new (NULL);
   g_autoptr (GTask) task = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -177,6 +249,23 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
                                 NULL, NULL);
   g_settings_bind (self->settings, "output-folder", self->folder_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    gtk_string_list_append (format_names, _(formats[i].title));
+  adw_combo_row_set_model (self->format_row, G_LIST_MODEL (format_names));
+  g_settings_bind_with_mapping (self->settings, "output-format", self->format_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, format_get_mapping, format_set_mapping,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "output-quality", self->quality_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, quality_get_mapping, quality_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (self->settings, "output-lossless", self->lossless_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_swapped (self->settings, "changed::output-format",
+                            G_CALLBACK (update_format_rows), self);
+  g_signal_connect_swapped (self->settings, "changed::output-lossless",
+                            G_CALLBACK (update_format_rows), self);
+  update_format_rows (self);
 
   gtk_string_list_append (devices, _("Automatic"));
   adw_combo_row_set_model (self->device_row, G_LIST_MODEL (devices));

@@ -15,6 +15,35 @@
 /* Settings changes while a job runs restart it after this pause (ms). */
 #define RESTART_DELAY_MS 400
 
+/* One file of the queue. Reference counted (g_rc_box): a save that
+ * finishes after Cancel still marks its entry done. */
+typedef struct {
+  GFile             *file;
+  EnlargeQueueState  state;
+  char              *detail;    /* output name when done, reason when failed */
+  GFile             *output;
+  double             progress;  /* 0 … 1 while running */
+  gboolean           saving;
+  AdwActionRow      *row;
+  GtkImage          *icon;
+} QueueItem;
+
+static void
+queue_item_clear (gpointer data)
+{
+  QueueItem *item = data;
+
+  g_clear_object (&item->file);
+  g_clear_object (&item->output);
+  g_clear_pointer (&item->detail, g_free);
+}
+
+static void
+queue_item_unref (gpointer item)
+{
+  g_rc_box_release_full (item, queue_item_clear);
+}
+
 struct _EnlargeWindow
 {
   AdwApplicationWindow parent_instance;
@@ -41,6 +70,8 @@ struct _EnlargeWindow
   GtkProgressBar     *progress_bar;
   GtkLabel           *progress_label;
   GtkLabel           *zoom_label;
+  AdwPreferencesGroup *queue_group;
+  GtkListBox         *queue_list;
 
   GSettings *settings;
   GPtrArray *model_ids;           /* installed models, as listed */
@@ -74,6 +105,16 @@ struct _EnlargeWindow
   GtkNativeDialog *file_chooser;  /* GtkFileChooserNative on GTK 4.8 */
 
   EnlargeCompareWindow *compare_window;  /* weak: open while shown */
+
+  /* several files: the queue and "Upscale All" */
+  GPtrArray          *queue;             /* QueueItem */
+  GCancellable       *batch_cancellable; /* set while the batch runs */
+  EnlargeJobSettings *batch_settings;
+  EnlargeJob         *batch_job;
+  gulong              batch_progress_id;
+  QueueItem          *batch_item;        /* the one running */
+  guint               batch_done;
+  guint               batch_failed;
 };
 
 G_DEFINE_FINAL_TYPE (EnlargeWindow, enlarge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -191,9 +232,18 @@ update_state (EnlargeWindow *self)
   GtkWidget *w = GTK_WIDGET (self);
   gboolean running = self->job != NULL;
   gboolean has_input = self->input != NULL;
+  gboolean batch = self->batch_cancellable != NULL;
+  gboolean to_do = FALSE;
 
-  gtk_widget_action_set_enabled (w, "win.upscale", has_input && !running && selected_model (self) != NULL);
-  gtk_widget_action_set_enabled (w, "win.cancel", running || self->restart_id != 0);
+  for (guint i = 0; self->queue && i < self->queue->len; i++)
+    if (((QueueItem *) g_ptr_array_index (self->queue, i))->state != ENLARGE_QUEUE_DONE)
+      to_do = TRUE;
+
+  gtk_widget_action_set_enabled (w, "win.upscale", has_input && !running && !batch &&
+                                                   selected_model (self) != NULL);
+  gtk_widget_action_set_enabled (w, "win.upscale-all", to_do && !batch && selected_model (self) != NULL);
+  gtk_widget_action_set_enabled (w, "win.clear-queue", self->queue && self->queue->len > 0 && !batch);
+  gtk_widget_action_set_enabled (w, "win.cancel", running || self->restart_id != 0 || batch);
   gtk_widget_action_set_enabled (w, "win.save", self->result != NULL && !self->saving);
   gtk_widget_action_set_enabled (w, "win.save-as", self->result != NULL && !self->saving);
   gtk_widget_action_set_enabled (w, "win.zoom-in", has_input);
@@ -203,7 +253,8 @@ update_state (EnlargeWindow *self)
   gtk_widget_action_set_enabled (w, "win.zoom-toggle", has_input);
   gtk_widget_action_set_enabled (w, "win.compare", has_input && self->model_ids != NULL &&
                                                    self->model_ids->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running || self->restart_id != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running || self->restart_id != 0 || batch);
+  gtk_widget_set_visible (GTK_WIDGET (self->queue_group), self->queue && self->queue->len > 0);
   gtk_stack_set_visible_child_name (self->stack, has_input ? "image" : "empty");
 
   if (has_input)
@@ -576,8 +627,10 @@ setup_controls (EnlargeWindow *self)
 /* ---- opening ------------------------------------------------------------ */
 
 typedef struct {
-  GFile  *file;
-  GBytes *bytes;
+  GFile        *file;
+  GBytes       *bytes;
+  GFile        *result_file;  /* a queue entry's saved output, shown too */
+  EnlargeImage *result;
 } LoadData;
 
 static void
@@ -585,6 +638,8 @@ load_data_free (LoadData *data)
 {
   g_clear_object (&data->file);
   g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_object (&data->result_file);
+  g_clear_pointer (&data->result, enlarge_image_unref);
   g_free (data);
 }
 
@@ -616,9 +671,17 @@ load_thread (GTask        *task,
     }
   image = enlarge_image_load_bytes (bytes, &error);
   if (image == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->result_file)
+    {
+      g_autofree char *path = g_file_get_path (data->result_file);
+      /* the output may have gone since: then only the input is shown */
+      data->result = path ? enlarge_image_load (path, NULL) : NULL;
+    }
+  g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
 }
 
 static void
@@ -670,12 +733,23 @@ on_loaded (GObject      *source,
     return;  /* a later open replaced this one */
   g_clear_object (&self->load_cancellable);
   set_input (self, image, data->file);
+  if (data->result)
+    {
+      /* a finished queue entry: its saved output is the result */
+      self->result = enlarge_image_ref (data->result);
+      self->result_texture = enlarge_texture_new_for_image (self->result);
+      g_set_object (&self->saved_file, data->result_file);
+      self->saved = TRUE;
+      enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
+      update_state (self);
+    }
 }
 
 static void
 load_async (EnlargeWindow *self,
             GFile         *file,
-            GBytes        *bytes)
+            GBytes        *bytes,
+            GFile         *result_file)
 {
   g_autoptr (GTask) task = NULL;
   LoadData *data = g_new0 (LoadData, 1);
@@ -687,6 +761,7 @@ load_async (EnlargeWindow *self,
 
   data->file = file ? g_object_ref (file) : NULL;
   data->bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  data->result_file = result_file ? g_object_ref (result_file) : NULL;
   task = g_task_new (self, self->load_cancellable, on_loaded, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
@@ -699,24 +774,127 @@ enlarge_window_open_file (EnlargeWindow *self,
   g_return_if_fail (ENLARGE_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  load_async (self, file, NULL);
+  load_async (self, file, NULL, NULL);
+}
+
+/* ---- the queue ---------------------------------------------------------- */
+
+static void
+update_queue_row (EnlargeWindow *self,
+                  QueueItem     *item)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *markup = NULL;
+  const char *icon = NULL;
+
+  switch (item->state)
+    {
+    case ENLARGE_QUEUE_WAITING:
+      text = g_strdup (_("Waiting"));
+      icon = "content-loading-symbolic";
+      break;
+    case ENLARGE_QUEUE_RUNNING:
+      if (item->saving)
+        text = g_strdup (_("Saving…"));
+      else
+        /* Translators: a queued file being upscaled, with its progress */
+        text = g_strdup_printf (_("Upscaling… %.0f %%"), item->progress * 100);
+      icon = "media-playback-start-symbolic";
+      break;
+    case ENLARGE_QUEUE_DONE:
+      /* Translators: a queued file was upscaled and saved under this name */
+      text = g_strdup_printf (_("Saved as “%s”"), item->detail);
+      icon = "emblem-ok-symbolic";
+      break;
+    case ENLARGE_QUEUE_FAILED:
+      /* Translators: a queued file could not be upscaled, and why */
+      text = g_strdup_printf (_("Failed: %s"), item->detail);
+      icon = "dialog-error-symbolic";
+      break;
+    }
+  markup = g_markup_escape_text (text, -1);
+  adw_action_row_set_subtitle (item->row, markup);
+  gtk_image_set_from_icon_name (item->icon, icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (item->row), text);
+}
+
+static QueueItem *
+queue_add (EnlargeWindow *self,
+           GFile         *file)
+{
+  QueueItem *item;
+  g_autofree char *name = display_name (file);
+  g_autofree char *markup = g_markup_escape_text (name, -1);
+
+  for (guint i = 0; i < self->queue->len; i++)
+    {
+      item = g_ptr_array_index (self->queue, i);
+      if (g_file_equal (item->file, file))
+        return item;
+    }
+
+  item = g_rc_box_new0 (QueueItem);
+  item->file = g_object_ref (file);
+  item->state = ENLARGE_QUEUE_WAITING;
+  item->row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (item->row), markup);
+  adw_action_row_set_subtitle_lines (item->row, 2);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (item->row), TRUE);
+  item->icon = GTK_IMAGE (gtk_image_new ());
+  adw_action_row_add_suffix (item->row, GTK_WIDGET (item->icon));
+  gtk_list_box_append (self->queue_list, GTK_WIDGET (item->row));
+  g_ptr_array_add (self->queue, item);
+  update_queue_row (self, item);
+  return item;
+}
+
+/* A queue entry was clicked: show it, with its output once saved. */
+static void
+on_queue_row_activated (GtkListBox    *list,
+                        GtkListBoxRow *row,
+                        EnlargeWindow *self)
+{
+  int i = gtk_list_box_row_get_index (row);
+  QueueItem *item;
+
+  if (i < 0 || (guint) i >= self->queue->len)
+    return;
+  item = g_ptr_array_index (self->queue, i);
+  load_async (self, item->file, NULL, item->state == ENLARGE_QUEUE_DONE ? item->output : NULL);
+}
+
+void
+enlarge_window_open_files (EnlargeWindow *self,
+                           GSList        *files)
+{
+  guint n = g_slist_length (files);
+
+  g_return_if_fail (ENLARGE_IS_WINDOW (self));
+
+  if (n == 0)
+    return;
+  if (n == 1)
+    {
+      enlarge_window_open_file (self, files->data);
+      return;
+    }
+  for (GSList *l = files; l; l = l->next)
+    queue_add (self, l->data);
+  enlarge_window_open_file (self, files->data);
+  {
+    g_autofree char *text = g_strdup_printf (ngettext ("Added %u file to the queue",
+                                                       "Added %u files to the queue", n), n);
+    show_toast (self, text);
+  }
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  update_state (self);
 }
 
 static void
 open_files (EnlargeWindow *self,
             GSList        *files)
 {
-  guint n = g_slist_length (files);
-
-  if (n == 0)
-    return;
-  enlarge_window_open_file (self, files->data);
-  if (n > 1)
-    {
-      g_autofree char *text = g_strdup_printf (ngettext ("Opened the first of %u file",
-                                                         "Opened the first of %u files", n), n);
-      show_toast (self, text);
-    }
+  enlarge_window_open_files (self, files);
 }
 
 static gboolean
@@ -739,15 +917,27 @@ on_drop (GtkDropTarget *target,
   return FALSE;
 }
 
+static void
+open_list_model (EnlargeWindow *self,
+                 GListModel    *model)
+{
+  GSList *files = NULL;
+
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--)
+    files = g_slist_prepend (files, g_list_model_get_item (model, i - 1));
+  open_files (self, files);
+  g_slist_free_full (files, g_object_unref);
+}
+
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
 on_open_dialog_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr (EnlargeWindow) self = user_data;
-  g_autoptr (GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), res, NULL);
+  g_autoptr (GListModel) files = gtk_file_dialog_open_multiple_finish (GTK_FILE_DIALOG (source), res, NULL);
 
-  if (file)
-    enlarge_window_open_file (self, file);
+  if (files)
+    open_list_model (self, files);
 }
 #else
 static void
@@ -757,9 +947,9 @@ on_open_response (GtkNativeDialog *dialog,
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (file)
-        enlarge_window_open_file (self, file);
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      if (files)
+        open_list_model (self, files);
     }
   g_clear_object (&self->file_chooser);
 }
@@ -783,7 +973,7 @@ open_action (GtkWidget  *widget,
   g_list_store_append (filters, filter);
   gtk_file_dialog_set_title (dialog, _("Open Image"));
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-  gtk_file_dialog_open (dialog, GTK_WINDOW (self), NULL, on_open_dialog_done, g_object_ref (self));
+  gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (self), NULL, on_open_dialog_done, g_object_ref (self));
 #else
   GtkFileChooserNative *chooser;
 
@@ -792,6 +982,7 @@ open_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Open Image"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
   self->file_chooser = GTK_NATIVE_DIALOG (chooser);
@@ -830,7 +1021,7 @@ on_paste_texture (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   png = gdk_texture_save_to_png_bytes (texture);
-  load_async (self, NULL, png);
+  load_async (self, NULL, png, NULL);
 }
 
 static void
@@ -856,28 +1047,46 @@ paste_action (GtkWidget  *widget,
 
 /* ---- saving ------------------------------------------------------------- */
 
+/* The format of default names and of Save: the output-format setting,
+ * PNG when this system cannot write that one. */
+static const char *
+output_format (EnlargeWindow *self)
+{
+  g_autofree char *setting = g_settings_get_string (self->settings, "output-format");
+  const char *format = enlarge_image_format_from_name (setting);
+
+  if (format == NULL || !enlarge_image_format_is_writable (format))
+    format = "png";
+  return format;
+}
+
+/* NAME-enlarged-4x.EXT in the output folder, or beside @input (or in
+ * Pictures for a pasted image), with -2, -3, … while the name is taken;
+ * never @input itself. */
 static GFile *
-default_output_file (EnlargeWindow *self)
+output_file_for (EnlargeWindow *self,
+                 GFile         *input,
+                 double         scale)
 {
   g_autofree char *folder_setting = g_settings_get_string (self->settings, "output-folder");
+  const char *ext = enlarge_image_format_extension (output_format (self));
   g_autoptr (GFile) folder = NULL;
   g_autofree char *stem = NULL;
   g_autofree char *factor = NULL;
-  double scale = self->result_settings ? enlarge_job_settings_effective_scale (self->result_settings) : 4;
 
   if (folder_setting[0] != '\0')
     folder = g_file_new_for_path (folder_setting);
-  else if (self->input_file)
-    folder = g_file_get_parent (self->input_file);
+  else if (input)
+    folder = g_file_get_parent (input);
   if (folder == NULL)
     {
       const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
       folder = g_file_new_for_path (pictures ? pictures : g_get_home_dir ());
     }
 
-  if (self->input_file)
+  if (input)
     {
-      g_autofree char *base = g_file_get_basename (self->input_file);
+      g_autofree char *base = g_file_get_basename (input);
       char *dot = strrchr (base, '.');
       if (dot && dot != base)
         *dot = '\0';
@@ -889,12 +1098,20 @@ default_output_file (EnlargeWindow *self)
   factor = g_strdup_printf ("%g", scale);
   for (int i = 1; ; i++)
     {
-      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%sx.png", stem, factor)
-                                     : g_strdup_printf ("%s-enlarged-%sx-%d.png", stem, factor, i);
+      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%sx.%s", stem, factor, ext)
+                                     : g_strdup_printf ("%s-enlarged-%sx-%d.%s", stem, factor, i, ext);
       g_autoptr (GFile) file = g_file_get_child (folder, name);
-      if (!g_file_query_exists (file, NULL) || i > 999)
+      if ((!g_file_query_exists (file, NULL) && !(input && g_file_equal (file, input))) || i > 999)
         return g_steal_pointer (&file);
     }
+}
+
+static GFile *
+default_output_file (EnlargeWindow *self)
+{
+  double scale = self->result_settings ? enlarge_job_settings_effective_scale (self->result_settings) : 4;
+
+  return output_file_for (self, self->input_file, scale);
 }
 
 static void
@@ -908,20 +1125,67 @@ show_error_dialog (EnlargeWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What one save needs, on the worker thread. */
+typedef struct {
+  GFile        *file;
+  EnlargeImage *image;
+  const char   *format;    /* canonical, static */
+  int           quality;
+  gboolean      lossless;
+  QueueItem    *item;      /* a queue entry's save, or NULL */
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->image, enlarge_image_unref);
+  g_clear_pointer (&data->item, queue_item_unref);
+  g_free (data);
+}
+
+/* A save of @image to @file, the format following the file's extension
+ * and the quality and lossless settings applying where they can. */
+static GTask *
+save_task_new (EnlargeWindow      *self,
+               GFile              *file,
+               const EnlargeImage *image,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+  g_autofree char *path = g_file_get_path (file);
+  GTask *task = g_task_new (self, cancellable, callback, NULL);
+
+  data->file = g_object_ref (file);
+  data->image = enlarge_image_ref ((EnlargeImage *) image);
+  data->format = path ? enlarge_image_format_for_path (path) : NULL;
+  if (g_strcmp0 (data->format, "jpeg") == 0 || g_strcmp0 (data->format, "webp") == 0)
+    data->quality = g_settings_get_int (self->settings, "output-quality");
+  data->lossless = g_strcmp0 (data->format, "webp") == 0 &&
+                   g_settings_get_boolean (self->settings, "output-lossless");
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  return task;
+}
+
 static void
 save_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  EnlargeImage *image = g_object_get_data (G_OBJECT (task), "image");
-  g_autofree char *path = g_file_get_path (task_data);
+  SaveData *data = task_data;
+  g_autofree char *path = g_file_get_path (data->file);
+  EnlargeSaveOptions options = ENLARGE_SAVE_OPTIONS_INIT;
   g_autoptr (GError) error = NULL;
 
+  options.format = data->format;
+  options.quality = data->quality;
+  options.lossless = data->lossless;
   if (path == NULL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                              _("Only local folders can be saved to"));
-  else if (!enlarge_image_save (image, path, NULL, &error))
+  else if (!enlarge_image_save_full (data->image, path, &options, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -933,8 +1197,8 @@ on_saved (GObject      *source,
           gpointer      user_data)
 {
   EnlargeWindow *self = ENLARGE_WINDOW (source);
-  GFile *file = g_task_get_task_data (G_TASK (res));
-  EnlargeImage *image = g_object_get_data (G_OBJECT (res), "image");
+  SaveData *data = g_task_get_task_data (G_TASK (res));
+  GFile *file = data->file;
   g_autoptr (GError) error = NULL;
 
   self->saving = FALSE;
@@ -946,7 +1210,7 @@ on_saved (GObject      *source,
       return;
     }
 
-  if (image == self->result)
+  if (data->image == self->result)
     {
       g_set_object (&self->saved_file, file);
       self->saved = TRUE;
@@ -996,11 +1260,288 @@ save_to (EnlargeWindow *self,
     }
 
   self->saving = TRUE;
-  task = g_task_new (self, NULL, on_saved, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "image", enlarge_image_ref (self->result),
-                          (GDestroyNotify) enlarge_image_unref);
+  task = save_task_new (self, file, self->result, NULL, on_saved);
   g_task_run_in_thread (task, save_thread);
+  update_state (self);
+}
+
+/* ---- Upscale All ---------------------------------------------------------- */
+
+static void batch_next (EnlargeWindow *self);
+
+static void
+batch_item_failed (EnlargeWindow *self,
+                   const char    *reason)
+{
+  QueueItem *item = self->batch_item;
+
+  item->state = ENLARGE_QUEUE_FAILED;
+  item->saving = FALSE;
+  g_free (item->detail);
+  item->detail = g_strdup (reason);
+  update_queue_row (self, item);
+  self->batch_failed++;
+  self->batch_item = NULL;
+}
+
+static void
+batch_finish (EnlargeWindow *self)
+{
+  g_autofree char *text = NULL;
+  guint total = self->batch_done + self->batch_failed;
+
+  g_clear_object (&self->batch_cancellable);
+  g_clear_pointer (&self->batch_settings, enlarge_job_settings_free);
+  self->batch_item = NULL;
+  if (self->batch_failed == 0)
+    text = g_strdup_printf (ngettext ("Upscaled and saved %u image",
+                                      "Upscaled and saved %u images", total), total);
+  else
+    /* Translators: "2 of 3 images saved; 1 failed" */
+    text = g_strdup_printf (ngettext ("%u of %u image saved; %u failed",
+                                      "%u of %u images saved; %u failed", total),
+                            self->batch_done, total, self->batch_failed);
+  show_toast (self, text);
+  update_state (self);
+}
+
+static void
+on_batch_saved (GObject      *source,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  EnlargeWindow *self = ENLARGE_WINDOW (source);
+  SaveData *data = g_task_get_task_data (G_TASK (res));
+  QueueItem *item = data->item;
+  gboolean current = g_task_get_cancellable (G_TASK (res)) == self->batch_cancellable &&
+                     self->batch_item == item;
+  g_autoptr (GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      /* saved even when Cancel came meanwhile: finished files stay */
+      item->state = ENLARGE_QUEUE_DONE;
+      item->saving = FALSE;
+      g_set_object (&item->output, data->file);
+      g_free (item->detail);
+      item->detail = display_name (data->file);
+      update_queue_row (self, item);
+      if (current)
+        {
+          self->batch_done++;
+          self->batch_item = NULL;
+        }
+    }
+  else if (current)
+    batch_item_failed (self, error->message);
+  else if (item->state == ENLARGE_QUEUE_RUNNING)
+    {
+      /* cancelled while saving, and the save failed: it waits again */
+      item->state = ENLARGE_QUEUE_WAITING;
+      item->saving = FALSE;
+      update_queue_row (self, item);
+    }
+  if (current)
+    batch_next (self);
+  else
+    update_state (self);
+}
+
+static void
+on_batch_progress (EnlargeJob    *job,
+                   EnlargeWindow *self)
+{
+  int done = enlarge_job_get_tiles_done (job);
+  int total = enlarge_job_get_tiles_total (job);
+  g_autofree char *text = NULL;
+
+  if (self->batch_item == NULL || total <= 0)
+    return;
+  self->batch_item->progress = (double) done / total;
+  update_queue_row (self, self->batch_item);
+  gtk_progress_bar_set_fraction (self->progress_bar, self->batch_item->progress);
+  text = g_strdup_printf (_("%d of %d tiles"), done, total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+on_batch_job_done (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      user_data)
+{
+  g_autoptr (EnlargeWindow) self = user_data;
+  EnlargeJob *job = ENLARGE_JOB (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
+  g_autoptr (GFile) output = NULL;
+  g_autoptr (GTask) task = NULL;
+  SaveData *data;
+
+  if (job != self->batch_job)
+    return;  /* cancelled */
+  g_clear_signal_handler (&self->batch_progress_id, self->batch_job);
+  g_clear_object (&self->batch_job);
+
+  if (result == NULL)
+    {
+      batch_item_failed (self, error->message);
+      batch_next (self);
+      return;
+    }
+
+  output = output_file_for (self, self->batch_item->file,
+                            enlarge_job_settings_effective_scale (self->batch_settings));
+  self->batch_item->saving = TRUE;
+  update_queue_row (self, self->batch_item);
+  task = save_task_new (self, output, result, self->batch_cancellable, on_batch_saved);
+  data = g_task_get_task_data (task);
+  data->item = g_rc_box_acquire (self->batch_item);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static void
+on_batch_loaded (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  EnlargeWindow *self = ENLARGE_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) image = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (g_task_get_cancellable (G_TASK (res)) != self->batch_cancellable || self->batch_item == NULL)
+    return;  /* cancelled */
+  if (image == NULL)
+    {
+      g_autofree char *reason = NULL;
+
+      if (g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
+        reason = g_strdup_printf (_("not a supported image (%s)"), error->message);
+      else
+        reason = g_strdup (error->message);
+      batch_item_failed (self, reason);
+      batch_next (self);
+      return;
+    }
+
+  self->batch_job = enlarge_job_new (self->batch_settings, image);
+  self->batch_progress_id = g_signal_connect (self->batch_job, "progress",
+                                              G_CALLBACK (on_batch_progress), self);
+  enlarge_job_run_async (self->batch_job, self->batch_cancellable, on_batch_job_done,
+                         g_object_ref (self));
+}
+
+/* Starts the next waiting entry, or ends the batch. */
+static void
+batch_next (EnlargeWindow *self)
+{
+  QueueItem *item = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  LoadData *data;
+  guint index = 0, n = self->queue->len;
+
+  for (guint i = 0; i < n && item == NULL; i++)
+    if (((QueueItem *) g_ptr_array_index (self->queue, i))->state == ENLARGE_QUEUE_WAITING)
+      {
+        item = g_ptr_array_index (self->queue, i);
+        index = i;
+      }
+  if (item == NULL)
+    {
+      batch_finish (self);
+      return;
+    }
+
+  self->batch_item = item;
+  item->state = ENLARGE_QUEUE_RUNNING;
+  item->progress = 0;
+  item->saving = FALSE;
+  update_queue_row (self, item);
+
+  name = display_name (item->file);
+  /* Translators: "File 2 of 5: photo.jpg" */
+  label = g_strdup_printf (_("File %u of %u: %s"), index + 1, n, name);
+  gtk_label_set_label (self->progress_label, label);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+
+  data = g_new0 (LoadData, 1);
+  data->file = g_object_ref (item->file);
+  task = g_task_new (self, self->batch_cancellable, on_batch_loaded, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+  update_state (self);
+}
+
+/* Stops the batch; what was saved stays saved, the entry that was running
+ * waits again. */
+static void
+batch_cancel (EnlargeWindow *self)
+{
+  if (self->batch_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->batch_cancellable);
+  g_clear_object (&self->batch_cancellable);
+  if (self->batch_job)
+    {
+      g_clear_signal_handler (&self->batch_progress_id, self->batch_job);
+      g_clear_object (&self->batch_job);
+    }
+  if (self->batch_item && self->batch_item->state == ENLARGE_QUEUE_RUNNING && !self->batch_item->saving)
+    {
+      self->batch_item->state = ENLARGE_QUEUE_WAITING;
+      update_queue_row (self, self->batch_item);
+    }
+  self->batch_item = NULL;
+  g_clear_pointer (&self->batch_settings, enlarge_job_settings_free);
+}
+
+static void
+upscale_all_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  EnlargeWindow *self = ENLARGE_WINDOW (widget);
+
+  if (self->batch_cancellable != NULL || self->queue->len == 0)
+    return;
+  self->batch_settings = collect_settings (self);
+  if (self->batch_settings->model == NULL)
+    {
+      g_clear_pointer (&self->batch_settings, enlarge_job_settings_free);
+      show_toast (self, _("No models are installed"));
+      return;
+    }
+  /* one job at a time: the single image's job gives way */
+  stop_job (self);
+  for (guint i = 0; i < self->queue->len; i++)
+    {
+      QueueItem *item = g_ptr_array_index (self->queue, i);
+      if (item->state == ENLARGE_QUEUE_FAILED)
+        {
+          item->state = ENLARGE_QUEUE_WAITING;
+          update_queue_row (self, item);
+        }
+    }
+  self->batch_done = self->batch_failed = 0;
+  self->batch_cancellable = g_cancellable_new ();
+  batch_next (self);
+}
+
+static void
+clear_queue_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  EnlargeWindow *self = ENLARGE_WINDOW (widget);
+
+  if (self->batch_cancellable != NULL)
+    return;
+  for (guint i = 0; i < self->queue->len; i++)
+    gtk_list_box_remove (self->queue_list,
+                         GTK_WIDGET (((QueueItem *) g_ptr_array_index (self->queue, i))->row));
+  g_ptr_array_set_size (self->queue, 0);
   update_state (self);
 }
 
@@ -1123,6 +1664,7 @@ cancel_action (GtkWidget  *widget,
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
 
   stop_job (self);
+  batch_cancel (self);
   update_state (self);
 }
 
@@ -1227,6 +1769,7 @@ enlarge_window_close_request (GtkWindow *window)
       return TRUE;
     }
   stop_job (self);
+  batch_cancel (self);
   return GTK_WINDOW_CLASS (enlarge_window_parent_class)->close_request (window);
 }
 
@@ -1238,6 +1781,7 @@ enlarge_window_dispose (GObject *object)
   EnlargeWindow *self = ENLARGE_WINDOW (object);
 
   stop_job (self);
+  batch_cancel (self);
   if (self->compare_window)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->compare_window),
@@ -1274,6 +1818,7 @@ enlarge_window_finalize (GObject *object)
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->queue, g_ptr_array_unref);
 
   G_OBJECT_CLASS (enlarge_window_parent_class)->finalize (object);
 }
@@ -1314,11 +1859,15 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_group);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_list);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.upscale", NULL, upscale_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.upscale-all", NULL, upscale_all_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-queue", NULL, clear_queue_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
@@ -1365,6 +1914,8 @@ enlarge_window_init (EnlargeWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
+  self->queue = g_ptr_array_new_with_free_func (queue_item_unref);
+  g_signal_connect (self->queue_list, "row-activated", G_CALLBACK (on_queue_row_activated), self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -1423,6 +1974,59 @@ gboolean
 enlarge_window_get_running (EnlargeWindow *self)
 {
   return self->job != NULL || self->restart_id != 0;
+}
+
+guint
+enlarge_window_get_queue_length (EnlargeWindow *self)
+{
+  return self->queue->len;
+}
+
+static QueueItem *
+queue_item (EnlargeWindow *self, guint i)
+{
+  g_return_val_if_fail (i < self->queue->len, NULL);
+  return g_ptr_array_index (self->queue, i);
+}
+
+GFile *
+enlarge_window_get_queue_file (EnlargeWindow *self, guint i)
+{
+  QueueItem *item = queue_item (self, i);
+  return item ? item->file : NULL;
+}
+
+EnlargeQueueState
+enlarge_window_get_queue_state (EnlargeWindow *self, guint i)
+{
+  QueueItem *item = queue_item (self, i);
+  return item ? item->state : ENLARGE_QUEUE_FAILED;
+}
+
+const char *
+enlarge_window_get_queue_detail (EnlargeWindow *self, guint i)
+{
+  QueueItem *item = queue_item (self, i);
+  return item ? item->detail : NULL;
+}
+
+GFile *
+enlarge_window_get_queue_output (EnlargeWindow *self, guint i)
+{
+  QueueItem *item = queue_item (self, i);
+  return item ? item->output : NULL;
+}
+
+gboolean
+enlarge_window_get_batch_running (EnlargeWindow *self)
+{
+  return self->batch_cancellable != NULL;
+}
+
+gboolean
+enlarge_window_get_saving (EnlargeWindow *self)
+{
+  return self->saving;
 }
 
 gboolean

@@ -18,6 +18,28 @@ EnlargeWindow *enlarge_window_new (GtkApplication *application);
  * as a toast. */
 void enlarge_window_open_file (EnlargeWindow *self, GFile *file);
 
+/* Several files (a drop, the Open dialog, the command line): one file is
+ * opened as above; two or more are added to the queue, which "Upscale All"
+ * (win.upscale-all) works through, and the first of them is shown. */
+void enlarge_window_open_files (EnlargeWindow *self, GSList *files);
+
+typedef enum {
+  ENLARGE_QUEUE_WAITING,
+  ENLARGE_QUEUE_RUNNING,
+  ENLARGE_QUEUE_DONE,
+  ENLARGE_QUEUE_FAILED,
+} EnlargeQueueState;
+
+/* The queue, for tests: its length, each entry's file and state, and the
+ * detail (the output's file name when done, the reason when failed). */
+guint             enlarge_window_get_queue_length (EnlargeWindow *self);
+GFile            *enlarge_window_get_queue_file   (EnlargeWindow *self, guint i);
+EnlargeQueueState enlarge_window_get_queue_state  (EnlargeWindow *self, guint i);
+const char       *enlarge_window_get_queue_detail (EnlargeWindow *self, guint i);
+GFile            *enlarge_window_get_queue_output (EnlargeWindow *self, guint i);
+gboolean          enlarge_window_get_batch_running (EnlargeWindow *self);
+gboolean          enlarge_window_get_saving       (EnlargeWindow *self);
+
 /* State, for tests and the application. */
 EnlargeImage       *enlarge_window_get_input        (EnlargeWindow *self);
 EnlargeImage       *enlarge_window_get_result       (EnlargeWindow *self);
