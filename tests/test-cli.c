@@ -6,107 +6,19 @@
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "enlarge.h"
+#include "enlarge-test-utils.h"
 
 #define FAST_MODEL "realesrgan-x4fast"
 
-static const char *cli_path;
-static const char *data_dir;
+#define TEMP_DIR_TEMPLATE "enlarge-cli-test-XXXXXX"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-typedef struct {
-  int status;     /* exit status, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
-
-/* Runs the CLI in @cwd with the NULL-terminated arguments. */
-static void
-run_cli (CliResult *result, const char *cwd, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  va_list args;
-  const char *arg;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) cli_path);
-  va_start (args, cwd);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("running: %s", command);
-
-  gboolean ok = g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
-                              NULL, NULL, &result->out, &result->err,
-                              &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-
-  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  g_test_message ("exit status %d\nstdout:\n%s\nstderr:\n%s",
-                  result->status, result->out, result->err);
-}
-
-static char *
-make_temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("enlarge-cli-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-/* A per-test folder removed when the test ends, pass or fail. */
-typedef struct {
-  char *path;
-} TempDir;
-
-static void
-temp_dir_clear (TempDir *dir)
-{
-  if (dir->path != NULL)
-    remove_tree (dir->path);
-  g_clear_pointer (&dir->path, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TempDir, temp_dir_clear)
 
 static int
 compare_names (gconstpointer a, gconstpointer b)
@@ -132,60 +44,15 @@ list_dir (const char *path)
   return g_strjoinv (",", (char **) names->pdata);
 }
 
-static GBytes *
-read_file (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  char *contents;
-  gsize len;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
-
-static void
-write_file (const char *path, const void *data, gsize len)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, data, len, &error);
-  g_assert_no_error (error);
-}
-
-static char *
-golden_path (const char *name)
-{
-  return g_build_filename (data_dir, "golden", name, NULL);
-}
-
 static char *
 copy_golden (const char *name, const char *dir, const char *new_name)
 {
-  g_autofree char *src = golden_path (name);
-  g_autoptr (GBytes) bytes = read_file (src);
+  g_autofree char *src = etu_golden_path (name);
+  g_autoptr (GBytes) bytes = etu_read_file (src);
   char *dest = g_build_filename (dir, new_name != NULL ? new_name : name, NULL);
 
-  write_file (dest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  etu_write_file (dest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   return dest;
-}
-
-/* FALSE (and the test skipped, naming the install command) when @model's
- * files are not installed. */
-static gboolean
-require_model (const char *model)
-{
-  const EnlargeModelInfo *info = enlarge_model_lookup (model);
-
-  g_assert_nonnull (info);
-  if (!enlarge_model_is_installed (info))
-    {
-      g_autofree char *message = g_strdup_printf ("model %s is not installed; install it with: %s",
-                                                  model, enlarge_model_install_hint ());
-      g_test_skip (message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void
@@ -221,9 +88,9 @@ psnr_of_files (const char *a_path, const char *b_path)
 static void
 test_no_arguments (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, NULL, NULL);
+  etu_run_cli (&r, NULL, NULL);
   g_assert_cmpint (r.status, ==, 2);
   assert_contains (r.err, "Usage:");
   assert_contains (r.err, "INPUT");
@@ -232,9 +99,9 @@ test_no_arguments (void)
 static void
 test_unknown_option (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, NULL, "--no-such-option", "x.png", NULL);
+  etu_run_cli (&r, NULL, "--no-such-option", "x.png", NULL);
   g_assert_cmpint (r.status, ==, 2);
   assert_contains (r.err, "--no-such-option");
 }
@@ -242,14 +109,14 @@ test_unknown_option (void)
 static void
 test_bad_tile (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   const char *bad[] = { "3", "15", "-1", "many" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto (CliResult) r = { 0 };
-      run_cli (&r, tmp.path, "--tile", bad[i], input, NULL);
+      g_auto (EtuCliResult) r = { 0 };
+      etu_run_cli (&r, tmp.path, "--tile", bad[i], input, NULL);
       g_assert_cmpint (r.status, ==, 2);
       assert_contains (r.err, "tile");
     }
@@ -261,10 +128,10 @@ test_bad_tile (void)
 static void
 test_unknown_model (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
   const GPtrArray *models = enlarge_model_list ();
 
-  run_cli (&r, NULL, "-m", "no-such-model", "x.png", NULL);
+  etu_run_cli (&r, NULL, "-m", "no-such-model", "x.png", NULL);
   g_assert_cmpint (r.status, !=, 0);
   assert_contains (r.err, "no-such-model");
   for (guint i = 0; i < models->len; i++)
@@ -277,12 +144,12 @@ test_unknown_model (void)
 static void
 test_unknown_extension (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   g_autofree char *output = g_build_filename (tmp.path, "out.xyz", NULL);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, input, "-o", output, NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, input, "-o", output, NULL);
   g_assert_cmpint (r.status, ==, 2);
   assert_contains (r.err, "out.xyz");
   g_autofree char *listing = list_dir (tmp.path);
@@ -292,13 +159,13 @@ test_unknown_extension (void)
 static void
 test_several_inputs_one_file (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *a = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   g_autofree char *b = copy_golden ("text-120x64.png", tmp.path, NULL);
   g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, a, b, "-o", output, NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, a, b, "-o", output, NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_autofree char *listing = list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "astronaut-face-64.png,text-120x64.png");
@@ -307,11 +174,11 @@ test_several_inputs_one_file (void)
 static void
 test_unknown_device (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "no-such-device", input, NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "no-such-device", input, NULL);
   g_assert_cmpint (r.status, ==, 2);
   assert_contains (r.err, "no-such-device");
   g_autofree char *listing = list_dir (tmp.path);
@@ -323,11 +190,11 @@ test_unknown_device (void)
 static void
 test_missing_input (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = g_build_filename (tmp.path, "does-not-exist.png", NULL);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference", input, NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference", input, NULL);
   g_assert_cmpint (r.status, ==, 1);
   assert_contains (r.err, "does-not-exist.png");
   assert_contains (r.err, "enlarge-cli: ");
@@ -349,9 +216,9 @@ static void
 test_corrupt_input (gconstpointer data)
 {
   CorruptKind kind = GPOINTER_TO_INT (data);
-  g_auto (TempDir) tmp = { make_temp_dir () };
-  g_autofree char *good_path = golden_path ("chelsea-200x150.png");
-  g_autoptr (GBytes) good = read_file (good_path);
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *good_path = etu_golden_path ("chelsea-200x150.png");
+  g_autoptr (GBytes) good = etu_read_file (good_path);
   const char *name = kind == CORRUPT_TEXT ? "x.png" : "file.png";
   g_autofree char *input = g_build_filename (tmp.path, name, NULL);
   const char *text = "This is not an image, just some text.\n";
@@ -359,32 +226,32 @@ test_corrupt_input (gconstpointer data)
   switch (kind)
     {
     case CORRUPT_EMPTY:
-      write_file (input, "", 0);
+      etu_write_file (input, "", 0);
       break;
     case CORRUPT_HEADER_ONLY:
-      write_file (input, g_bytes_get_data (good, NULL), 100);
+      etu_write_file (input, g_bytes_get_data (good, NULL), 100);
       break;
     case CORRUPT_HALF:
       /* GdkPixbuf decodes this to a partial image without any error. */
-      write_file (input, g_bytes_get_data (good, NULL), g_bytes_get_size (good) / 2);
+      etu_write_file (input, g_bytes_get_data (good, NULL), g_bytes_get_size (good) / 2);
       break;
     case CORRUPT_TEXT:
-      write_file (input, text, strlen (text));
+      etu_write_file (input, text, strlen (text));
       break;
     }
-  g_autoptr (GBytes) before = read_file (input);
+  g_autoptr (GBytes) before = etu_read_file (input);
 
   /* Both the default output beside the input and an explicit output. */
   for (int explicit_output = 0; explicit_output < 2; explicit_output++)
     {
       g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
-      g_auto (CliResult) r = { 0 };
+      g_auto (EtuCliResult) r = { 0 };
 
       if (explicit_output)
-        run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
+        etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
                  input, "-o", output, NULL);
       else
-        run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference", input, NULL);
+        etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference", input, NULL);
 
       g_assert_cmpint (r.status, ==, 1);
       assert_contains (r.err, "enlarge-cli: ");
@@ -397,7 +264,7 @@ test_corrupt_input (gconstpointer data)
 
       g_autofree char *listing = list_dir (tmp.path);
       g_assert_cmpstr (listing, ==, name);
-      g_autoptr (GBytes) after = read_file (input);
+      g_autoptr (GBytes) after = etu_read_file (input);
       g_assert_true (g_bytes_equal (before, after));
     }
 }
@@ -407,10 +274,10 @@ test_corrupt_input (gconstpointer data)
 static void
 test_unwritable_output (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   g_autofree char *plain_file = g_build_filename (tmp.path, "plain-file", NULL);
-  write_file (plain_file, "x", 1);
+  etu_write_file (plain_file, "x", 1);
 
   /* Permission bits do not stop root, so use folders that cannot exist. */
   g_autofree char *missing_dir = g_build_filename (tmp.path, "no-such-dir", "out.png", NULL);
@@ -419,9 +286,9 @@ test_unwritable_output (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
-      g_auto (CliResult) r = { 0 };
+      g_auto (EtuCliResult) r = { 0 };
 
-      run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
+      etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
                input, "-o", outputs[i], NULL);
       g_assert_cmpint (r.status, ==, 1);
       assert_contains (r.err, "out.png");
@@ -438,9 +305,9 @@ test_unwritable_output (void)
 static void
 test_output_is_input (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
-  g_autoptr (GBytes) before = read_file (input);
+  g_autoptr (GBytes) before = etu_read_file (input);
   g_autofree char *link = g_build_filename (tmp.path, "link.png", NULL);
   g_assert_cmpint (symlink ("astronaut-face-64.png", link), ==, 0);
 
@@ -448,15 +315,15 @@ test_output_is_input (void)
   const char *outputs[] = { input, "./astronaut-face-64.png", "link.png" };
   for (gsize i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
-      g_auto (CliResult) r = { 0 };
+      g_auto (EtuCliResult) r = { 0 };
 
-      run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
+      etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
                "astronaut-face-64.png", "-o", outputs[i], NULL);
       g_assert_cmpint (r.status, !=, 0);
       assert_contains (r.err, "astronaut-face-64.png");
       g_assert_cmpstr (r.out, ==, "");
 
-      g_autoptr (GBytes) after = read_file (input);
+      g_autoptr (GBytes) after = etu_read_file (input);
       g_assert_true (g_bytes_equal (before, after));
       g_autofree char *listing = list_dir (tmp.path);
       g_assert_cmpstr (listing, ==, "astronaut-face-64.png,link.png");
@@ -468,9 +335,9 @@ test_output_is_input (void)
 static void
 test_list_models (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, NULL, "--list-models", NULL);
+  etu_run_cli (&r, NULL, "--list-models", NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "realesrgan-x4plus");
   assert_contains (r.out, "realesrgan-x4fast");
@@ -480,9 +347,9 @@ test_list_models (void)
 static void
 test_list_devices (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, NULL, "--list-devices", NULL);
+  etu_run_cli (&r, NULL, "--list-devices", NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "reference");
 }
@@ -490,13 +357,13 @@ test_list_devices (void)
 static void
 test_help (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
   const char *options[] = {
     "--output", "-o,", "--model", "-m,", "--tile", "--device", "--list-models",
     "--list-devices", "--quiet", "--version", "Exit status",
   };
 
-  run_cli (&r, NULL, "--help", NULL);
+  etu_run_cli (&r, NULL, "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
     assert_contains (r.out, options[i]);
@@ -505,9 +372,9 @@ test_help (void)
 static void
 test_version (void)
 {
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, NULL, "--version", NULL);
+  etu_run_cli (&r, NULL, "--version", NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, PACKAGE_VERSION);
 }
@@ -524,18 +391,18 @@ test_golden (gconstpointer data)
 {
   const Golden *golden = data;
 
-  if (!require_model (golden->model))
+  if (!etu_require_model (golden->model))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input_name = g_strconcat (golden->input, ".png", NULL);
-  g_autofree char *input = golden_path (input_name);
+  g_autofree char *input = etu_golden_path (input_name);
   g_autofree char *expected_name = g_strdup_printf ("%s.%s.png", golden->input, golden->model);
-  g_autofree char *expected = golden_path (expected_name);
+  g_autofree char *expected = etu_golden_path (expected_name);
   g_autofree char *output = g_build_filename (tmp.path, "OUT.png", NULL);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, tmp.path, "-m", golden->model, "--device", "auto", input, "-o", output, NULL);
+  etu_run_cli (&r, tmp.path, "-m", golden->model, "--device", "auto", input, "-o", output, NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "wrote ");
   assert_contains (r.out, output);
@@ -551,18 +418,18 @@ test_golden (gconstpointer data)
 static void
 test_default_output_name (void)
 {
-  if (!require_model (FAST_MODEL))
+  if (!etu_require_model (FAST_MODEL))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   g_autofree char *expected_output = g_build_filename (tmp.path, "astronaut-face-64-enlarged-4x.png", NULL);
-  g_autofree char *reference = golden_path ("astronaut-face-64." FAST_MODEL ".png");
+  g_autofree char *reference = etu_golden_path ("astronaut-face-64." FAST_MODEL ".png");
   g_autofree char *canonical = NULL;
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
   /* A relative input name: the output goes beside it, wherever that is. */
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, "astronaut-face-64.png", NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "astronaut-face-64.png", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_test (expected_output, G_FILE_TEST_IS_REGULAR));
 
@@ -592,17 +459,17 @@ test_default_output_name (void)
 static void
 test_two_inputs_to_folder (void)
 {
-  if (!require_model (FAST_MODEL))
+  if (!etu_require_model (FAST_MODEL))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *a = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   g_autofree char *b = copy_golden ("text-120x64.png", tmp.path, NULL);
   g_autofree char *out_dir = g_build_filename (tmp.path, "out", NULL);
   g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, "--quiet", a, b, "-o", out_dir, NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--quiet", a, b, "-o", out_dir, NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_not_contains (r.err, "tile ");
 
@@ -617,7 +484,7 @@ test_two_inputs_to_folder (void)
       g_autofree char *out_name = g_strconcat (names[i], "-enlarged-4x.png", NULL);
       g_autofree char *out_path = g_build_filename (out_dir, out_name, NULL);
       g_autofree char *ref_name = g_strconcat (names[i], "." FAST_MODEL ".png", NULL);
-      g_autofree char *ref_path = golden_path (ref_name);
+      g_autofree char *ref_path = etu_golden_path (ref_name);
       double psnr = psnr_of_files (out_path, ref_path);
       g_test_message ("PSNR %s (folder output) = %.2f dB", names[i], psnr);
       g_assert_cmpfloat (psnr, >=, 40.0);
@@ -627,19 +494,19 @@ test_two_inputs_to_folder (void)
 static void
 test_good_and_bad_input (void)
 {
-  if (!require_model (FAST_MODEL))
+  if (!etu_require_model (FAST_MODEL))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *bad = g_build_filename (tmp.path, "bad.png", NULL);
-  write_file (bad, "not a png", 9);
+  etu_write_file (bad, "not a png", 9);
   g_autofree char *good = copy_golden ("astronaut-face-64.png", tmp.path, NULL);
   g_autofree char *out_dir = g_build_filename (tmp.path, "out", NULL);
   g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
-  g_auto (CliResult) r = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
 
   /* The bad one first: the run must go on to the good one. */
-  run_cli (&r, tmp.path, "-m", FAST_MODEL, "-q", bad, good, "-o", out_dir, NULL);
+  etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "-q", bad, good, "-o", out_dir, NULL);
   g_assert_cmpint (r.status, ==, 1);
   assert_contains (r.err, "enlarge-cli: ");
   assert_contains (r.err, "bad.png");
@@ -653,28 +520,28 @@ test_good_and_bad_input (void)
 static void
 test_jpeg_output_tiled (void)
 {
-  if (!require_model (FAST_MODEL))
+  if (!etu_require_model (FAST_MODEL))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
-  g_autofree char *input = golden_path ("coffee-96x72.png");
-  g_autofree char *reference = golden_path ("coffee-96x72." FAST_MODEL ".png");
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *input = etu_golden_path ("coffee-96x72.png");
+  g_autofree char *reference = etu_golden_path ("coffee-96x72." FAST_MODEL ".png");
   g_autofree char *png = g_build_filename (tmp.path, "tiled.png", NULL);
   g_autofree char *jpeg = g_build_filename (tmp.path, "tiled.JPG", NULL);
 
   {
-    g_auto (CliResult) r = { 0 };
-    run_cli (&r, tmp.path, "-m", FAST_MODEL, "--tile", "32", "-q", input, "-o", png, NULL);
+    g_auto (EtuCliResult) r = { 0 };
+    etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--tile", "32", "-q", input, "-o", png, NULL);
     g_assert_cmpint (r.status, ==, 0);
     double psnr = psnr_of_files (png, reference);
     g_test_message ("PSNR coffee-96x72 tiled 32 = %.2f dB", psnr);
     g_assert_cmpfloat (psnr, >=, 40.0);
   }
   {
-    g_auto (CliResult) r = { 0 };
-    run_cli (&r, tmp.path, "-m", FAST_MODEL, "--tile", "32", "-q", input, "-o", jpeg, NULL);
+    g_auto (EtuCliResult) r = { 0 };
+    etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--tile", "32", "-q", input, "-o", jpeg, NULL);
     g_assert_cmpint (r.status, ==, 0);
-    g_autoptr (GBytes) bytes = read_file (jpeg);
+    g_autoptr (GBytes) bytes = etu_read_file (jpeg);
     const guint8 *p = g_bytes_get_data (bytes, NULL);
     g_assert_cmpuint (g_bytes_get_size (bytes), >, 3);
     g_assert_true (p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff);
@@ -691,15 +558,13 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  cli_path = g_getenv ("ENLARGE_CLI");
+  const char *cli_path = g_getenv ("ENLARGE_CLI");
   if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
     {
       g_printerr ("Set ENLARGE_CLI to the built enlarge-cli program.\n");
       return 77;   /* "skipped" for meson and automake */
     }
-  data_dir = g_getenv ("ENLARGE_TEST_DATA");
-  if (data_dir == NULL)
-    data_dir = ENLARGE_SOURCE_DIR "/tests/data";
+  etu_set_cli_path (cli_path);
 
   g_test_add_func ("/cli/usage/no-arguments", test_no_arguments);
   g_test_add_func ("/cli/usage/unknown-option", test_unknown_option);

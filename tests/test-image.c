@@ -5,7 +5,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -13,67 +12,16 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "enlarge.h"
+#include "enlarge-test-utils.h"
 #include "enlarge-metadata.h"
 
 /* A real, non-sRGB profile from Debian's icc-profiles-free. */
 #define ICC_PATH "/usr/share/color/icc/compatibleWithAdobeRGB1998.icc"
 #define CLI_MODEL "realesr-animevideov3-x4"
 
-static const char *cli_path;
+#define TEMP_DIR_TEMPLATE "enlarge-image-test-XXXXXX"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-typedef struct {
-  char *path;
-} TempDir;
-
-static void
-temp_dir_clear (TempDir *dir)
-{
-  if (dir->path == NULL)
-    return;
-  g_autoptr (GDir) d = g_dir_open (dir->path, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir->path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (dir->path);
-  g_clear_pointer (&dir->path, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TempDir, temp_dir_clear)
-
-static char *
-make_temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("enlarge-image-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static GBytes *
-read_file (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  char *contents;
-  gsize len;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
-
-static void
-write_file (const char *path, const void *data, gsize len)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, data, len, &error);
-  g_assert_no_error (error);
-}
 
 /* The test profile, or NULL with the test skipped. */
 static GBytes *
@@ -371,7 +319,7 @@ test_icc (gconstpointer data)
   if (icc == NULL || !require_format (ext))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *first = g_strdup_printf ("%s/first.%s", tmp.path, ext);
   g_autofree char *second = g_strdup_printf ("%s/second.%s", tmp.path, ext);
 
@@ -408,7 +356,7 @@ test_icc_across_formats (void)
   if (icc == NULL)
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *png = g_build_filename (tmp.path, "a.png", NULL);
   g_autofree char *jpg = g_build_filename (tmp.path, "b.jpg", NULL);
   g_autofree char *png2 = g_build_filename (tmp.path, "c.png", NULL);
@@ -449,7 +397,7 @@ check_output_exif (const char *path, int width, int height, gboolean be, gboolea
   g_assert_cmpuint (ph, ==, height);
 
   /* GPS: unlinked and its bytes gone from the whole file, or kept. */
-  g_autoptr (GBytes) file = read_file (path);
+  g_autoptr (GBytes) file = etu_read_file (path);
   guint8 lat[24];
   gps_latitude (be, lat);
   g_assert_cmpint (enlarge_exif_has_gps (exif), ==, gps);
@@ -463,9 +411,9 @@ test_orientation (gconstpointer data)
   g_autoptr (GBytes) jpeg = marked_jpeg ();
   g_autoptr (GBytes) exif = build_exif (be, 6, 48, 32);
   g_autoptr (GBytes) input = jpeg_with_exif (jpeg, exif);
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *in_path = g_build_filename (tmp.path, "in.jpg", NULL);
-  write_file (in_path, g_bytes_get_data (input, NULL), g_bytes_get_size (input));
+  etu_write_file (in_path, g_bytes_get_data (input, NULL), g_bytes_get_size (input));
 
   /* Orientation 6: turned 90° clockwise, the top-left corner of the stored
    * pixels ends up top-right. */
@@ -511,7 +459,7 @@ test_orientation (gconstpointer data)
 static void
 test_png_exif_orientation (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *plain = g_build_filename (tmp.path, "plain.png", NULL);
   g_autofree char *with_exif = g_build_filename (tmp.path, "exif.png", NULL);
   g_autoptr (EnlargeImage) image = make_image (30, 20, 3);
@@ -520,7 +468,7 @@ test_png_exif_orientation (void)
   save (image, plain, NULL);
 
   /* eXIf before IDAT, built with the engine's chunk writer */
-  g_autoptr (GBytes) file = read_file (plain);
+  g_autoptr (GBytes) file = etu_read_file (plain);
   g_autoptr (GBytes) exif = build_exif (FALSE, 6, 30, 20);
   gsize len;
   const guint8 *data = g_bytes_get_data (file, &len);
@@ -530,7 +478,7 @@ test_png_exif_orientation (void)
   g_byte_array_append (out, data, at);
   enlarge_png_append_chunk (out, "eXIf", g_bytes_get_data (exif, NULL), g_bytes_get_size (exif));
   g_byte_array_append (out, data + at, len - at);
-  write_file (with_exif, out->data, out->len);
+  etu_write_file (with_exif, out->data, out->len);
 
   g_autoptr (EnlargeImage) loaded = load (with_exif);
   g_assert_cmpint (loaded->width, ==, 20);
@@ -548,7 +496,7 @@ test_malformed_exif (void)
 {
   g_autoptr (GBytes) jpeg = marked_jpeg ();
   g_autoptr (GBytes) good = build_exif (g_test_rand_bit (), 6, 48, 32);
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *in_path = g_build_filename (tmp.path, "in.jpg", NULL);
   gsize good_len;
   const guint8 *good_data = g_bytes_get_data (good, &good_len);
@@ -565,7 +513,7 @@ test_malformed_exif (void)
 
       g_autoptr (GBytes) exif = g_bytes_new (bad->data, bad->len);
       g_autoptr (GBytes) input = jpeg_with_exif (jpeg, exif);
-      write_file (in_path, g_bytes_get_data (input, NULL), g_bytes_get_size (input));
+      etu_write_file (in_path, g_bytes_get_data (input, NULL), g_bytes_get_size (input));
 
       g_autoptr (EnlargeImage) image = load (in_path);
       g_assert_cmpint (image->width * image->height, ==, 48 * 32);
@@ -585,7 +533,7 @@ test_malformed_exif (void)
 static void
 test_dpi (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   const char *exts[] = { "png", "jpg", "tif" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (exts); i++)
@@ -696,7 +644,7 @@ test_format (gconstpointer data)
   if (!require_format (fc->ext))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *path = g_strdup_printf ("%s/out.%s", tmp.path, fc->ext);
   g_autoptr (EnlargeImage) image = make_image (64, 48, fc->channels);
   EnlargeSaveOptions options = { NULL, fc->quality, fc->lossless, FALSE };
@@ -751,7 +699,7 @@ test_format (gconstpointer data)
 static void
 test_save_options (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autoptr (EnlargeImage) image = make_image (96, 64, 3);
   g_autofree char *noext = g_build_filename (tmp.path, "noext", NULL);
   g_autofree char *low = g_build_filename (tmp.path, "low.jpg", NULL);
@@ -760,15 +708,15 @@ test_save_options (void)
 
   EnlargeSaveOptions options = { "jpeg", 20, FALSE, FALSE };
   save (image, noext, &options);
-  g_autoptr (GBytes) bytes = read_file (noext);
+  g_autoptr (GBytes) bytes = etu_read_file (noext);
   g_assert_cmpuint (((const guint8 *) g_bytes_get_data (bytes, NULL))[0], ==, 0xff);
 
   options.format = NULL;
   save (image, low, &options);
   options.quality = 98;
   save (image, high, &options);
-  g_autoptr (GBytes) low_bytes = read_file (low);
-  g_autoptr (GBytes) high_bytes = read_file (high);
+  g_autoptr (GBytes) low_bytes = etu_read_file (low);
+  g_autoptr (GBytes) high_bytes = etu_read_file (high);
   g_assert_cmpuint (g_bytes_get_size (low_bytes), <, g_bytes_get_size (high_bytes));
 
   options.quality = 101;
@@ -789,7 +737,7 @@ test_save_options (void)
   g_clear_error (&error);
 
   /* the failed saves left nothing behind and the earlier file intact */
-  g_autoptr (GBytes) still = read_file (high);
+  g_autoptr (GBytes) still = etu_read_file (high);
   assert_bytes_equal (still, high_bytes);
 
   g_assert_cmpstr (enlarge_image_format_from_name ("JPG"), ==, "jpeg");
@@ -800,66 +748,10 @@ test_save_options (void)
 
 /* ---- the CLI -------------------------------------------------------------- */
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
-
-static void
-run_cli (CliResult *result, const char *cwd, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  va_list args;
-  const char *arg;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) cli_path);
-  va_start (args, cwd);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("running: %s", command);
-  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &result->out, &result->err, &wait_status, &error));
-  g_assert_no_error (error);
-  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  g_test_message ("exit status %d\nstdout:\n%s\nstderr:\n%s", result->status, result->out, result->err);
-}
-
-static gboolean
-require_model (const char *model)
-{
-  const EnlargeModelInfo *info = enlarge_model_lookup (model);
-
-  g_assert_nonnull (info);
-  if (!enlarge_model_is_installed (info))
-    {
-      g_autofree char *message = g_strdup_printf ("model %s is not installed; install it with: %s",
-                                                  model, enlarge_model_install_hint ());
-      g_test_skip (message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 test_cli_usage (void)
 {
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = g_build_filename (tmp.path, "in.png", NULL);
   g_autoptr (EnlargeImage) image = make_image (12, 8, 3);
   save (image, input, NULL);
@@ -876,8 +768,8 @@ test_cli_usage (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto (CliResult) r = { 0 };
-      run_cli (&r, tmp.path, "-m", CLI_MODEL, "--dry-run", "in.png",
+      g_auto (EtuCliResult) r = { 0 };
+      etu_run_cli (&r, tmp.path, "-m", CLI_MODEL, "--dry-run", "in.png",
                bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);
       g_assert_cmpint (r.status, ==, 2);
       g_assert_nonnull (strstr (r.err, "--help"));
@@ -897,15 +789,15 @@ test_cli_usage (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
     {
-      g_auto (CliResult) r = { 0 };
-      run_cli (&r, tmp.path, "-m", CLI_MODEL, "--dry-run", "in.png",
+      g_auto (EtuCliResult) r = { 0 };
+      etu_run_cli (&r, tmp.path, "-m", CLI_MODEL, "--dry-run", "in.png",
                good[i].args[0], good[i].args[1], good[i].args[2], good[i].args[3], NULL);
       g_assert_cmpint (r.status, ==, 0);
       g_assert_true (g_str_has_suffix (r.out, good[i].ending));
     }
 
-  g_auto (CliResult) help = { 0 };
-  run_cli (&help, NULL, "--help", NULL);
+  g_auto (EtuCliResult) help = { 0 };
+  etu_run_cli (&help, NULL, "--help", NULL);
   const char *documented[] = { "--format=FORMAT", "--quality=Q", "--lossless", "--keep-gps",
                                "--alpha=MODE", "--tta" };
   for (gsize i = 0; i < G_N_ELEMENTS (documented); i++)
@@ -921,10 +813,10 @@ static void
 test_cli_metadata (void)
 {
   g_autoptr (GBytes) icc = require_icc ();
-  if (icc == NULL || !require_model (CLI_MODEL))
+  if (icc == NULL || !etu_require_model (CLI_MODEL))
     return;
 
-  g_auto (TempDir) tmp = { make_temp_dir () };
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
 
   /* PNG 32 × 24 with the profile → JPEG and WebP */
   g_autofree char *png = g_build_filename (tmp.path, "in.png", NULL);
@@ -932,8 +824,8 @@ test_cli_metadata (void)
   image->meta.icc_profile = g_bytes_ref (icc);
   save (image, png, NULL);
   {
-    g_auto (CliResult) r = { 0 };
-    run_cli (&r, tmp.path, "-q", "-m", CLI_MODEL, "in.png", "-o", "out.jpg", "--quality", "90", NULL);
+    g_auto (EtuCliResult) r = { 0 };
+    etu_run_cli (&r, tmp.path, "-q", "-m", CLI_MODEL, "in.png", "-o", "out.jpg", "--quality", "90", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_autofree char *out = g_build_filename (tmp.path, "out.jpg", NULL);
     g_autoptr (EnlargeImage) result = load (out);
@@ -949,7 +841,7 @@ test_cli_metadata (void)
   g_autoptr (GBytes) exif = build_exif (TRUE, 6, 48, 32);
   g_autoptr (GBytes) with_exif = jpeg_with_exif (jpeg, exif);
   g_autofree char *jpg = g_build_filename (tmp.path, "in.jpg", NULL);
-  write_file (jpg, g_bytes_get_data (with_exif, NULL), g_bytes_get_size (with_exif));
+  etu_write_file (jpg, g_bytes_get_data (with_exif, NULL), g_bytes_get_size (with_exif));
   g_autoptr (EnlargeImage) oriented = load (jpg);
   g_autofree char *jpg_icc = g_build_filename (tmp.path, "in-icc.jpg", NULL);
   oriented->meta.icc_profile = g_bytes_ref (icc);
@@ -960,8 +852,8 @@ test_cli_metadata (void)
   assert_bytes_equal (upright->meta.icc_profile, icc);
   g_assert_true (enlarge_exif_has_gps (upright->meta.exif));
   {
-    g_auto (CliResult) r = { 0 };
-    run_cli (&r, tmp.path, "-q", "-m", CLI_MODEL, "in-icc.jpg", "-o", "out.png", NULL);
+    g_auto (EtuCliResult) r = { 0 };
+    etu_run_cli (&r, tmp.path, "-q", "-m", CLI_MODEL, "in-icc.jpg", "-o", "out.png", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_autofree char *out = g_build_filename (tmp.path, "out.png", NULL);
     check_output_exif (out, 128, 192, TRUE, FALSE);
@@ -973,8 +865,8 @@ test_cli_metadata (void)
     g_assert_true (is_gray (result, 30, 30));
   }
   {
-    g_auto (CliResult) r = { 0 };
-    run_cli (&r, tmp.path, "-q", "-m", CLI_MODEL, "in.jpg", "--keep-gps", "--format", "webp",
+    g_auto (EtuCliResult) r = { 0 };
+    etu_run_cli (&r, tmp.path, "-q", "-m", CLI_MODEL, "in.jpg", "--keep-gps", "--format", "webp",
              "--lossless", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_autofree char *out = g_build_filename (tmp.path, "in-enlarged-4x.webp", NULL);
@@ -988,9 +880,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  cli_path = g_getenv ("ENLARGE_CLI");
-  if (cli_path == NULL)
-    cli_path = "src/cli/enlarge-cli";
+  if (g_getenv ("ENLARGE_CLI") == NULL)
+    etu_set_cli_path ("src/cli/enlarge-cli");
 
   g_test_add_data_func ("/image/icc/png", "png", test_icc);
   g_test_add_data_func ("/image/icc/jpeg", "jpg", test_icc);

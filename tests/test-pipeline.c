@@ -4,39 +4,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
 #include "enlarge.h"
-
-static EnlargeNet *
-load_or_skip (const char *id)
-{
-  const EnlargeModelInfo *info = enlarge_model_lookup (id);
-  g_autoptr (GError) error = NULL;
-  EnlargeNet *net;
-
-  g_assert_nonnull (info);
-  if (!enlarge_model_is_installed (info))
-    {
-      g_test_skip (enlarge_model_install_hint ());
-      return NULL;
-    }
-  net = enlarge_model_load (id, &error);
-  g_assert_no_error (error);
-  return net;
-}
-
-static EnlargeImage *
-load_golden (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("ENLARGE_TEST_DATA"), "golden", name, NULL);
-  g_autoptr (GError) error = NULL;
-  EnlargeImage *img = enlarge_image_load (path, &error);
-  g_assert_no_error (error);
-  return img;
-}
+#include "enlarge-test-utils.h"
 
 static void
 test_target_mp (void)
@@ -95,14 +67,14 @@ test_scale_plans (void)
 static void
 test_scale_runs (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
   g_autoptr (EnlargeImage) full = NULL;
   const double factors[] = { 1.5, 2, 3, 4, 5, 8, 16 };
 
   if (net == NULL)
     return;
-  full = load_golden ("coffee-96x72.png");
+  full = etu_load_golden ("coffee-96x72.png");
   for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
     {
       g_autoptr (EnlargeImage) in = enlarge_resample (full, 11, 7, ENLARGE_FILTER_AREA, NULL);
@@ -145,7 +117,7 @@ consistency (const EnlargeImage *in, const EnlargeImage *out, int factor)
 static void
 test_creativity (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesrgan-x4fast");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesrgan-x4fast");
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) raw = NULL;
@@ -155,7 +127,7 @@ test_creativity (void)
 
   if (net == NULL)
     return;
-  in = load_golden ("coffee-96x72.png");
+  in = etu_load_golden ("coffee-96x72.png");
   raw = enlarge_upscale (backend, net, in, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -219,7 +191,7 @@ test_presets (void)
   const EnlargePreset *list = enlarge_preset_list (&n);
   const char *required[] = { "portrait", "product", "landscape", "illustration", "ai-generated", "text" };
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
-  g_autoptr (EnlargeImage) full = load_golden ("astronaut-face-64.png");
+  g_autoptr (EnlargeImage) full = etu_load_golden ("astronaut-face-64.png");
   g_autoptr (EnlargeImage) crop = enlarge_resample (full, 20, 20, ENLARGE_FILTER_AREA, NULL);
 
   g_assert_cmpuint (n, >=, G_N_ELEMENTS (required));
@@ -241,7 +213,7 @@ test_presets (void)
 
       g_assert_nonnull (enlarge_model_lookup (p->model));
       g_assert_true (p->title && p->description && p->why);
-      net = load_or_skip (p->model);
+      net = etu_load_or_skip (p->model);
       if (net == NULL)
         return;
       /* the target MP of the AI preset would make this crop large; the
@@ -252,30 +224,12 @@ test_presets (void)
     }
 }
 
-static int
-run_cli (const char * const *args, char **out, char **err)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int status = -1;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("ENLARGE_CLI"));
-  for (int i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                out, err, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
 /* The CLI refuses out-of-range controls with a message and status 2, and
  * --dry-run prints the plan without writing anything. */
 static void
 test_cli_controls (void)
 {
-  g_autofree char *input = g_build_filename (g_getenv ("ENLARGE_TEST_DATA"), "golden",
-                                             "coffee-96x72.png", NULL);
+  g_autofree char *input = etu_golden_path ("coffee-96x72.png");
   g_autofree char *tmp = g_dir_make_tmp ("enlarge-pipeline-XXXXXX", NULL);
   g_autofree char *output = g_build_filename (tmp, "out.png", NULL);
   const char *bad[][4] = {
@@ -293,7 +247,7 @@ test_cli_controls (void)
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
       const char *args[] = { bad[i][0], bad[i][1], input, "-o", output, NULL };
-      g_assert_cmpint (run_cli (args, &out, &err), ==, 2);
+      g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 2);
       g_assert_nonnull (strstr (err, bad[i][0][1] == 'p' ? "preset" : bad[i][0][1] == 'c' ? "creativity"
                                      : bad[i][0][1] == 's' ? "scale" : "target-mp"));
       g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
@@ -303,7 +257,7 @@ test_cli_controls (void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     const char *args[] = { "--dry-run", "-p", "ai-generated", "-s", "2", input, "-o", output, NULL };
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "96 × 72 → prescale to 0.35 MP (700 × 525) → 4× model → Lanczos-3 to 2× → 1400 × 1050"));
     g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
   }
@@ -311,7 +265,7 @@ test_cli_controls (void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     const char *args[] = { "--list-presets", NULL };
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "portrait"));
     g_assert_nonnull (strstr (out, "ai-generated"));
   }
@@ -323,7 +277,7 @@ test_cli_controls (void)
     const char *args[] = { "-q", "-m", "realesr-animevideov3-x4", "-s", "2.5", "-c", "0.7", input, "-o", output, NULL };
     if (!enlarge_model_is_installed (enlarge_model_lookup ("realesr-animevideov3-x4")))
       return;
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 0);
     img = enlarge_image_load (output, NULL);
     g_assert_nonnull (img);
     g_assert_cmpint (img->width, ==, 240);

@@ -6,45 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
 #include "enlarge.h"
-
-static EnlargeNet *
-load_or_skip (const char *id)
-{
-  const EnlargeModelInfo *info = enlarge_model_lookup (id);
-  g_autoptr (GError) error = NULL;
-  EnlargeNet *net;
-
-  g_assert_nonnull (info);
-  if (!enlarge_model_is_installed (info))
-    {
-      g_test_skip (enlarge_model_install_hint ());
-      return NULL;
-    }
-  net = enlarge_model_load (id, &error);
-  g_assert_no_error (error);
-  return net;
-}
-
-static char *
-golden_path (const char *name)
-{
-  return g_build_filename (g_getenv ("ENLARGE_TEST_DATA"), "golden", name, NULL);
-}
-
-static EnlargeImage *
-load_golden (const char *name)
-{
-  g_autofree char *path = golden_path (name);
-  g_autoptr (GError) error = NULL;
-  EnlargeImage *img = enlarge_image_load (path, &error);
-  g_assert_no_error (error);
-  return img;
-}
+#include "enlarge-test-utils.h"
 
 static EnlargeBackend *
 backend (void)
@@ -115,13 +81,13 @@ test_preview_matches_full (void)
     { "realesrgan-x4fast", 0.2, 0, 45 },           /* back-projection reaches further */
   };
   g_autoptr (EnlargeBackend) b = backend ();
-  g_autoptr (EnlargeImage) input = load_golden ("chelsea-200x150.png");
+  g_autoptr (EnlargeImage) input = etu_load_golden ("chelsea-200x150.png");
   /* inside, and touching the right edge */
   const EnlargeRect regions[] = { { 70, 40, 48, 40 }, { 160, 100, 40, 50 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (EnlargeNet) net = load_or_skip (cases[i].model);
+      g_autoptr (EnlargeNet) net = etu_load_or_skip (cases[i].model);
       if (net == NULL)
         return;
       for (guint r = 0; r < G_N_ELEMENTS (regions); r++)
@@ -133,7 +99,7 @@ test_preview_matches_full (void)
 static void
 test_resample_window (void)
 {
-  g_autoptr (EnlargeImage) input = load_golden ("coffee-96x72.png");
+  g_autoptr (EnlargeImage) input = etu_load_golden ("coffee-96x72.png");
   g_autoptr (EnlargeImage) full = enlarge_resample (input, 233, 171, ENLARGE_FILTER_LANCZOS3, NULL);
   const EnlargeRect window = { 50, 40, 61, 33 };
   EnlargeRect src;
@@ -168,7 +134,7 @@ static void
 test_suggest_region (void)
 {
   g_autoptr (EnlargeImage) img = enlarge_image_new (200, 120, 3, NULL);
-  g_autoptr (EnlargeImage) chelsea = load_golden ("chelsea-200x150.png");
+  g_autoptr (EnlargeImage) chelsea = etu_load_golden ("chelsea-200x150.png");
   EnlargeRect r, again;
 
   /* flat with one textured patch at 130…170 × 60…100 */
@@ -258,7 +224,7 @@ static void
 test_compare_three (void)
 {
   g_autoptr (EnlargeBackend) b = backend ();
-  g_autoptr (EnlargeImage) input = load_golden ("coffee-96x72.png");
+  g_autoptr (EnlargeImage) input = etu_load_golden ("coffee-96x72.png");
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_compare_result_free);
   g_autoptr (GError) error = NULL;
   EnlargeCompareEntry entries[3];
@@ -267,7 +233,7 @@ test_compare_three (void)
 
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr (EnlargeNet) net = load_or_skip (compare_models[i]);
+      g_autoptr (EnlargeNet) net = etu_load_or_skip (compare_models[i]);
       EnlargeSettings s = ENLARGE_SETTINGS_INIT;
       if (net == NULL)
         return;
@@ -303,7 +269,7 @@ static void
 test_compare_cancel (void)
 {
   g_autoptr (EnlargeBackend) b = backend ();
-  g_autoptr (EnlargeImage) input = load_golden ("coffee-96x72.png");
+  g_autoptr (EnlargeImage) input = etu_load_golden ("coffee-96x72.png");
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_compare_result_free);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
@@ -346,24 +312,6 @@ test_compare_cancel (void)
 
 /* ---- enlarge-cli --compare ---------------------------------------------------- */
 
-static int
-run_cli (const char * const *args, char **out, char **err)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int status = -1;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("ENLARGE_CLI"));
-  for (int i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                out, err, &status, &error);
-  g_assert_no_error (error);
-  g_test_message ("stdout:\n%s\nstderr:\n%s", *out, *err);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
 /* The layout documented in src/cli/enlarge-compare.h. */
 #define SHEET_PAD 8
 #define SHEET_CAPTION 44
@@ -371,7 +319,7 @@ run_cli (const char * const *args, char **out, char **err)
 static void
 test_cli_compare (void)
 {
-  g_autofree char *input = golden_path ("coffee-96x72.png");
+  g_autofree char *input = etu_golden_path ("coffee-96x72.png");
   g_autofree char *tmp = g_dir_make_tmp ("enlarge-compare-XXXXXX", NULL);
   g_autofree char *sheet = g_build_filename (tmp, "sheet.png", NULL);
   const char *models = "realesr-animevideov3-x4,realesrgan-x4fast,realesr-animevideov3-x2";
@@ -397,7 +345,7 @@ test_cli_compare (void)
     g_auto (GStrv) lines = NULL;
     guint rows = 0;
 
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 0);
     img = enlarge_image_load (sheet, NULL);
     g_assert_nonnull (img);
     /* the original and three tiles of 160 × 120 in a row, captions below */
@@ -437,7 +385,7 @@ test_cli_compare (void)
     const char *p;
     guint n = 0;
 
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 0);
     g_strstrip (out);
     g_assert_true (g_str_has_prefix (out, "{") && g_str_has_suffix (out, "}"));
     /* the suggested 64 × 64 region */
@@ -465,13 +413,13 @@ test_cli_compare (void)
   {
     g_autofree char *out = NULL, *err = NULL;
     const char *args[] = { "--compare", "realesrgan-x4fast,no-such-model", input, "-o", sheet, NULL };
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 2);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 2);
     g_assert_nonnull (strstr (err, "no-such-model"));
   }
   {
     g_autofree char *out = NULL, *err = NULL;
     const char *args[] = { "--compare", "realesrgan-x4fast", "--region", "90,10,40,30", input, "-o", sheet, NULL };
-    g_assert_cmpint (run_cli (args, &out, &err), ==, 2);
+    g_assert_cmpint (etu_run_cli_capture (args, &out, &err), ==, 2);
     g_assert_nonnull (strstr (err, "region"));
   }
   g_assert_false (g_file_test (sheet, G_FILE_TEST_EXISTS));

@@ -8,70 +8,18 @@
 #include <glib/gstdio.h>
 
 #include "enlarge.h"
+#include "enlarge-test-utils.h"
 
 static const char *golden_models[] = {
   "realesrgan-x4plus", "realesrgan-x4fast", "realesr-animevideov3-x4",
 };
-
-static char *
-data_path (const char *name)
-{
-  const char *dir = g_getenv ("ENLARGE_TEST_DATA");
-  g_assert_nonnull (dir);
-  return g_build_filename (dir, "golden", name, NULL);
-}
-
-static EnlargeNet *
-load_or_skip (const char *id)
-{
-  const EnlargeModelInfo *info = enlarge_model_lookup (id);
-  g_autoptr (GError) error = NULL;
-  EnlargeNet *net;
-
-  g_assert_nonnull (info);
-  if (!enlarge_model_is_installed (info))
-    {
-      g_autofree char *msg = g_strdup_printf ("%s is not installed. %s", id,
-                                              enlarge_model_install_hint ());
-      g_test_skip (msg);
-      return NULL;
-    }
-  net = enlarge_model_load (id, &error);
-  g_assert_no_error (error);
-  return net;
-}
-
-static EnlargeImage *
-load_image (const char *name)
-{
-  g_autofree char *path = data_path (name);
-  g_autoptr (GError) error = NULL;
-  EnlargeImage *img = enlarge_image_load (path, &error);
-  g_assert_no_error (error);
-  return img;
-}
-
-static EnlargeBackend *
-opencl_or_skip (void)
-{
-  g_autoptr (GError) error = NULL;
-  EnlargeBackend *b = enlarge_backend_new ("cpu", &error);
-  if (b == NULL)
-    b = enlarge_backend_new ("gpu", NULL);
-  if (b == NULL)
-    {
-      g_autofree char *msg = g_strdup_printf ("no OpenCL device: %s", error->message);
-      g_test_skip (msg);
-    }
-  return b;
-}
 
 /* The reference (plain C) path on the 64×64 crop, for each model. */
 static void
 test_reference_golden (gconstpointer data)
 {
   const char *model = data;
-  g_autoptr (EnlargeNet) net = load_or_skip (model);
+  g_autoptr (EnlargeNet) net = etu_load_or_skip (model);
   g_autoptr (EnlargeBackend) ref = enlarge_backend_new_reference ();
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) golden = NULL;
@@ -83,8 +31,8 @@ test_reference_golden (gconstpointer data)
 
   if (net == NULL)
     return;
-  in = load_image ("astronaut-face-64.png");
-  golden = load_image (golden_name);
+  in = etu_load_golden ("astronaut-face-64.png");
+  golden = etu_load_golden (golden_name);
   out = enlarge_upscale (ref, net, in, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->width, ==, golden->width);
@@ -100,7 +48,7 @@ static void
 test_tiled_equals_untiled (gconstpointer data)
 {
   const EnlargeBorder border = GPOINTER_TO_INT (data);
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesrgan-x4fast");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesrgan-x4fast");
   g_autoptr (EnlargeBackend) backend = NULL;
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) whole = NULL;
@@ -109,9 +57,9 @@ test_tiled_equals_untiled (gconstpointer data)
   EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
   double psnr;
 
-  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+  if (net == NULL || (backend = etu_opencl_or_skip ()) == NULL)
     return;
-  in = load_image ("chelsea-200x150.png");
+  in = etu_load_golden ("chelsea-200x150.png");
   g_assert_cmpint (in->width, ==, 200);
   g_assert_cmpint (in->height, ==, 150);
 
@@ -146,7 +94,7 @@ test_tiled_equals_untiled (gconstpointer data)
 static void
 test_opencl_matches_reference (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
   g_autoptr (EnlargeBackend) backend = NULL;
   g_autoptr (EnlargeBackend) ref = enlarge_backend_new_reference ();
   g_autoptr (EnlargeImage) in = NULL;
@@ -155,10 +103,10 @@ test_opencl_matches_reference (void)
   g_autoptr (EnlargeImage) golden = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+  if (net == NULL || (backend = etu_opencl_or_skip ()) == NULL)
     return;
-  in = load_image ("coffee-96x72.png");
-  golden = load_image ("coffee-96x72.realesr-animevideov3-x4.png");
+  in = etu_load_golden ("coffee-96x72.png");
+  golden = etu_load_golden ("coffee-96x72.realesr-animevideov3-x4.png");
   a = enlarge_upscale (backend, net, in, NULL, NULL, &error);
   g_assert_no_error (error);
   b = enlarge_upscale (ref, net, in, NULL, NULL, &error);
@@ -175,7 +123,7 @@ static void
 test_fractional_models (gconstpointer data)
 {
   const char *model = data;
-  g_autoptr (EnlargeNet) net = load_or_skip (model);
+  g_autoptr (EnlargeNet) net = etu_load_or_skip (model);
   g_autoptr (EnlargeBackend) backend = NULL;
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) whole = NULL;
@@ -183,9 +131,9 @@ test_fractional_models (gconstpointer data)
   g_autoptr (GError) error = NULL;
   EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
 
-  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+  if (net == NULL || (backend = etu_opencl_or_skip ()) == NULL)
     return;
-  in = load_image ("text-120x64.png");
+  in = etu_load_golden ("text-120x64.png");
   whole = enlarge_upscale (backend, net, in, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (whole->width, ==, 120 * net->scale);
@@ -221,7 +169,7 @@ on_progress (const EnlargeProgress *p, gpointer data)
 static void
 test_progress_and_cancel (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) out = NULL;
@@ -232,7 +180,7 @@ test_progress_and_cancel (void)
 
   if (net == NULL)
     return;
-  in = load_image ("coffee-96x72.png");
+  in = etu_load_golden ("coffee-96x72.png");
   opts.tile_size = 32;
   opts.progress = on_progress;
   opts.progress_data = &log;
@@ -294,7 +242,7 @@ static void
 test_alpha (gconstpointer data)
 {
   const EnlargeAlphaMode mode = GPOINTER_TO_INT (data);
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) out = NULL;
@@ -351,7 +299,7 @@ test_alpha (gconstpointer data)
 static void
 test_tta (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) golden = NULL;
@@ -362,8 +310,8 @@ test_tta (void)
 
   if (net == NULL)
     return;
-  in = load_image ("text-120x64.png");
-  golden = load_image ("text-120x64.realesr-animevideov3-x4.png");
+  in = etu_load_golden ("text-120x64.png");
+  golden = etu_load_golden ("text-120x64.realesr-animevideov3-x4.png");
   plain = enlarge_upscale (backend, net, in, &opts, NULL, &error);
   g_assert_no_error (error);
   opts.tta = TRUE;
@@ -418,7 +366,7 @@ test_no_opencl_fallback (void)
   g_autofree char *err = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("enlarge-noocl-XXXXXX", NULL);
   g_autofree char *empty = g_build_filename (tmp, "vendors", NULL);
-  g_autofree char *input = data_path ("astronaut-face-64.png");
+  g_autofree char *input = etu_golden_path ("astronaut-face-64.png");
   g_autofree char *output = g_build_filename (tmp, "out.png", NULL);
   const EnlargeModelInfo *info = enlarge_model_lookup ("realesr-animevideov3-x4");
 
@@ -452,7 +400,7 @@ test_no_opencl_fallback (void)
   g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
   {
     g_autoptr (EnlargeImage) img = enlarge_image_load (output, &error);
-    g_autofree char *gpath = data_path ("astronaut-face-64.realesr-animevideov3-x4.png");
+    g_autofree char *gpath = etu_golden_path ("astronaut-face-64.realesr-animevideov3-x4.png");
     g_autoptr (EnlargeImage) golden = enlarge_image_load (gpath, &error);
     g_assert_no_error (error);
     g_assert_cmpfloat (enlarge_image_psnr (img, golden), >=, 40.0);
@@ -465,7 +413,7 @@ test_no_opencl_fallback (void)
 static EnlargeImage *
 run_small (EnlargeBackend *backend, EnlargeNet *net)
 {
-  g_autoptr (EnlargeImage) in = load_image ("astronaut-face-64.png");
+  g_autoptr (EnlargeImage) in = etu_load_golden ("astronaut-face-64.png");
   g_autoptr (GError) error = NULL;
   EnlargeImage *out = enlarge_upscale (backend, net, in, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -478,8 +426,8 @@ static void
 test_kernel_cache (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("enlarge-kcache-XXXXXX", NULL);
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
-  g_autoptr (EnlargeImage) golden = load_image ("astronaut-face-64.realesr-animevideov3-x4.png");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeImage) golden = etu_load_golden ("astronaut-face-64.realesr-animevideov3-x4.png");
   g_autoptr (GError) error = NULL;
   const char *damage[] = { "flip", "truncate", "garbage" };
 
@@ -553,7 +501,7 @@ test_kernel_cache (void)
 static void
 test_memory_fallback (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesr-animevideov3-x4");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesr-animevideov3-x4");
   g_autoptr (EnlargeBackend) backend = NULL;
   g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) expected = NULL;
@@ -562,9 +510,9 @@ test_memory_fallback (void)
   EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
   const int margin = enlarge_upscale_auto_margin (net);
 
-  if (net == NULL || (backend = opencl_or_skip ()) == NULL)
+  if (net == NULL || (backend = etu_opencl_or_skip ()) == NULL)
     return;
-  in = load_image ("chelsea-200x150.png");
+  in = etu_load_golden ("chelsea-200x150.png");
   expected = enlarge_upscale (backend, net, in, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -592,7 +540,7 @@ test_memory_fallback (void)
 static void
 test_auto_tile_size (void)
 {
-  g_autoptr (EnlargeNet) net = load_or_skip ("realesrgan-x4plus");
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesrgan-x4plus");
   g_autoptr (EnlargeBackend) backend = enlarge_backend_new (NULL, NULL);
   int big, small;
 

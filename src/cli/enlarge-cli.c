@@ -14,16 +14,10 @@
 #include <gio/gio.h>
 
 #include "enlarge.h"
+#include "enlarge-cli-common.h"
 #include "enlarge-compare.h"
 
-#define PROGRAM_NAME "enlarge-cli"
 #define DEFAULT_MODEL "realesrgan-x4plus"
-
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,
-  EXIT_USAGE = 2,
-};
 
 typedef struct {
   char *output;
@@ -81,32 +75,6 @@ job_free (Job *job)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
-
-static void G_GNUC_PRINTF (1, 2)
-print_error (const char *format, ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  fprintf (stderr, "%s: %s\n", PROGRAM_NAME, message);
-}
-
-static int G_GNUC_PRINTF (1, 2)
-usage_error (const char *format, ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  fprintf (stderr, "%s: %s\nTry “%s --help” for more information.\n",
-           PROGRAM_NAME, message, PROGRAM_NAME);
-  return EXIT_USAGE;
-}
 
 static char *
 known_model_ids (void)

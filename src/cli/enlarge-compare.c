@@ -10,33 +10,13 @@
 #include <glib.h>
 
 #include "enlarge.h"
+#include "enlarge-cli-common.h"
 #include "enlarge-compare.h"
 
-#define PROGRAM_NAME "enlarge-cli"
 #define SUGGESTED_SIZE 64   /* small: the CPU path is slow */
 #define MAX_MODELS 12
 #define PAD 8
 #define CAPTION 44
-
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,
-  EXIT_USAGE = 2,
-};
-
-static int G_GNUC_PRINTF (1, 2)
-usage (const char *format, ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  fprintf (stderr, "%s: %s\nTry “%s --help” for more information.\n",
-           PROGRAM_NAME, message, PROGRAM_NAME);
-  return EXIT_USAGE;
-}
 
 /* ---- a 5 × 7 pixel font ----------------------------------------------------
  *
@@ -380,30 +360,30 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
       const EnlargeModelInfo *info;
       g_strstrip (ids[i]);
       if (*ids[i] == '\0')
-        return usage ("--compare takes model ids separated by commas, not “%s”", models_csv);
+        return usage_error ("--compare takes model ids separated by commas, not “%s”", models_csv);
       info = enlarge_model_lookup (ids[i]);
       if (info == NULL)
-        return usage ("unknown model “%s” in --compare; see --list-models", ids[i]);
+        return usage_error ("unknown model “%s” in --compare; see --list-models", ids[i]);
       max_scale = MAX (max_scale, info->scale);
       g_ptr_array_add (models, ids[i]);
     }
   if (models->len == 0 || models->len > MAX_MODELS)
-    return usage ("--compare takes 1 to %d models", MAX_MODELS);
+    return usage_error ("--compare takes 1 to %d models", MAX_MODELS);
   if (input_path == NULL)
-    return usage ("--compare needs one input image");
+    return usage_error ("--compare needs one input image");
   if (output == NULL)
-    return usage ("--compare needs the contact sheet's name: -o SHEET.png");
+    return usage_error ("--compare needs the contact sheet's name: -o SHEET.png");
   if (enlarge_image_format_for_path (output) == NULL)
-    return usage ("cannot tell the image format of “%s”: use a name ending in .png, .jpg, "
-                  ".tif or .webp", output);
+    return usage_error ("cannot tell the image format of “%s”: use a name ending in .png, .jpg, "
+                        ".tif or .webp", output);
   {
     g_autofree char *a = g_canonicalize_filename (output, NULL);
     g_autofree char *b = g_canonicalize_filename (input_path, NULL);
     if (g_str_equal (a, b))
-      return usage ("refusing to overwrite the input file “%s”; choose another output", input_path);
+      return usage_error ("refusing to overwrite the input file “%s”; choose another output", input_path);
   }
   if (region_text != NULL && !parse_region (region_text, &region))
-    return usage ("--region must be X,Y,W,H in input pixels (W, H > 0), not “%s”", region_text);
+    return usage_error ("--region must be X,Y,W,H in input pixels (W, H > 0), not “%s”", region_text);
   if (isnan (scale) || scale <= 0)
     scale = max_scale;  /* one size for every tile */
   if (isnan (creativity))
@@ -414,19 +394,19 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   input = enlarge_image_load (input_path, &error);
   if (input == NULL)
     {
-      fprintf (stderr, "%s: %s\n", PROGRAM_NAME, error->message);
+      print_error ("%s", error->message);
       return EXIT_FAILED;
     }
   if (region_text == NULL)
     region = enlarge_suggest_region (input, SUGGESTED_SIZE);
   else if (region.x + region.width > input->width || region.y + region.height > input->height)
-    return usage ("--region %d,%d %d×%d is not inside the %d×%d image", region.x, region.y,
-                  region.width, region.height, input->width, input->height);
+    return usage_error ("--region %d,%d %d×%d is not inside the %d×%d image", region.x, region.y,
+                        region.width, region.height, input->width, input->height);
 
   backend = enlarge_backend_new (device, &error);
   if (backend == NULL)
     {
-      fprintf (stderr, "%s: %s\n", PROGRAM_NAME, error->message);
+      print_error ("%s", error->message);
       return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ? EXIT_USAGE : EXIT_FAILED;
     }
 
@@ -437,7 +417,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
       EnlargeNet *net = enlarge_model_load (g_ptr_array_index (models, i), &error);
       if (net == NULL)
         {
-          fprintf (stderr, "%s: %s\n", PROGRAM_NAME, error->message);
+          print_error ("%s", error->message);
           return EXIT_FAILED;
         }
       g_ptr_array_add (nets, net);
@@ -453,7 +433,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   if (!enlarge_compare_run (backend, entries, models->len, input, &region, on_result,
                             GINT_TO_POINTER (quiet), results, NULL, &error))
     {
-      fprintf (stderr, "%s: %s\n", PROGRAM_NAME, error->message);
+      print_error ("%s", error->message);
       return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT) ? EXIT_USAGE : EXIT_FAILED;
     }
 
@@ -462,7 +442,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
     sheet = make_sheet (original, results, &error);
   if (sheet == NULL || !enlarge_image_save (sheet, output, NULL, &error))
     {
-      fprintf (stderr, "%s: %s\n", PROGRAM_NAME, error->message);
+      print_error ("%s", error->message);
       return EXIT_FAILED;
     }
 

@@ -1,0 +1,215 @@
+/* Helpers shared by the engine and CLI tests; see enlarge-test-utils.h. */
+
+#include "config.h"
+
+#include "enlarge-test-utils.h"
+
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+/* ---- files and folders -------------------------------------------------- */
+
+GBytes *
+etu_read_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents;
+  gsize len;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+void
+etu_write_file (const char *path, const void *data, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+}
+
+char *
+etu_make_temp_dir (const char *tmpl)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+etu_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          etu_remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+void
+etu_temp_dir_clear (EtuTempDir *dir)
+{
+  if (dir->path != NULL)
+    etu_remove_tree (dir->path);
+  g_clear_pointer (&dir->path, g_free);
+}
+
+/* ---- golden data -------------------------------------------------------- */
+
+const char *
+etu_test_data_dir (void)
+{
+  const char *dir = g_getenv ("ENLARGE_TEST_DATA");
+
+  return dir != NULL ? dir : ENLARGE_SOURCE_DIR "/tests/data";
+}
+
+char *
+etu_golden_path (const char *name)
+{
+  return g_build_filename (etu_test_data_dir (), "golden", name, NULL);
+}
+
+EnlargeImage *
+etu_load_golden (const char *name)
+{
+  g_autofree char *path = etu_golden_path (name);
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *img = enlarge_image_load (path, &error);
+  g_assert_no_error (error);
+  return img;
+}
+
+/* ---- models and backends ------------------------------------------------ */
+
+gboolean
+etu_require_model (const char *model)
+{
+  const EnlargeModelInfo *info = enlarge_model_lookup (model);
+
+  g_assert_nonnull (info);
+  if (!enlarge_model_is_installed (info))
+    {
+      g_autofree char *message = g_strdup_printf ("model %s is not installed; install it with: %s",
+                                                  model, enlarge_model_install_hint ());
+      g_test_skip (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+EnlargeNet *
+etu_load_or_skip (const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  EnlargeNet *net;
+
+  if (!etu_require_model (id))
+    return NULL;
+  net = enlarge_model_load (id, &error);
+  g_assert_no_error (error);
+  return net;
+}
+
+EnlargeBackend *
+etu_opencl_or_skip (void)
+{
+  g_autoptr (GError) error = NULL;
+  EnlargeBackend *b = enlarge_backend_new ("cpu", &error);
+  if (b == NULL)
+    b = enlarge_backend_new ("gpu", NULL);
+  if (b == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("no OpenCL device: %s", error->message);
+      g_test_skip (msg);
+    }
+  return b;
+}
+
+/* ---- running enlarge-cli ------------------------------------------------ */
+
+static const char *cli_path;
+
+void
+etu_set_cli_path (const char *path)
+{
+  cli_path = path;
+}
+
+const char *
+etu_get_cli_path (void)
+{
+  return cli_path != NULL ? cli_path : g_getenv ("ENLARGE_CLI");
+}
+
+void
+etu_cli_result_clear (EtuCliResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+void
+etu_run_cli_argv (EtuCliResult *result, const char *cwd, const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int wait_status = -1;
+
+  g_ptr_array_add (argv, (char *) etu_get_cli_path ());
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
+  g_test_message ("running: %s", command);
+
+  gboolean ok = g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+                              NULL, NULL, &result->out, &result->err,
+                              &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  g_test_message ("exit status %d\nstdout:\n%s\nstderr:\n%s",
+                  result->status, result->out, result->err);
+}
+
+void
+etu_run_cli (EtuCliResult *result, const char *cwd, ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+  const char *arg;
+
+  va_start (ap, cwd);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  etu_run_cli_argv (result, cwd, (const char * const *) args->pdata);
+}
+
+int
+etu_run_cli_capture (const char * const *args, char **out, char **err)
+{
+  EtuCliResult result = { 0 };
+
+  etu_run_cli_argv (&result, NULL, args);
+  *out = g_steal_pointer (&result.out);
+  *err = g_steal_pointer (&result.err);
+  return result.status;
+}

@@ -1,0 +1,79 @@
+/* Helpers shared by the engine and CLI tests: running enlarge-cli, per-test
+ * folders, golden data and models that may not be installed. */
+
+#pragma once
+
+#include <glib.h>
+
+#include "enlarge.h"
+
+G_BEGIN_DECLS
+
+/* ---- files and folders -------------------------------------------------- */
+
+GBytes *etu_read_file (const char *path);
+void etu_write_file (const char *path, const void *data, gsize len);
+
+/* A new folder from g_dir_make_tmp (@tmpl); fails the test on error. */
+char *etu_make_temp_dir (const char *tmpl);
+
+/* Removes @path and, for a folder, everything below it. */
+void etu_remove_tree (const char *path);
+
+/* A per-test folder removed when the test ends, pass or fail. */
+typedef struct {
+  char *path;
+} EtuTempDir;
+
+void etu_temp_dir_clear (EtuTempDir *dir);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EtuTempDir, etu_temp_dir_clear)
+
+/* ---- golden data (tests/data/golden) ------------------------------------ */
+
+/* $ENLARGE_TEST_DATA, or tests/data in the source tree. */
+const char *etu_test_data_dir (void);
+char *etu_golden_path (const char *name);
+EnlargeImage *etu_load_golden (const char *name);
+
+/* ---- models and backends ------------------------------------------------ */
+
+/* FALSE (and the test skipped, naming the install command) when @model's
+ * files are not installed. */
+gboolean etu_require_model (const char *model);
+
+/* The loaded model, or NULL with the test skipped when it is not installed. */
+EnlargeNet *etu_load_or_skip (const char *id);
+
+/* An OpenCL backend (the CPU device, else the GPU), or NULL with the test
+ * skipped. */
+EnlargeBackend *etu_opencl_or_skip (void);
+
+/* ---- running enlarge-cli ------------------------------------------------ */
+
+typedef struct {
+  int status;     /* exit status, or -1 when killed by a signal */
+  char *out;
+  char *err;
+} EtuCliResult;
+
+void etu_cli_result_clear (EtuCliResult *result);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EtuCliResult, etu_cli_result_clear)
+
+/* The program run_cli runs: the one set here, else $ENLARGE_CLI. */
+void etu_set_cli_path (const char *path);
+const char *etu_get_cli_path (void);
+
+/* Runs the CLI in @cwd (NULL: the current folder) with the NULL-terminated
+ * @args, logging the command line, its status and its output. */
+void etu_run_cli_argv (EtuCliResult *result, const char *cwd, const char * const *args);
+
+/* The same with the arguments given inline, NULL-terminated. */
+void etu_run_cli (EtuCliResult *result, const char *cwd, ...) G_GNUC_NULL_TERMINATED;
+
+/* Runs the CLI with @args; returns its exit status and hands over its
+ * output in @out and @err. */
+int etu_run_cli_capture (const char * const *args, char **out, char **err);
+
+G_END_DECLS
