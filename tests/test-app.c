@@ -577,6 +577,119 @@ test_compare_models (void)
   g_assert_null (enlarge_window_get_compare_window (win));
 }
 
+static guint preview_target;
+
+static gboolean
+preview_reached (void)
+{
+  return enlarge_window_get_preview_count (win) >= preview_target &&
+         !enlarge_window_get_preview_busy (win);
+}
+
+/* Preview Region: the preview of a region equals the same region of a
+ * full run; moving a slider runs a new one; the main loop keeps running. */
+static void
+test_preview_region (void)
+{
+  const char *model = "realesr-animevideov3-x4";
+  const EnlargeRect region = { 20, 12, 48, 40 };
+  GtkAdjustment *creativity = enlarge_window_get_creativity_adjustment (win);
+  EnlargeCompareView *view = enlarge_window_get_compare_view (win);
+  g_autoptr (EnlargeImage) preview = NULL;
+  g_autoptr (EnlargeImage) crop = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeRect got, out_rect;
+  EnlargeImage *result;
+  double seconds = -1, psnr, elapsed_ms;
+  guint count, timer;
+  gint64 start;
+
+  if (!enlarge_model_is_installed (enlarge_model_lookup (model)))
+    {
+      g_test_skip (enlarge_model_install_hint ());
+      return;
+    }
+  /* the path a drop takes */
+  open_and_wait (golden ("coffee-96x72.png"));
+  g_assert_null (enlarge_window_get_result (win));
+  enlarge_window_set_model (win, model);
+  gtk_adjustment_set_value (creativity, 0.5);
+  gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 4);
+  gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
+  wait_for (not_running, "no job to be running");
+
+  g_assert_false (enlarge_window_get_preview_mode (win));
+  g_assert_false (enlarge_window_get_preview_region (win, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.preview-region", NULL));
+  g_assert_true (enlarge_window_get_preview_mode (win));
+  /* the proposed region: 256 × 256, clamped to the 96 × 72 image */
+  g_assert_true (enlarge_window_get_preview_region (win, &got));
+  g_assert_cmpint (got.width, ==, 96);
+  g_assert_cmpint (got.height, ==, 72);
+
+  /* as if the user dragged it */
+  count = enlarge_window_get_preview_count (win);
+  enlarge_window_set_preview_region (win, &region);
+  g_assert_true (enlarge_window_get_preview_region (win, &got));
+  g_assert_true (memcmp (&got, &region, sizeof got) == 0);
+  g_assert_true (enlarge_window_get_preview_busy (win));
+  preview_target = count + 1;
+  wait_for (preview_reached, "the first preview");
+  g_assert_nonnull (enlarge_window_get_preview (win, &out_rect, &seconds));
+  g_test_message ("preview of %d × %d at %d, %d: %.3f s", region.width, region.height,
+                  region.x, region.y, seconds);
+  g_assert_cmpint (out_rect.x, ==, region.x * 4);
+  g_assert_cmpint (out_rect.y, ==, region.y * 4);
+  g_assert_cmpint (out_rect.width, ==, region.width * 4);
+  g_assert_cmpint (out_rect.height, ==, region.height * 4);
+  g_assert_cmpfloat (seconds, >=, 0);
+  g_assert_nonnull (enlarge_compare_view_get_preview (view));
+  save_screenshot ("enlarge-window-preview.png");
+
+  /* a slider runs a new preview, once, and the main loop keeps running */
+  count = enlarge_window_get_preview_count (win);
+  timer_calls = 0;
+  timer = g_timeout_add (16, count_timer, NULL);
+  start = g_get_monotonic_time ();
+  gtk_adjustment_set_value (creativity, 0.6);
+  g_assert_true (enlarge_window_get_preview_busy (win));
+  preview_target = count + 1;
+  wait_for (preview_reached, "the preview after the slider moved");
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_source_remove (timer);
+  g_test_message ("debounced preview took %.0f ms; the 16 ms timer fired %u times",
+                  elapsed_ms, timer_calls);
+  g_assert_cmpfloat (timer_calls, >=, elapsed_ms / 16 * 0.5);
+  spin (0.5);
+  g_assert_cmpuint (enlarge_window_get_preview_count (win), ==, count + 1);
+  preview = enlarge_image_ref (enlarge_window_get_preview (win, &out_rect, NULL));
+
+  /* the full run, one click away, replaces the preview */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  g_assert_true (enlarge_window_get_running (win));
+  wait_for (not_running, "the upscale to finish");
+  result = enlarge_window_get_result (win);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->width, ==, 384);
+  g_assert_null (enlarge_window_get_preview (win, NULL, NULL));
+  g_assert_null (enlarge_compare_view_get_preview (view));
+  g_assert_false (enlarge_window_get_preview_busy (win));
+
+  crop = enlarge_image_crop (result, &out_rect, &error);
+  g_assert_no_error (error);
+  psnr = enlarge_image_psnr (crop, preview);
+  g_test_message ("preview against the crop of a full run: %.2f dB", psnr);
+  g_assert_cmpfloat (psnr, >=, 45.0);
+
+  /* Escape leaves the mode */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
+  g_assert_false (enlarge_window_get_preview_mode (win));
+  g_assert_false (enlarge_window_get_preview_region (win, NULL));
+  gtk_adjustment_set_value (creativity, 0.5);
+  spin (0.5);
+  g_assert_false (enlarge_window_get_preview_busy (win));
+}
+
 static gboolean batch_idle (void) { return !enlarge_window_get_batch_running (win); }
 
 static char *
@@ -765,6 +878,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/settings-survive", test_settings_survive);
   g_test_add_func ("/app/bad-files", test_bad_files);
   g_test_add_func ("/app/compare-models", test_compare_models);
+  g_test_add_func ("/app/preview-region", test_preview_region);
   g_test_add_func ("/app/upscale-all", test_upscale_all);
   g_test_add_func ("/app/large-image", test_large_image);
   g_test_add_func ("/app/close-window", test_close_window);

@@ -28,6 +28,19 @@
 #define TILE_STEP (TILE_SIZE - TILE_OVERLAP)
 /* Magnified parts kept, a few tiles' worth. */
 #define N_MAGNIFIED 4
+/* The region: corners grab this far (screen pixels), and it is at least
+ * this many input pixels a side. */
+#define CORNER_GRAB 12.0
+#define MIN_REGION 8
+
+typedef enum {
+  REGION_NONE,
+  REGION_MOVE,
+  REGION_TOP_LEFT,
+  REGION_TOP_RIGHT,
+  REGION_BOTTOM_LEFT,
+  REGION_BOTTOM_RIGHT,
+} RegionHit;
 
 G_DEFINE_ENUM_TYPE (EnlargeCompareMode, enlarge_compare_mode,
   G_DEFINE_ENUM_VALUE (ENLARGE_COMPARE_SPLIT, "split"),
@@ -60,6 +73,18 @@ struct _EnlargeCompareView
   double drag_cx, drag_cy;
   double zoom_start;
   double pointer_x, pointer_y;   /* -1 when outside */
+  RegionHit region_drag;         /* what the drag does to the region */
+  EnlargeRect drag_region;       /* the region when the drag began */
+  int drag_pane;
+
+  /* the region rectangle, in before-image pixels */
+  gboolean has_region;
+  EnlargeRect region;
+
+  /* a result for part of the output */
+  GdkTexture *preview;
+  EnlargeRect preview_rect;
+  int preview_width, preview_height;
 
   PangoLayout *before_layout;
   PangoLayout *after_layout;
@@ -85,6 +110,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_VIEW_CHANGED,
+  SIGNAL_REGION_CHANGED,
   N_SIGNALS
 };
 
@@ -103,6 +129,12 @@ image_size (EnlargeCompareView *self, double *w, double *h)
 {
   GdkTexture *t = self->after ? self->after : self->before;
 
+  if (self->preview != NULL)
+    {
+      *w = self->preview_width;
+      *h = self->preview_height;
+      return TRUE;
+    }
   if (t == NULL)
     return FALSE;
   *w = gdk_texture_get_width (t);
@@ -110,10 +142,17 @@ image_size (EnlargeCompareView *self, double *w, double *h)
   return TRUE;
 }
 
+/* Whether there is something to show on the after side. */
+static gboolean
+has_after (EnlargeCompareView *self)
+{
+  return self->after != NULL || self->preview != NULL;
+}
+
 static int
 n_panes (EnlargeCompareView *self)
 {
-  return self->mode == ENLARGE_COMPARE_SIDE_BY_SIDE && self->after ? 2 : 1;
+  return self->mode == ENLARGE_COMPARE_SIDE_BY_SIDE && has_after (self) ? 2 : 1;
 }
 
 static graphene_rect_t
@@ -517,6 +556,22 @@ draw_images (EnlargeCompareView    *self,
              gboolean               show_after)
 {
   gtk_snapshot_push_clip (snapshot, clip);
+  if (show_after && self->preview)
+    {
+      /* the before image dimmed, the preview at its place */
+      GdkRGBA dim = { 0, 0, 0, 0.55 };
+      double m = bounds->size.width / MAX (self->preview_width, 1);
+      graphene_rect_t pr = GRAPHENE_RECT_INIT (bounds->origin.x + self->preview_rect.x * m,
+                                               bounds->origin.y + self->preview_rect.y * m,
+                                               self->preview_rect.width * m,
+                                               self->preview_rect.height * m);
+
+      draw_image (self, snapshot, self->before, bounds, clip, FALSE);
+      gtk_snapshot_append_color (snapshot, &dim, bounds);
+      draw_image (self, snapshot, self->preview, &pr, clip, TRUE);
+      gtk_snapshot_pop (snapshot);
+      return;
+    }
   if (!show_after || self->partial || self->after == NULL)
     draw_image (self, snapshot, self->before, bounds, clip, FALSE);
   if (show_after && self->after)
@@ -524,11 +579,78 @@ draw_images (EnlargeCompareView    *self,
   gtk_snapshot_pop (snapshot);
 }
 
+/* The region in widget coordinates, for @pane. */
+static graphene_rect_t
+region_rect (EnlargeCompareView *self, int pane)
+{
+  graphene_rect_t ir = image_rect (self, pane);
+  double m = ir.size.width / MAX (gdk_texture_get_width (self->before), 1);
+
+  return GRAPHENE_RECT_INIT (ir.origin.x + self->region.x * m, ir.origin.y + self->region.y * m,
+                             self->region.width * m, self->region.height * m);
+}
+
+static void
+draw_region (EnlargeCompareView *self,
+             GtkSnapshot        *snapshot,
+             int                 pane)
+{
+  graphene_rect_t clip = pane_rect (self, pane);
+  graphene_rect_t r = region_rect (self, pane);
+  GdkRGBA light = { 1, 1, 1, 0.95 };
+  GdkRGBA dark = { 0, 0, 0, 0.6 };
+  GskRoundedRect outer, inner;
+  const double hs = 4;   /* half a corner handle */
+
+  r.origin.x = round (r.origin.x);
+  r.origin.y = round (r.origin.y);
+  r.size.width = MAX (round (r.size.width), 2);
+  r.size.height = MAX (round (r.size.height), 2);
+
+  gtk_snapshot_push_clip (snapshot, &clip);
+  /* a white line between two dark ones, so it shows on any picture */
+  gsk_rounded_rect_init_from_rect (&outer, &GRAPHENE_RECT_INIT (r.origin.x - 2, r.origin.y - 2,
+                                                                r.size.width + 4, r.size.height + 4), 0);
+  gtk_snapshot_append_border (snapshot, &outer, (float[4]) { 1, 1, 1, 1 },
+                              (GdkRGBA[4]) { dark, dark, dark, dark });
+  gsk_rounded_rect_init_from_rect (&inner, &GRAPHENE_RECT_INIT (r.origin.x - 1, r.origin.y - 1,
+                                                                r.size.width + 2, r.size.height + 2), 0);
+  gtk_snapshot_append_border (snapshot, &inner, (float[4]) { 2, 2, 2, 2 },
+                              (GdkRGBA[4]) { light, light, light, light });
+  for (int i = 0; i < 4; i++)
+    {
+      double cx = i & 1 ? r.origin.x + r.size.width : r.origin.x;
+      double cy = i & 2 ? r.origin.y + r.size.height : r.origin.y;
+      graphene_rect_t h = GRAPHENE_RECT_INIT (cx - hs - 1, cy - hs - 1, 2 * hs + 2, 2 * hs + 2);
+
+      gtk_snapshot_append_color (snapshot, &dark, &h);
+      gtk_snapshot_append_color (snapshot, &light,
+                                 &GRAPHENE_RECT_INIT (cx - hs, cy - hs, 2 * hs, 2 * hs));
+    }
+  gtk_snapshot_pop (snapshot);
+}
+
+static void draw_view (EnlargeCompareView *self, GtkSnapshot *snapshot);
+
 static void
 enlarge_compare_view_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
 {
   EnlargeCompareView *self = ENLARGE_COMPARE_VIEW (widget);
+
+  if (self->before == NULL)
+    return;
+  draw_view (self, snapshot);
+  if (self->has_region)
+    for (int pane = 0; pane < n_panes (self); pane++)
+      draw_region (self, snapshot, pane);
+}
+
+static void
+draw_view (EnlargeCompareView *self,
+           GtkSnapshot        *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
   double w = gtk_widget_get_width (widget);
   double h = gtk_widget_get_height (widget);
 
@@ -553,6 +675,11 @@ enlarge_compare_view_snapshot (GtkWidget   *widget,
     }
 
   graphene_rect_t ir = image_rect (self, 0);
+  if (self->mode == ENLARGE_COMPARE_SINGLE && self->preview)
+    {
+      draw_images (self, snapshot, &ir, &GRAPHENE_RECT_INIT (0, 0, w, h), TRUE);
+      return;
+    }
   if (self->mode == ENLARGE_COMPARE_SINGLE)
     {
       gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
@@ -561,7 +688,7 @@ enlarge_compare_view_snapshot (GtkWidget   *widget,
       gtk_snapshot_pop (snapshot);
       return;
     }
-  if (self->after == NULL)
+  if (!has_after (self))
     {
       draw_images (self, snapshot, &ir, &GRAPHENE_RECT_INIT (0, 0, w, h), FALSE);
       return;
@@ -630,6 +757,52 @@ begin_pan (EnlargeCompareView *self)
     }
 }
 
+static int
+pane_at (EnlargeCompareView *self, double x)
+{
+  return n_panes (self) == 2 && x >= pane_rect (self, 1).origin.x ? 1 : 0;
+}
+
+/* What a drag starting at (@x, @y) does to the region. */
+static RegionHit
+region_hit (EnlargeCompareView *self, double x, double y)
+{
+  graphene_rect_t r;
+
+  if (!self->has_region || self->before == NULL)
+    return REGION_NONE;
+  r = region_rect (self, pane_at (self, x));
+  for (int i = 0; i < 4; i++)
+    {
+      double cx = i & 1 ? r.origin.x + r.size.width : r.origin.x;
+      double cy = i & 2 ? r.origin.y + r.size.height : r.origin.y;
+
+      if (fabs (x - cx) <= CORNER_GRAB && fabs (y - cy) <= CORNER_GRAB)
+        return REGION_TOP_LEFT + i;
+    }
+  if (graphene_rect_contains_point (&r, &GRAPHENE_POINT_INIT (x, y)))
+    return REGION_MOVE;
+  return REGION_NONE;
+}
+
+/* Widget point → before-image pixels, in @pane. */
+static void
+to_input (EnlargeCompareView *self, int pane, double x, double y, double *ix, double *iy)
+{
+  graphene_rect_t ir = image_rect (self, pane);
+  double m = ir.size.width / MAX (gdk_texture_get_width (self->before), 1);
+
+  *ix = (x - ir.origin.x) / m;
+  *iy = (y - ir.origin.y) / m;
+}
+
+static gboolean
+on_divider (EnlargeCompareView *self, double x)
+{
+  return n_panes (self) == 1 && has_after (self) && self->mode != ENLARGE_COMPARE_SINGLE &&
+         fabs (x - self->divider * gtk_widget_get_width (GTK_WIDGET (self))) <= DIVIDER_GRAB;
+}
+
 static void
 on_drag_begin (GtkGestureDrag     *gesture,
                double              x,
@@ -643,9 +816,18 @@ on_drag_begin (GtkGestureDrag     *gesture,
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
-  self->dragging_divider = n_panes (self) == 1 && self->after != NULL &&
-                           self->mode != ENLARGE_COMPARE_SINGLE &&
-                           fabs (x - self->divider * w) <= DIVIDER_GRAB;
+  /* a corner of the region, then the divider, then inside the region */
+  self->region_drag = region_hit (self, x, y);
+  self->dragging_divider = FALSE;
+  if (self->region_drag == REGION_MOVE && on_divider (self, x))
+    self->region_drag = REGION_NONE;
+  if (self->region_drag != REGION_NONE)
+    {
+      self->drag_region = self->region;
+      self->drag_pane = pane_at (self, x);
+      return;
+    }
+  self->dragging_divider = fabs (x - self->divider * w) <= DIVIDER_GRAB && on_divider (self, x);
   if (!self->dragging_divider)
     {
       begin_pan (self);
@@ -662,6 +844,39 @@ on_drag_update (GtkGestureDrag     *gesture,
   double sx, sy;
 
   gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+  if (self->region_drag != REGION_NONE)
+    {
+      double x0, y0, x1, y1;
+      int bw = gdk_texture_get_width (self->before), bh = gdk_texture_get_height (self->before);
+      EnlargeRect s = self->drag_region, r = s;
+
+      to_input (self, self->drag_pane, sx, sy, &x0, &y0);
+      to_input (self, self->drag_pane, sx + dx, sy + dy, &x1, &y1);
+      if (self->region_drag == REGION_MOVE)
+        {
+          r.x = CLAMP (s.x + (int) round (x1 - x0), 0, bw - s.width);
+          r.y = CLAMP (s.y + (int) round (y1 - y0), 0, bh - s.height);
+        }
+      else
+        {
+          /* the opposite corner stays where it is */
+          int i = self->region_drag - REGION_TOP_LEFT;
+          int px = CLAMP ((int) round (x1), 0, bw), py = CLAMP ((int) round (y1), 0, bh);
+          int left = s.x, right = s.x + s.width, top = s.y, bottom = s.y + s.height;
+
+          if (i & 1)
+            right = MIN (MAX (px, left + MIN_REGION), bw);
+          else
+            left = MAX (MIN (px, right - MIN_REGION), 0);
+          if (i & 2)
+            bottom = MIN (MAX (py, top + MIN_REGION), bh);
+          else
+            top = MAX (MIN (py, bottom - MIN_REGION), 0);
+          r = (EnlargeRect) { left, top, right - left, bottom - top };
+        }
+      enlarge_compare_view_set_region (self, &r);
+      return;
+    }
   if (self->dragging_divider)
     {
       double w = gtk_widget_get_width (GTK_WIDGET (self));
@@ -744,14 +959,19 @@ on_motion (GtkEventControllerMotion *controller,
            double                    y,
            EnlargeCompareView       *self)
 {
-  double w = gtk_widget_get_width (GTK_WIDGET (self));
-  gboolean on_divider = n_panes (self) == 1 && self->after != NULL &&
-                        self->mode != ENLARGE_COMPARE_SINGLE &&
-                        fabs (x - self->divider * w) <= DIVIDER_GRAB;
+  static const char *cursors[] = { NULL, "move", "nwse-resize", "nesw-resize",
+                                   "nesw-resize", "nwse-resize" };
+  RegionHit hit = region_hit (self, x, y);
+  gboolean divider = on_divider (self, x);
 
   self->pointer_x = x;
   self->pointer_y = y;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), on_divider ? "col-resize" : "grab");
+  if (hit == REGION_MOVE && divider)
+    hit = REGION_NONE;
+  if (hit != REGION_NONE)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), cursors[hit]);
+  else
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), divider ? "col-resize" : "grab");
 }
 
 static void
@@ -770,6 +990,7 @@ enlarge_compare_view_dispose (GObject *object)
 
   g_clear_object (&self->before);
   g_clear_object (&self->after);
+  g_clear_object (&self->preview);
   g_clear_object (&self->before_layout);
   g_clear_object (&self->after_layout);
   for (guint i = 0; i < N_MAGNIFIED; i++)
@@ -890,6 +1111,15 @@ enlarge_compare_view_class_init (EnlargeCompareViewClass *klass)
     g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * EnlargeCompareView::region-changed:
+   *
+   * The region was moved, resized, shown or hidden.
+   */
+  signals[SIGNAL_REGION_CHANGED] =
+    g_signal_new ("region-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_css_name (widget_class, "compare-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -957,19 +1187,13 @@ enlarge_compare_view_get_before (EnlargeCompareView *self)
   return self->before;
 }
 
-void
-enlarge_compare_view_set_after (EnlargeCompareView *self,
-                                GdkTexture         *after,
-                                gboolean            partial)
+/* The image coordinates changed scale from @old_w wide: keep showing the
+ * same part of the picture at the same size on screen. */
+static void
+keep_view (EnlargeCompareView *self, double old_w)
 {
-  double old_w = 0, old_h, new_w;
+  double old_h, new_w;
 
-  g_return_if_fail (ENLARGE_IS_COMPARE_VIEW (self));
-
-  image_size (self, &old_w, &old_h);
-  self->partial = partial;
-  if (g_set_object (&self->after, after))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AFTER]);
   if (!self->fit && old_w > 0 && image_size (self, &new_w, &old_h) && new_w != old_w)
     {
       /* the image coordinates changed scale: keep showing the same part
@@ -980,6 +1204,22 @@ enlarge_compare_view_set_after (EnlargeCompareView *self,
       self->cy *= k;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
+}
+
+void
+enlarge_compare_view_set_after (EnlargeCompareView *self,
+                                GdkTexture         *after,
+                                gboolean            partial)
+{
+  double old_w = 0, old_h;
+
+  g_return_if_fail (ENLARGE_IS_COMPARE_VIEW (self));
+
+  image_size (self, &old_w, &old_h);
+  self->partial = partial;
+  if (g_set_object (&self->after, after))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AFTER]);
+  keep_view (self, old_w);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1076,4 +1316,71 @@ enlarge_compare_view_get_n_textures (EnlargeCompareView *self)
       n += t->cols * t->rows;
     }
   return n;
+}
+
+void
+enlarge_compare_view_set_region (EnlargeCompareView *self, const EnlargeRect *region)
+{
+  EnlargeRect r = { 0 };
+
+  g_return_if_fail (ENLARGE_IS_COMPARE_VIEW (self));
+
+  if (region != NULL)
+    {
+      int bw = self->before ? gdk_texture_get_width (self->before) : region->x + region->width;
+      int bh = self->before ? gdk_texture_get_height (self->before) : region->y + region->height;
+
+      r.width = CLAMP (region->width, MIN (MIN_REGION, bw), bw);
+      r.height = CLAMP (region->height, MIN (MIN_REGION, bh), bh);
+      r.x = CLAMP (region->x, 0, bw - r.width);
+      r.y = CLAMP (region->y, 0, bh - r.height);
+    }
+  if ((region != NULL) == self->has_region &&
+      (!self->has_region || memcmp (&r, &self->region, sizeof r) == 0))
+    return;
+  self->has_region = region != NULL;
+  self->region = r;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_REGION_CHANGED], 0);
+}
+
+gboolean
+enlarge_compare_view_get_region (EnlargeCompareView *self, EnlargeRect *region)
+{
+  g_return_val_if_fail (ENLARGE_IS_COMPARE_VIEW (self), FALSE);
+
+  if (region != NULL)
+    *region = self->region;
+  return self->has_region;
+}
+
+void
+enlarge_compare_view_set_preview (EnlargeCompareView *self,
+                                  GdkTexture         *preview,
+                                  const EnlargeRect  *rect,
+                                  int                 width,
+                                  int                 height)
+{
+  double old_w = 0, old_h;
+
+  g_return_if_fail (ENLARGE_IS_COMPARE_VIEW (self));
+  g_return_if_fail (preview == NULL || (rect != NULL && width > 0 && height > 0));
+
+  image_size (self, &old_w, &old_h);
+  g_set_object (&self->preview, preview);
+  if (preview != NULL)
+    {
+      self->preview_rect = *rect;
+      self->preview_width = width;
+      self->preview_height = height;
+    }
+  keep_view (self, old_w);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GdkTexture *
+enlarge_compare_view_get_preview (EnlargeCompareView *self)
+{
+  g_return_val_if_fail (ENLARGE_IS_COMPARE_VIEW (self), NULL);
+  return self->preview;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "enlarge.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,25 @@ void enlarge_compare_view_get_view (EnlargeCompareView *self, double *zoom,
                                     double *center_x, double *center_y, gboolean *fit);
 void enlarge_compare_view_set_view (EnlargeCompareView *self, double zoom,
                                     double center_x, double center_y, gboolean fit);
+
+/* The region rectangle, in before-image (input) pixels, drawn over the
+ * image; the user moves it by dragging inside it and resizes it by
+ * dragging a corner. NULL hides it. "region-changed" is emitted whenever
+ * it changes, by the user or by set_region. get_region is FALSE when it
+ * is hidden. */
+void     enlarge_compare_view_set_region (EnlargeCompareView *self, const EnlargeRect *region);
+gboolean enlarge_compare_view_get_region (EnlargeCompareView *self, EnlargeRect *region);
+
+/* A result for part of the output only: @preview covers @rect of a
+ * @width × @height output. While set, the after side shows the before
+ * image dimmed with @preview at its place, at the output's scale (it
+ * takes the place of the after image). NULL removes it. */
+void        enlarge_compare_view_set_preview (EnlargeCompareView *self,
+                                              GdkTexture         *preview,
+                                              const EnlargeRect  *rect,
+                                              int                 width,
+                                              int                 height);
+GdkTexture *enlarge_compare_view_get_preview (EnlargeCompareView *self);
 
 /* How many textures the before and after images are drawn from: one each,
  * or a grid of tiles of at most 4096 × 4096 for larger images. */

@@ -613,3 +613,111 @@ enlarge_job_compare_finish (GObject       *source,
   g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ---- region preview ------------------------------------------------------ */
+
+typedef struct {
+  EnlargeJobSettings *settings;
+  EnlargeImage *input;
+  EnlargeRect region;
+  EnlargeRect output_rect;   /* filled in on the worker */
+  double seconds;
+} PreviewData;
+
+static void
+preview_data_free (PreviewData *d)
+{
+  enlarge_job_settings_free (d->settings);
+  g_clear_pointer (&d->input, enlarge_image_unref);
+  g_free (d);
+}
+
+static void
+preview_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  PreviewData *data = task_data;
+  EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
+  EnlargeSettings s = engine_settings (data->settings);
+  g_autoptr (EnlargeBackend) backend = NULL;
+  g_autoptr (EnlargeNet) net = NULL;
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *image;
+  gint64 start;
+
+  g_mutex_lock (&device_lock);
+  if (g_task_return_error_if_cancelled (task))
+    goto out;
+  backend = get_backend (data->settings->device, &error);
+  if (backend != NULL && data->settings->model != NULL)
+    net = get_net (data->settings->model, &error);
+  else if (backend != NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("No model selected"));
+  if (net == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      goto out;
+    }
+  options.tile_size = data->settings->tile_size;
+  start = g_get_monotonic_time ();
+  image = enlarge_region_preview (backend, net, &s, data->input, &data->region, &options,
+                                  &data->output_rect, cancellable, &error);
+  data->seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (image == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
+
+out:
+  g_mutex_unlock (&device_lock);
+}
+
+void
+enlarge_job_preview_async (GObject                  *source,
+                           const EnlargeJobSettings *settings,
+                           const EnlargeImage       *input,
+                           const EnlargeRect        *region,
+                           GCancellable             *cancellable,
+                           GAsyncReadyCallback       callback,
+                           gpointer                  user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  PreviewData *data;
+
+  g_return_if_fail (G_IS_OBJECT (source));
+  g_return_if_fail (settings != NULL && input != NULL && region != NULL);
+
+  data = g_new0 (PreviewData, 1);
+  data->settings = enlarge_job_settings_copy (settings);
+  /* the window may replace its image while this runs */
+  data->input = enlarge_image_ref ((EnlargeImage *) input);
+  data->region = *region;
+
+  task = g_task_new (source, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enlarge_job_preview_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) preview_data_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, preview_thread);
+}
+
+EnlargeImage *
+enlarge_job_preview_finish (GObject       *source,
+                            GAsyncResult  *result,
+                            EnlargeRect   *output_rect,
+                            double        *seconds,
+                            GError       **error)
+{
+  PreviewData *data;
+  EnlargeImage *image;
+
+  g_return_val_if_fail (g_task_is_valid (result, source), NULL);
+  image = g_task_propagate_pointer (G_TASK (result), error);
+  data = g_task_get_task_data (G_TASK (result));
+  if (image != NULL && output_rect != NULL)
+    *output_rect = data->output_rect;
+  if (image != NULL && seconds != NULL)
+    *seconds = data->seconds;
+  return image;
+}

@@ -87,6 +87,24 @@ gboolean enlarge_job_compare_finish (GObject       *source,
                                      GAsyncResult  *result,
                                      GError       **error);
 
+/* A region preview (enlarge_region_preview) of @settings on @region of
+ * @input, on the worker thread under the same device lock as jobs and with
+ * their cached models and devices. The finish function returns the
+ * region's output, where it lies in a full run's output (@output_rect) and
+ * how long the run took (@seconds, model loading excluded). */
+void          enlarge_job_preview_async  (GObject                  *source,
+                                          const EnlargeJobSettings *settings,
+                                          const EnlargeImage       *input,
+                                          const EnlargeRect        *region,
+                                          GCancellable             *cancellable,
+                                          GAsyncReadyCallback       callback,
+                                          gpointer                  user_data);
+EnlargeImage *enlarge_job_preview_finish (GObject       *source,
+                                          GAsyncResult  *result,
+                                          EnlargeRect   *output_rect,
+                                          double        *seconds,
+                                          GError       **error);
+
 /* Makes a texture of an engine image (copies the pixels). */
 GdkTexture *enlarge_texture_new_for_image (const EnlargeImage *image);
 

@@ -14,6 +14,11 @@
 
 /* Settings changes while a job runs restart it after this pause (ms). */
 #define RESTART_DELAY_MS 400
+/* The region preview runs once the region and the controls have been
+ * still this long. */
+#define PREVIEW_DELAY_MS 300
+/* The region proposed when the preview mode is turned on (input pixels). */
+#define PREVIEW_REGION_SIZE 256
 
 /* One file of the queue. Reference counted (g_rc_box): a save that
  * finishes after Cancel still marks its entry done. */
@@ -106,6 +111,19 @@ struct _EnlargeWindow
 
   EnlargeCompareWindow *compare_window;  /* weak: open while shown */
 
+  /* "Preview Region" (win.preview-region) */
+  GSimpleAction *preview_action;
+  gboolean       preview_mode;
+  guint          preview_timeout_id;
+  GCancellable  *preview_cancellable;   /* set while a preview runs */
+  int            preview_out_width;     /* the full output of the running one */
+  int            preview_out_height;
+  EnlargeImage  *preview;               /* the last one shown */
+  GdkTexture    *preview_texture;
+  EnlargeRect    preview_rect;          /* where it lies in the output */
+  double         preview_seconds;
+  guint          preview_count;
+
   /* several files: the queue and "Upscale All" */
   GPtrArray          *queue;             /* QueueItem */
   GCancellable       *batch_cancellable; /* set while the batch runs */
@@ -121,6 +139,8 @@ G_DEFINE_FINAL_TYPE (EnlargeWindow, enlarge_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_state (EnlargeWindow *self);
 static void start_job (EnlargeWindow *self);
+static void schedule_preview (EnlargeWindow *self);
+static void clear_preview (EnlargeWindow *self);
 static char *format_creativity (double value);
 static char *format_scale (double value);
 static char *format_target (double value);
@@ -243,7 +263,8 @@ update_state (EnlargeWindow *self)
                                                    selected_model (self) != NULL);
   gtk_widget_action_set_enabled (w, "win.upscale-all", to_do && !batch && selected_model (self) != NULL);
   gtk_widget_action_set_enabled (w, "win.clear-queue", self->queue && self->queue->len > 0 && !batch);
-  gtk_widget_action_set_enabled (w, "win.cancel", running || self->restart_id != 0 || batch);
+  gtk_widget_action_set_enabled (w, "win.cancel", running || self->restart_id != 0 || batch ||
+                                                  self->preview_mode);
   gtk_widget_action_set_enabled (w, "win.save", self->result != NULL && !self->saving);
   gtk_widget_action_set_enabled (w, "win.save-as", self->result != NULL && !self->saving);
   gtk_widget_action_set_enabled (w, "win.zoom-in", has_input);
@@ -253,6 +274,8 @@ update_state (EnlargeWindow *self)
   gtk_widget_action_set_enabled (w, "win.zoom-toggle", has_input);
   gtk_widget_action_set_enabled (w, "win.compare", has_input && self->model_ids != NULL &&
                                                    self->model_ids->len > 0);
+  if (self->preview_action)
+    g_simple_action_set_enabled (self->preview_action, has_input && selected_model (self) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running || self->restart_id != 0 || batch);
   gtk_widget_set_visible (GTK_WIDGET (self->queue_group), self->queue && self->queue->len > 0);
   gtk_stack_set_visible_child_name (self->stack, has_input ? "image" : "empty");
@@ -270,6 +293,20 @@ update_state (EnlargeWindow *self)
       else
         subtitle = g_strdup_printf (_("%s — %d × %d"), name,
                                     self->input->width, self->input->height);
+      if (self->preview_mode && (self->preview_timeout_id != 0 || self->preview_cancellable != NULL))
+        {
+          /* Translators: the subtitle while the region preview runs */
+          char *s = g_strdup_printf (_("%s · Previewing…"), subtitle);
+          g_free (subtitle);
+          subtitle = s;
+        }
+      else if (self->preview_mode && self->preview != NULL)
+        {
+          /* Translators: the subtitle, then how long the region preview took */
+          char *s = g_strdup_printf (_("%s · Preview: %.1f s"), subtitle, self->preview_seconds);
+          g_free (subtitle);
+          subtitle = s;
+        }
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
   else
@@ -370,6 +407,7 @@ on_job_done (GObject      *source,
           adw_message_dialog_add_response (dialog, "close", _("_Close"));
           gtk_window_present (GTK_WINDOW (dialog));
         }
+      schedule_preview (self);
       update_state (self);
       return;
     }
@@ -398,6 +436,8 @@ start_job (EnlargeWindow *self)
       return;
     }
 
+  /* the full run replaces the preview */
+  clear_preview (self);
   self->job = enlarge_job_new (settings, self->input);
   self->job_cancellable = g_cancellable_new ();
   self->job_progress_id = g_signal_connect (self->job, "progress",
@@ -435,6 +475,153 @@ settings_changed (EnlargeWindow *self)
           self->restart_id = g_timeout_add (RESTART_DELAY_MS, restart_timeout, self);
         }
     }
+  schedule_preview (self);
+  update_state (self);
+}
+
+/* ---- region preview ----------------------------------------------------- */
+
+/* Forgets the preview: the one running or waiting, and the one shown. */
+static void
+clear_preview (EnlargeWindow *self)
+{
+  g_clear_handle_id (&self->preview_timeout_id, g_source_remove);
+  if (self->preview_cancellable)
+    g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  g_clear_pointer (&self->preview, enlarge_image_unref);
+  g_clear_object (&self->preview_texture);
+  if (self->compare_view)
+    enlarge_compare_view_set_preview (self->compare_view, NULL, NULL, 0, 0);
+}
+
+static void
+on_preview_done (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr (EnlargeWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) image = NULL;
+  EnlargeRect rect;
+  double seconds = 0;
+
+  image = enlarge_job_preview_finish (source, res, &rect, &seconds, &error);
+  if (self->preview_cancellable == NULL ||
+      g_task_get_cancellable (G_TASK (res)) != self->preview_cancellable)
+    return;  /* stale: cancelled or replaced */
+  g_clear_object (&self->preview_cancellable);
+
+  if (image == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: the region preview failed; the reason follows */
+          g_autofree char *text = g_strdup_printf (_("Could not preview: %s"), error->message);
+          show_toast (self, text);
+        }
+      update_state (self);
+      return;
+    }
+
+  g_clear_pointer (&self->preview, enlarge_image_unref);
+  g_clear_object (&self->preview_texture);
+  self->preview = g_steal_pointer (&image);
+  self->preview_texture = enlarge_texture_new_for_image (self->preview);
+  self->preview_rect = rect;
+  self->preview_seconds = seconds;
+  self->preview_count++;
+  enlarge_compare_view_set_preview (self->compare_view, self->preview_texture, &rect,
+                                    self->preview_out_width, self->preview_out_height);
+  update_state (self);
+}
+
+static gboolean
+preview_timeout (gpointer data)
+{
+  EnlargeWindow *self = data;
+  g_autoptr (EnlargeJobSettings) settings = collect_settings (self);
+  EnlargeRect region;
+
+  self->preview_timeout_id = 0;
+  if (self->input == NULL || settings->model == NULL ||
+      !enlarge_compare_view_get_region (self->compare_view, &region) ||
+      !enlarge_job_settings_output_size (settings, self->input->width, self->input->height,
+                                         &self->preview_out_width, &self->preview_out_height))
+    {
+      update_state (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->preview_cancellable = g_cancellable_new ();
+  enlarge_job_preview_async (G_OBJECT (self), settings, self->input, &region,
+                             self->preview_cancellable, on_preview_done, g_object_ref (self));
+  update_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The region or a control changed: a new preview once they are still;
+ * the one running, now out of date, is cancelled. Not while a full run
+ * is on its way: its result replaces the preview. */
+static void
+schedule_preview (EnlargeWindow *self)
+{
+  if (!self->preview_mode || self->input == NULL)
+    return;
+  g_clear_handle_id (&self->preview_timeout_id, g_source_remove);
+  if (self->preview_cancellable)
+    g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  if (self->job != NULL || self->restart_id != 0 || self->batch_cancellable != NULL)
+    return;
+  self->preview_timeout_id = g_timeout_add (PREVIEW_DELAY_MS, preview_timeout, self);
+}
+
+/* The proposed region: the most detailed part of the image. */
+static void
+propose_region (EnlargeWindow *self)
+{
+  EnlargeRect region = enlarge_suggest_region (self->input, PREVIEW_REGION_SIZE);
+
+  region.x = CLAMP (region.x, 0, self->input->width - 1);
+  region.y = CLAMP (region.y, 0, self->input->height - 1);
+  region.width = CLAMP (region.width, 1, self->input->width - region.x);
+  region.height = CLAMP (region.height, 1, self->input->height - region.y);
+  enlarge_compare_view_set_region (self->compare_view, &region);
+}
+
+static void
+set_preview_mode (EnlargeWindow *self, gboolean on)
+{
+  on = on && self->input != NULL;
+  if (on == self->preview_mode)
+    return;
+  self->preview_mode = on;
+  g_simple_action_set_state (self->preview_action, g_variant_new_boolean (on));
+  if (on)
+    {
+      propose_region (self);
+      schedule_preview (self);
+    }
+  else
+    {
+      clear_preview (self);
+      enlarge_compare_view_set_region (self->compare_view, NULL);
+    }
+  update_state (self);
+}
+
+static void
+on_preview_change_state (GSimpleAction *action,
+                         GVariant      *value,
+                         EnlargeWindow *self)
+{
+  set_preview_mode (self, g_variant_get_boolean (value));
+}
+
+static void
+on_region_changed (EnlargeWindow *self)
+{
+  schedule_preview (self);
   update_state (self);
 }
 
@@ -697,9 +884,15 @@ set_input (EnlargeWindow *self,
 
   self->input = enlarge_image_ref (image);
   self->input_texture = enlarge_texture_new_for_image (image);
+  clear_preview (self);
   enlarge_compare_view_set_after (self->compare_view, NULL, FALSE);
   enlarge_compare_view_set_before (self->compare_view, self->input_texture);
   enlarge_compare_view_zoom_fit (self->compare_view);
+  if (self->preview_mode)
+    {
+      propose_region (self);
+      schedule_preview (self);
+    }
   update_state (self);
 }
 
@@ -1663,8 +1856,16 @@ cancel_action (GtkWidget  *widget,
 {
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
 
+  /* Escape stops a run first, and then leaves the preview mode */
+  if (self->job == NULL && self->restart_id == 0 && self->batch_cancellable == NULL &&
+      self->preview_mode)
+    {
+      set_preview_mode (self, FALSE);
+      return;
+    }
   stop_job (self);
   batch_cancel (self);
+  schedule_preview (self);
   update_state (self);
 }
 
@@ -1782,6 +1983,7 @@ enlarge_window_dispose (GObject *object)
 
   stop_job (self);
   batch_cancel (self);
+  clear_preview (self);
   if (self->compare_window)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->compare_window),
@@ -1798,6 +2000,10 @@ enlarge_window_dispose (GObject *object)
   /* the GSettings action outlives the window's action group otherwise */
   g_action_map_remove_action (G_ACTION_MAP (self), "compare-mode");
   g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
+  g_action_map_remove_action (G_ACTION_MAP (self), "preview-region");
+  if (self->preview_action)
+    g_signal_handlers_disconnect_by_data (self->preview_action, self);
+  g_clear_object (&self->preview_action);
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
@@ -1896,6 +2102,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.compare", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.preview-region", NULL);
 }
 
 static void
@@ -1928,6 +2135,11 @@ enlarge_window_init (EnlargeWindow *self)
   sidebar_action = g_simple_action_new ("toggle-sidebar", NULL);
   g_signal_connect_swapped (sidebar_action, "activate", G_CALLBACK (toggle_sidebar), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sidebar_action));
+  self->preview_action = g_simple_action_new_stateful ("preview-region", NULL,
+                                                       g_variant_new_boolean (FALSE));
+  g_signal_connect (self->preview_action, "change-state",
+                    G_CALLBACK (on_preview_change_state), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (self->preview_action));
 
   setup_controls (self);
 
@@ -1940,6 +2152,8 @@ enlarge_window_init (EnlargeWindow *self)
                             G_CALLBACK (update_zoom_label), self);
   g_signal_connect_swapped (self->compare_view, "notify::fit",
                             G_CALLBACK (update_zoom_label), self);
+  g_signal_connect_swapped (self->compare_view, "region-changed",
+                            G_CALLBACK (on_region_changed), self);
 
   update_state (self);
 }
@@ -2103,4 +2317,44 @@ GtkAdjustment *
 enlarge_window_get_target_adjustment (EnlargeWindow *self)
 {
   return self->target_adjustment;
+}
+
+gboolean
+enlarge_window_get_preview_mode (EnlargeWindow *self)
+{
+  return self->preview_mode;
+}
+
+void
+enlarge_window_set_preview_region (EnlargeWindow *self, const EnlargeRect *region)
+{
+  enlarge_compare_view_set_region (self->compare_view, region);
+}
+
+gboolean
+enlarge_window_get_preview_region (EnlargeWindow *self, EnlargeRect *region)
+{
+  return enlarge_compare_view_get_region (self->compare_view, region);
+}
+
+gboolean
+enlarge_window_get_preview_busy (EnlargeWindow *self)
+{
+  return self->preview_timeout_id != 0 || self->preview_cancellable != NULL;
+}
+
+guint
+enlarge_window_get_preview_count (EnlargeWindow *self)
+{
+  return self->preview_count;
+}
+
+EnlargeImage *
+enlarge_window_get_preview (EnlargeWindow *self, EnlargeRect *output_rect, double *seconds)
+{
+  if (self->preview != NULL && output_rect != NULL)
+    *output_rect = self->preview_rect;
+  if (self->preview != NULL && seconds != NULL)
+    *seconds = self->preview_seconds;
+  return self->preview;
 }

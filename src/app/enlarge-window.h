@@ -52,6 +52,20 @@ EnlargeCompareView *enlarge_window_get_compare_view (EnlargeWindow *self);
 /* The "Compare Models" window (win.compare, Ctrl+M) while it is open. */
 EnlargeCompareWindow *enlarge_window_get_compare_window (EnlargeWindow *self);
 
+/* "Preview Region" (win.preview-region, Ctrl+R), for tests: whether it
+ * is on; its region in input pixels (set_region as if the user dragged
+ * it); whether a preview is waiting or running; how many have finished;
+ * the last one shown (NULL when none), with where it lies in the full
+ * output and how long it took. */
+gboolean      enlarge_window_get_preview_mode   (EnlargeWindow *self);
+void          enlarge_window_set_preview_region (EnlargeWindow *self, const EnlargeRect *region);
+gboolean      enlarge_window_get_preview_region (EnlargeWindow *self, EnlargeRect *region);
+gboolean      enlarge_window_get_preview_busy   (EnlargeWindow *self);
+guint         enlarge_window_get_preview_count  (EnlargeWindow *self);
+EnlargeImage *enlarge_window_get_preview        (EnlargeWindow *self,
+                                                 EnlargeRect   *output_rect,
+                                                 double        *seconds);
+
 const char    *enlarge_window_get_preset (EnlargeWindow *self);
 void           enlarge_window_set_preset (EnlargeWindow *self, const char *preset);
 const char    *enlarge_window_get_model  (EnlargeWindow *self);
