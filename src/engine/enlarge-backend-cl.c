@@ -486,15 +486,27 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
       return FALSE;                                                         \
   } G_STMT_END
 
+/* @local NULL lets the driver choose the work-group size. */
+static gboolean
+enqueue_local (ClPriv *p, cl_kernel k, int dims, const size_t *global, const size_t *local,
+               const char *name, GError **error)
+{
+  size_t g[3];
+  for (int i = 0; i < dims; i++)
+    {
+      g[i] = MAX (global[i], 1);
+      if (local)
+        g[i] = (g[i] + local[i] - 1) / local[i] * local[i];
+    }
+  cl_int err = clEnqueueNDRangeKernel (p->queue, k, dims, NULL, g, local, 0, NULL, NULL);
+  return cl_check (err, name, error);
+}
+
 static gboolean
 enqueue (ClPriv *p, cl_kernel k, int dims, const size_t *global, const char *name,
          GError **error)
 {
-  size_t g[3];
-  for (int i = 0; i < dims; i++)
-    g[i] = MAX (global[i], 1);
-  cl_int err = clEnqueueNDRangeKernel (p->queue, k, dims, NULL, g, NULL, 0, NULL, NULL);
-  return cl_check (err, name, error);
+  return enqueue_local (p, k, dims, global, NULL, name, error);
 }
 
 /* Scratch buffers shared by all layers: the queue is in order, so a layer
@@ -529,8 +541,12 @@ scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
 static gboolean
 run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
               cl_mem out, const EnlargeShape *os, int pl, int pt,
-              int act, float a0, float a1, gsize band_bytes, GError **error)
+              int act, float a0, float a1, gboolean cpu, GError **error)
 {
+  const gsize band_bytes = cpu ? WINO_BAND_BYTES_CPU : WINO_BAND_BYTES_GPU;
+  /* PoCL runs a work-group per task: four 16-tile blocks a group measured
+   * 20–30 % faster than its own choice on realesrgan-x4fast */
+  static const size_t gemm_local_cpu[2] = { 4, 1 };
   const cl_int tx = (os->w + 3) / 4, ty = (os->h + 3) / 4;
   const cl_int ocb = (os->c + 7) / 8, ocp = ocb * 8;
   const gsize row_bytes = sizeof (float) * 36 * (gsize) MAX (is->c, ocp) * tx;
@@ -559,7 +575,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
         size_t g[2] = { (size_t) tpb / 16, 36 };
         ARG (k, 0, cw->weight); ARG (k, 1, v); ARG (k, 2, m); ARG (k, 3, (cl_int) is->c);
         ARG (k, 4, ocb); ARG (k, 5, tpb);
-        if (!enqueue (p, k, 2, g, "wino_gemm", error))
+        if (!enqueue_local (p, k, 2, g, cpu ? gemm_local_cpu : NULL, "wino_gemm", error))
           return FALSE;
       }
       {
@@ -610,9 +626,7 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
 
   if (cw->path == CONV_WINOGRAD)
     ok = run_winograd (p, cw, in, is, out, os, pl, pt, act, a0, a1,
-                       self->device->kind == ENLARGE_DEVICE_GPU ? WINO_BAND_BYTES_GPU
-                                                                : WINO_BAND_BYTES_CPU,
-                       &local_error);
+                       self->device->kind == ENLARGE_DEVICE_CPU, &local_error);
   else if (cw->path == CONV_BLOCKED)
     {
       cl_kernel k = p->k_conv3x3;
