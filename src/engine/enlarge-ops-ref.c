@@ -377,7 +377,7 @@ enlarge_ref_layer (const EnlargeLayer *l, EnlargeTensor **in, EnlargeTensor **ou
       break;
     default:
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
-                   "layer %s: operation not implemented by the reference path", l->name);
+                   "layer %s: the reference path has no such operation", l->name);
       return FALSE;
     }
   return TRUE;
