@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "enlarge-compare-window.h"
+#include "enlarge-file-io.h"
 #include "enlarge-job.h"
 #include "enlarge-presets.h"
+#include "enlarge-queue.h"
+#include "enlarge-queue-row.h"
 #include "enlarge-window.h"
 
 /* Settings changes while a job runs restart it after this pause (ms). */
@@ -19,35 +21,6 @@
 #define PREVIEW_DELAY_MS 300
 /* The region proposed when the preview mode is turned on (input pixels). */
 #define PREVIEW_REGION_SIZE 256
-
-/* One file of the queue. Reference counted (g_rc_box): a save that
- * finishes after Cancel still marks its entry done. */
-typedef struct {
-  GFile             *file;
-  EnlargeQueueState  state;
-  char              *detail;    /* output name when done, reason when failed */
-  GFile             *output;
-  double             progress;  /* 0 … 1 while running */
-  gboolean           saving;
-  AdwActionRow      *row;
-  GtkImage          *icon;
-} QueueItem;
-
-static void
-queue_item_clear (gpointer data)
-{
-  QueueItem *item = data;
-
-  g_clear_object (&item->file);
-  g_clear_object (&item->output);
-  g_clear_pointer (&item->detail, g_free);
-}
-
-static void
-queue_item_unref (gpointer item)
-{
-  g_rc_box_release_full (item, queue_item_clear);
-}
 
 struct _EnlargeWindow
 {
@@ -125,14 +98,7 @@ struct _EnlargeWindow
   guint          preview_count;
 
   /* several files: the queue and "Upscale All" */
-  GPtrArray          *queue;             /* QueueItem */
-  GCancellable       *batch_cancellable; /* set while the batch runs */
-  EnlargeJobSettings *batch_settings;
-  EnlargeJob         *batch_job;
-  gulong              batch_progress_id;
-  QueueItem          *batch_item;        /* the one running */
-  guint               batch_done;
-  guint               batch_failed;
+  EnlargeQueue *queue;
 };
 
 G_DEFINE_FINAL_TYPE (EnlargeWindow, enlarge_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -157,16 +123,6 @@ show_toast (EnlargeWindow *self,
   self->toast_count++;
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
-}
-
-static char *
-display_name (GFile *file)
-{
-  g_autofree char *base = file ? g_file_get_basename (file) : NULL;
-
-  if (base == NULL)
-    return g_strdup (_("Pasted Image"));
-  return g_filename_display_name (base);
 }
 
 static char *
@@ -252,17 +208,14 @@ update_state (EnlargeWindow *self)
   GtkWidget *w = GTK_WIDGET (self);
   gboolean running = self->job != NULL;
   gboolean has_input = self->input != NULL;
-  gboolean batch = self->batch_cancellable != NULL;
-  gboolean to_do = FALSE;
-
-  for (guint i = 0; self->queue && i < self->queue->len; i++)
-    if (((QueueItem *) g_ptr_array_index (self->queue, i))->state != ENLARGE_QUEUE_DONE)
-      to_do = TRUE;
+  gboolean batch = self->queue && enlarge_queue_get_running (self->queue);
+  gboolean to_do = self->queue && enlarge_queue_get_has_work (self->queue);
+  guint queued = self->queue ? g_list_model_get_n_items (G_LIST_MODEL (self->queue)) : 0;
 
   gtk_widget_action_set_enabled (w, "win.upscale", has_input && !running && !batch &&
                                                    selected_model (self) != NULL);
   gtk_widget_action_set_enabled (w, "win.upscale-all", to_do && !batch && selected_model (self) != NULL);
-  gtk_widget_action_set_enabled (w, "win.clear-queue", self->queue && self->queue->len > 0 && !batch);
+  gtk_widget_action_set_enabled (w, "win.clear-queue", queued > 0 && !batch);
   gtk_widget_action_set_enabled (w, "win.cancel", running || self->restart_id != 0 || batch ||
                                                   self->preview_mode);
   gtk_widget_action_set_enabled (w, "win.save", self->result != NULL && !self->saving);
@@ -277,12 +230,12 @@ update_state (EnlargeWindow *self)
   if (self->preview_action)
     g_simple_action_set_enabled (self->preview_action, has_input && selected_model (self) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running || self->restart_id != 0 || batch);
-  gtk_widget_set_visible (GTK_WIDGET (self->queue_group), self->queue && self->queue->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->queue_group), queued > 0);
   gtk_stack_set_visible_child_name (self->stack, has_input ? "image" : "empty");
 
   if (has_input)
     {
-      g_autofree char *name = display_name (self->input_file);
+      g_autofree char *name = enlarge_file_io_display_name (self->input_file);
       g_autofree char *subtitle = NULL;
 
       if (self->result)
@@ -571,7 +524,7 @@ schedule_preview (EnlargeWindow *self)
   if (self->preview_cancellable)
     g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
-  if (self->job != NULL || self->restart_id != 0 || self->batch_cancellable != NULL)
+  if (self->job != NULL || self->restart_id != 0 || enlarge_queue_get_running (self->queue))
     return;
   self->preview_timeout_id = g_timeout_add (PREVIEW_DELAY_MS, preview_timeout, self);
 }
@@ -838,25 +791,8 @@ load_thread (GTask        *task,
 {
   LoadData *data = task_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = data->bytes ? g_bytes_ref (data->bytes) : NULL;
-  EnlargeImage *image;
+  EnlargeImage *image = enlarge_file_io_load (data->file, data->bytes, cancellable, &error);
 
-  if (bytes == NULL)
-    {
-      bytes = g_file_load_bytes (data->file, cancellable, NULL, &error);
-      if (bytes == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      g_task_return_new_error (task, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
-                               _("The file is empty"));
-      return;
-    }
-  image = enlarge_image_load_bytes (bytes, &error);
   if (image == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -910,7 +846,7 @@ on_loaded (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *name = display_name (data->file);
+          g_autofree char *name = enlarge_file_io_display_name (data->file);
           g_autofree char *text = NULL;
 
           /* Translators: a file could not be opened as an image */
@@ -972,73 +908,11 @@ enlarge_window_open_file (EnlargeWindow *self,
 
 /* ---- the queue ---------------------------------------------------------- */
 
-static void
-update_queue_row (EnlargeWindow *self,
-                  QueueItem     *item)
+static GtkWidget *
+create_queue_row (gpointer item,
+                  gpointer user_data)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *markup = NULL;
-  const char *icon = NULL;
-
-  switch (item->state)
-    {
-    case ENLARGE_QUEUE_WAITING:
-      text = g_strdup (_("Waiting"));
-      icon = "content-loading-symbolic";
-      break;
-    case ENLARGE_QUEUE_RUNNING:
-      if (item->saving)
-        text = g_strdup (_("Saving…"));
-      else
-        /* Translators: a queued file being upscaled, with its progress */
-        text = g_strdup_printf (_("Upscaling… %.0f %%"), item->progress * 100);
-      icon = "media-playback-start-symbolic";
-      break;
-    case ENLARGE_QUEUE_DONE:
-      /* Translators: a queued file was upscaled and saved under this name */
-      text = g_strdup_printf (_("Saved as “%s”"), item->detail);
-      icon = "emblem-ok-symbolic";
-      break;
-    case ENLARGE_QUEUE_FAILED:
-      /* Translators: a queued file could not be upscaled, and why */
-      text = g_strdup_printf (_("Failed: %s"), item->detail);
-      icon = "dialog-error-symbolic";
-      break;
-    }
-  markup = g_markup_escape_text (text, -1);
-  adw_action_row_set_subtitle (item->row, markup);
-  gtk_image_set_from_icon_name (item->icon, icon);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (item->row), text);
-}
-
-static QueueItem *
-queue_add (EnlargeWindow *self,
-           GFile         *file)
-{
-  QueueItem *item;
-  g_autofree char *name = display_name (file);
-  g_autofree char *markup = g_markup_escape_text (name, -1);
-
-  for (guint i = 0; i < self->queue->len; i++)
-    {
-      item = g_ptr_array_index (self->queue, i);
-      if (g_file_equal (item->file, file))
-        return item;
-    }
-
-  item = g_rc_box_new0 (QueueItem);
-  item->file = g_object_ref (file);
-  item->state = ENLARGE_QUEUE_WAITING;
-  item->row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (item->row), markup);
-  adw_action_row_set_subtitle_lines (item->row, 2);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (item->row), TRUE);
-  item->icon = GTK_IMAGE (gtk_image_new ());
-  adw_action_row_add_suffix (item->row, GTK_WIDGET (item->icon));
-  gtk_list_box_append (self->queue_list, GTK_WIDGET (item->row));
-  g_ptr_array_add (self->queue, item);
-  update_queue_row (self, item);
-  return item;
+  return enlarge_queue_row_new (item);
 }
 
 /* A queue entry was clicked: show it, with its output once saved. */
@@ -1048,12 +922,13 @@ on_queue_row_activated (GtkListBox    *list,
                         EnlargeWindow *self)
 {
   int i = gtk_list_box_row_get_index (row);
-  QueueItem *item;
+  EnlargeQueueItem *item = i < 0 ? NULL : enlarge_queue_get_item (self->queue, i);
 
-  if (i < 0 || (guint) i >= self->queue->len)
+  if (item == NULL)
     return;
-  item = g_ptr_array_index (self->queue, i);
-  load_async (self, item->file, NULL, item->state == ENLARGE_QUEUE_DONE ? item->output : NULL);
+  load_async (self, enlarge_queue_item_get_file (item), NULL,
+              enlarge_queue_item_get_state (item) == ENLARGE_QUEUE_DONE ?
+                enlarge_queue_item_get_output (item) : NULL);
 }
 
 void
@@ -1072,7 +947,7 @@ enlarge_window_open_files (EnlargeWindow *self,
       return;
     }
   for (GSList *l = files; l; l = l->next)
-    queue_add (self, l->data);
+    enlarge_queue_add (self->queue, l->data);
   enlarge_window_open_file (self, files->data);
   {
     g_autofree char *text = g_strdup_printf (ngettext ("Added %u file to the queue",
@@ -1240,71 +1115,12 @@ paste_action (GtkWidget  *widget,
 
 /* ---- saving ------------------------------------------------------------- */
 
-/* The format of default names and of Save: the output-format setting,
- * PNG when this system cannot write that one. */
-static const char *
-output_format (EnlargeWindow *self)
-{
-  g_autofree char *setting = g_settings_get_string (self->settings, "output-format");
-  const char *format = enlarge_image_format_from_name (setting);
-
-  if (format == NULL || !enlarge_image_format_is_writable (format))
-    format = "png";
-  return format;
-}
-
-/* NAME-enlarged-4x.EXT in the output folder, or beside @input (or in
- * Pictures for a pasted image), with -2, -3, … while the name is taken;
- * never @input itself. */
-static GFile *
-output_file_for (EnlargeWindow *self,
-                 GFile         *input,
-                 double         scale)
-{
-  g_autofree char *folder_setting = g_settings_get_string (self->settings, "output-folder");
-  const char *ext = enlarge_image_format_extension (output_format (self));
-  g_autoptr (GFile) folder = NULL;
-  g_autofree char *stem = NULL;
-  g_autofree char *factor = NULL;
-
-  if (folder_setting[0] != '\0')
-    folder = g_file_new_for_path (folder_setting);
-  else if (input)
-    folder = g_file_get_parent (input);
-  if (folder == NULL)
-    {
-      const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
-      folder = g_file_new_for_path (pictures ? pictures : g_get_home_dir ());
-    }
-
-  if (input)
-    {
-      g_autofree char *base = g_file_get_basename (input);
-      char *dot = strrchr (base, '.');
-      if (dot && dot != base)
-        *dot = '\0';
-      stem = g_steal_pointer (&base);
-    }
-  else
-    stem = g_strdup ("pasted");
-
-  factor = g_strdup_printf ("%g", scale);
-  for (int i = 1; ; i++)
-    {
-      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%sx.%s", stem, factor, ext)
-                                     : g_strdup_printf ("%s-enlarged-%sx-%d.%s", stem, factor, i, ext);
-      g_autoptr (GFile) file = g_file_get_child (folder, name);
-      if ((!g_file_query_exists (file, NULL) && !(input && g_file_equal (file, input))) || i > 999)
-        return g_steal_pointer (&file);
-    }
-}
-
 static GFile *
 default_output_file (EnlargeWindow *self)
 {
   double scale = self->result_settings ? enlarge_job_settings_effective_scale (self->result_settings) : 4;
 
-  return output_file_for (self, self->input_file, scale);
+  return enlarge_file_io_output_file_for (self->settings, self->input_file, scale);
 }
 
 static void
@@ -1318,84 +1134,17 @@ show_error_dialog (EnlargeWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* What one save needs, on the worker thread. */
-typedef struct {
-  GFile        *file;
-  EnlargeImage *image;
-  const char   *format;    /* canonical, static */
-  int           quality;
-  gboolean      lossless;
-  QueueItem    *item;      /* a queue entry's save, or NULL */
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_object (&data->file);
-  g_clear_pointer (&data->image, enlarge_image_unref);
-  g_clear_pointer (&data->item, queue_item_unref);
-  g_free (data);
-}
-
-/* A save of @image to @file, the format following the file's extension
- * and the quality and lossless settings applying where they can. */
-static GTask *
-save_task_new (EnlargeWindow      *self,
-               GFile              *file,
-               const EnlargeImage *image,
-               GCancellable       *cancellable,
-               GAsyncReadyCallback callback)
-{
-  SaveData *data = g_new0 (SaveData, 1);
-  g_autofree char *path = g_file_get_path (file);
-  GTask *task = g_task_new (self, cancellable, callback, NULL);
-
-  data->file = g_object_ref (file);
-  data->image = enlarge_image_ref ((EnlargeImage *) image);
-  data->format = path ? enlarge_image_format_for_path (path) : NULL;
-  if (g_strcmp0 (data->format, "jpeg") == 0 || g_strcmp0 (data->format, "webp") == 0)
-    data->quality = g_settings_get_int (self->settings, "output-quality");
-  data->lossless = g_strcmp0 (data->format, "webp") == 0 &&
-                   g_settings_get_boolean (self->settings, "output-lossless");
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  return task;
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveData *data = task_data;
-  g_autofree char *path = g_file_get_path (data->file);
-  EnlargeSaveOptions options = ENLARGE_SAVE_OPTIONS_INIT;
-  g_autoptr (GError) error = NULL;
-
-  options.format = data->format;
-  options.quality = data->quality;
-  options.lossless = data->lossless;
-  if (path == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Only local folders can be saved to"));
-  else if (!enlarge_image_save_full (data->image, path, &options, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 on_saved (GObject      *source,
           GAsyncResult *res,
           gpointer      user_data)
 {
   EnlargeWindow *self = ENLARGE_WINDOW (source);
-  SaveData *data = g_task_get_task_data (G_TASK (res));
-  GFile *file = data->file;
+  GFile *file = enlarge_file_io_save_get_file (res);
   g_autoptr (GError) error = NULL;
 
   self->saving = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
+  if (!enlarge_file_io_save_finish (res, &error))
     {
       self->close_after_save = FALSE;
       show_error_dialog (self, _("Could Not Save the Image"), error->message);
@@ -1403,7 +1152,7 @@ on_saved (GObject      *source,
       return;
     }
 
-  if (data->image == self->result)
+  if (enlarge_file_io_save_get_image (res) == self->result)
     {
       g_set_object (&self->saved_file, file);
       self->saved = TRUE;
@@ -1415,7 +1164,7 @@ on_saved (GObject      *source,
       return;
     }
 
-  g_autofree char *name = display_name (file);
+  g_autofree char *name = enlarge_file_io_display_name (file);
   g_autofree char *text = g_strdup_printf (_("Saved “%s”"), name);
   g_autofree char *markup = g_markup_escape_text (text, -1);
   AdwToast *toast = adw_toast_new (markup);
@@ -1432,7 +1181,6 @@ static void
 save_to (EnlargeWindow *self,
          GFile         *file)
 {
-  g_autoptr (GTask) task = NULL;
   g_autofree char *path = g_file_get_path (file);
 
   if (self->result == NULL || self->saving)
@@ -1453,241 +1201,64 @@ save_to (EnlargeWindow *self,
     }
 
   self->saving = TRUE;
-  task = save_task_new (self, file, self->result, NULL, on_saved);
-  g_task_run_in_thread (task, save_thread);
+  enlarge_file_io_save_async (self, self->settings, file, self->result, NULL, on_saved, NULL);
   update_state (self);
 }
 
 /* ---- Upscale All ---------------------------------------------------------- */
 
-static void batch_next (EnlargeWindow *self);
-
+/* The batch itself runs in EnlargeQueue; the window shows its progress. */
 static void
-batch_item_failed (EnlargeWindow *self,
-                   const char    *reason)
+on_queue_item_started (EnlargeQueue     *queue,
+                       EnlargeQueueItem *item,
+                       guint             index,
+                       guint             n_items,
+                       EnlargeWindow    *self)
 {
-  QueueItem *item = self->batch_item;
+  g_autofree char *name = enlarge_file_io_display_name (enlarge_queue_item_get_file (item));
+  g_autofree char *label = NULL;
 
-  item->state = ENLARGE_QUEUE_FAILED;
-  item->saving = FALSE;
-  g_free (item->detail);
-  item->detail = g_strdup (reason);
-  update_queue_row (self, item);
-  self->batch_failed++;
-  self->batch_item = NULL;
+  /* Translators: "File 2 of 5: photo.jpg" */
+  label = g_strdup_printf (_("File %u of %u: %s"), index + 1, n_items, name);
+  gtk_label_set_label (self->progress_label, label);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  update_state (self);
 }
 
 static void
-batch_finish (EnlargeWindow *self)
+on_queue_item_progress (EnlargeQueue     *queue,
+                        EnlargeQueueItem *item,
+                        int               done,
+                        int               total,
+                        EnlargeWindow    *self)
 {
   g_autofree char *text = NULL;
-  guint total = self->batch_done + self->batch_failed;
 
-  g_clear_object (&self->batch_cancellable);
-  g_clear_pointer (&self->batch_settings, enlarge_job_settings_free);
-  self->batch_item = NULL;
-  if (self->batch_failed == 0)
+  gtk_progress_bar_set_fraction (self->progress_bar, enlarge_queue_item_get_progress (item));
+  text = g_strdup_printf (_("%d of %d tiles"), done, total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+on_queue_finished (EnlargeQueue  *queue,
+                   guint          done,
+                   guint          failed,
+                   EnlargeWindow *self)
+{
+  g_autofree char *text = NULL;
+  guint total = done + failed;
+
+  if (failed == 0)
     text = g_strdup_printf (ngettext ("Upscaled and saved %u image",
                                       "Upscaled and saved %u images", total), total);
   else
     /* Translators: "2 of 3 images saved; 1 failed" */
     text = g_strdup_printf (ngettext ("%u of %u image saved; %u failed",
                                       "%u of %u images saved; %u failed", total),
-                            self->batch_done, total, self->batch_failed);
+                            done, total, failed);
   show_toast (self, text);
   update_state (self);
-}
-
-static void
-on_batch_saved (GObject      *source,
-                GAsyncResult *res,
-                gpointer      user_data)
-{
-  EnlargeWindow *self = ENLARGE_WINDOW (source);
-  SaveData *data = g_task_get_task_data (G_TASK (res));
-  QueueItem *item = data->item;
-  gboolean current = g_task_get_cancellable (G_TASK (res)) == self->batch_cancellable &&
-                     self->batch_item == item;
-  g_autoptr (GError) error = NULL;
-
-  if (g_task_propagate_boolean (G_TASK (res), &error))
-    {
-      /* saved even when Cancel came meanwhile: finished files stay */
-      item->state = ENLARGE_QUEUE_DONE;
-      item->saving = FALSE;
-      g_set_object (&item->output, data->file);
-      g_free (item->detail);
-      item->detail = display_name (data->file);
-      update_queue_row (self, item);
-      if (current)
-        {
-          self->batch_done++;
-          self->batch_item = NULL;
-        }
-    }
-  else if (current)
-    batch_item_failed (self, error->message);
-  else if (item->state == ENLARGE_QUEUE_RUNNING)
-    {
-      /* cancelled while saving, and the save failed: it waits again */
-      item->state = ENLARGE_QUEUE_WAITING;
-      item->saving = FALSE;
-      update_queue_row (self, item);
-    }
-  if (current)
-    batch_next (self);
-  else
-    update_state (self);
-}
-
-static void
-on_batch_progress (EnlargeJob    *job,
-                   EnlargeWindow *self)
-{
-  int done = enlarge_job_get_tiles_done (job);
-  int total = enlarge_job_get_tiles_total (job);
-  g_autofree char *text = NULL;
-
-  if (self->batch_item == NULL || total <= 0)
-    return;
-  self->batch_item->progress = (double) done / total;
-  update_queue_row (self, self->batch_item);
-  gtk_progress_bar_set_fraction (self->progress_bar, self->batch_item->progress);
-  text = g_strdup_printf (_("%d of %d tiles"), done, total);
-  gtk_progress_bar_set_text (self->progress_bar, text);
-}
-
-static void
-on_batch_job_done (GObject      *source,
-                   GAsyncResult *res,
-                   gpointer      user_data)
-{
-  g_autoptr (EnlargeWindow) self = user_data;
-  EnlargeJob *job = ENLARGE_JOB (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
-  g_autoptr (GFile) output = NULL;
-  g_autoptr (GTask) task = NULL;
-  SaveData *data;
-
-  if (job != self->batch_job)
-    return;  /* cancelled */
-  g_clear_signal_handler (&self->batch_progress_id, self->batch_job);
-  g_clear_object (&self->batch_job);
-
-  if (result == NULL)
-    {
-      batch_item_failed (self, error->message);
-      batch_next (self);
-      return;
-    }
-
-  output = output_file_for (self, self->batch_item->file,
-                            enlarge_job_settings_effective_scale (self->batch_settings));
-  self->batch_item->saving = TRUE;
-  update_queue_row (self, self->batch_item);
-  task = save_task_new (self, output, result, self->batch_cancellable, on_batch_saved);
-  data = g_task_get_task_data (task);
-  data->item = g_rc_box_acquire (self->batch_item);
-  g_task_run_in_thread (task, save_thread);
-}
-
-static void
-on_batch_loaded (GObject      *source,
-                 GAsyncResult *res,
-                 gpointer      user_data)
-{
-  EnlargeWindow *self = ENLARGE_WINDOW (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) image = g_task_propagate_pointer (G_TASK (res), &error);
-
-  if (g_task_get_cancellable (G_TASK (res)) != self->batch_cancellable || self->batch_item == NULL)
-    return;  /* cancelled */
-  if (image == NULL)
-    {
-      g_autofree char *reason = NULL;
-
-      if (g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
-        reason = g_strdup_printf (_("not a supported image (%s)"), error->message);
-      else
-        reason = g_strdup (error->message);
-      batch_item_failed (self, reason);
-      batch_next (self);
-      return;
-    }
-
-  self->batch_job = enlarge_job_new (self->batch_settings, image);
-  self->batch_progress_id = g_signal_connect (self->batch_job, "progress",
-                                              G_CALLBACK (on_batch_progress), self);
-  enlarge_job_run_async (self->batch_job, self->batch_cancellable, on_batch_job_done,
-                         g_object_ref (self));
-}
-
-/* Starts the next waiting entry, or ends the batch. */
-static void
-batch_next (EnlargeWindow *self)
-{
-  QueueItem *item = NULL;
-  g_autoptr (GTask) task = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *label = NULL;
-  LoadData *data;
-  guint index = 0, n = self->queue->len;
-
-  for (guint i = 0; i < n && item == NULL; i++)
-    if (((QueueItem *) g_ptr_array_index (self->queue, i))->state == ENLARGE_QUEUE_WAITING)
-      {
-        item = g_ptr_array_index (self->queue, i);
-        index = i;
-      }
-  if (item == NULL)
-    {
-      batch_finish (self);
-      return;
-    }
-
-  self->batch_item = item;
-  item->state = ENLARGE_QUEUE_RUNNING;
-  item->progress = 0;
-  item->saving = FALSE;
-  update_queue_row (self, item);
-
-  name = display_name (item->file);
-  /* Translators: "File 2 of 5: photo.jpg" */
-  label = g_strdup_printf (_("File %u of %u: %s"), index + 1, n, name);
-  gtk_label_set_label (self->progress_label, label);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
-
-  data = g_new0 (LoadData, 1);
-  data->file = g_object_ref (item->file);
-  task = g_task_new (self, self->batch_cancellable, on_batch_loaded, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
-  update_state (self);
-}
-
-/* Stops the batch; what was saved stays saved, the entry that was running
- * waits again. */
-static void
-batch_cancel (EnlargeWindow *self)
-{
-  if (self->batch_cancellable == NULL)
-    return;
-  g_cancellable_cancel (self->batch_cancellable);
-  g_clear_object (&self->batch_cancellable);
-  if (self->batch_job)
-    {
-      g_clear_signal_handler (&self->batch_progress_id, self->batch_job);
-      g_clear_object (&self->batch_job);
-    }
-  if (self->batch_item && self->batch_item->state == ENLARGE_QUEUE_RUNNING && !self->batch_item->saving)
-    {
-      self->batch_item->state = ENLARGE_QUEUE_WAITING;
-      update_queue_row (self, self->batch_item);
-    }
-  self->batch_item = NULL;
-  g_clear_pointer (&self->batch_settings, enlarge_job_settings_free);
 }
 
 static void
@@ -1696,30 +1267,20 @@ upscale_all_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
+  g_autoptr (EnlargeJobSettings) settings = NULL;
 
-  if (self->batch_cancellable != NULL || self->queue->len == 0)
+  if (enlarge_queue_get_running (self->queue) ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->queue)) == 0)
     return;
-  self->batch_settings = collect_settings (self);
-  if (self->batch_settings->model == NULL)
+  settings = collect_settings (self);
+  if (settings->model == NULL)
     {
-      g_clear_pointer (&self->batch_settings, enlarge_job_settings_free);
       show_toast (self, _("No models are installed"));
       return;
     }
   /* one job at a time: the single image's job gives way */
   stop_job (self);
-  for (guint i = 0; i < self->queue->len; i++)
-    {
-      QueueItem *item = g_ptr_array_index (self->queue, i);
-      if (item->state == ENLARGE_QUEUE_FAILED)
-        {
-          item->state = ENLARGE_QUEUE_WAITING;
-          update_queue_row (self, item);
-        }
-    }
-  self->batch_done = self->batch_failed = 0;
-  self->batch_cancellable = g_cancellable_new ();
-  batch_next (self);
+  enlarge_queue_run (self->queue, settings);
 }
 
 static void
@@ -1729,12 +1290,9 @@ clear_queue_action (GtkWidget  *widget,
 {
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
 
-  if (self->batch_cancellable != NULL)
+  if (enlarge_queue_get_running (self->queue))
     return;
-  for (guint i = 0; i < self->queue->len; i++)
-    gtk_list_box_remove (self->queue_list,
-                         GTK_WIDGET (((QueueItem *) g_ptr_array_index (self->queue, i))->row));
-  g_ptr_array_set_size (self->queue, 0);
+  enlarge_queue_clear (self->queue);
   update_state (self);
 }
 
@@ -1857,14 +1415,14 @@ cancel_action (GtkWidget  *widget,
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
 
   /* Escape stops a run first, and then leaves the preview mode */
-  if (self->job == NULL && self->restart_id == 0 && self->batch_cancellable == NULL &&
+  if (self->job == NULL && self->restart_id == 0 && !enlarge_queue_get_running (self->queue) &&
       self->preview_mode)
     {
       set_preview_mode (self, FALSE);
       return;
     }
   stop_job (self);
-  batch_cancel (self);
+  enlarge_queue_cancel (self->queue);
   schedule_preview (self);
   update_state (self);
 }
@@ -1970,7 +1528,7 @@ enlarge_window_close_request (GtkWindow *window)
       return TRUE;
     }
   stop_job (self);
-  batch_cancel (self);
+  enlarge_queue_cancel (self->queue);
   return GTK_WINDOW_CLASS (enlarge_window_parent_class)->close_request (window);
 }
 
@@ -1982,7 +1540,12 @@ enlarge_window_dispose (GObject *object)
   EnlargeWindow *self = ENLARGE_WINDOW (object);
 
   stop_job (self);
-  batch_cancel (self);
+  if (self->queue)
+    {
+      /* its tasks may outlive the window: no more signals to it */
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      enlarge_queue_cancel (self->queue);
+    }
   clear_preview (self);
   if (self->compare_window)
     {
@@ -2024,7 +1587,7 @@ enlarge_window_finalize (GObject *object)
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->queue, g_ptr_array_unref);
+  g_clear_object (&self->queue);
 
   G_OBJECT_CLASS (enlarge_window_parent_class)->finalize (object);
 }
@@ -2121,8 +1684,16 @@ enlarge_window_init (EnlargeWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
-  self->queue = g_ptr_array_new_with_free_func (queue_item_unref);
+  self->queue = enlarge_queue_new (self->settings);
+  gtk_list_box_bind_model (self->queue_list, G_LIST_MODEL (self->queue),
+                           create_queue_row, NULL, NULL);
   g_signal_connect (self->queue_list, "row-activated", G_CALLBACK (on_queue_row_activated), self);
+  g_signal_connect (self->queue, "item-started", G_CALLBACK (on_queue_item_started), self);
+  g_signal_connect (self->queue, "item-progress", G_CALLBACK (on_queue_item_progress), self);
+  g_signal_connect (self->queue, "finished", G_CALLBACK (on_queue_finished), self);
+  g_signal_connect_swapped (self->queue, "notify::running", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->queue, "notify::has-work", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->queue, "items-changed", G_CALLBACK (update_state), self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -2193,48 +1764,50 @@ enlarge_window_get_running (EnlargeWindow *self)
 guint
 enlarge_window_get_queue_length (EnlargeWindow *self)
 {
-  return self->queue->len;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->queue));
 }
 
-static QueueItem *
+static EnlargeQueueItem *
 queue_item (EnlargeWindow *self, guint i)
 {
-  g_return_val_if_fail (i < self->queue->len, NULL);
-  return g_ptr_array_index (self->queue, i);
+  EnlargeQueueItem *item = enlarge_queue_get_item (self->queue, i);
+
+  g_return_val_if_fail (item != NULL, NULL);
+  return item;
 }
 
 GFile *
 enlarge_window_get_queue_file (EnlargeWindow *self, guint i)
 {
-  QueueItem *item = queue_item (self, i);
-  return item ? item->file : NULL;
+  EnlargeQueueItem *item = queue_item (self, i);
+  return item ? enlarge_queue_item_get_file (item) : NULL;
 }
 
 EnlargeQueueState
 enlarge_window_get_queue_state (EnlargeWindow *self, guint i)
 {
-  QueueItem *item = queue_item (self, i);
-  return item ? item->state : ENLARGE_QUEUE_FAILED;
+  EnlargeQueueItem *item = queue_item (self, i);
+  return item ? enlarge_queue_item_get_state (item) : ENLARGE_QUEUE_FAILED;
 }
 
 const char *
 enlarge_window_get_queue_detail (EnlargeWindow *self, guint i)
 {
-  QueueItem *item = queue_item (self, i);
-  return item ? item->detail : NULL;
+  EnlargeQueueItem *item = queue_item (self, i);
+  return item ? enlarge_queue_item_get_detail (item) : NULL;
 }
 
 GFile *
 enlarge_window_get_queue_output (EnlargeWindow *self, guint i)
 {
-  QueueItem *item = queue_item (self, i);
-  return item ? item->output : NULL;
+  EnlargeQueueItem *item = queue_item (self, i);
+  return item ? enlarge_queue_item_get_output (item) : NULL;
 }
 
 gboolean
 enlarge_window_get_batch_running (EnlargeWindow *self)
 {
-  return self->batch_cancellable != NULL;
+  return enlarge_queue_get_running (self->queue);
 }
 
 gboolean

@@ -5,6 +5,7 @@
 #include "enlarge.h"
 #include "enlarge-compare-view.h"
 #include "enlarge-compare-window.h"
+#include "enlarge-queue.h"
 
 G_BEGIN_DECLS
 
@@ -23,14 +24,7 @@ void enlarge_window_open_file (EnlargeWindow *self, GFile *file);
  * (win.upscale-all) works through, and the first of them is shown. */
 void enlarge_window_open_files (EnlargeWindow *self, GSList *files);
 
-typedef enum {
-  ENLARGE_QUEUE_WAITING,
-  ENLARGE_QUEUE_RUNNING,
-  ENLARGE_QUEUE_DONE,
-  ENLARGE_QUEUE_FAILED,
-} EnlargeQueueState;
-
-/* The queue, for tests: its length, each entry's file and state, and the
+/* The queue (EnlargeQueue), for tests: its length, each entry's file and state, and the
  * detail (the output's file name when done, the reason when failed). */
 guint             enlarge_window_get_queue_length (EnlargeWindow *self);
 GFile            *enlarge_window_get_queue_file   (EnlargeWindow *self, guint i);

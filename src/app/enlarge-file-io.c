@@ -1,0 +1,184 @@
+/* enlarge-file-io.c: opening and saving images off the main thread, and
+ * the names results are saved under; shared by the window's single image
+ * and the queue's Upscale All so that both behave the same. */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "enlarge-file-io.h"
+
+char *
+enlarge_file_io_display_name (GFile *file)
+{
+  g_autofree char *base = file ? g_file_get_basename (file) : NULL;
+
+  if (base == NULL)
+    return g_strdup (_("Pasted Image"));
+  return g_filename_display_name (base);
+}
+
+EnlargeImage *
+enlarge_file_io_load (GFile         *file,
+                      GBytes        *bytes,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr (GBytes) data = bytes ? g_bytes_ref (bytes) : NULL;
+
+  if (data == NULL)
+    {
+      data = g_file_load_bytes (file, cancellable, NULL, error);
+      if (data == NULL)
+        return NULL;
+    }
+  if (g_bytes_get_size (data) == 0)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("The file is empty"));
+      return NULL;
+    }
+  return enlarge_image_load_bytes (data, error);
+}
+
+const char *
+enlarge_file_io_output_format (GSettings *settings)
+{
+  g_autofree char *setting = g_settings_get_string (settings, "output-format");
+  const char *format = enlarge_image_format_from_name (setting);
+
+  if (format == NULL || !enlarge_image_format_is_writable (format))
+    format = "png";
+  return format;
+}
+
+GFile *
+enlarge_file_io_output_file_for (GSettings *settings,
+                                 GFile     *input,
+                                 double     scale)
+{
+  g_autofree char *folder_setting = g_settings_get_string (settings, "output-folder");
+  const char *ext = enlarge_image_format_extension (enlarge_file_io_output_format (settings));
+  g_autoptr (GFile) folder = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *factor = NULL;
+
+  if (folder_setting[0] != '\0')
+    folder = g_file_new_for_path (folder_setting);
+  else if (input)
+    folder = g_file_get_parent (input);
+  if (folder == NULL)
+    {
+      const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+      folder = g_file_new_for_path (pictures ? pictures : g_get_home_dir ());
+    }
+
+  if (input)
+    {
+      g_autofree char *base = g_file_get_basename (input);
+      char *dot = strrchr (base, '.');
+      if (dot && dot != base)
+        *dot = '\0';
+      stem = g_steal_pointer (&base);
+    }
+  else
+    stem = g_strdup ("pasted");
+
+  factor = g_strdup_printf ("%g", scale);
+  for (int i = 1; ; i++)
+    {
+      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%sx.%s", stem, factor, ext)
+                                     : g_strdup_printf ("%s-enlarged-%sx-%d.%s", stem, factor, i, ext);
+      g_autoptr (GFile) file = g_file_get_child (folder, name);
+      if ((!g_file_query_exists (file, NULL) && !(input && g_file_equal (file, input))) || i > 999)
+        return g_steal_pointer (&file);
+    }
+}
+
+/* What one save needs, on the worker thread: the settings are read on the
+ * main thread when the save starts. */
+typedef struct {
+  GFile        *file;
+  EnlargeImage *image;
+  const char   *format;    /* canonical, static */
+  int           quality;
+  gboolean      lossless;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->image, enlarge_image_unref);
+  g_free (data);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  g_autofree char *path = g_file_get_path (data->file);
+  EnlargeSaveOptions options = ENLARGE_SAVE_OPTIONS_INIT;
+  g_autoptr (GError) error = NULL;
+
+  options.format = data->format;
+  options.quality = data->quality;
+  options.lossless = data->lossless;
+  if (path == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Only local folders can be saved to"));
+  else if (!enlarge_image_save_full (data->image, path, &options, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+enlarge_file_io_save_async (gpointer             source_object,
+                            GSettings           *settings,
+                            GFile               *file,
+                            const EnlargeImage  *image,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, enlarge_file_io_save_async);
+  data->file = g_object_ref (file);
+  data->image = enlarge_image_ref ((EnlargeImage *) image);
+  data->format = path ? enlarge_image_format_for_path (path) : NULL;
+  if (g_strcmp0 (data->format, "jpeg") == 0 || g_strcmp0 (data->format, "webp") == 0)
+    data->quality = g_settings_get_int (settings, "output-quality");
+  data->lossless = g_strcmp0 (data->format, "webp") == 0 &&
+                   g_settings_get_boolean (settings, "output-lossless");
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+enlarge_file_io_save_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == enlarge_file_io_save_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GFile *
+enlarge_file_io_save_get_file (GAsyncResult *result)
+{
+  SaveData *data = g_task_get_task_data (G_TASK (result));
+  return data->file;
+}
+
+EnlargeImage *
+enlarge_file_io_save_get_image (GAsyncResult *result)
+{
+  SaveData *data = g_task_get_task_data (G_TASK (result));
+  return data->image;
+}

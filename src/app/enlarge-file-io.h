@@ -1,0 +1,49 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "enlarge.h"
+
+G_BEGIN_DECLS
+
+/* Reading and writing images for the window and the queue, which both
+ * open files and save results the same way. */
+
+/* A file's name as shown to the user; "Pasted Image" for NULL. */
+char *enlarge_file_io_display_name (GFile *file);
+
+/* Loads @bytes, or @file when @bytes is NULL, as an image; blocking, for a
+ * worker thread. An empty file is an ENLARGE_ERROR_IMAGE_LOAD error. */
+EnlargeImage *enlarge_file_io_load (GFile         *file,
+                                    GBytes        *bytes,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
+/* The format of default names and of Save: the output-format setting,
+ * PNG when this system cannot write that one. */
+const char *enlarge_file_io_output_format (GSettings *settings);
+
+/* NAME-enlarged-4x.EXT in the output folder, or beside @input (or in
+ * Pictures for a pasted image), with -2, -3, … while the name is taken;
+ * never @input itself. */
+GFile *enlarge_file_io_output_file_for (GSettings *settings,
+                                        GFile     *input,
+                                        double     scale);
+
+/* Saves @image to @file on a worker thread, the format following the
+ * file's extension and the quality and lossless settings applying where
+ * they can. The task's source object is @source_object. */
+void          enlarge_file_io_save_async     (gpointer             source_object,
+                                              GSettings           *settings,
+                                              GFile               *file,
+                                              const EnlargeImage  *image,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean      enlarge_file_io_save_finish    (GAsyncResult  *result,
+                                              GError       **error);
+/* What a save was asked to write, and where. */
+GFile        *enlarge_file_io_save_get_file  (GAsyncResult *result);
+EnlargeImage *enlarge_file_io_save_get_image (GAsyncResult *result);
+
+G_END_DECLS
