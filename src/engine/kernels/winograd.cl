@@ -106,36 +106,42 @@ wino_input (__global const float *restrict in, __global float *restrict V,
     }
 }
 
-/* 36 batched products M[e] = U[e] · V[e]. A work-item owns 16 tiles of one
- * element e and walks all output-channel blocks, so its 16 × IC slice of V
- * is read from memory once and then from cache; 8 output channels × 16
- * tiles are accumulated in registers. */
+/* 36 batched products M[e] = U[e] · V[e]. A work-item owns 32 tiles of one
+ * element e (two vectors of 16) and walks all output-channel blocks, so
+ * its slice of V is read from memory once and then from cache, and each
+ * weight broadcast feeds two vector multiply-adds; 8 output channels × 32
+ * tiles are accumulated in registers. TP is a multiple of 16, so the
+ * second vector may fall past it. */
 __kernel void
 wino_gemm (__global const float *restrict U, __global const float *restrict V,
            __global float *restrict M, const int IC, const int OCB, const int TP)
 {
-  const int t0 = get_global_id (0) * 16;
+  const int t0 = get_global_id (0) * 32;
   const int e = get_global_id (1);
   if (t0 >= TP || e >= 36)
     return;
   const __global float *v = V + (size_t) e * IC * TP + t0;
+  const bool two = t0 + 16 < TP;
 
   for (int ob = 0; ob < OCB; ob++)
     {
       const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
       float16 a0 = 0.f, a1 = 0.f, a2 = 0.f, a3 = 0.f, a4 = 0.f, a5 = 0.f, a6 = 0.f, a7 = 0.f;
+      float16 b0 = 0.f, b1 = 0.f, b2 = 0.f, b3 = 0.f, b4 = 0.f, b5 = 0.f, b6 = 0.f, b7 = 0.f;
       for (int ic = 0; ic < IC; ic++)
         {
           const float16 x = vload16 (0, v + (size_t) ic * TP);
-          const float8 w = vload8 (ic, u);
-          a0 = fma ((float16) (w.s0), x, a0);
-          a1 = fma ((float16) (w.s1), x, a1);
-          a2 = fma ((float16) (w.s2), x, a2);
-          a3 = fma ((float16) (w.s3), x, a3);
-          a4 = fma ((float16) (w.s4), x, a4);
-          a5 = fma ((float16) (w.s5), x, a5);
-          a6 = fma ((float16) (w.s6), x, a6);
-          a7 = fma ((float16) (w.s7), x, a7);
+          const float16 y = two ? vload16 (0, v + (size_t) ic * TP + 16) : (float16) (0.f);
+          const __global float *w = u + ic * 8;
+          float16 s;
+          s = (float16) (w[0]); a0 = fma (s, x, a0); b0 = fma (s, y, b0);
+          s = (float16) (w[1]); a1 = fma (s, x, a1); b1 = fma (s, y, b1);
+          s = (float16) (w[2]); a2 = fma (s, x, a2); b2 = fma (s, y, b2);
+          s = (float16) (w[3]); a3 = fma (s, x, a3); b3 = fma (s, y, b3);
+          s = (float16) (w[4]); a4 = fma (s, x, a4); b4 = fma (s, y, b4);
+          s = (float16) (w[5]); a5 = fma (s, x, a5); b5 = fma (s, y, b5);
+          s = (float16) (w[6]); a6 = fma (s, x, a6); b6 = fma (s, y, b6);
+          s = (float16) (w[7]); a7 = fma (s, x, a7); b7 = fma (s, y, b7);
         }
       __global float *m = M + ((size_t) e * OCB * 8 + ob * 8) * TP + t0;
       vstore16 (a0, 0, m);
@@ -146,6 +152,18 @@ wino_gemm (__global const float *restrict U, __global const float *restrict V,
       vstore16 (a5, 0, m + 5 * (size_t) TP);
       vstore16 (a6, 0, m + 6 * (size_t) TP);
       vstore16 (a7, 0, m + 7 * (size_t) TP);
+      if (two)
+        {
+          m += 16;
+          vstore16 (b0, 0, m);
+          vstore16 (b1, 0, m + TP);
+          vstore16 (b2, 0, m + 2 * (size_t) TP);
+          vstore16 (b3, 0, m + 3 * (size_t) TP);
+          vstore16 (b4, 0, m + 4 * (size_t) TP);
+          vstore16 (b5, 0, m + 5 * (size_t) TP);
+          vstore16 (b6, 0, m + 6 * (size_t) TP);
+          vstore16 (b7, 0, m + 7 * (size_t) TP);
+        }
     }
 }
 
