@@ -37,6 +37,7 @@ typedef struct {
   /* Freed activation buffers by size, for reuse: tiles of one job
    * allocate the same sizes again and again, and fresh buffers cost page
    * faults and zeroing on CPU devices (concat copies ran 100× slower) */
+  gboolean winograd;      /* FALSE with ENLARGE_NO_WINOGRAD, for comparisons */
   GHashTable *pool;       /* gsize → GSList of cl_mem */
   gsize pool_bytes;
   gsize live_bytes;       /* activations handed out and not yet freed */
@@ -383,12 +384,8 @@ conv_is_3x3_s1 (const EnlargeConvParams *c)
 }
 
 static ConvPath
-conv_path (const EnlargeConvParams *c)
+conv_path (const EnlargeConvParams *c, gboolean winograd)
 {
-  static int winograd = -1;
-
-  if (winograd < 0)
-    winograd = g_getenv ("ENLARGE_NO_WINOGRAD") == NULL;
   if (!conv_is_3x3_s1 (c))
     return CONV_GENERIC;
   /* the transforms only pay for themselves with enough channels to sum */
@@ -441,7 +438,7 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
   /* bias, then (for a folded PReLU) the slopes, each padded to 8 */
   g_autofree float *bias = g_new0 (float, (gsize) ob_n * 16);
 
-  cw->path = conv_path (c);
+  cw->path = conv_path (c, p->winograd);
   for (int oc = 0; oc < c->num_output; oc++)
     {
       bias[oc] = c->bias ? c->bias[oc] : 0.f;
@@ -1098,6 +1095,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
   p->weights = g_hash_table_new_full (NULL, NULL, NULL, conv_weights_free);
   p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
   p->pool = g_hash_table_new (NULL, NULL);
+  p->winograd = g_getenv ("ENLARGE_NO_WINOGRAD") == NULL;
 
   cl_context_properties props[] = { CL_CONTEXT_PLATFORM, (cl_context_properties) f.platform, 0 };
   p->context = clCreateContext (props, 1, &f.device, NULL, NULL, &err);

@@ -28,6 +28,7 @@ struct _EnlargeBackend {
   EnlargeDeviceInfo *device;
   guint64 memory_budget;
   EnlargeKernelSource kernel_source;
+  gboolean profile;     /* ENLARGE_PROFILE: time each layer (read at creation) */
   GMutex lock;   /* one job at a time on a device */
   gpointer priv;
 };

@@ -89,6 +89,7 @@ enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device
   self->ref_count = 1;
   self->vt = vt;
   self->device = device;
+  self->profile = g_getenv ("ENLARGE_PROFILE") != NULL;
   g_mutex_init (&self->lock);
   return self;
 }
@@ -299,12 +300,9 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
   gboolean ok = TRUE;
   /* ENLARGE_PROFILE=1: wait for each layer and report time per op type,
    * the first thing to look at when a network is slow */
-  static int profile = -1;
+  const gboolean profile = self->profile;
   double op_time[ENLARGE_OP_BINARYOP + 1] = { 0 };
   double conv_flops = 0;
-
-  if (profile < 0)
-    profile = g_getenv ("ENLARGE_PROFILE") != NULL;
 
   if (input->c != net->in_channels)
     {
