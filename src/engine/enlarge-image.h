@@ -118,13 +118,6 @@ gboolean enlarge_image_save (const EnlargeImage *image,
  * size (alpha ignored); INFINITY when identical, -1 on a size mismatch. */
 double enlarge_image_psnr (const EnlargeImage *a, const EnlargeImage *b);
 
-/* High-quality resample of one channel-interleaved image to a new size
- * (used for alpha until it goes through the model). */
-EnlargeImage *enlarge_image_resample (const EnlargeImage *image,
-                                      int                 width,
-                                      int                 height,
-                                      GError            **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeImage, enlarge_image_unref)
 
 G_END_DECLS

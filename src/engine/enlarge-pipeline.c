@@ -392,10 +392,8 @@ enlarge_pipeline_run_model (EnlargeBackend *backend, EnlargeNet *net, const Enla
   g_autofree int *pass_tiles = g_new0 (int, MAX (plan.passes, 1));
   for (int p = 0, w = plan.pre_width, h = plan.pre_height; p < plan.passes; p++)
     {
-      g_autoptr (EnlargeTilePlan) tp = enlarge_tile_plan_new (w, h, tile, 0, 1);
-      /* RGBA images run the alpha channel through the model as well */
-      pass_tiles[p] = tp->n_tiles * (x->n_channels == 4 && settings->alpha == ENLARGE_ALPHA_MODEL ? 2 : 1);
-      pp.total += tp->n_tiles;
+      pass_tiles[p] = enlarge_upscale_count_tiles (w, h, x->n_channels, tile, settings->alpha);
+      pp.total += pass_tiles[p];
       w *= net->scale;
       h *= net->scale;
     }

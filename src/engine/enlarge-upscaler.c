@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "enlarge-error.h"
+#include "enlarge-resample.h"
 #include "enlarge-upscaler.h"
 
 #define MIN_TILE 32
@@ -243,13 +244,29 @@ fill_transparent (const EnlargeImage *img, int passes, GError **error)
 static gboolean
 resample_alpha (EnlargeImage *out, const EnlargeImage *in, GError **error)
 {
-  g_autoptr (EnlargeImage) scaled = enlarge_image_resample (in, out->width, out->height, error);
+  /* Catmull-Rom: sharp without the ringing Lanczos leaves on hard edges */
+  g_autoptr (EnlargeImage) scaled = enlarge_resample (in, out->width, out->height,
+                                                      ENLARGE_FILTER_CUBIC, error);
   if (scaled == NULL)
     return FALSE;
   for (int y = 0; y < out->height; y++)
     for (int x = 0; x < out->width; x++)
       enlarge_image_pixel (out, x, y)[3] = enlarge_image_pixel (scaled, x, y)[3];
   return TRUE;
+}
+
+static int
+channel_passes (int n_channels, EnlargeAlphaMode alpha)
+{
+  return n_channels == 4 && alpha == ENLARGE_ALPHA_MODEL ? 2 : 1;
+}
+
+int
+enlarge_upscale_count_tiles (int width, int height, int n_channels, int tile_size,
+                             EnlargeAlphaMode alpha)
+{
+  g_autoptr (EnlargeTilePlan) plan = enlarge_tile_plan_new (width, height, tile_size, 0, 1);
+  return plan->n_tiles * channel_passes (n_channels, alpha);
 }
 
 EnlargeImage *
@@ -293,7 +310,7 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
     }
   else
     source = enlarge_image_ref ((EnlargeImage *) input);
-  n_passes = input->n_channels == 4 && options->alpha == ENLARGE_ALPHA_MODEL ? 2 : 1;
+  n_passes = channel_passes (input->n_channels, options->alpha);
 
   margin = options->margin >= 0 ? options->margin : enlarge_upscale_auto_margin (net);
   tile_size = options->tile_size > 0 ? options->tile_size

@@ -67,6 +67,12 @@ EnlargeImage *enlarge_upscale (EnlargeBackend              *backend,
                                GCancellable                *cancellable,
                                GError                     **error);
 
+/* How many tiles (progress steps) enlarge_upscale() runs for an image of
+ * this size and channel count with @tile_size (resolved, not 0): RGBA
+ * images whose alpha goes through the model take two passes. */
+int enlarge_upscale_count_tiles (int width, int height, int n_channels, int tile_size,
+                                 EnlargeAlphaMode alpha);
+
 /* The tile size the automatic choice gives for this backend and net. */
 int enlarge_upscale_auto_tile_size (EnlargeBackend *backend, EnlargeNet *net);
 

@@ -1,36 +1,25 @@
 /* Convolution kernels. Activations are planar CHW float buffers. */
 
 /* act: ncnn's activation type, or 5 = a PReLU folded in at load time,
- * whose per-channel slope the caller passes as a0 */
-inline float activate (float v, int act, float a0, float a1)
-{
-  if (act == 5)
-    return v > 0.f ? v : v * a0;
-  if (act == 1)
-    return fmax (v, 0.f);
-  if (act == 2)
-    return v > 0.f ? v : v * a0;
-  if (act == 3)
-    return clamp (v, a0, a1);
-  if (act == 4)
-    return 1.f / (1.f + exp (-v));
-  return v;
-}
+ * whose per-channel slope the caller passes as a0. One definition for the
+ * scalar and vector widths the kernels use (OpenCL C has no overloading). */
+#define DEFINE_ACTIVATE(T, NAME)                                  \
+  inline T NAME (T v, int act, float a0, float a1)                \
+  {                                                               \
+    if (act == 1)                                                 \
+      return fmax (v, (T) (0.f));                                 \
+    if (act == 2 || act == 5)                                     \
+      return select (v * a0, v, v > (T) (0.f));                   \
+    if (act == 3)                                                 \
+      return clamp (v, (T) (a0), (T) (a1));                       \
+    if (act == 4)                                                 \
+      return 1.f / (1.f + exp (-v));                              \
+    return v;                                                     \
+  }
 
-inline float8 activate8 (float8 v, int act, float a0, float a1)
-{
-  if (act == 5)
-    return select (v * a0, v, v > (float8) (0.f));
-  if (act == 1)
-    return fmax (v, (float8) (0.f));
-  if (act == 2)
-    return select (v * a0, v, v > (float8) (0.f));
-  if (act == 3)
-    return clamp (v, (float8) (a0), (float8) (a1));
-  if (act == 4)
-    return 1.f / (1.f + exp (-v));
-  return v;
-}
+DEFINE_ACTIVATE (float, activate)
+DEFINE_ACTIVATE (float8, activate8)
+DEFINE_ACTIVATE (float16, activate16)
 
 /* Any kernel size, stride, dilation and padding: one output value per
  * work-item. Weights in ncnn order [oc][ic][ky][kx]. The fallback for

@@ -227,14 +227,7 @@ wino_output (__global const float *restrict M, __global const float *restrict bi
       /* lane k of oC is pixel 4k + C of the row */
       float16 px = (float16) (o0.s0, o1.s0, o2.s0, o3.s0, o0.s1, o1.s1, o2.s1, o3.s1,
                               o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3) + b;
-      if (act == 1)
-        px = fmax (px, (float16) (0.f));
-      else if (act == 2 || act == 5)
-        px = select (px * (act == 5 ? bias[OCP + oc] : a0), px, px > (float16) (0.f));
-      else if (act == 3)
-        px = clamp (px, (float16) (a0), (float16) (a1));
-      else if (act == 4)
-        px = 1.f / (1.f + exp (-px));
+      px = activate16 (px, act, act == 5 ? bias[OCP + oc] : a0, a1);
       __global float *row = dst + (size_t) y * OW + x0;
       if (nx == 16)
         vstore16 (px, 0, row);
