@@ -9,6 +9,7 @@
 
 static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
+static EnlargeBackend *cl_split;  /* ENLARGE_WINOGRAD=split: the GPUs' three-kernel path */
 static char *cl_skip_reason;
 
 #define SKIP_WITHOUT_OPENCL()                   \
@@ -746,9 +747,8 @@ test_network (void)
  * PReLU the loader folds into convolutions, and an image wide enough to
  * be processed in several bands of tile rows. */
 static void
-test_conv_winograd (void)
+winograd_cases (void)
 {
-  SKIP_WITHOUT_OPENCL ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
   const ConvCase cases[] = {
     { .ic = 16, .oc = 16, .w = 13, .h = 7 },
@@ -757,6 +757,10 @@ test_conv_winograd (void)
     { .ic = 192, .oc = 32, .w = 19, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
     { .ic = 32, .oc = 48, .w = 1, .h = 1, .bias = TRUE },
     { .ic = 16, .oc = 24, .w = 1030, .h = 150, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+    /* wino_fused's blocks are 64 × 8 output pixels: exactly one, and
+     * partial ones on the right and at the bottom */
+    { .ic = 64, .oc = 64, .w = 64, .h = 8, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+    { .ic = 64, .oc = 48, .w = 130, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -778,6 +782,39 @@ test_conv_winograd (void)
                                  .bias = TRUE, .act = ENLARGE_ACT_PRELU });
 }
 
+/* Each Winograd case on the CPU's fused kernel and on the three-kernel
+ * path, both against the reference; the launch counts prove which ran. */
+static void
+test_conv_winograd (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  EnlargeBackend *fused = cl_backend;
+  const gboolean cpu = enlarge_backend_get_device (fused)->kind == ENLARGE_DEVICE_CPU;
+
+  winograd_cases ();
+  if (cpu)
+    g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_fused"), >, 0);
+
+  /* run_case compares cl_backend with the reference */
+  cl_backend = cl_split;
+  winograd_cases ();
+  cl_backend = fused;
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_fused"), ==, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_gemm"), >, 0);
+
+  /* 256 input channels do not fit the fused kernel's local memory: the
+   * same backend takes the three-kernel path for that layer */
+  if (cpu)
+    {
+      g_autoptr (GRand) rand = g_rand_new_with_seed (13);
+      const guint before = enlarge_backend_get_launches (fused, "wino_gemm");
+      conv_case (rand, &(ConvCase) { .ic = 256, .oc = 16, .w = 20, .h = 12, .k = 3, .stride = 1,
+                                     .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                     .bias = TRUE });
+      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_gemm"), >, before);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -792,6 +829,13 @@ main (int argc, char **argv)
   if (cl_backend == NULL)
     cl_skip_reason = g_strdup_printf ("no OpenCL CPU device: %s", error->message);
   else
+    {
+      g_setenv ("ENLARGE_WINOGRAD", "split", TRUE);
+      cl_split = enlarge_backend_new ("cpu", &error);
+      g_unsetenv ("ENLARGE_WINOGRAD");
+      g_assert_no_error (error);
+    }
+  if (cl_backend != NULL)
     g_test_message ("OpenCL device: %s (%s, %s)", enlarge_backend_get_device (cl_backend)->name,
                     enlarge_backend_get_device (cl_backend)->platform,
                     enlarge_backend_get_device (cl_backend)->driver);
@@ -817,6 +861,7 @@ main (int argc, char **argv)
                     worst_case ? worst_case : "-", (g_get_monotonic_time () - start) / 1e6);
 
   g_clear_pointer (&cl_backend, enlarge_backend_unref);
+  g_clear_pointer (&cl_split, enlarge_backend_unref);
   g_clear_pointer (&ref_backend, enlarge_backend_unref);
   g_free (cl_skip_reason);
   g_free (worst_case);

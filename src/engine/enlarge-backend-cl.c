@@ -33,11 +33,16 @@ typedef struct {
   cl_program program;
   cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_eltwise2,
             k_pixelshuffle, k_interp_nearest, k_interp_bilinear, k_interp_bicubic,
-            k_binary, k_wino_input, k_wino_gemm, k_wino_output;
+            k_binary, k_wino_input, k_wino_gemm, k_wino_output, k_wino_fused;
   /* Freed activation buffers by size, for reuse: tiles of one job
    * allocate the same sizes again and again, and fresh buffers cost page
    * faults and zeroing on CPU devices (concat copies ran 100× slower) */
   gboolean winograd;      /* FALSE with ENLARGE_NO_WINOGRAD, for comparisons */
+  /* wino_fused on CPU devices, unless ENLARGE_WINOGRAD=split asks for the
+   * three-kernel path (the GPUs' one) so tests can compare the two */
+  gboolean wino_fused;
+  cl_ulong local_mem;     /* CL_DEVICE_LOCAL_MEM_SIZE */
+  GHashTable *launches;   /* the backend's launch counts */
   GHashTable *pool;       /* gsize → GSList of cl_mem */
   gsize pool_bytes;
   gsize live_bytes;       /* activations handed out and not yet freed */
@@ -234,7 +239,8 @@ cl_finalize (EnlargeBackend *self)
   cl_kernel *kernels[] = { &p->k_conv_generic, &p->k_conv3x3, &p->k_prelu,
                            &p->k_eltwise2, &p->k_pixelshuffle, &p->k_interp_nearest,
                            &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary,
-                           &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output };
+                           &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output,
+                           &p->k_wino_fused };
   if (p->wino_v)
     clReleaseMemObject (p->wino_v);
   if (p->wino_m)
@@ -496,6 +502,9 @@ enqueue_local (ClPriv *p, cl_kernel k, int dims, const size_t *global, const siz
         g[i] = (g[i] + local[i] - 1) / local[i] * local[i];
     }
   cl_int err = clEnqueueNDRangeKernel (p->queue, k, dims, NULL, g, local, 0, NULL, NULL);
+  if (err == CL_SUCCESS)
+    g_hash_table_insert (p->launches, (gpointer) name,
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (p->launches, name)) + 1));
   return cl_check (err, name, error);
 }
 
@@ -540,6 +549,24 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
               cl_mem out, const EnlargeShape *os, int pl, int pt,
               int act, float a0, float a1, gboolean cpu, GError **error)
 {
+  /* wino_fused's __local V [36][IC][32] and products [36][8][32] */
+  const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
+  if (p->wino_fused && fused_v + fused_m + 4096 <= p->local_mem)
+    {
+      cl_kernel k = p->k_wino_fused;
+      static const size_t one[2] = { 1, 1 };
+      const size_t g[2] = { (size_t) (os->w + 63) / 64, (size_t) (os->h + 7) / 8 };
+      ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+      ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
+      ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
+      ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
+      ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
+      if (!cl_check (clSetKernelArg (k, 15, fused_v, NULL), "clSetKernelArg", error) ||
+          !cl_check (clSetKernelArg (k, 16, fused_m, NULL), "clSetKernelArg", error))
+        return FALSE;
+      return enqueue_local (p, k, 2, g, one, "wino_fused", error);
+    }
+
   const gsize band_bytes = cpu ? WINO_BAND_BYTES_CPU : WINO_BAND_BYTES_GPU;
   /* PoCL runs a work-group per task; on realesrgan-x4fast a work-item per
    * group for the products (each owns 32 tiles) and eight channels a
@@ -858,7 +885,7 @@ static const EnlargeBackendVTable cl_vtable = {
 static char *
 load_kernel_source (GError **error)
 {
-  static const char *files[] = { "ops.cl", "conv.cl", "winograd.cl" };
+  static const char *files[] = { "ops.cl", "conv.cl", "winograd.cl", "winograd-fused.cl" };
   GString *src = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
@@ -1055,6 +1082,7 @@ build_program (EnlargeBackend *self, GError **error)
     { &p->k_wino_input, "wino_input" },
     { &p->k_wino_gemm, "wino_gemm" },
     { &p->k_wino_output, "wino_output" },
+    { &p->k_wino_fused, "wino_fused" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
     {
@@ -1095,7 +1123,11 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
   p->weights = g_hash_table_new_full (NULL, NULL, NULL, conv_weights_free);
   p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
   p->pool = g_hash_table_new (NULL, NULL);
+  p->launches = self->launches;
   p->winograd = g_getenv ("ENLARGE_NO_WINOGRAD") == NULL;
+  p->wino_fused = device->kind == ENLARGE_DEVICE_CPU &&
+                  g_strcmp0 (g_getenv ("ENLARGE_WINOGRAD"), "split") != 0;
+  clGetDeviceInfo (f.device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof p->local_mem, &p->local_mem, NULL);
 
   cl_context_properties props[] = { CL_CONTEXT_PLATFORM, (cl_context_properties) f.platform, 0 };
   p->context = clCreateContext (props, 1, &f.device, NULL, NULL, &err);

@@ -29,6 +29,7 @@ struct _EnlargeBackend {
   guint64 memory_budget;
   EnlargeKernelSource kernel_source;
   gboolean profile;     /* ENLARGE_PROFILE: time each layer (read at creation) */
+  GHashTable *launches; /* kernel name (static string) → launches */
   GMutex lock;   /* one job at a time on a device */
   gpointer priv;
 };

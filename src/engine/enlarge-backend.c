@@ -90,6 +90,7 @@ enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device
   self->vt = vt;
   self->device = device;
   self->profile = g_getenv ("ENLARGE_PROFILE") != NULL;
+  self->launches = g_hash_table_new (g_str_hash, g_str_equal);
   g_mutex_init (&self->lock);
   return self;
 }
@@ -109,6 +110,7 @@ enlarge_backend_unref (EnlargeBackend *self)
   if (self->vt->finalize)
     self->vt->finalize (self);
   enlarge_device_info_free (self->device);
+  g_hash_table_unref (self->launches);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -129,6 +131,12 @@ EnlargeKernelSource
 enlarge_backend_get_kernel_source (EnlargeBackend *self)
 {
   return self->kernel_source;
+}
+
+guint
+enlarge_backend_get_launches (EnlargeBackend *self, const char *kernel)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->launches, kernel));
 }
 
 void

@@ -77,6 +77,10 @@ typedef enum {
 
 EnlargeKernelSource enlarge_backend_get_kernel_source (EnlargeBackend *backend);
 
+/* How often the OpenCL kernel @kernel ("wino_fused", "wino_gemm", …) was
+ * launched: tests check which path a layer took. */
+guint enlarge_backend_get_launches (EnlargeBackend *backend, const char *kernel);
+
 /* Bytes of device memory a tile may use (for the automatic tile size);
  * tests lower it to force the allocation-failure path. 0 = from device. */
 void    enlarge_backend_set_memory_budget (EnlargeBackend *backend, guint64 bytes);

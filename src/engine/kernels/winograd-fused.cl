@@ -1,0 +1,215 @@
+/* Winograd F(4×4, 3×3) in one kernel, for CPU devices.
+ *
+ * The three-kernel path in winograd.cl writes the transformed input V and
+ * the products M to global memory and reads them back: 4.5× the
+ * activation's size each way, which leaves a CPU waiting on memory for
+ * most of the layer. Here a work-item owns a block of 2 tile rows × 16
+ * tile columns (a 64 × 8 pixel output patch) and keeps all of that block
+ * in __local memory, which PoCL gives each group as its own
+ * cache-resident buffer: V for every input channel ([36][IC][32], 295 KB
+ * at 64 channels: L2), then for each block of 8 output channels the 36
+ * products ([36][8][32]: L1), followed at once by their output
+ * transform, bias and activation. Only the input and the output cross
+ * the memory bus, once each.
+ *
+ * Vector lanes are the 16 tiles of a tile row, so every transform step is
+ * one vector operation for 16 tiles and the products broadcast one weight
+ * over 16 tiles. The input transform applies Bᵀ down the rows first, on
+ * contiguous values, and only then splits a row into its six phases (value
+ * 4j + k of the row for tile j), so the shuffling is done once per row
+ * rather than once per input row of every tile. Weights are
+ * U [36][OC/8][IC][8] as for wino_gemm. */
+
+#define WF_W 16             /* tiles per tile row of a block: the lanes */
+#define WF_TILES (2 * WF_W) /* two tile rows per block */
+#define WF_ROW 80           /* a row's 66 input values, rounded up to vectors */
+
+/* Bᵀ·x for six values (six rows, or the six phases of a row) */
+#define WF_BT(x, y)                                                     \
+  do                                                                    \
+    {                                                                   \
+      y[0] = 4.f * x[0] - 5.f * x[2] + x[4];                            \
+      y[1] = -4.f * (x[1] + x[2]) + x[3] + x[4];                        \
+      y[2] = 4.f * (x[1] - x[2]) - x[3] + x[4];                         \
+      y[3] = 2.f * (x[3] - x[1]) - x[2] + x[4];                         \
+      y[4] = 2.f * (x[1] - x[3]) - x[2] + x[4];                         \
+      y[5] = 4.f * x[1] - 5.f * x[3] + x[5];                            \
+    }                                                                   \
+  while (0)
+
+/* Aᵀ·m for six values, giving four */
+#define WF_AT(m, y)                                                     \
+  do                                                                    \
+    {                                                                   \
+      y[0] = m[0] + m[1] + m[2] + m[3] + m[4];                          \
+      y[1] = m[1] - m[2] + 2.f * (m[3] - m[4]);                         \
+      y[2] = m[1] + m[2] + 4.f * (m[3] + m[4]);                         \
+      y[3] = m[1] - m[2] + 8.f * (m[3] - m[4]) + m[5];                  \
+    }                                                                   \
+  while (0)
+
+/* 16 consecutive output pixels from four tiles' columns 0…3 */
+inline float16
+wf_interleave (float4 o0, float4 o1, float4 o2, float4 o3)
+{
+  return (float16) (o0.s0, o1.s0, o2.s0, o3.s0, o0.s1, o1.s1, o2.s1, o3.s1,
+                    o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3);
+}
+
+/* Chunk q (16 values) of an input row from x0 on, zero outside the image */
+inline float16
+wf_chunk (const __global float *row, int x0, int W, bool inside, int q)
+{
+  const int x = x0 + 16 * q;
+  if (inside && x + 16 <= W)
+    return vload16 (0, row + x);
+  float a[16];
+  for (int j = 0; j < 16; j++)
+    a[j] = (x + j >= 0 && x + j < W) ? row[x + j] : 0.f;
+  return vload16 (0, a);
+}
+
+__kernel void
+wino_fused (__global const float *restrict in, __global const float *restrict U,
+            __global const float *restrict bias, __global float *restrict out,
+            const int IC, const int H, const int W, const int OC, const int OH, const int OW,
+            const int PL, const int PT, const int act, const float a0, const float a1,
+            __local float *restrict V, __local float *restrict Mb)
+{
+  __local float T[6 * WF_ROW];
+  const int tx0 = get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
+  const int OCB = (OC + 7) / 8;
+  const int x0 = tx0 * 4 - PL;
+  /* the 64 values of the four full chunks lie inside the image */
+  const bool inside = x0 >= 0 && x0 + 64 <= W;
+
+  /* V[e][ic][g·16 + j] = (Bᵀ d B)[e] for tile j of tile row g */
+  for (int ic = 0; ic < IC; ic++)
+    {
+      const __global float *src = in + (size_t) ic * H * W;
+      for (int g = 0; g < 2; g++)
+        {
+          const int y0 = (ty0 + g) * 4 - PT;
+          /* Bᵀ d down the six rows, five chunks at a time */
+          for (int q = 0; q < 5; q++)
+            {
+              float16 x[6], y[6];
+              for (int r = 0; r < 6; r++)
+                x[r] = (y0 + r >= 0 && y0 + r < H)
+                         ? wf_chunk (src + (size_t) (y0 + r) * W, x0, W, inside && q < 4, q)
+                         : (float16) (0.f);
+              WF_BT (x, y);
+              for (int r = 0; r < 6; r++)
+                vstore16 (y[r], 0, T + r * WF_ROW + 16 * q);
+            }
+          /* then (Bᵀ d) B along each row, by phase */
+          __local float *v = V + ic * WF_TILES + g * WF_W;
+          for (int r = 0; r < 6; r++)
+            {
+              const __local float *t = T + r * WF_ROW;
+              const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t),
+                            v3 = vload16 (3, t), v4 = vload16 (4, t);
+              float16 x[6], y[6];
+              x[0] = (float16) (v0.s048c, v1.s048c, v2.s048c, v3.s048c);
+              x[1] = (float16) (v0.s159d, v1.s159d, v2.s159d, v3.s159d);
+              x[2] = (float16) (v0.s26ae, v1.s26ae, v2.s26ae, v3.s26ae);
+              x[3] = (float16) (v0.s37bf, v1.s37bf, v2.s37bf, v3.s37bf);
+              x[4] = (float16) (x[0].s1234, x[0].s5678, x[0].s9abc, x[0].sdef, v4.s0);
+              x[5] = (float16) (x[1].s1234, x[1].s5678, x[1].s9abc, x[1].sdef, v4.s1);
+              WF_BT (x, y);
+              for (int c = 0; c < 6; c++)
+                vstore16 (y[c], 0, v + (r * 6 + c) * IC * WF_TILES);
+            }
+        }
+    }
+
+  for (int ob = 0; ob < OCB; ob++)
+    {
+      /* Mb[e][k][tile] = Σ_ic U[e][ob][ic][k] · V[e][ic][tile] */
+      for (int e = 0; e < 36; e++)
+        {
+          const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
+          const __local float *v = V + e * IC * WF_TILES;
+          float16 a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
+          float16 b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
+          for (int ic = 0; ic < IC; ic++)
+            {
+              const float16 x = vload16 (0, v + ic * WF_TILES);
+              const float16 y = vload16 (0, v + ic * WF_TILES + WF_W);
+              const __global float *w = u + ic * 8;
+              float16 s;
+              s = (float16) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
+              s = (float16) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
+              s = (float16) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
+              s = (float16) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
+              s = (float16) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
+              s = (float16) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
+              s = (float16) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
+              s = (float16) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
+            }
+          __local float *m = Mb + e * 8 * WF_TILES;
+          vstore16 (a_0, 0, m + 0 * WF_TILES); vstore16 (b_0, 0, m + 0 * WF_TILES + WF_W);
+          vstore16 (a_1, 0, m + 1 * WF_TILES); vstore16 (b_1, 0, m + 1 * WF_TILES + WF_W);
+          vstore16 (a_2, 0, m + 2 * WF_TILES); vstore16 (b_2, 0, m + 2 * WF_TILES + WF_W);
+          vstore16 (a_3, 0, m + 3 * WF_TILES); vstore16 (b_3, 0, m + 3 * WF_TILES + WF_W);
+          vstore16 (a_4, 0, m + 4 * WF_TILES); vstore16 (b_4, 0, m + 4 * WF_TILES + WF_W);
+          vstore16 (a_5, 0, m + 5 * WF_TILES); vstore16 (b_5, 0, m + 5 * WF_TILES + WF_W);
+          vstore16 (a_6, 0, m + 6 * WF_TILES); vstore16 (b_6, 0, m + 6 * WF_TILES + WF_W);
+          vstore16 (a_7, 0, m + 7 * WF_TILES); vstore16 (b_7, 0, m + 7 * WF_TILES + WF_W);
+        }
+
+      /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
+      for (int k = 0; k < 8; k++)
+        {
+          const int oc = ob * 8 + k;
+          if (oc >= OC)
+            break;
+          const float bo = bias[oc];
+          const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
+          __global float *dst = out + (size_t) oc * OH * OW;
+          const int ox = tx0 * 4;
+          const int nx = min (4 * WF_W, OW - ox);
+          for (int g = 0; g < 2; g++)
+            {
+              const __local float *m = Mb + k * WF_TILES + g * WF_W;
+              float16 s[4][6];
+              for (int c = 0; c < 6; c++)
+                {
+                  float16 x[6], y[4];
+                  for (int r = 0; r < 6; r++)
+                    x[r] = vload16 (0, m + (r * 6 + c) * 8 * WF_TILES);
+                  WF_AT (x, y);
+                  for (int r = 0; r < 4; r++)
+                    s[r][c] = y[r];
+                }
+              for (int r = 0; r < 4; r++)
+                {
+                  const int y = (ty0 + g) * 4 + r;
+                  if (y >= OH)
+                    break;
+                  float16 o[4];
+                  WF_AT (s[r], o);
+                  for (int c = 0; c < 4; c++)
+                    o[c] = activate16 (o[c] + bo, act, slope, a1);
+                  float16 px[4];
+                  px[0] = wf_interleave (o[0].s0123, o[1].s0123, o[2].s0123, o[3].s0123);
+                  px[1] = wf_interleave (o[0].s4567, o[1].s4567, o[2].s4567, o[3].s4567);
+                  px[2] = wf_interleave (o[0].s89ab, o[1].s89ab, o[2].s89ab, o[3].s89ab);
+                  px[3] = wf_interleave (o[0].scdef, o[1].scdef, o[2].scdef, o[3].scdef);
+                  __global float *row = dst + (size_t) y * OW + ox;
+                  if (nx == 4 * WF_W)
+                    for (int q = 0; q < 4; q++)
+                      vstore16 (px[q], q, row);
+                  else
+                    {
+                      float tmp[4 * WF_W];
+                      for (int q = 0; q < 4; q++)
+                        vstore16 (px[q], q, tmp);
+                      for (int j = 0; j < nx; j++)
+                        row[j] = tmp[j];
+                    }
+                }
+            }
+        }
+    }
+}
