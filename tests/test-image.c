@@ -14,6 +14,7 @@
 #include "enlarge.h"
 #include "enlarge-test-utils.h"
 #include "enlarge-metadata.h"
+#include "enlarge-png.h"
 
 /* A real, non-sRGB profile from Debian's icc-profiles-free. */
 #define ICC_PATH "/usr/share/color/icc/compatibleWithAdobeRGB1998.icc"
@@ -550,6 +551,59 @@ test_dpi (void)
     }
 }
 
+/* The parallel PNG encoder: libpng (through GdkPixbuf) reads back every
+ * pixel, CRCs and the Adler-32 of the joined pieces included, and the
+ * file is about as small as GdkPixbuf's own at the same level. */
+static void
+png_encoder_case (int w, int h, int n_channels)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (w * 31 + h);
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, n_channels == 4, 8, w, h);
+  g_autoptr (GError) error = NULL;
+  const int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint8 *px = gdk_pixbuf_get_pixels (pixbuf);
+
+  /* smooth shapes plus noise, like a photograph: every filter gets used */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < n_channels; c++)
+        {
+          double v = 128 + 90 * sin (x * 0.02 * (c + 1) + y * 0.013) * cos (y * 0.031);
+          px[(gsize) y * stride + x * n_channels + c] =
+            (guint8) CLAMP (v + g_rand_int_range (rand, -6, 7), 0, 255);
+        }
+
+  g_autoptr (GBytes) png = enlarge_png_encode (px, w, h, stride, n_channels, 6, NULL, 0, 0, &error);
+  g_assert_no_error (error);
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_bytes (png);
+  g_autoptr (GdkPixbuf) back = gdk_pixbuf_new_from_stream (in, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (back), ==, w);
+  g_assert_cmpint (gdk_pixbuf_get_height (back), ==, h);
+  g_assert_cmpint (gdk_pixbuf_get_n_channels (back), ==, n_channels);
+  for (int y = 0; y < h; y++)
+    g_assert_cmpmem (gdk_pixbuf_get_pixels (back) + (gsize) y * gdk_pixbuf_get_rowstride (back),
+                     (gsize) w * n_channels, px + (gsize) y * stride, (gsize) w * n_channels);
+
+  gchar *buf = NULL;
+  gsize len = 0;
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "png", &error,
+                                            "compression", "6", NULL));
+  g_test_message ("%d×%d×%d: %" G_GSIZE_FORMAT " bytes, GdkPixbuf %" G_GSIZE_FORMAT,
+                  w, h, n_channels, g_bytes_get_size (png), len);
+  g_assert_cmpfloat ((double) g_bytes_get_size (png), <=, 1.03 * len + 64);
+  g_free (buf);
+}
+
+static void
+test_png_encoder (void)
+{
+  png_encoder_case (1, 1, 3);
+  png_encoder_case (3, 2000, 4);    /* narrow: many rows a piece */
+  png_encoder_case (1200, 900, 3);  /* 3.2 MB: seven pieces */
+  png_encoder_case (701, 499, 4);
+}
+
 static void
 test_16_bit_png (void)
 {
@@ -893,6 +947,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/exif/png-orientation", test_png_exif_orientation);
   g_test_add_func ("/image/exif/malformed", test_malformed_exif);
   g_test_add_func ("/image/dpi", test_dpi);
+  g_test_add_func ("/image/png-encoder", test_png_encoder);
   g_test_add_func ("/image/16-bit-png", test_16_bit_png);
   for (gsize i = 0; i < G_N_ELEMENTS (format_cases); i++)
     {

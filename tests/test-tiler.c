@@ -3,9 +3,9 @@
 /* Every pixel is covered by exactly one tile core, reads stay inside the
  * image and padding completes the margin. */
 static void
-check_plan (int w, int h, int tile, int margin)
+check_plan (int w, int h, int tile, int margin, int lead)
 {
-  g_autoptr (EnlargeTilePlan) plan = enlarge_tile_plan_new (w, h, tile, margin, 1);
+  g_autoptr (EnlargeTilePlan) plan = enlarge_tile_plan_new_full (w, h, tile, margin, 1, lead);
   g_autofree guint8 *cover = g_new0 (guint8, (gsize) w * h);
 
   g_assert_nonnull (plan);
@@ -43,7 +43,29 @@ test_cover (void)
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (guint t = 0; t < G_N_ELEMENTS (tiles); t++)
       for (int m = 0; m <= 20; m += 10)
-        check_plan (sizes[s][0], sizes[s][1], tiles[t], m);
+        for (int lead = 0; lead <= 40; lead += 20)
+          check_plan (sizes[s][0], sizes[s][1], tiles[t], m, lead);
+}
+
+/* A short first row: the same cover, the first row @lead high */
+static void
+test_lead (void)
+{
+  g_autoptr (EnlargeTilePlan) a = enlarge_tile_plan_new_full (1024, 1024, 512, 16, 1, 64);
+  g_autoptr (EnlargeTilePlan) b = enlarge_tile_plan_new_full (1024, 500, 512, 16, 1, 64);
+
+  g_assert_cmpint (a->columns, ==, 2);
+  g_assert_cmpint (a->rows, ==, 3);
+  g_assert_cmpint (a->tiles[0].core.height, ==, 64);
+  g_assert_cmpint (a->tiles[1].core.height, ==, 64);
+  g_assert_cmpint (a->tiles[2].core.y, ==, 64);
+  g_assert_cmpint (a->tiles[2].core.height, ==, 480);
+  g_assert_cmpint (a->tiles[4].core.y, ==, 544);
+  g_assert_cmpint (a->tiles[4].core.height, ==, 480);
+  g_assert_cmpint (a->tiles[2].read.y, ==, 48);
+  /* one row is enough: no lead */
+  g_assert_cmpint (b->rows, ==, 1);
+  g_assert_cmpint (b->tiles[0].core.height, ==, 500);
 }
 
 static void
@@ -90,6 +112,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tiler/cover", test_cover);
   g_test_add_func ("/tiler/counts", test_counts);
+  g_test_add_func ("/tiler/lead", test_lead);
   g_test_add_func ("/tiler/mirror", test_mirror);
   return g_test_run ();
 }

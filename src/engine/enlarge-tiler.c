@@ -36,15 +36,30 @@ split_axis (int length, int tile, int align, int *count, int *step)
 EnlargeTilePlan *
 enlarge_tile_plan_new (int width, int height, int tile_size, int margin, int align)
 {
+  return enlarge_tile_plan_new_full (width, height, tile_size, margin, align, 0);
+}
+
+EnlargeTilePlan *
+enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin, int align,
+                            int lead)
+{
   EnlargeTilePlan *plan;
-  int sx, sy;
+  int sx, sy, y_rest = 0;
 
   g_return_val_if_fail (width > 0 && height > 0 && margin >= 0, NULL);
 
   plan = g_new0 (EnlargeTilePlan, 1);
   plan->margin = margin;
   split_axis (width, tile_size, align, &plan->columns, &sx);
-  split_axis (height, tile_size, align, &plan->rows, &sy);
+  if (lead > 0 && tile_size > 0 && lead < tile_size && height > tile_size)
+    {
+      /* a short first row, then the rest split as usual */
+      y_rest = lead;
+      split_axis (height - lead, tile_size, align, &plan->rows, &sy);
+      plan->rows++;
+    }
+  else
+    split_axis (height, tile_size, align, &plan->rows, &sy);
   plan->tile_size = MAX (sx, sy);
   plan->n_tiles = plan->columns * plan->rows;
   plan->tiles = g_new0 (EnlargeTile, plan->n_tiles);
@@ -54,9 +69,17 @@ enlarge_tile_plan_new (int width, int height, int tile_size, int margin, int ali
       {
         EnlargeTile *t = &plan->tiles[r * plan->columns + c];
         t->core.x = c * sx;
-        t->core.y = r * sy;
         t->core.width = MIN (sx, width - t->core.x);
-        t->core.height = MIN (sy, height - t->core.y);
+        if (y_rest > 0)
+          {
+            t->core.y = r == 0 ? 0 : y_rest + (r - 1) * sy;
+            t->core.height = r == 0 ? y_rest : MIN (sy, height - t->core.y);
+          }
+        else
+          {
+            t->core.y = r * sy;
+            t->core.height = MIN (sy, height - t->core.y);
+          }
 
         int x0 = t->core.x - margin, y0 = t->core.y - margin;
         int x1 = t->core.x + t->core.width + margin, y1 = t->core.y + t->core.height + margin;

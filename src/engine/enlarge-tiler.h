@@ -31,6 +31,11 @@ typedef struct {
  * Tile sizes are rounded up to a multiple of @align where possible. */
 EnlargeTilePlan *enlarge_tile_plan_new (int width, int height,
                                         int tile_size, int margin, int align);
+/* The same with a first row of @lead pixels (when the image needs more
+ * than one row of @tile_size and @lead < @tile_size; 0 = none): its tiles
+ * are done soonest, so the first result shows early even with big tiles. */
+EnlargeTilePlan *enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin,
+                                             int align, int lead);
 void enlarge_tile_plan_free (EnlargeTilePlan *plan);
 
 /* Mirror index (reflect without repeating the edge pixel, folding as often
