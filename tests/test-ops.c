@@ -700,6 +700,7 @@ test_network (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (EnlargeNet) net = NULL;
   const int sizes[][2] = { /* w, h */ { 19, 11 }, { 1, 1 }, { 8, 5 }, { 40, 33 } };
+  const guint copies_before = enlarge_backend_get_launches (cl_backend, "concat_copy");
 
   /* weights scaled by 1/sqrt(fan-in) so that activations stay O(1) */
   bin_append_conv (bin, rand, 216, 8, 0.5f);
@@ -740,6 +741,10 @@ test_network (void)
       g_assert_no_error (error);
       check_outputs (label2, out_ref, out_cl2);
     }
+  /* both convolutions wrote straight into the concat's output, but where
+   * the second one's offset (8 planes) is no multiple of PoCL's 128-byte
+   * sub-buffer alignment, 19×11 and 1×1, two runs each: those copied */
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "concat_copy") - copies_before, ==, 4);
 }
 
 /* ≥ 16 channels in and out: the Winograd F(4×4, 3×3) path, with output

@@ -20,6 +20,12 @@ typedef struct {
                           gpointer *out, const EnlargeShape *out_shapes, GError **error);
   /* waits for queued work, so cancellation is checked at a real point */
   gboolean (*finish)     (EnlargeBackend *self, GError **error);
+  /* a buffer of @shape inside @parent from byte @offset (a multiple of
+   * view_align), which layers read and write like any other; released
+   * with view_free before its parent */
+  gpointer (*buffer_view)(EnlargeBackend *self, gpointer parent, gsize offset,
+                          const EnlargeShape *shape, GError **error);
+  void     (*view_free)  (EnlargeBackend *self, gpointer view);
 } EnlargeBackendVTable;
 
 struct _EnlargeBackend {
@@ -28,6 +34,7 @@ struct _EnlargeBackend {
   EnlargeDeviceInfo *device;
   guint64 memory_budget;
   EnlargeKernelSource kernel_source;
+  gsize view_align;     /* byte alignment of a view's offset (0: no views) */
   gboolean profile;     /* ENLARGE_PROFILE: time each layer (read at creation) */
   GHashTable *launches; /* kernel name (static string) → launches */
   GMutex lock;   /* one job at a time on a device */

@@ -192,10 +192,30 @@ ref_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *layer,
   return enlarge_ref_layer (layer, (EnlargeTensor **) in, (EnlargeTensor **) out, error);
 }
 
+static gpointer
+ref_buffer_view (EnlargeBackend *self, gpointer parent, gsize offset, const EnlargeShape *s,
+                 GError **error)
+{
+  EnlargeTensor *view = g_new0 (EnlargeTensor, 1);
+  view->c = s->c;
+  view->h = s->h;
+  view->w = s->w;
+  view->data = ((EnlargeTensor *) parent)->data + offset / sizeof (float);
+  return view;
+}
+
+static void
+ref_view_free (EnlargeBackend *self, gpointer view)
+{
+  g_free (view);
+}
+
 static const EnlargeBackendVTable ref_vtable = {
   .name = "reference",
   .buffer_new = ref_buffer_new,
   .buffer_free = ref_buffer_free,
+  .buffer_view = ref_buffer_view,
+  .view_free = ref_view_free,
   .upload = ref_upload,
   .download = ref_download,
   .layer = ref_layer,
@@ -204,7 +224,9 @@ static const EnlargeBackendVTable ref_vtable = {
 EnlargeBackend *
 enlarge_backend_new_reference (void)
 {
-  return enlarge_backend_alloc (&ref_vtable, reference_device_info ());
+  EnlargeBackend *self = enlarge_backend_alloc (&ref_vtable, reference_device_info ());
+  self->view_align = sizeof (float);
+  return self;
 }
 
 static gboolean
@@ -265,18 +287,231 @@ enlarge_backend_new (const char *spec, GError **error)
 
 /* ---------- the executor ---------- */
 
-typedef struct {
+typedef struct _Slot Slot;
+struct _Slot {
   gpointer buffer;
   int refs;
-} Slot;
+  Slot *parent;   /* a view into this slot's buffer (holds a reference) */
+};
 
 static void
 slot_release (EnlargeBackend *self, Slot *slot)
 {
   if (slot == NULL || --slot->refs > 0)
     return;
-  self->vt->buffer_free (self, slot->buffer);
+  if (slot->parent != NULL)
+    {
+      self->vt->view_free (self, slot->buffer);
+      slot_release (self, slot->parent);
+    }
+  else
+    self->vt->buffer_free (self, slot->buffer);
   g_free (slot);
+}
+
+/* Concatenations without copies. The dense blocks of the RRDB networks
+ * concatenate the block input with each conv output as it comes (64, 96,
+ * 128, 160, 192 channels): copied, that is 4.5 channel planes moved per
+ * plane computed, 18 % of realesrgan-x4plus on PoCL. Instead every input
+ * of a channel concat is placed at its offset inside the concat's output
+ * (its root) and written there by the layer that makes it; a concat whose
+ * inputs lie in order inside a bigger one's root is a view of that root,
+ * and an elided concat does nothing at all. Concats are planned from the
+ * last, so a blob goes where the outermost concat wants it; any conflict
+ * (a blob wanted at two places, the network's input or output, a layer
+ * that would write over what it reads, a misaligned offset) leaves that
+ * concat, or the whole network, to plain copies.
+ *
+ * @root[b] is the blob whose buffer holds blob b (-1: its own), @offset[b]
+ * its first channel there; @elided[i] marks concat layers that copy
+ * nothing. Blobs are sources: Split outputs resolve to their input. */
+typedef struct {
+  int *src;
+  int *root;
+  int *offset;
+  gboolean *elided;
+} ConcatPlan;
+
+static void
+concat_plan_clear (ConcatPlan *plan)
+{
+  g_clear_pointer (&plan->src, g_free);
+  g_clear_pointer (&plan->root, g_free);
+  g_clear_pointer (&plan->offset, g_free);
+  g_clear_pointer (&plan->elided, g_free);
+}
+
+static gboolean
+concat_plan (EnlargeBackend *self, const EnlargeNet *net, const EnlargeShape *shapes,
+             ConcatPlan *plan)
+{
+  g_autofree int *producer = g_new (int, net->n_blobs);
+  gboolean any = FALSE;
+
+  if (self->view_align == 0 || self->vt->buffer_view == NULL)
+    return FALSE;
+  plan->src = g_new (int, net->n_blobs);
+  plan->root = g_new (int, net->n_blobs);
+  plan->offset = g_new0 (int, net->n_blobs);
+  plan->elided = g_new0 (gboolean, net->n_layers);
+  for (int b = 0; b < net->n_blobs; b++)
+    {
+      plan->src[b] = b;
+      plan->root[b] = -1;
+      producer[b] = -1;
+    }
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const EnlargeLayer *l = &net->layers[i];
+      for (int k = 0; k < l->n_outputs; k++)
+        {
+          if (l->type == ENLARGE_OP_SPLIT)
+            plan->src[l->outputs[k]] = plan->src[l->inputs[0]];
+          producer[l->outputs[k]] = i;
+        }
+    }
+
+  for (int i = net->n_layers - 1; i >= 0; i--)
+    {
+      const EnlargeLayer *l = &net->layers[i];
+      const int out = l->outputs[0];
+      int r, base, c;
+      gboolean ok = TRUE;
+
+      if (l->type != ENLARGE_OP_CONCAT || l->p.concat.axis != 0 || out == net->output_blob)
+        continue;
+      if (plan->root[out] >= 0)
+        {
+          r = plan->root[out];
+          base = plan->offset[out];
+        }
+      else
+        {
+          /* inputs already in order inside another root: a view of it */
+          const int first = plan->src[l->inputs[0]];
+          r = plan->root[first];
+          base = plan->offset[first];
+          c = 0;
+          for (int k = 0; r >= 0 && ok && k < l->n_inputs; k++)
+            {
+              const int in = plan->src[l->inputs[k]];
+              ok = plan->root[in] == r && plan->offset[in] == base + c;
+              c += shapes[in].c;
+            }
+          if (r >= 0 && ok)
+            {
+              plan->root[out] = r;
+              plan->offset[out] = base;
+              plan->elided[i] = any = TRUE;
+              continue;
+            }
+          r = out;
+          base = 0;
+          ok = TRUE;
+        }
+      c = base;
+      for (int k = 0; ok && k < l->n_inputs; k++)
+        {
+          const int in = plan->src[l->inputs[k]];
+          const int made_by = producer[in];
+          if (plan->root[in] >= 0)
+            ok = plan->root[in] == r && plan->offset[in] == c;
+          else
+            ok = in != r && in != net->output_blob && made_by >= 0 &&
+                 net->layers[made_by].type != ENLARGE_OP_INPUT;
+          /* the same blob twice in one concat: only one place */
+          for (int j = 0; ok && j < k; j++)
+            ok = plan->src[l->inputs[j]] != in;
+          c += shapes[in].c;
+        }
+      if (!ok)
+        continue;
+      c = base;
+      for (int k = 0; k < l->n_inputs; k++)
+        {
+          const int in = plan->src[l->inputs[k]];
+          plan->root[in] = r;
+          plan->offset[in] = c;
+          c += shapes[in].c;
+        }
+      plan->elided[i] = any = TRUE;
+    }
+
+  /* a layer must not write into the region of a root it reads, and every
+   * offset must suit the device */
+  for (int i = 0; any && i < net->n_layers; i++)
+    {
+      const EnlargeLayer *l = &net->layers[i];
+      if (l->type == ENLARGE_OP_SPLIT || plan->elided[i])
+        continue;
+      for (int k = 0; k < l->n_outputs; k++)
+        {
+          const int out = l->outputs[k];
+          const int r = plan->root[out];
+          if (r < 0)
+            continue;
+          const gsize plane = (gsize) shapes[out].h * shapes[out].w * sizeof (float);
+          if ((plan->offset[out] * plane) % self->view_align != 0)
+            any = FALSE;
+          for (int j = 0; any && j < l->n_inputs; j++)
+            {
+              const int in = plan->src[l->inputs[j]];
+              if (in == r)
+                any = FALSE;
+              else if (plan->root[in] == r &&
+                       plan->offset[in] < plan->offset[out] + shapes[out].c &&
+                       plan->offset[out] < plan->offset[in] + shapes[in].c)
+                any = FALSE;
+            }
+        }
+    }
+  if (!any)
+    concat_plan_clear (plan);
+  return any;
+}
+
+/* The slot for output blob @b: a view inside its root's buffer (made now
+ * if this is the first blob to land there), or a buffer of its own. */
+static Slot *
+output_slot (EnlargeBackend *self, const ConcatPlan *plan, Slot **slots,
+             const EnlargeShape *shapes, int b, GError **error)
+{
+  const int r = plan->root != NULL ? plan->root[b] : -1;
+  Slot *s = g_new0 (Slot, 1);
+
+  s->refs = 1;
+  if (r < 0)
+    s->buffer = self->vt->buffer_new (self, &shapes[b], error);
+  else
+    {
+      if (slots[r] == NULL)
+        {
+          Slot *root = g_new0 (Slot, 1);
+          root->refs = 1;   /* the root blob's own reference */
+          root->buffer = self->vt->buffer_new (self, &shapes[r], error);
+          if (root->buffer == NULL)
+            {
+              g_free (root);
+              g_free (s);
+              return NULL;
+            }
+          slots[r] = root;
+        }
+      const gsize plane = (gsize) shapes[b].h * shapes[b].w * sizeof (float);
+      s->buffer = self->vt->buffer_view (self, slots[r]->buffer, plan->offset[b] * plane,
+                                         &shapes[b], error);
+      if (s->buffer != NULL)
+        {
+          s->parent = slots[r];
+          s->parent->refs++;
+        }
+    }
+  if (s->buffer == NULL)
+    {
+      g_free (s);
+      return NULL;
+    }
+  return s;
 }
 
 static EnlargeTensor *backend_run_locked (EnlargeBackend *self, EnlargeNet *net,
@@ -311,6 +546,8 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
   const gboolean profile = self->profile;
   double op_time[ENLARGE_OP_BINARYOP + 1] = { 0 };
   double conv_flops = 0;
+  ConcatPlan plan = { 0 };
+  const ConcatPlan no_plan = { 0 };
 
   if (input->c != net->in_channels)
     {
@@ -327,6 +564,7 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
     for (int k = 0; k < net->layers[i].n_inputs; k++)
       last_use[net->layers[i].inputs[k]] = i;
   last_use[net->output_blob] = net->n_layers;
+  const gboolean use_plan = concat_plan (self, net, shapes, &plan);
 
   for (int i = 0; ok && i < net->n_layers; i++)
     {
@@ -370,6 +608,17 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
               slots[l->outputs[k]] = s;
             }
         }
+      else if (use_plan && plan.elided[i])
+        {
+          /* the inputs were written in place: the output is their root
+           * (made by the first of them) or a view of a bigger one */
+          const int out = l->outputs[0];
+          if (slots[out] == NULL)
+            {
+              slots[out] = output_slot (self, &plan, slots, shapes, out, error);
+              ok = slots[out] != NULL;
+            }
+        }
       else
         {
           for (int k = 0; k < l->n_inputs; k++)
@@ -379,14 +628,11 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
             }
           for (int k = 0; k < l->n_outputs; k++)
             {
-              Slot *s = g_new0 (Slot, 1);
-              s->refs = 1;
-              s->buffer = self->vt->buffer_new (self, &shapes[l->outputs[k]], error);
+              Slot *s = output_slot (self, use_plan ? &plan : &no_plan, slots, shapes,
+                                     l->outputs[k], error);
               slots[l->outputs[k]] = s;
-              if (s->buffer == NULL)
+              if (s == NULL)
                 {
-                  slots[l->outputs[k]] = NULL;
-                  g_free (s);
                   ok = FALSE;
                   break;
                 }
@@ -460,6 +706,7 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
             }
       }
 
+  concat_plan_clear (&plan);
   return ok ? g_steal_pointer (&result) : NULL;
 }
 
