@@ -117,6 +117,48 @@ test_opencl_matches_reference (void)
   g_assert_cmpfloat (enlarge_image_psnr (a, golden), >=, 60.0);
 }
 
+/* The GPUs' Winograd path with V and M stored as half (ENLARGE_FP16=1),
+ * forced onto the CPU device: vload_half/vstore_half are core OpenCL, so
+ * PoCL runs it. It must change the result (half storage really happened)
+ * and stay within the golden tolerance. */
+static void
+test_fp16_golden (void)
+{
+  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesrgan-x4fast");
+  g_autoptr (EnlargeBackend) probe = NULL;
+  g_autoptr (EnlargeBackend) half = NULL;
+  g_autoptr (EnlargeBackend) full = NULL;
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (EnlargeImage) a = NULL;
+  g_autoptr (EnlargeImage) b = NULL;
+  g_autoptr (EnlargeImage) golden = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (net == NULL || (probe = etu_opencl_or_skip ()) == NULL)
+    return;
+  g_setenv ("ENLARGE_WINOGRAD", "split", TRUE);
+  g_setenv ("ENLARGE_FP16", "1", TRUE);
+  half = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
+  g_setenv ("ENLARGE_FP16", "0", TRUE);
+  full = half ? enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error) : NULL;
+  g_unsetenv ("ENLARGE_FP16");
+  g_unsetenv ("ENLARGE_WINOGRAD");
+  g_assert_no_error (error);
+
+  in = etu_load_golden ("coffee-96x72.png");
+  golden = etu_load_golden ("coffee-96x72.realesrgan-x4fast.png");
+  a = enlarge_upscale (half, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  b = enlarge_upscale (full, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (enlarge_backend_get_launches (half, "wino_gemm"), >, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (half, "wino_fused"), ==, 0);
+  printf ("# fp16 Winograd storage vs golden: %.2f dB; vs fp32: %.2f dB; fp32 vs golden %.2f dB\n",
+          enlarge_image_psnr (a, golden), enlarge_image_psnr (a, b), enlarge_image_psnr (b, golden));
+  g_assert_cmpfloat (enlarge_image_psnr (a, golden), >=, 40.0);
+  g_assert_cmpfloat (enlarge_image_psnr (a, b), <, 90.0);
+}
+
 /* The x2 and x3 models end in a bicubic downscale (ncnn Interp mode 3):
  * tiled runs keep its phase, so tiles and the whole agree. */
 static void
@@ -570,6 +612,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/upscale/tiled-equals-untiled/border-mirror",
                         GINT_TO_POINTER (ENLARGE_BORDER_MIRROR), test_tiled_equals_untiled);
   g_test_add_func ("/upscale/opencl-matches-reference", test_opencl_matches_reference);
+  g_test_add_func ("/upscale/fp16-golden", test_fp16_golden);
   g_test_add_data_func ("/upscale/fractional/x2", "realesr-animevideov3-x2", test_fractional_models);
   g_test_add_data_func ("/upscale/fractional/x3", "realesr-animevideov3-x3", test_fractional_models);
   g_test_add_func ("/upscale/progress-and-cancel", test_progress_and_cancel);

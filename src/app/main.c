@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
+#include "enlarge.h"
 #include "enlarge-application.h"
 
 int
@@ -14,6 +15,7 @@ main (int   argc,
   g_autoptr (EnlargeApplication) app = NULL;
 
   setlocale (LC_ALL, "");
+  enlarge_tune_malloc ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -162,6 +162,8 @@ main (int argc, char **argv)
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— time the upscaling models");
   g_autoptr (GError) error = NULL;
+
+  enlarge_tune_malloc ();
   g_autoptr (EnlargeBackend) backend = NULL;
   g_autoptr (EnlargeImage) img = NULL;
   int failures = 0;

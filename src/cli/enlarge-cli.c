@@ -535,6 +535,7 @@ main (int argc, char **argv)
   gboolean json = FALSE;
 
   setlocale (LC_ALL, "");
+  enlarge_tune_malloc ();
 
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,

@@ -42,6 +42,9 @@ typedef struct {
    * three-kernel path (the GPUs' one) so tests can compare the two */
   gboolean wino_fused;
   cl_ulong local_mem;     /* CL_DEVICE_LOCAL_MEM_SIZE */
+  /* V and M of the three-kernel Winograd path stored as half: on GPUs by
+   * default, elsewhere with ENLARGE_FP16=1 (ENLARGE_FP16=0: never) */
+  gboolean wino_half;
   GHashTable *launches;   /* the backend's launch counts */
   GHashTable *pool;       /* gsize → GSList of cl_mem */
   gsize pool_bytes;
@@ -628,11 +631,12 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   static const size_t transform_local_cpu[3] = { 1, 1, 8 };
   const cl_int tx = (os->w + 3) / 4, ty = (os->h + 3) / 4;
   const cl_int ocb = (os->c + 7) / 8, ocp = ocb * 8;
-  const gsize row_bytes = sizeof (float) * 36 * (gsize) MAX (is->c, ocp) * tx;
+  const gsize elem = p->wino_half ? 2 : sizeof (float);
+  const gsize row_bytes = elem * 36 * (gsize) MAX (is->c, ocp) * tx;
   const cl_int band = (cl_int) CLAMP (band_bytes / row_bytes, 1, (gsize) ty);
   const cl_int tp = (tx * band + 15) / 16 * 16;
-  cl_mem v = scratch (p, &p->wino_v, &p->wino_v_size, sizeof (float) * 36 * (gsize) is->c * tp, error);
-  cl_mem m = v ? scratch (p, &p->wino_m, &p->wino_m_size, sizeof (float) * 36 * (gsize) ocp * tp, error) : NULL;
+  cl_mem v = scratch (p, &p->wino_v, &p->wino_v_size, elem * 36 * (gsize) is->c * tp, error);
+  cl_mem m = v ? scratch (p, &p->wino_m, &p->wino_m_size, elem * 36 * (gsize) ocp * tp, error) : NULL;
 
   if (m == NULL)
     return FALSE;
@@ -1079,7 +1083,7 @@ build_program (EnlargeBackend *self, GError **error)
 {
   ClPriv *p = self->priv;
   g_autofree char *source = load_kernel_source (error);
-  const char *options = "-cl-std=CL1.2";
+  const char *options = p->wino_half ? "-cl-std=CL1.2 -DWINO_HALF" : "-cl-std=CL1.2";
   g_autofree char *cache = NULL;
   g_autoptr (GBytes) cached = NULL;
   cl_int err;
@@ -1186,6 +1190,10 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
   p->wino_fused = device->kind == ENLARGE_DEVICE_CPU &&
                   g_strcmp0 (g_getenv ("ENLARGE_WINOGRAD"), "split") != 0;
   clGetDeviceInfo (f.device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof p->local_mem, &p->local_mem, NULL);
+  {
+    const char *fp16 = g_getenv ("ENLARGE_FP16");
+    p->wino_half = fp16 != NULL ? g_str_equal (fp16, "1") : device->kind == ENLARGE_DEVICE_GPU;
+  }
   {
     cl_uint bits = 0;
     if (clGetDeviceInfo (f.device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof bits, &bits, NULL) ==

@@ -2,6 +2,9 @@
  * reference (plain C) backend. */
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "enlarge-backend-private.h"
 #include "enlarge-error.h"
@@ -131,6 +134,16 @@ EnlargeKernelSource
 enlarge_backend_get_kernel_source (EnlargeBackend *self)
 {
   return self->kernel_source;
+}
+
+void
+enlarge_tune_malloc (void)
+{
+#ifdef __GLIBC__
+  /* a fixed threshold also stops glibc from raising it after each free of
+   * a large block, which is what leaves them on the heap */
+  mallopt (M_MMAP_THRESHOLD, 4 << 20);
+#endif
 }
 
 guint

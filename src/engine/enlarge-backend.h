@@ -86,6 +86,12 @@ guint enlarge_backend_get_launches (EnlargeBackend *backend, const char *kernel)
 void    enlarge_backend_set_memory_budget (EnlargeBackend *backend, guint64 bytes);
 guint64 enlarge_backend_get_memory_budget (EnlargeBackend *backend);
 
+/* For a program's main(): large allocations (activations, images) get
+ * pages of their own that go back to the system when freed, instead of
+ * fragments of the heap that stay resident (realesrgan-x4plus, 512² in
+ * tiles: 1213 MiB peak resident otherwise, 1037 with this). */
+void enlarge_tune_malloc (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeBackend, enlarge_backend_unref)
 
 G_END_DECLS

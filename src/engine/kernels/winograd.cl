@@ -10,12 +10,34 @@
  * M [36][OCP][TP], with TP the tile count rounded up to 16. Large layers
  * run in bands of tile rows so V and M stay cache-sized. */
 
+/* With -DWINO_HALF (GPUs, or ENLARGE_FP16=1) V and M are stored as half:
+ * they are 4.5× the activation's size each way and the path is bound by
+ * memory, not arithmetic; every sum is still formed in fp32. vload_half
+ * and vstore_half are core OpenCL, so this runs on any device. */
+#ifdef WINO_HALF
+typedef half wstore;
+#define W_STORE4(v, p) vstore_half4 ((v), 0, (p))
+#define W_STORE16(v, p) vstore_half16 ((v), 0, (p))
+#define W_STORE1(v, p) vstore_half ((v), 0, (p))
+#define W_LOAD16(p) vload_half16 (0, (p))
+#define W_LOAD4(p) vload_half4 (0, (p))
+#define W_LOAD1(p) vload_half (0, (p))
+#else
+typedef float wstore;
+#define W_STORE4(v, p) vstore4 ((v), 0, (p))
+#define W_STORE16(v, p) vstore16 ((v), 0, (p))
+#define W_STORE1(v, p) (*(p) = (v))
+#define W_LOAD16(p) vload16 (0, (p))
+#define W_LOAD4(p) vload4 (0, (p))
+#define W_LOAD1(p) (*(p))
+#endif
+
 /* Four horizontally adjacent tiles per work-item, as float4 lanes: the
  * 18 input columns they need are two vector loads, every transform step
  * is a vector operation, and the four results of each element are one
  * contiguous store. */
 __kernel void
-wino_input (__global const float *restrict in, __global float *restrict V,
+wino_input (__global const float *restrict in, __global wstore *restrict V,
             const int IC, const int H, const int W, const int TX, const int TY,
             const int TP, const int PL, const int PT, const int TY0)
 {
@@ -78,7 +100,7 @@ wino_input (__global const float *restrict in, __global float *restrict V,
   /* (Bᵀ d) B, row by row; four tiles are four consecutive t */
   const int t = ty * TX + tx0;
   const int n = min (4, TX - tx0);
-  __global float *v = V + (size_t) ic * TP + t;
+  __global wstore *v = V + (size_t) ic * TP + t;
   const size_t stride = (size_t) IC * TP;
   for (int r = 0; r < 6; r++)
     {
@@ -92,15 +114,15 @@ wino_input (__global const float *restrict in, __global float *restrict V,
       e[5] = 4.f * d1 - 5.f * d3 + d5;
       for (int c = 0; c < 6; c++)
         {
-          __global float *dst = v + (r * 6 + c) * stride;
+          __global wstore *dst = v + (r * 6 + c) * stride;
           if (n == 4)
-            vstore4 (e[c], 0, dst);
+            W_STORE4 (e[c], dst);
           else
             {
               float tmp[4];
               vstore4 (e[c], 0, tmp);
               for (int k = 0; k < n; k++)
-                dst[k] = tmp[k];
+                W_STORE1 (tmp[k], dst + k);
             }
         }
     }
@@ -113,14 +135,14 @@ wino_input (__global const float *restrict in, __global float *restrict V,
  * tiles are accumulated in registers. TP is a multiple of 16, so the
  * second vector may fall past it. */
 __kernel void
-wino_gemm (__global const float *restrict U, __global const float *restrict V,
-           __global float *restrict M, const int IC, const int OCB, const int TP)
+wino_gemm (__global const float *restrict U, __global const wstore *restrict V,
+           __global wstore *restrict M, const int IC, const int OCB, const int TP)
 {
   const int t0 = get_global_id (0) * 32;
   const int e = get_global_id (1);
   if (t0 >= TP || e >= 36)
     return;
-  const __global float *v = V + (size_t) e * IC * TP + t0;
+  const __global wstore *v = V + (size_t) e * IC * TP + t0;
   const bool two = t0 + 16 < TP;
 
   for (int ob = 0; ob < OCB; ob++)
@@ -130,8 +152,8 @@ wino_gemm (__global const float *restrict U, __global const float *restrict V,
       float16 b0 = 0.f, b1 = 0.f, b2 = 0.f, b3 = 0.f, b4 = 0.f, b5 = 0.f, b6 = 0.f, b7 = 0.f;
       for (int ic = 0; ic < IC; ic++)
         {
-          const float16 x = vload16 (0, v + (size_t) ic * TP);
-          const float16 y = two ? vload16 (0, v + (size_t) ic * TP + 16) : (float16) (0.f);
+          const float16 x = W_LOAD16 (v + (size_t) ic * TP);
+          const float16 y = two ? W_LOAD16 (v + (size_t) ic * TP + 16) : (float16) (0.f);
           const __global float *w = u + ic * 8;
           float16 s;
           s = (float16) (w[0]); a0 = fma (s, x, a0); b0 = fma (s, y, b0);
@@ -143,26 +165,26 @@ wino_gemm (__global const float *restrict U, __global const float *restrict V,
           s = (float16) (w[6]); a6 = fma (s, x, a6); b6 = fma (s, y, b6);
           s = (float16) (w[7]); a7 = fma (s, x, a7); b7 = fma (s, y, b7);
         }
-      __global float *m = M + ((size_t) e * OCB * 8 + ob * 8) * TP + t0;
-      vstore16 (a0, 0, m);
-      vstore16 (a1, 0, m + TP);
-      vstore16 (a2, 0, m + 2 * (size_t) TP);
-      vstore16 (a3, 0, m + 3 * (size_t) TP);
-      vstore16 (a4, 0, m + 4 * (size_t) TP);
-      vstore16 (a5, 0, m + 5 * (size_t) TP);
-      vstore16 (a6, 0, m + 6 * (size_t) TP);
-      vstore16 (a7, 0, m + 7 * (size_t) TP);
+      __global wstore *m = M + ((size_t) e * OCB * 8 + ob * 8) * TP + t0;
+      W_STORE16 (a0, m);
+      W_STORE16 (a1, m + TP);
+      W_STORE16 (a2, m + 2 * (size_t) TP);
+      W_STORE16 (a3, m + 3 * (size_t) TP);
+      W_STORE16 (a4, m + 4 * (size_t) TP);
+      W_STORE16 (a5, m + 5 * (size_t) TP);
+      W_STORE16 (a6, m + 6 * (size_t) TP);
+      W_STORE16 (a7, m + 7 * (size_t) TP);
       if (two)
         {
           m += 16;
-          vstore16 (b0, 0, m);
-          vstore16 (b1, 0, m + TP);
-          vstore16 (b2, 0, m + 2 * (size_t) TP);
-          vstore16 (b3, 0, m + 3 * (size_t) TP);
-          vstore16 (b4, 0, m + 4 * (size_t) TP);
-          vstore16 (b5, 0, m + 5 * (size_t) TP);
-          vstore16 (b6, 0, m + 6 * (size_t) TP);
-          vstore16 (b7, 0, m + 7 * (size_t) TP);
+          W_STORE16 (b0, m);
+          W_STORE16 (b1, m + TP);
+          W_STORE16 (b2, m + 2 * (size_t) TP);
+          W_STORE16 (b3, m + 3 * (size_t) TP);
+          W_STORE16 (b4, m + 4 * (size_t) TP);
+          W_STORE16 (b5, m + 5 * (size_t) TP);
+          W_STORE16 (b6, m + 6 * (size_t) TP);
+          W_STORE16 (b7, m + 7 * (size_t) TP);
         }
     }
 }
@@ -170,7 +192,7 @@ wino_gemm (__global const float *restrict U, __global const float *restrict V,
 /* Four adjacent tiles of one output channel per work-item, as in
  * wino_input: a row of their output is 16 contiguous pixels. */
 __kernel void
-wino_output (__global const float *restrict M, __global const float *restrict bias,
+wino_output (__global const wstore *restrict M, __global const float *restrict bias,
              __global float *restrict out, const int OC, const int OH, const int OW,
              const int TX, const int TY, const int TP, const int OCP,
              const int act, const float a0, const float a1, const int TY0)
@@ -181,19 +203,19 @@ wino_output (__global const float *restrict M, __global const float *restrict bi
     return;
   const int t = ty * TX + tx0;
   const int n = min (4, TX - tx0);
-  const __global float *m = M + (size_t) oc * TP + t;
+  const __global wstore *m = M + (size_t) oc * TP + t;
   const size_t stride = (size_t) OCP * TP;
 
   float4 mm[36];
   for (int e = 0; e < 36; e++)
     {
       if (n == 4)
-        mm[e] = vload4 (0, m + e * stride);
+        mm[e] = W_LOAD4 (m + e * stride);
       else
         {
           float tmp[4] = { 0.f, 0.f, 0.f, 0.f };
           for (int k = 0; k < n; k++)
-            tmp[k] = m[e * stride + k];
+            tmp[k] = W_LOAD1 (m + e * stride + k);
           mm[e] = vload4 (0, tmp);
         }
     }
