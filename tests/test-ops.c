@@ -763,9 +763,11 @@ winograd_cases (void)
     { .ic = 32, .oc = 48, .w = 1, .h = 1, .bias = TRUE },
     { .ic = 16, .oc = 24, .w = 1030, .h = 150, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     /* wino_fused's blocks are 64 × 8 output pixels: exactly one, and
-     * partial ones on the right and at the bottom */
+     * partial ones on the right (in 16 lanes when more than 8 tile columns
+     * remain, else in wino_fused8's 8) and at the bottom */
     { .ic = 64, .oc = 64, .w = 64, .h = 8, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 64, .oc = 48, .w = 130, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+    { .ic = 24, .oc = 16, .w = 110, .h = 12, .bias = TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -798,7 +800,10 @@ test_conv_winograd (void)
 
   winograd_cases ();
   if (cpu)
-    g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_fused"), >, 0);
+    {
+      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_fused"), >, 0);
+      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_fused8"), >, 0);
+    }
 
   /* run_case compares cl_backend with the reference */
   cl_backend = cl_split;

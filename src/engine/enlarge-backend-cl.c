@@ -33,7 +33,8 @@ typedef struct {
   cl_program program;
   cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_eltwise2,
             k_pixelshuffle, k_interp_nearest, k_interp_bilinear, k_interp_bicubic,
-            k_binary, k_wino_input, k_wino_gemm, k_wino_output, k_wino_fused;
+            k_binary, k_wino_input, k_wino_gemm, k_wino_output, k_wino_fused,
+            k_wino_fused8;
   /* Freed activation buffers by size, for reuse: tiles of one job
    * allocate the same sizes again and again, and fresh buffers cost page
    * faults and zeroing on CPU devices (concat copies ran 100× slower) */
@@ -243,7 +244,7 @@ cl_finalize (EnlargeBackend *self)
                            &p->k_eltwise2, &p->k_pixelshuffle, &p->k_interp_nearest,
                            &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary,
                            &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output,
-                           &p->k_wino_fused };
+                           &p->k_wino_fused, &p->k_wino_fused8 };
   if (p->wino_v)
     clReleaseMemObject (p->wino_v);
   if (p->wino_m)
@@ -607,20 +608,32 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
 {
   /* wino_fused's __local V [36][IC][32] and products [36][8][32] */
   const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
-  if (p->wino_fused && fused_v + fused_m + 4096 <= p->local_mem)
+  if (p->wino_fused && fused_v + fused_m + 8192 <= p->local_mem)
     {
-      cl_kernel k = p->k_wino_fused;
-      static const size_t one[2] = { 1, 1 };
-      const size_t g[2] = { (size_t) (os->w + 63) / 64, (size_t) (os->h + 7) / 8 };
-      ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
-      ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
-      ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
-      ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
-      ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
-      if (!cl_check (clSetKernelArg (k, 15, fused_v, NULL), "clSetKernelArg", error) ||
-          !cl_check (clSetKernelArg (k, 16, fused_m, NULL), "clSetKernelArg", error))
-        return FALSE;
-      return enqueue_local (p, k, 2, g, one, "wino_fused", error);
+      /* blocks of 16 tile columns; a last one of at most 8 in 8 lanes */
+      const int tx = (os->w + 3) / 4, rest = tx % 16;
+      const int n16 = tx / 16 + (rest > 8), n8 = rest > 0 && rest <= 8;
+      const size_t rows = (size_t) (os->h + 7) / 8;
+      for (int pass = 0; pass < 2; pass++)
+        {
+          const int wide = pass == 0, blocks = wide ? n16 : n8;
+          cl_kernel k = wide ? p->k_wino_fused : p->k_wino_fused8;
+          static const size_t one[2] = { 1, 1 };
+          const size_t g[2] = { (size_t) blocks, rows };
+          if (blocks == 0)
+            continue;
+          ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+          ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
+          ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
+          ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
+          ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
+          ARG (k, 15, (cl_int) (wide ? 0 : n16 * 16));
+          if (!cl_check (clSetKernelArg (k, 16, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
+              !cl_check (clSetKernelArg (k, 17, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
+              !enqueue_local (p, k, 2, g, one, wide ? "wino_fused" : "wino_fused8", error))
+            return FALSE;
+        }
+      return TRUE;
     }
 
   const gsize band_bytes = cpu ? WINO_BAND_BYTES_CPU : WINO_BAND_BYTES_GPU;
@@ -947,19 +960,23 @@ static const EnlargeBackendVTable cl_vtable = {
 static char *
 load_kernel_source (GError **error)
 {
-  static const char *files[] = { "ops.cl", "conv.cl", "winograd.cl", "winograd-fused.cl" };
+  /* winograd-fused.cl is a template: 16 lanes, then 8 */
+  static const struct { const char *file, *prefix; } files[] = {
+    { "ops.cl", "" }, { "conv.cl", "" }, { "winograd.cl", "" },
+    { "winograd-fused.cl", "" }, { "winograd-fused.cl", "#define WF_W 8\n" },
+  };
   GString *src = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *path = g_strconcat ("kernels/", files[i], NULL);
+      g_autofree char *path = g_strconcat ("kernels/", files[i].file, NULL);
       g_autoptr (GBytes) bytes = enlarge_engine_lookup (path, error);
       if (bytes == NULL)
         {
           g_string_free (src, TRUE);
           return NULL;
         }
-      g_string_append_printf (src, "#line 1 \"%s\"\n", files[i]);
+      g_string_append_printf (src, "%s#line 1 \"%s\"\n", files[i].prefix, files[i].file);
       g_string_append_len (src, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       g_string_append_c (src, '\n');
     }
@@ -1145,6 +1162,7 @@ build_program (EnlargeBackend *self, GError **error)
     { &p->k_wino_gemm, "wino_gemm" },
     { &p->k_wino_output, "wino_output" },
     { &p->k_wino_fused, "wino_fused" },
+    { &p->k_wino_fused8, "wino_fused8" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
     {

@@ -3,26 +3,30 @@
  * The three-kernel path in winograd.cl writes the transformed input V and
  * the products M to global memory and reads them back: 4.5× the
  * activation's size each way, which leaves a CPU waiting on memory for
- * most of the layer. Here a work-item owns a block of 2 tile rows × 16
- * tile columns (a 64 × 8 pixel output patch) and keeps all of that block
- * in __local memory, which PoCL gives each group as its own
- * cache-resident buffer: V for every input channel ([36][IC][32], 295 KB
- * at 64 channels: L2), then for each block of 8 output channels the 36
- * products ([36][8][32]: L1), followed at once by their output
- * transform, bias and activation. Only the input and the output cross
- * the memory bus, once each.
+ * most of the layer. Here a work-item owns a block of 2 tile rows × WF_W
+ * tile columns (a 4·WF_W × 8 pixel output patch) and keeps all of that
+ * block in __local memory, which PoCL gives each group as its own
+ * cache-resident buffer: V for every input channel ([36][IC][2·WF_W],
+ * 295 KB at 64 channels and 16 lanes: L2), then for each block of 8 output
+ * channels the 36 products ([36][8][2·WF_W]: L1), followed at once by
+ * their output transform, bias and activation. Only the input and the
+ * output cross the memory bus, once each.
  *
- * Vector lanes are the 16 tiles of a tile row, so every transform step is
- * one vector operation for 16 tiles and the products broadcast one weight
- * over 16 tiles. The input transform applies Bᵀ down the rows first, on
- * contiguous values, and only then splits a row into its six phases (value
- * 4j + k of the row for tile j), so the shuffling is done once per row
- * rather than once per input row of every tile. Weights are
- * U [36][OC/8][IC][8] as for wino_gemm. */
+ * Vector lanes are the WF_W tiles of a tile row, so every transform step
+ * is one vector operation for WF_W tiles and the products broadcast one
+ * weight over them. The input transform applies Bᵀ down the rows first,
+ * on contiguous values, and only then splits a row into its six phases
+ * (value 4j + k of the row for tile j), so the shuffling is done once per
+ * row rather than once per input row of every tile. Weights are
+ * U [36][OC/8][IC][8] as for wino_gemm.
+ *
+ * The program includes this file twice: WF_W 16 (wino_fused, float16) for
+ * the body of a layer and WF_W 8 (wino_fused8, float8) for a last block
+ * column of at most 8 tiles, which in 16 lanes would compute up to twice
+ * the work it keeps (a 528-pixel-wide tile is 132 tiles: 9 % wasted). */
 
-#define WF_W 16             /* tiles per tile row of a block: the lanes */
-#define WF_TILES (2 * WF_W) /* two tile rows per block */
-#define WF_ROW 80           /* a row's 66 input values, rounded up to vectors */
+#ifndef WF_COMMON
+#define WF_COMMON
 
 /* Bᵀ·x for six values (six rows, or the six phases of a row) */
 #define WF_BT(x, y)                                                     \
@@ -56,12 +60,15 @@ wf_interleave (float4 o0, float4 o1, float4 o2, float4 o3)
                     o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3);
 }
 
-/* Chunk q (16 values) of an input row from x0 on, zero outside the image */
+/* 16 values of an input row from x on, zero outside the image; with @two
+ * only the first two (the end of a block's row) */
 inline float16
-wf_chunk (const __global float *row, int x0, int W, bool inside, int q)
+wf_chunk (const __global float *row, int x, int W, bool two)
 {
-  const int x = x0 + 16 * q;
-  if (inside && x + 16 <= W)
+  if (two)
+    return (float16) ((x >= 0 && x < W) ? row[x] : 0.f, (x + 1 >= 0 && x + 1 < W) ? row[x + 1] : 0.f,
+                      0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f);
+  if (x >= 0 && x + 16 <= W)
     return vload16 (0, row + x);
   float a[16];
   for (int j = 0; j < 16; j++)
@@ -69,34 +76,57 @@ wf_chunk (const __global float *row, int x0, int W, bool inside, int q)
   return vload16 (0, a);
 }
 
+#endif /* WF_COMMON */
+
+#ifndef WF_W
+#define WF_W 16
+#endif
+#if WF_W == 16
+#define WF_VEC float16
+#define WF_LOAD vload16
+#define WF_STORE vstore16
+#define WF_ACTIVATE activate16
+#define WF_KERNEL wino_fused
+#elif WF_W == 8
+#define WF_VEC float8
+#define WF_LOAD vload8
+#define WF_STORE vstore8
+#define WF_ACTIVATE activate8
+#define WF_KERNEL wino_fused8
+#else
+#error "WF_W is 8 or 16"
+#endif
+#define WF_TILES (2 * WF_W)          /* two tile rows per block */
+#define WF_CHUNKS (WF_W / 4)         /* full 16-value chunks of a row: 4·WF_W of its 4·WF_W + 2 */
+#define WF_ROW (16 * (WF_CHUNKS + 1))
+
+/* @TX0: the first tile column of this launch */
 __kernel void
-wino_fused (__global const float *restrict in, __global const float *restrict U,
-            __global const float *restrict bias, __global float *restrict out,
-            const int IC, const int H, const int W, const int OC, const int OH, const int OW,
-            const int PL, const int PT, const int act, const float a0, const float a1,
-            __local float *restrict V, __local float *restrict Mb)
+WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
+           __global const float *restrict bias, __global float *restrict out,
+           const int IC, const int H, const int W, const int OC, const int OH, const int OW,
+           const int PL, const int PT, const int act, const float a0, const float a1,
+           const int TX0, __local float *restrict V, __local float *restrict Mb)
 {
   __local float T[6 * WF_ROW];
-  const int tx0 = get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
+  const int tx0 = TX0 + get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
   const int OCB = (OC + 7) / 8;
   const int x0 = tx0 * 4 - PL;
-  /* the 64 values of the four full chunks lie inside the image */
-  const bool inside = x0 >= 0 && x0 + 64 <= W;
 
-  /* V[e][ic][g·16 + j] = (Bᵀ d B)[e] for tile j of tile row g */
+  /* V[e][ic][g·WF_W + j] = (Bᵀ d B)[e] for tile j of tile row g */
   for (int ic = 0; ic < IC; ic++)
     {
       const __global float *src = in + (size_t) ic * H * W;
       for (int g = 0; g < 2; g++)
         {
           const int y0 = (ty0 + g) * 4 - PT;
-          /* Bᵀ d down the six rows, five chunks at a time */
-          for (int q = 0; q < 5; q++)
+          /* Bᵀ d down the six rows, a chunk at a time */
+          for (int q = 0; q <= WF_CHUNKS; q++)
             {
               float16 x[6], y[6];
               for (int r = 0; r < 6; r++)
                 x[r] = (y0 + r >= 0 && y0 + r < H)
-                         ? wf_chunk (src + (size_t) (y0 + r) * W, x0, W, inside && q < 4, q)
+                         ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == WF_CHUNKS)
                          : (float16) (0.f);
               WF_BT (x, y);
               for (int r = 0; r < 6; r++)
@@ -107,18 +137,28 @@ wino_fused (__global const float *restrict in, __global const float *restrict U,
           for (int r = 0; r < 6; r++)
             {
               const __local float *t = T + r * WF_ROW;
+              WF_VEC x[6], y[6];
+#if WF_W == 16
               const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t),
                             v3 = vload16 (3, t), v4 = vload16 (4, t);
-              float16 x[6], y[6];
               x[0] = (float16) (v0.s048c, v1.s048c, v2.s048c, v3.s048c);
               x[1] = (float16) (v0.s159d, v1.s159d, v2.s159d, v3.s159d);
               x[2] = (float16) (v0.s26ae, v1.s26ae, v2.s26ae, v3.s26ae);
               x[3] = (float16) (v0.s37bf, v1.s37bf, v2.s37bf, v3.s37bf);
               x[4] = (float16) (x[0].s1234, x[0].s5678, x[0].s9abc, x[0].sdef, v4.s0);
               x[5] = (float16) (x[1].s1234, x[1].s5678, x[1].s9abc, x[1].sdef, v4.s1);
+#else
+              const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t);
+              x[0] = (float8) (v0.s048c, v1.s048c);
+              x[1] = (float8) (v0.s159d, v1.s159d);
+              x[2] = (float8) (v0.s26ae, v1.s26ae);
+              x[3] = (float8) (v0.s37bf, v1.s37bf);
+              x[4] = (float8) (x[0].s1234, x[0].s567, v2.s0);
+              x[5] = (float8) (x[1].s1234, x[1].s567, v2.s1);
+#endif
               WF_BT (x, y);
               for (int c = 0; c < 6; c++)
-                vstore16 (y[c], 0, v + (r * 6 + c) * IC * WF_TILES);
+                WF_STORE (y[c], 0, v + (r * 6 + c) * IC * WF_TILES);
             }
         }
     }
@@ -130,32 +170,32 @@ wino_fused (__global const float *restrict in, __global const float *restrict U,
         {
           const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
           const __local float *v = V + e * IC * WF_TILES;
-          float16 a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
-          float16 b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
+          WF_VEC a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
+          WF_VEC b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
           for (int ic = 0; ic < IC; ic++)
             {
-              const float16 x = vload16 (0, v + ic * WF_TILES);
-              const float16 y = vload16 (0, v + ic * WF_TILES + WF_W);
+              const WF_VEC x = WF_LOAD (0, v + ic * WF_TILES);
+              const WF_VEC y = WF_LOAD (0, v + ic * WF_TILES + WF_W);
               const __global float *w = u + ic * 8;
-              float16 s;
-              s = (float16) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
-              s = (float16) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
-              s = (float16) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
-              s = (float16) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
-              s = (float16) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
-              s = (float16) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
-              s = (float16) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
-              s = (float16) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
+              WF_VEC s;
+              s = (WF_VEC) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
+              s = (WF_VEC) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
+              s = (WF_VEC) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
+              s = (WF_VEC) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
+              s = (WF_VEC) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
+              s = (WF_VEC) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
+              s = (WF_VEC) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
+              s = (WF_VEC) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
             }
           __local float *m = Mb + e * 8 * WF_TILES;
-          vstore16 (a_0, 0, m + 0 * WF_TILES); vstore16 (b_0, 0, m + 0 * WF_TILES + WF_W);
-          vstore16 (a_1, 0, m + 1 * WF_TILES); vstore16 (b_1, 0, m + 1 * WF_TILES + WF_W);
-          vstore16 (a_2, 0, m + 2 * WF_TILES); vstore16 (b_2, 0, m + 2 * WF_TILES + WF_W);
-          vstore16 (a_3, 0, m + 3 * WF_TILES); vstore16 (b_3, 0, m + 3 * WF_TILES + WF_W);
-          vstore16 (a_4, 0, m + 4 * WF_TILES); vstore16 (b_4, 0, m + 4 * WF_TILES + WF_W);
-          vstore16 (a_5, 0, m + 5 * WF_TILES); vstore16 (b_5, 0, m + 5 * WF_TILES + WF_W);
-          vstore16 (a_6, 0, m + 6 * WF_TILES); vstore16 (b_6, 0, m + 6 * WF_TILES + WF_W);
-          vstore16 (a_7, 0, m + 7 * WF_TILES); vstore16 (b_7, 0, m + 7 * WF_TILES + WF_W);
+          WF_STORE (a_0, 0, m + 0 * WF_TILES); WF_STORE (b_0, 0, m + 0 * WF_TILES + WF_W);
+          WF_STORE (a_1, 0, m + 1 * WF_TILES); WF_STORE (b_1, 0, m + 1 * WF_TILES + WF_W);
+          WF_STORE (a_2, 0, m + 2 * WF_TILES); WF_STORE (b_2, 0, m + 2 * WF_TILES + WF_W);
+          WF_STORE (a_3, 0, m + 3 * WF_TILES); WF_STORE (b_3, 0, m + 3 * WF_TILES + WF_W);
+          WF_STORE (a_4, 0, m + 4 * WF_TILES); WF_STORE (b_4, 0, m + 4 * WF_TILES + WF_W);
+          WF_STORE (a_5, 0, m + 5 * WF_TILES); WF_STORE (b_5, 0, m + 5 * WF_TILES + WF_W);
+          WF_STORE (a_6, 0, m + 6 * WF_TILES); WF_STORE (b_6, 0, m + 6 * WF_TILES + WF_W);
+          WF_STORE (a_7, 0, m + 7 * WF_TILES); WF_STORE (b_7, 0, m + 7 * WF_TILES + WF_W);
         }
 
       /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
@@ -172,12 +212,12 @@ wino_fused (__global const float *restrict in, __global const float *restrict U,
           for (int g = 0; g < 2; g++)
             {
               const __local float *m = Mb + k * WF_TILES + g * WF_W;
-              float16 s[4][6];
+              WF_VEC s[4][6];
               for (int c = 0; c < 6; c++)
                 {
-                  float16 x[6], y[4];
+                  WF_VEC x[6], y[4];
                   for (int r = 0; r < 6; r++)
-                    x[r] = vload16 (0, m + (r * 6 + c) * 8 * WF_TILES);
+                    x[r] = WF_LOAD (0, m + (r * 6 + c) * 8 * WF_TILES);
                   WF_AT (x, y);
                   for (int r = 0; r < 4; r++)
                     s[r][c] = y[r];
@@ -187,23 +227,29 @@ wino_fused (__global const float *restrict in, __global const float *restrict U,
                   const int y = (ty0 + g) * 4 + r;
                   if (y >= OH)
                     break;
-                  float16 o[4];
+                  WF_VEC o[4];
                   WF_AT (s[r], o);
                   for (int c = 0; c < 4; c++)
-                    o[c] = activate16 (o[c] + bo, act, slope, a1);
-                  float16 px[4];
+                    o[c] = WF_ACTIVATE (o[c] + bo, act, slope, a1);
+                  /* four tiles' columns make 16 pixels */
+                  float16 px[WF_W / 4];
+#if WF_W == 16
                   px[0] = wf_interleave (o[0].s0123, o[1].s0123, o[2].s0123, o[3].s0123);
                   px[1] = wf_interleave (o[0].s4567, o[1].s4567, o[2].s4567, o[3].s4567);
                   px[2] = wf_interleave (o[0].s89ab, o[1].s89ab, o[2].s89ab, o[3].s89ab);
                   px[3] = wf_interleave (o[0].scdef, o[1].scdef, o[2].scdef, o[3].scdef);
+#else
+                  px[0] = wf_interleave (o[0].lo, o[1].lo, o[2].lo, o[3].lo);
+                  px[1] = wf_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
+#endif
                   __global float *row = dst + (size_t) y * OW + ox;
                   if (nx == 4 * WF_W)
-                    for (int q = 0; q < 4; q++)
+                    for (int q = 0; q < WF_W / 4; q++)
                       vstore16 (px[q], q, row);
                   else
                     {
                       float tmp[4 * WF_W];
-                      for (int q = 0; q < 4; q++)
+                      for (int q = 0; q < WF_W / 4; q++)
                         vstore16 (px[q], q, tmp);
                       for (int j = 0; j < nx; j++)
                         row[j] = tmp[j];
@@ -213,3 +259,13 @@ wino_fused (__global const float *restrict in, __global const float *restrict U,
         }
     }
 }
+
+#undef WF_W
+#undef WF_VEC
+#undef WF_LOAD
+#undef WF_STORE
+#undef WF_ACTIVATE
+#undef WF_KERNEL
+#undef WF_TILES
+#undef WF_CHUNKS
+#undef WF_ROW
