@@ -1,5 +1,7 @@
 #include "enlarge-metadata.h"
 
+#include <zlib.h>
+
 #include <string.h>
 
 #include <gio/gio.h>
@@ -523,29 +525,6 @@ enlarge_file_metadata_scan (const guint8 *data, gsize len, EnlargeFileMetadata *
 
 /* ---- writing ----------------------------------------------------------- */
 
-static guint32
-crc32_update (guint32 crc, const guint8 *data, gsize len)
-{
-  static guint32 table[256];
-  static gsize initialised = 0;
-
-  if (g_once_init_enter (&initialised))
-    {
-      for (guint32 n = 0; n < 256; n++)
-        {
-          guint32 c = n;
-          for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-          table[n] = c;
-        }
-      g_once_init_leave (&initialised, 1);
-    }
-
-  for (gsize i = 0; i < len; i++)
-    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc;
-}
-
 void
 enlarge_png_append_chunk (GByteArray *out, const char type[4], const guint8 *data, gsize len)
 {
@@ -558,8 +537,10 @@ enlarge_png_append_chunk (GByteArray *out, const char type[4], const guint8 *dat
   if (len > 0)
     g_byte_array_append (out, data, len);
 
-  guint32 crc = crc32_update (0xffffffffu, (const guint8 *) type, 4);
-  crc = crc32_update (crc, data, len) ^ 0xffffffffu;
+  /* zlib's CRC-32 (PNG's own), sliced: IDAT chunks are megabytes */
+  uLong crc = crc32 (crc32 (0L, Z_NULL, 0), (const Bytef *) type, 4);
+  if (len > 0)
+    crc = crc32 (crc, data, (uInt) len);
   put_be32 (word, crc);
   g_byte_array_append (out, word, 4);
 }
