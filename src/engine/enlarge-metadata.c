@@ -20,8 +20,8 @@ le32 (const guint8 *p)
   return ((guint32) p[3] << 24) | ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
 }
 
-static void
-put_be32 (guint8 *p, guint32 v)
+void
+enlarge_put_be32 (guint8 *p, guint32 v)
 {
   p[0] = v >> 24;
   p[1] = v >> 16;
@@ -81,7 +81,7 @@ w32 (Tiff *t, gsize off, guint32 v)
 {
   guint8 *p = t->data + off;
   if (t->be)
-    put_be32 (p, v);
+    enlarge_put_be32 (p, v);
   else
     p[0] = v, p[1] = v >> 8, p[2] = v >> 16, p[3] = v >> 24;
 }
@@ -531,7 +531,7 @@ enlarge_png_append_chunk (GByteArray *out, const char type[4], const guint8 *dat
   guint8 word[4];
 
   g_return_if_fail (len <= G_MAXINT32);
-  put_be32 (word, len);
+  enlarge_put_be32 (word, len);
   g_byte_array_append (out, word, 4);
   g_byte_array_append (out, (const guint8 *) type, 4);
   if (len > 0)
@@ -541,7 +541,7 @@ enlarge_png_append_chunk (GByteArray *out, const char type[4], const guint8 *dat
   uLong crc = crc32 (crc32 (0L, Z_NULL, 0), (const Bytef *) type, 4);
   if (len > 0)
     crc = crc32 (crc, data, (uInt) len);
-  put_be32 (word, crc);
+  enlarge_put_be32 (word, crc);
   g_byte_array_append (out, word, 4);
 }
 

@@ -52,6 +52,9 @@ gboolean enlarge_exif_get_pixel_size (GBytes *exif, guint32 *width, guint32 *hei
  * NULL when @exif is malformed. */
 GBytes *enlarge_exif_for_output (GBytes *exif, int width, int height, gboolean keep_gps);
 
+/* Writes @v big-endian at @p (4 bytes). */
+void enlarge_put_be32 (guint8 *p, guint32 v);
+
 /* Appends a PNG chunk (length, type, data, CRC) to @out. */
 void enlarge_png_append_chunk (GByteArray *out, const char type[4],
                                const guint8 *data, gsize len);

@@ -184,15 +184,6 @@ run_pass (PngJob *job, int pass)
       g_thread_join (threads[i]);
 }
 
-static void
-put_be32 (guint8 *p, guint32 v)
-{
-  p[0] = v >> 24;
-  p[1] = v >> 16;
-  p[2] = v >> 8;
-  p[3] = v;
-}
-
 GBytes *
 enlarge_png_encode (const guint8 *pixels, int width, int height, gsize rowstride,
                     int n_channels, int level, const GByteArray *chunks,
@@ -258,12 +249,12 @@ enlarge_png_encode (const guint8 *pixels, int width, int height, gsize rowstride
             adler = (guint32) adler32_combine (adler, job.adler[k], (z_off_t) ((gsize) (y1 - y0) * job.line));
           }
       }
-    put_be32 (tail, adler);
+    enlarge_put_be32 (tail, adler);
     g_byte_array_append (z, tail, 4);
 
     g_byte_array_append (png, magic, 8);
-    put_be32 (ihdr, (guint32) width);
-    put_be32 (ihdr + 4, (guint32) height);
+    enlarge_put_be32 (ihdr, (guint32) width);
+    enlarge_put_be32 (ihdr + 4, (guint32) height);
     ihdr[8] = 8;                         /* bits per sample */
     ihdr[9] = n_channels == 4 ? 6 : 2;   /* RGBA or RGB */
     ihdr[10] = ihdr[11] = ihdr[12] = 0;  /* deflate, adaptive filters, no interlace */
@@ -273,8 +264,8 @@ enlarge_png_encode (const guint8 *pixels, int width, int height, gsize rowstride
     if (dpi_x > 0 && dpi_y > 0)
       {
         guint8 phys[9];
-        put_be32 (phys, (guint32) lround (dpi_x / 0.0254));
-        put_be32 (phys + 4, (guint32) lround (dpi_y / 0.0254));
+        enlarge_put_be32 (phys, (guint32) lround (dpi_x / 0.0254));
+        enlarge_put_be32 (phys + 4, (guint32) lround (dpi_y / 0.0254));
         phys[8] = 1; /* per metre */
         enlarge_png_append_chunk (png, "pHYs", phys, sizeof phys);
       }

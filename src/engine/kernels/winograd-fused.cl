@@ -28,37 +28,7 @@
 #ifndef WF_COMMON
 #define WF_COMMON
 
-/* Bᵀ·x for six values (six rows, or the six phases of a row) */
-#define WF_BT(x, y)                                                     \
-  do                                                                    \
-    {                                                                   \
-      y[0] = 4.f * x[0] - 5.f * x[2] + x[4];                            \
-      y[1] = -4.f * (x[1] + x[2]) + x[3] + x[4];                        \
-      y[2] = 4.f * (x[1] - x[2]) - x[3] + x[4];                         \
-      y[3] = 2.f * (x[3] - x[1]) - x[2] + x[4];                         \
-      y[4] = 2.f * (x[1] - x[3]) - x[2] + x[4];                         \
-      y[5] = 4.f * x[1] - 5.f * x[3] + x[5];                            \
-    }                                                                   \
-  while (0)
-
-/* Aᵀ·m for six values, giving four */
-#define WF_AT(m, y)                                                     \
-  do                                                                    \
-    {                                                                   \
-      y[0] = m[0] + m[1] + m[2] + m[3] + m[4];                          \
-      y[1] = m[1] - m[2] + 2.f * (m[3] - m[4]);                         \
-      y[2] = m[1] + m[2] + 4.f * (m[3] + m[4]);                         \
-      y[3] = m[1] - m[2] + 8.f * (m[3] - m[4]) + m[5];                  \
-    }                                                                   \
-  while (0)
-
-/* 16 consecutive output pixels from four tiles' columns 0…3 */
-inline float16
-wf_interleave (float4 o0, float4 o1, float4 o2, float4 o3)
-{
-  return (float16) (o0.s0, o1.s0, o2.s0, o3.s0, o0.s1, o1.s1, o2.s1, o3.s1,
-                    o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3);
-}
+/* WINO_BT, WINO_AT and wino_interleave come from winograd.cl */
 
 /* 16 values of an input row from x on, zero outside the image; with @two
  * only the first two (the end of a block's row) */
@@ -128,7 +98,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                 x[r] = (y0 + r >= 0 && y0 + r < H)
                          ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == WF_CHUNKS)
                          : (float16) (0.f);
-              WF_BT (x, y);
+              WINO_BT (x, y);
               for (int r = 0; r < 6; r++)
                 vstore16 (y[r], 0, T + r * WF_ROW + 16 * q);
             }
@@ -156,7 +126,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
               x[4] = (float8) (x[0].s1234, x[0].s567, v2.s0);
               x[5] = (float8) (x[1].s1234, x[1].s567, v2.s1);
 #endif
-              WF_BT (x, y);
+              WINO_BT (x, y);
               for (int c = 0; c < 6; c++)
                 WF_STORE (y[c], 0, v + (r * 6 + c) * IC * WF_TILES);
             }
@@ -218,7 +188,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                   WF_VEC x[6], y[4];
                   for (int r = 0; r < 6; r++)
                     x[r] = WF_LOAD (0, m + (r * 6 + c) * 8 * WF_TILES);
-                  WF_AT (x, y);
+                  WINO_AT (x, y);
                   for (int r = 0; r < 4; r++)
                     s[r][c] = y[r];
                 }
@@ -228,19 +198,19 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                   if (y >= OH)
                     break;
                   WF_VEC o[4];
-                  WF_AT (s[r], o);
+                  WINO_AT (s[r], o);
                   for (int c = 0; c < 4; c++)
                     o[c] = WF_ACTIVATE (o[c] + bo, act, slope, a1);
                   /* four tiles' columns make 16 pixels */
                   float16 px[WF_W / 4];
 #if WF_W == 16
-                  px[0] = wf_interleave (o[0].s0123, o[1].s0123, o[2].s0123, o[3].s0123);
-                  px[1] = wf_interleave (o[0].s4567, o[1].s4567, o[2].s4567, o[3].s4567);
-                  px[2] = wf_interleave (o[0].s89ab, o[1].s89ab, o[2].s89ab, o[3].s89ab);
-                  px[3] = wf_interleave (o[0].scdef, o[1].scdef, o[2].scdef, o[3].scdef);
+                  px[0] = wino_interleave (o[0].s0123, o[1].s0123, o[2].s0123, o[3].s0123);
+                  px[1] = wino_interleave (o[0].s4567, o[1].s4567, o[2].s4567, o[3].s4567);
+                  px[2] = wino_interleave (o[0].s89ab, o[1].s89ab, o[2].s89ab, o[3].s89ab);
+                  px[3] = wino_interleave (o[0].scdef, o[1].scdef, o[2].scdef, o[3].scdef);
 #else
-                  px[0] = wf_interleave (o[0].lo, o[1].lo, o[2].lo, o[3].lo);
-                  px[1] = wf_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
+                  px[0] = wino_interleave (o[0].lo, o[1].lo, o[2].lo, o[3].lo);
+                  px[1] = wino_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
 #endif
                   __global float *row = dst + (size_t) y * OW + ox;
                   if (nx == 4 * WF_W)

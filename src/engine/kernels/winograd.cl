@@ -10,6 +10,38 @@
  * M [36][OCP][TP], with TP the tile count rounded up to 16. Large layers
  * run in bands of tile rows so V and M stay cache-sized. */
 
+/* Bᵀ·x for six values (a column or a row of a 6 × 6 input block), and
+ * Aᵀ·m for six values giving four; also used by winograd-fused.cl */
+#define WINO_BT(x, y)                                                   \
+  do                                                                    \
+    {                                                                   \
+      y[0] = 4.f * x[0] - 5.f * x[2] + x[4];                            \
+      y[1] = -4.f * (x[1] + x[2]) + x[3] + x[4];                        \
+      y[2] = 4.f * (x[1] - x[2]) - x[3] + x[4];                         \
+      y[3] = 2.f * (x[3] - x[1]) - x[2] + x[4];                         \
+      y[4] = 2.f * (x[1] - x[3]) - x[2] + x[4];                         \
+      y[5] = 4.f * x[1] - 5.f * x[3] + x[5];                            \
+    }                                                                   \
+  while (0)
+
+#define WINO_AT(m, y)                                                   \
+  do                                                                    \
+    {                                                                   \
+      y[0] = m[0] + m[1] + m[2] + m[3] + m[4];                          \
+      y[1] = m[1] - m[2] + 2.f * (m[3] - m[4]);                         \
+      y[2] = m[1] + m[2] + 4.f * (m[3] + m[4]);                         \
+      y[3] = m[1] - m[2] + 8.f * (m[3] - m[4]) + m[5];                  \
+    }                                                                   \
+  while (0)
+
+/* 16 consecutive output pixels from four tiles' columns 0…3 */
+inline float16
+wino_interleave (float4 o0, float4 o1, float4 o2, float4 o3)
+{
+  return (float16) (o0.s0, o1.s0, o2.s0, o3.s0, o0.s1, o1.s1, o2.s1, o3.s1,
+                    o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3);
+}
+
 /* With -DWINO_HALF (GPUs, or ENLARGE_FP16=1) V and M are stored as half:
  * they are 4.5× the activation's size each way and the path is bound by
  * memory, not arithmetic; every sum is still formed in fp32. vload_half
@@ -88,13 +120,12 @@ wino_input (__global const float *restrict in, __global wstore *restrict V,
   /* Bᵀ d, column by column */
   for (int c = 0; c < 6; c++)
     {
-      const float4 d0 = d[0][c], d1 = d[1][c], d2 = d[2][c], d3 = d[3][c], d4 = d[4][c], d5 = d[5][c];
-      b[0][c] = 4.f * d0 - 5.f * d2 + d4;
-      b[1][c] = -4.f * (d1 + d2) + d3 + d4;
-      b[2][c] = 4.f * (d1 - d2) - d3 + d4;
-      b[3][c] = 2.f * (d3 - d1) - d2 + d4;
-      b[4][c] = 2.f * (d1 - d3) - d2 + d4;
-      b[5][c] = 4.f * d1 - 5.f * d3 + d5;
+      float4 x[6], y[6];
+      for (int r = 0; r < 6; r++)
+        x[r] = d[r][c];
+      WINO_BT (x, y);
+      for (int r = 0; r < 6; r++)
+        b[r][c] = y[r];
     }
 
   /* (Bᵀ d) B, row by row; four tiles are four consecutive t */
@@ -104,14 +135,8 @@ wino_input (__global const float *restrict in, __global wstore *restrict V,
   const size_t stride = (size_t) IC * TP;
   for (int r = 0; r < 6; r++)
     {
-      const float4 d0 = b[r][0], d1 = b[r][1], d2 = b[r][2], d3 = b[r][3], d4 = b[r][4], d5 = b[r][5];
       float4 e[6];
-      e[0] = 4.f * d0 - 5.f * d2 + d4;
-      e[1] = -4.f * (d1 + d2) + d3 + d4;
-      e[2] = 4.f * (d1 - d2) - d3 + d4;
-      e[3] = 2.f * (d3 - d1) - d2 + d4;
-      e[4] = 2.f * (d1 - d3) - d2 + d4;
-      e[5] = 4.f * d1 - 5.f * d3 + d5;
+      WINO_BT (b[r], e);
       for (int c = 0; c < 6; c++)
         {
           __global wstore *dst = v + (r * 6 + c) * stride;
@@ -224,12 +249,12 @@ wino_output (__global const wstore *restrict M, __global const float *restrict b
   float4 s[4][6];
   for (int c = 0; c < 6; c++)
     {
-      const float4 m0 = mm[c], m1 = mm[6 + c], m2 = mm[12 + c], m3 = mm[18 + c],
-                   m4 = mm[24 + c], m5 = mm[30 + c];
-      s[0][c] = m0 + m1 + m2 + m3 + m4;
-      s[1][c] = m1 - m2 + 2.f * (m3 - m4);
-      s[2][c] = m1 + m2 + 4.f * (m3 + m4);
-      s[3][c] = m1 - m2 + 8.f * (m3 - m4) + m5;
+      float4 x[6], y[4];
+      for (int r = 0; r < 6; r++)
+        x[r] = mm[6 * r + c];
+      WINO_AT (x, y);
+      for (int r = 0; r < 4; r++)
+        s[r][c] = y[r];
     }
 
   const float b = bias[oc];
@@ -241,14 +266,10 @@ wino_output (__global const wstore *restrict M, __global const float *restrict b
       const int y = y0 + r;
       if (y >= OH)
         break;
-      const float4 m0 = s[r][0], m1 = s[r][1], m2 = s[r][2], m3 = s[r][3], m4 = s[r][4], m5 = s[r][5];
-      const float4 o0 = m0 + m1 + m2 + m3 + m4;
-      const float4 o1 = m1 - m2 + 2.f * (m3 - m4);
-      const float4 o2 = m1 + m2 + 4.f * (m3 + m4);
-      const float4 o3 = m1 - m2 + 8.f * (m3 - m4) + m5;
-      /* lane k of oC is pixel 4k + C of the row */
-      float16 px = (float16) (o0.s0, o1.s0, o2.s0, o3.s0, o0.s1, o1.s1, o2.s1, o3.s1,
-                              o0.s2, o1.s2, o2.s2, o3.s2, o0.s3, o1.s3, o2.s3, o3.s3) + b;
+      float4 o[4];
+      WINO_AT (s[r], o);
+      /* lane k of o[C] is pixel 4k + C of the row */
+      float16 px = wino_interleave (o[0], o[1], o[2], o[3]) + b;
       px = activate16 (px, act, act == 5 ? bias[OCP + oc] : a0, a1);
       __global float *row = dst + (size_t) y * OW + x0;
       if (nx == 16)
