@@ -32,7 +32,7 @@ typedef struct {
   cl_command_queue queue;
   cl_program program;
   cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_eltwise2,
-            k_pixelshuffle, k_interp_nearest, k_interp_bilinear, k_interp_bicubic,
+            k_pixelshuffle, k_interp_nearest, k_interp_nearest_pow2, k_interp_bilinear, k_interp_bicubic,
             k_binary, k_wino_input, k_wino_gemm, k_wino_output, k_wino_fused,
             k_wino_fused8;
   /* Freed activation buffers by size, for reuse: tiles of one job
@@ -242,6 +242,7 @@ cl_finalize (EnlargeBackend *self)
   g_clear_pointer (&p->pool, g_hash_table_unref);
   cl_kernel *kernels[] = { &p->k_conv_generic, &p->k_conv3x3, &p->k_prelu,
                            &p->k_eltwise2, &p->k_pixelshuffle, &p->k_interp_nearest,
+                           &p->k_interp_nearest_pow2,
                            &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary,
                            &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output,
                            &p->k_wino_fused, &p->k_wino_fused8 };
@@ -777,6 +778,17 @@ run_interp (ClPriv *p, const EnlargeInterpParams *ip, cl_mem in, const EnlargeSh
 {
   size_t g[3] = { os->w, os->h, os->c };
 
+  if (ip->mode == ENLARGE_INTERP_NEAREST && ip->output_width == 0 && ip->output_height == 0 &&
+      ip->width_scale == ip->height_scale && (ip->width_scale == 2.f || ip->width_scale == 4.f) &&
+      os->w == is->w * (int) ip->width_scale && os->h == is->h * (int) ip->width_scale)
+    {
+      cl_kernel k = p->k_interp_nearest_pow2;
+      const size_t g2[3] = { (size_t) (is->w + 7) / 8, os->h, os->c };
+      ARG (k, 0, in); ARG (k, 1, out); ARG (k, 2, (cl_int) os->c);
+      ARG (k, 3, (cl_int) is->h); ARG (k, 4, (cl_int) is->w);
+      ARG (k, 5, (cl_int) ip->width_scale);
+      return enqueue (p, k, 3, g2, "interp_nearest_pow2", error);
+    }
   if (ip->mode == ENLARGE_INTERP_NEAREST)
     {
       cl_kernel k = p->k_interp_nearest;
@@ -1155,6 +1167,7 @@ build_program (EnlargeBackend *self, GError **error)
     { &p->k_eltwise2, "eltwise2" },
     { &p->k_pixelshuffle, "pixelshuffle" },
     { &p->k_interp_nearest, "interp_nearest" },
+    { &p->k_interp_nearest_pow2, "interp_nearest_pow2" },
     { &p->k_interp_bilinear, "interp_bilinear" },
     { &p->k_interp_bicubic, "interp_bicubic" },
     { &p->k_binary, "binary_op" },

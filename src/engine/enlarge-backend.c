@@ -93,6 +93,9 @@ enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device
   self->vt = vt;
   self->device = device;
   self->profile = g_getenv ("ENLARGE_PROFILE") != NULL;
+  self->tail_rows = g_getenv ("ENLARGE_TAIL_ROWS") != NULL
+                      ? (int) g_ascii_strtoll (g_getenv ("ENLARGE_TAIL_ROWS"), NULL, 10)
+                      : ENLARGE_TAIL_STRIP_ROWS;
   self->launches = g_hash_table_new (g_str_hash, g_str_equal);
   g_mutex_init (&self->lock);
   return self;
@@ -356,7 +359,7 @@ concat_plan_clear (ConcatPlan *plan)
 
 static gboolean
 concat_plan (EnlargeBackend *self, const EnlargeNet *net, const EnlargeShape *shapes,
-             ConcatPlan *plan)
+             int end, int out_blob, ConcatPlan *plan)
 {
   g_autofree int *producer = g_new (int, net->n_blobs);
   gboolean any = FALSE;
@@ -384,14 +387,14 @@ concat_plan (EnlargeBackend *self, const EnlargeNet *net, const EnlargeShape *sh
         }
     }
 
-  for (int i = net->n_layers - 1; i >= 0; i--)
+  for (int i = end - 1; i >= 0; i--)
     {
       const EnlargeLayer *l = &net->layers[i];
       const int out = l->outputs[0];
       int r, base, c;
       gboolean ok = TRUE;
 
-      if (l->type != ENLARGE_OP_CONCAT || l->p.concat.axis != 0 || out == net->output_blob)
+      if (l->type != ENLARGE_OP_CONCAT || l->p.concat.axis != 0 || out == out_blob)
         continue;
       if (plan->root[out] >= 0)
         {
@@ -430,7 +433,7 @@ concat_plan (EnlargeBackend *self, const EnlargeNet *net, const EnlargeShape *sh
           if (plan->root[in] >= 0)
             ok = plan->root[in] == r && plan->offset[in] == c;
           else
-            ok = in != r && in != net->output_blob && made_by >= 0 &&
+            ok = in != r && in != out_blob && made_by >= 0 &&
                  net->layers[made_by].type != ENLARGE_OP_INPUT;
           /* the same blob twice in one concat: only one place */
           for (int j = 0; ok && j < k; j++)
@@ -452,7 +455,7 @@ concat_plan (EnlargeBackend *self, const EnlargeNet *net, const EnlargeShape *sh
 
   /* a layer must not write into the region of a root it reads, and every
    * offset must suit the device */
-  for (int i = 0; any && i < net->n_layers; i++)
+  for (int i = 0; any && i < end; i++)
     {
       const EnlargeLayer *l = &net->layers[i];
       if (l->type == ENLARGE_OP_SPLIT || plan->elided[i])
@@ -530,6 +533,9 @@ output_slot (EnlargeBackend *self, const ConcatPlan *plan, Slot **slots,
 static EnlargeTensor *backend_run_locked (EnlargeBackend *self, EnlargeNet *net,
                                           const EnlargeTensor *input,
                                           GCancellable *cancellable, GError **error);
+static EnlargeTensor *run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
+                                 int in_blob, int first, int end, int out_blob,
+                                 GCancellable *cancellable, GError **error);
 
 EnlargeTensor *
 enlarge_backend_run (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
@@ -543,9 +549,71 @@ enlarge_backend_run (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor 
   return result;
 }
 
+/* The whole network; an upsampling tail (enlarge_net_get_tail) runs in
+ * strips of its input's rows, each read with the tail's halo of real rows
+ * and cut back to its own, so that realesrgan-x4plus's 4× layers take a
+ * strip's memory, not a tile's (1216² × 64 channels: 361 MB a buffer in
+ * 256 px tiles). At the strips' outer edges the zero padding is the one an
+ * uncut run sees. */
 static EnlargeTensor *
 backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
                     GCancellable *cancellable, GError **error)
+{
+  EnlargeNetTail tail;
+  g_autoptr (EnlargeTensor) trunk = NULL;
+  g_autoptr (EnlargeTensor) out = NULL;
+  const int rows = self->tail_rows;
+
+  if (rows <= 0 || !enlarge_net_get_tail (net, &tail))
+    return run_range (self, net, input, -1, 0, net->n_layers, net->output_blob, cancellable, error);
+  trunk = run_range (self, net, input, -1, 0, tail.first, tail.input, cancellable, error);
+  if (trunk == NULL)
+    return NULL;
+  if (trunk->h <= rows)
+    return run_range (self, net, trunk, tail.input, tail.first, net->n_layers, net->output_blob,
+                      cancellable, error);
+
+  for (int y0 = 0; y0 < trunk->h; y0 += rows)
+    {
+      const int y1 = MIN (trunk->h, y0 + rows);
+      const int a = MAX (0, y0 - tail.halo), b = MIN (trunk->h, y1 + tail.halo);
+      g_autoptr (EnlargeTensor) strip = enlarge_tensor_new (trunk->c, b - a, trunk->w, error);
+      g_autoptr (EnlargeTensor) res = NULL;
+
+      if (strip == NULL)
+        return NULL;
+      for (int c = 0; c < trunk->c; c++)
+        memcpy (enlarge_tensor_channel (strip, c),
+                enlarge_tensor_channel (trunk, c) + (gsize) a * trunk->w,
+                sizeof (float) * (gsize) (b - a) * trunk->w);
+      res = run_range (self, net, strip, tail.input, tail.first, net->n_layers, net->output_blob,
+                       cancellable, error);
+      if (res == NULL)
+        return NULL;
+      if (res->h != (b - a) * tail.scale || res->w != trunk->w * tail.scale)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
+                       "The tail of the network gave a %d×%d strip for %d×%d", res->w, res->h,
+                       trunk->w, b - a);
+          return NULL;
+        }
+      if (out == NULL && (out = enlarge_tensor_new (res->c, trunk->h * tail.scale, res->w, error)) == NULL)
+        return NULL;
+      const gsize skip = (gsize) (y0 - a) * tail.scale * res->w;
+      const gsize keep = (gsize) (y1 - y0) * tail.scale * res->w;
+      for (int c = 0; c < res->c; c++)
+        memcpy (enlarge_tensor_channel (out, c) + (gsize) y0 * tail.scale * res->w,
+                enlarge_tensor_channel (res, c) + skip, sizeof (float) * keep);
+    }
+  return g_steal_pointer (&out);
+}
+
+/* Layers [@first, @end) on @input, which is blob @in_blob (-1: the
+ * network's input); returns blob @out_blob. */
+static EnlargeTensor *
+run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
+           int in_blob, int first, int end, int out_blob,
+           GCancellable *cancellable, GError **error)
 {
   g_autofree EnlargeShape *shapes = g_new0 (EnlargeShape, net->n_blobs);
   g_autofree int *last_use = g_new (int, net->n_blobs);
@@ -562,24 +630,61 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
   ConcatPlan plan = { 0 };
   const ConcatPlan no_plan = { 0 };
 
-  if (input->c != net->in_channels)
+  if (in_blob < 0)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
-                   "The network takes %d channels, the input has %d", net->in_channels, input->c);
-      return NULL;
+      if (input->c != net->in_channels)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
+                       "The network takes %d channels, the input has %d", net->in_channels, input->c);
+          return NULL;
+        }
+      if (!enlarge_net_infer_shapes (net, input->w, input->h, shapes, error))
+        return NULL;
     }
-  if (!enlarge_net_infer_shapes (net, input->w, input->h, shapes, error))
-    return NULL;
+  else
+    {
+      /* a part of the network: shapes from its input blob on */
+      shapes[in_blob] = (EnlargeShape) { input->c, input->h, input->w };
+      for (int i = first; i < end; i++)
+        {
+          const EnlargeLayer *l = &net->layers[i];
+          EnlargeShape ins[64];
+          for (int k = 0; k < l->n_inputs && k < 64; k++)
+            ins[k] = shapes[l->inputs[k]];
+          if (l->n_inputs > 64 || l->n_outputs > 64 ||
+              !enlarge_layer_infer_shape (l, ins, &shapes[l->outputs[0]], error))
+            {
+              if (error != NULL && *error == NULL)
+                g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                             "layer %s has too many inputs or outputs", l->name);
+              return NULL;
+            }
+        }
+    }
 
   for (int b = 0; b < net->n_blobs; b++)
     last_use[b] = -1;
-  for (int i = 0; i < net->n_layers; i++)
+  for (int i = first; i < end; i++)
     for (int k = 0; k < net->layers[i].n_inputs; k++)
       last_use[net->layers[i].inputs[k]] = i;
-  last_use[net->output_blob] = net->n_layers;
-  const gboolean use_plan = concat_plan (self, net, shapes, &plan);
+  last_use[out_blob] = end;
+  const gboolean use_plan = in_blob < 0 && concat_plan (self, net, shapes, end, out_blob, &plan);
+  if (in_blob >= 0)
+    {
+      Slot *s = g_new0 (Slot, 1);
+      s->refs = 1;
+      s->buffer = self->vt->buffer_new (self, &shapes[in_blob], error);
+      if (s->buffer == NULL || !self->vt->upload (self, s->buffer, input, error))
+        {
+          if (s->buffer)
+            self->vt->buffer_free (self, s->buffer);
+          g_free (s);
+          return NULL;
+        }
+      slots[in_blob] = s;
+    }
 
-  for (int i = 0; ok && i < net->n_layers; i++)
+  for (int i = first; ok && i < end; i++)
     {
       const EnlargeLayer *l = &net->layers[i];
 
@@ -701,9 +806,9 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
 
   if (ok)
     {
-      const EnlargeShape *o = &shapes[net->output_blob];
+      const EnlargeShape *o = &shapes[out_blob];
       result = enlarge_tensor_new (o->c, o->h, o->w, error);
-      ok = result != NULL && self->vt->download (self, slots[net->output_blob]->buffer, result, error);
+      ok = result != NULL && self->vt->download (self, slots[out_blob]->buffer, result, error);
     }
 
   for (int b = 0; b < net->n_blobs; b++)

@@ -983,6 +983,63 @@ blob_root (const EnlargeNet *net, const int *alias, int blob)
   return blob;
 }
 
+gboolean
+enlarge_net_get_tail (const EnlargeNet *net, EnlargeNetTail *tail)
+{
+  g_autofree int *consumers = g_new0 (int, net->n_blobs);
+  int blob = net->output_blob, i, scale = 1, upsamplings = 0;
+  double radius = 0;
+
+  for (i = 0; i < net->n_layers; i++)
+    for (int k = 0; k < net->layers[i].n_inputs; k++)
+      consumers[net->layers[i].inputs[k]]++;
+  for (i = net->n_layers - 1; i > 0; i--)
+    {
+      const EnlargeLayer *l = &net->layers[i];
+      gboolean ok = l->n_inputs == 1 && l->n_outputs == 1 && l->outputs[0] == blob &&
+                    consumers[l->inputs[0]] == 1;
+      if (ok && l->type == ENLARGE_OP_CONVOLUTION)
+        {
+          const EnlargeConvParams *c = &l->p.conv;
+          ok = c->kernel_w == c->kernel_h && c->kernel_w % 2 == 1 && c->stride_w == 1 &&
+               c->stride_h == 1 && c->dilation_w == 1 && c->dilation_h == 1 &&
+               c->pad_left == c->kernel_w / 2 && c->pad_right == c->pad_left &&
+               c->pad_top == c->pad_left && c->pad_bottom == c->pad_left && c->pad_value == 0.f;
+        }
+      else if (ok && l->type == ENLARGE_OP_INTERP)
+        {
+          const EnlargeInterpParams *ip = &l->p.interp;
+          ok = ip->mode == ENLARGE_INTERP_NEAREST && ip->output_width == 0 &&
+               ip->output_height == 0 && ip->width_scale == ip->height_scale &&
+               ip->width_scale >= 2.f && ip->width_scale == (float) (int) ip->width_scale;
+        }
+      else
+        ok = FALSE;
+      if (!ok)
+        break;
+      blob = l->inputs[0];
+    }
+  tail->first = i + 1;
+  tail->input = blob;
+  if (tail->first >= net->n_layers || net->layers[i].type == ENLARGE_OP_INPUT)
+    return FALSE;
+  /* the reach of the chain, in pixels of its input */
+  for (int j = tail->first; j < net->n_layers; j++)
+    {
+      const EnlargeLayer *l = &net->layers[j];
+      if (l->type == ENLARGE_OP_INTERP)
+        {
+          scale *= (int) l->p.interp.width_scale;
+          upsamplings++;
+        }
+      else
+        radius += (double) (l->p.conv.kernel_w / 2) / scale;
+    }
+  tail->scale = scale;
+  tail->halo = (int) ceil (radius) + 1;
+  return upsamplings > 0;
+}
+
 guint64
 enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height)
 {
@@ -1016,7 +1073,20 @@ enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height)
     }
   last_use[blob_root (net, alias, net->output_blob)] = net->n_layers;
 
-  for (int i = 0; i < net->n_layers; i++)
+  EnlargeNetTail tail;
+  int end = net->n_layers;
+  if (enlarge_net_get_tail (net, &tail) && s[tail.input].h > ENLARGE_TAIL_STRIP_ROWS)
+    {
+      /* the chain runs on strips: a layer's input and output at strip height */
+      const double strip = (double) (ENLARGE_TAIL_STRIP_ROWS + 2 * tail.halo) / s[tail.input].h;
+      end = tail.first;
+      for (int i = tail.first; i < net->n_layers; i++)
+        {
+          const EnlargeShape *a = &s[net->layers[i].inputs[0]], *b = &s[net->layers[i].outputs[0]];
+          peak = MAX (peak, (guint64) (((double) a->c * a->h * a->w + (double) b->c * b->h * b->w) * 4 * strip));
+        }
+    }
+  for (int i = 0; i < end; i++)
     {
       const EnlargeLayer *l = &net->layers[i];
       if (l->type != ENLARGE_OP_SPLIT)

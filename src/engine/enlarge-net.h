@@ -169,8 +169,28 @@ gboolean enlarge_layer_infer_shape (const EnlargeLayer *layer,
  * for an input of width x height. */
 double enlarge_net_flops (const EnlargeNet *net, int width, int height);
 
+/* The upsampling tail of a network: the last layers, from @first on, form
+ * one chain of 'same'-padded stride-1 convolutions and integer nearest
+ * upsamplings, with at least one upsampling (realesrgan-x4plus: 2×, conv,
+ * 2×, three convs). Each output pixel of the chain depends only on blob
+ * @input (the input of layer @first) within @halo pixels, so the executor
+ * runs the chain in strips of @input rows: at 4× its activations are 16×
+ * the trunk's. @scale is the chain's upsampling factor. FALSE: no tail. */
+typedef struct {
+  int first;
+  int input;
+  int halo;
+  int scale;
+} EnlargeNetTail;
+
+gboolean enlarge_net_get_tail (const EnlargeNet *net, EnlargeNetTail *tail);
+
+/* Rows of the tail's input blob per strip. */
+#define ENLARGE_TAIL_STRIP_ROWS 48
+
 /* Peak bytes of float activations alive at once for an input of
- * width x height (the executor frees a blob after its last use). */
+ * width x height (the executor frees a blob after its last use; a tail
+ * counts at its strip size when the executor would cut it in strips). */
 guint64 enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeNet, enlarge_net_unref)

@@ -61,6 +61,28 @@ interp_nearest (__global const float *restrict in, __global float *restrict out,
   out[((size_t) c * OH + y) * OW + x] = in[((size_t) c * IH + sy) * IW + sx];
 }
 
+/* Nearest, by an exact power-of-two factor F (realesrgan-x4plus's 2×
+ * layers): a work-item writes the 8·F pixels that come from 8 input
+ * pixels of one row, contiguous, with no per-pixel float arithmetic. */
+__kernel void
+interp_nearest_pow2 (__global const float *restrict in, __global float *restrict out,
+                     const int C, const int IH, const int IW, const int F)
+{
+  const int x0 = get_global_id (0) * 8, y = get_global_id (1), c = get_global_id (2);
+  const int OW = IW * F;
+  if (x0 >= IW || y >= IH * F || c >= C)
+    return;
+  const int n = min (8, IW - x0);
+  const __global float *src = in + ((size_t) c * IH + y / F) * IW + x0;
+  __global float *dst = out + ((size_t) c * IH * F + y) * OW + (size_t) x0 * F;
+  for (int j = 0; j < n; j++)
+    {
+      const float v = src[j];
+      for (int k = 0; k < F; k++)
+        dst[j * F + k] = v;
+    }
+}
+
 /* Coefficients come from the host (enlarge_linear_coeffs) so both paths
  * use the very same numbers. */
 __kernel void
