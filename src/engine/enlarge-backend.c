@@ -573,9 +573,12 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
     return run_range (self, net, trunk, tail.input, tail.first, net->n_layers, net->output_blob,
                       cancellable, error);
 
-  for (int y0 = 0; y0 < trunk->h; y0 += rows)
+  /* strips of nearly one height, so the pool serves all of them */
+  const int n_strips = (trunk->h + rows - 1) / rows;
+  const int step = (trunk->h + n_strips - 1) / n_strips;
+  for (int y0 = 0; y0 < trunk->h; y0 += step)
     {
-      const int y1 = MIN (trunk->h, y0 + rows);
+      const int y1 = MIN (trunk->h, y0 + step);
       const int a = MAX (0, y0 - tail.halo), b = MIN (trunk->h, y1 + tail.halo);
       g_autoptr (EnlargeTensor) strip = enlarge_tensor_new (trunk->c, b - a, trunk->w, error);
       g_autoptr (EnlargeTensor) res = NULL;
