@@ -117,6 +117,41 @@ test_opencl_matches_reference (void)
   g_assert_cmpfloat (enlarge_image_psnr (a, golden), >=, 60.0);
 }
 
+/* Two backends on @probe's device, one made with environment variable
+ * @var set to @a and one with @b, and @model's result on coffee-96x72
+ * from each; the golden in @golden. FALSE (skipped) without the model or
+ * OpenCL. */
+static gboolean
+upscale_with_env (const char *model, const char *var, const char *a, const char *b,
+                  EnlargeBackend **backend_a, EnlargeImage **out_a, EnlargeImage **out_b,
+                  EnlargeImage **golden)
+{
+  g_autoptr (EnlargeNet) net = etu_load_or_skip (model);
+  g_autoptr (EnlargeBackend) probe = NULL;
+  g_autoptr (EnlargeBackend) backend_b = NULL;
+  g_autoptr (EnlargeImage) in = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *golden_name = g_strdup_printf ("coffee-96x72.%s.png", model);
+
+  if (net == NULL || (probe = etu_opencl_or_skip ()) == NULL)
+    return FALSE;
+  g_setenv (var, a, TRUE);
+  *backend_a = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
+  g_assert_no_error (error);
+  g_setenv (var, b, TRUE);
+  backend_b = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
+  g_assert_no_error (error);
+  g_unsetenv (var);
+
+  in = etu_load_golden ("coffee-96x72.png");
+  *golden = etu_load_golden (golden_name);
+  *out_a = enlarge_upscale (*backend_a, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  *out_b = enlarge_upscale (backend_b, net, in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
 /* The GPUs' Winograd path with V and M stored as half (ENLARGE_FP16=1),
  * forced onto the CPU device: vload_half/vstore_half are core OpenCL, so
  * PoCL runs it. It must change the result (half storage really happened)
@@ -124,33 +159,17 @@ test_opencl_matches_reference (void)
 static void
 test_fp16_golden (void)
 {
-  g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesrgan-x4fast");
-  g_autoptr (EnlargeBackend) probe = NULL;
   g_autoptr (EnlargeBackend) half = NULL;
-  g_autoptr (EnlargeBackend) full = NULL;
-  g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) a = NULL;
   g_autoptr (EnlargeImage) b = NULL;
   g_autoptr (EnlargeImage) golden = NULL;
-  g_autoptr (GError) error = NULL;
 
-  if (net == NULL || (probe = etu_opencl_or_skip ()) == NULL)
-    return;
   g_setenv ("ENLARGE_WINOGRAD", "split", TRUE);
-  g_setenv ("ENLARGE_FP16", "1", TRUE);
-  half = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
-  g_setenv ("ENLARGE_FP16", "0", TRUE);
-  full = half ? enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error) : NULL;
-  g_unsetenv ("ENLARGE_FP16");
+  const gboolean ran = upscale_with_env ("realesrgan-x4fast", "ENLARGE_FP16", "1", "0", &half,
+                                         &a, &b, &golden);
   g_unsetenv ("ENLARGE_WINOGRAD");
-  g_assert_no_error (error);
-
-  in = etu_load_golden ("coffee-96x72.png");
-  golden = etu_load_golden ("coffee-96x72.realesrgan-x4fast.png");
-  a = enlarge_upscale (half, net, in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  b = enlarge_upscale (full, net, in, NULL, NULL, &error);
-  g_assert_no_error (error);
+  if (!ran)
+    return;
   g_assert_cmpuint (enlarge_backend_get_launches (half, "wino_gemm"), >, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (half, "wino_fused"), ==, 0);
   printf ("# fp16 Winograd storage vs golden: %.2f dB; vs fp32: %.2f dB; fp32 vs golden %.2f dB\n",
@@ -168,17 +187,13 @@ test_tail_strips (void)
 {
   g_autoptr (EnlargeNet) net = etu_load_or_skip ("realesrgan-x4plus");
   g_autoptr (EnlargeNet) fast = etu_load_or_skip ("realesrgan-x4fast");
-  g_autoptr (EnlargeBackend) probe = NULL;
   g_autoptr (EnlargeBackend) cut = NULL;
-  g_autoptr (EnlargeBackend) whole = NULL;
-  g_autoptr (EnlargeImage) in = NULL;
   g_autoptr (EnlargeImage) a = NULL;
   g_autoptr (EnlargeImage) b = NULL;
   g_autoptr (EnlargeImage) golden = NULL;
-  g_autoptr (GError) error = NULL;
   EnlargeNetTail tail;
 
-  if (net == NULL || fast == NULL || (probe = etu_opencl_or_skip ()) == NULL)
+  if (net == NULL || fast == NULL)
     return;
   g_assert_true (enlarge_net_get_tail (net, &tail));
   g_assert_cmpint (tail.scale, ==, 4);
@@ -186,19 +201,8 @@ test_tail_strips (void)
   g_assert_cmpint (tail.first, ==, net->n_layers - 6);
   g_assert_false (enlarge_net_get_tail (fast, &tail));
 
-  g_setenv ("ENLARGE_TAIL_ROWS", "16", TRUE);
-  cut = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
-  g_setenv ("ENLARGE_TAIL_ROWS", "0", TRUE);
-  whole = cut ? enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error) : NULL;
-  g_unsetenv ("ENLARGE_TAIL_ROWS");
-  g_assert_no_error (error);
-
-  in = etu_load_golden ("coffee-96x72.png");
-  golden = etu_load_golden ("coffee-96x72.realesrgan-x4plus.png");
-  a = enlarge_upscale (cut, net, in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  b = enlarge_upscale (whole, net, in, NULL, NULL, &error);
-  g_assert_no_error (error);
+  if (!upscale_with_env ("realesrgan-x4plus", "ENLARGE_TAIL_ROWS", "16", "0", &cut, &a, &b, &golden))
+    return;
   printf ("# x4plus tail in 16-row strips vs uncut: %.2f dB; vs golden %.2f dB\n",
           enlarge_image_psnr (a, b), enlarge_image_psnr (a, golden));
   g_assert_cmpfloat (enlarge_image_psnr (a, b), >=, 70.0);
