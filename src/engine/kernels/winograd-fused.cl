@@ -78,7 +78,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
            const int PL, const int PT, const int act, const float a0, const float a1,
            const int TX0, __local float *restrict V, __local float *restrict Mb)
 {
-  __local float T[6 * WF_ROW];
+  __local float T[12 * WF_ROW];
   const int tx0 = TX0 + get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
   const int OCB = (OC + 7) / 8;
   const int x0 = tx0 * 4 - PL;
@@ -87,26 +87,31 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
   for (int ic = 0; ic < IC; ic++)
     {
       const __global float *src = in + (size_t) ic * H * W;
+      /* the two tile rows share two input rows: ten rows a chunk */
+      {
+        const int y0 = ty0 * 4 - PT;
+        for (int q = 0; q <= WF_CHUNKS; q++)
+          {
+            float16 x[10], y[6];
+            for (int r = 0; r < 10; r++)
+              x[r] = (y0 + r >= 0 && y0 + r < H)
+                       ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == WF_CHUNKS)
+                       : (float16) (0.f);
+            WINO_BT (x, y);
+            for (int r = 0; r < 6; r++)
+              vstore16 (y[r], 0, T + r * WF_ROW + 16 * q);
+            WINO_BT ((x + 4), y);
+            for (int r = 0; r < 6; r++)
+              vstore16 (y[r], 0, T + (6 + r) * WF_ROW + 16 * q);
+          }
+      }
       for (int g = 0; g < 2; g++)
         {
-          const int y0 = (ty0 + g) * 4 - PT;
-          /* Bᵀ d down the six rows, a chunk at a time */
-          for (int q = 0; q <= WF_CHUNKS; q++)
-            {
-              float16 x[6], y[6];
-              for (int r = 0; r < 6; r++)
-                x[r] = (y0 + r >= 0 && y0 + r < H)
-                         ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == WF_CHUNKS)
-                         : (float16) (0.f);
-              WINO_BT (x, y);
-              for (int r = 0; r < 6; r++)
-                vstore16 (y[r], 0, T + r * WF_ROW + 16 * q);
-            }
           /* then (Bᵀ d) B along each row, by phase */
           __local float *v = V + ic * WF_TILES + g * WF_W;
           for (int r = 0; r < 6; r++)
             {
-              const __local float *t = T + r * WF_ROW;
+              const __local float *t = T + (g * 6 + r) * WF_ROW;
               WF_VEC x[6], y[6];
 #if WF_W == 16
               const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t),
