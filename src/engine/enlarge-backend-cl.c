@@ -341,7 +341,8 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
   }
   /* a huge activation (realesrgan-x4plus's 4× layers: 361 MB each in
    * 256 px tiles) marks the end of a network: what is pooled for the
-   * trunk would only sit beside it, resident (1.5 GB instead of 1.2) */
+   * trunk would only sit beside it, resident (x4plus, one 304² tile:
+   * 1536 MiB peak instead of 1316) */
   if (bytes > POOL_ITEM_MAX)
     pool_drain (p);
   mem = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);

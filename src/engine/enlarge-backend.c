@@ -631,7 +631,6 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
   double op_time[ENLARGE_OP_BINARYOP + 1] = { 0 };
   double conv_flops = 0;
   ConcatPlan plan = { 0 };
-  const ConcatPlan no_plan = { 0 };
 
   if (in_blob < 0)
     {
@@ -671,6 +670,7 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
     for (int k = 0; k < net->layers[i].n_inputs; k++)
       last_use[net->layers[i].inputs[k]] = i;
   last_use[out_blob] = end;
+  /* an unused or failed plan stays all NULL: every blob gets its own buffer */
   const gboolean use_plan = in_blob < 0 && concat_plan (self, net, shapes, end, out_blob, &plan);
   if (in_blob >= 0)
     {
@@ -749,7 +749,7 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
             }
           for (int k = 0; k < l->n_outputs; k++)
             {
-              Slot *s = output_slot (self, use_plan ? &plan : &no_plan, slots, shapes,
+              Slot *s = output_slot (self, &plan, slots, shapes,
                                      l->outputs[k], error);
               slots[l->outputs[k]] = s;
               if (s == NULL)
