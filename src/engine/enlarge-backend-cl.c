@@ -155,7 +155,7 @@ foreach_device (DeviceFunc func, gpointer data)
         {
           EnlargeDeviceInfo *info = g_new0 (EnlargeDeviceInfo, 1);
           cl_device_type type = 0;
-          cl_ulong mem = 0, max_alloc = 0;
+          cl_ulong mem = 0, max_alloc = 0, local_mem = 0;
           cl_uint cu = 0;
           g_autofree char *version = device_string (devices[d], CL_DEVICE_VERSION);
           g_autofree char *driver = device_string (devices[d], CL_DRIVER_VERSION);
@@ -164,6 +164,7 @@ foreach_device (DeviceFunc func, gpointer data)
           clGetDeviceInfo (devices[d], CL_DEVICE_GLOBAL_MEM_SIZE, sizeof mem, &mem, NULL);
           clGetDeviceInfo (devices[d], CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc, &max_alloc, NULL);
           clGetDeviceInfo (devices[d], CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cu, &cu, NULL);
+          clGetDeviceInfo (devices[d], CL_DEVICE_LOCAL_MEM_SIZE, sizeof local_mem, &local_mem, NULL);
           info->id = g_strdup_printf ("cl:%u:%u", p, d);
           info->name = device_string (devices[d], CL_DEVICE_NAME);
           info->platform = g_strdup (pname);
@@ -174,6 +175,7 @@ foreach_device (DeviceFunc func, gpointer data)
           info->global_mem = mem;
           info->max_alloc = max_alloc;
           info->compute_units = (int) cu;
+          info->local_mem = local_mem;
           if (func (platforms[p], devices[d], info, data))
             return;
         }

@@ -21,6 +21,7 @@ typedef struct {
   guint64 global_mem;
   guint64 max_alloc;
   int compute_units;
+  guint64 local_mem; /* per work-group; 0 on the reference path */
 } EnlargeDeviceInfo;
 
 void enlarge_device_info_free (EnlargeDeviceInfo *info);
