@@ -10,6 +10,7 @@
 static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
 static EnlargeBackend *cl_split;  /* ENLARGE_WINOGRAD=split: the GPUs' three-kernel path */
+static EnlargeBackend *cl_f4;     /* ENLARGE_WINOGRAD=f4: wino_fused, never wino63_fused */
 static char *cl_skip_reason;
 
 #define SKIP_WITHOUT_OPENCL()                   \
@@ -768,6 +769,10 @@ winograd_cases (void)
     { .ic = 64, .oc = 64, .w = 64, .h = 8, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 64, .oc = 48, .w = 130, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 24, .oc = 16, .w = 110, .h = 12, .bias = TRUE },
+    /* wino63_fused's blocks are 96 × 12: exactly one, and partial ones on
+     * the right and at the bottom */
+    { .ic = 64, .oc = 64, .w = 96, .h = 12, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+    { .ic = 48, .oc = 40, .w = 203, .h = 25, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -789,8 +794,9 @@ winograd_cases (void)
                                  .bias = TRUE, .act = ENLARGE_ACT_PRELU });
 }
 
-/* Each Winograd case on the CPU's fused kernel and on the three-kernel
- * path, both against the reference; the launch counts prove which ran. */
+/* Each Winograd case on the CPU's fused kernels (F(6×6, 3×3) where it
+ * fits, then F(4×4, 3×3) alone) and on the three-kernel path, all against
+ * the reference; the launch counts prove which ran. */
 static void
 test_conv_winograd (void)
 {
@@ -800,16 +806,23 @@ test_conv_winograd (void)
 
   winograd_cases ();
   if (cpu)
-    {
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_fused"), >, 0);
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_fused8"), >, 0);
-    }
+    g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino63_fused"), >, 0);
 
   /* run_case compares cl_backend with the reference */
+  cl_backend = cl_f4;
+  winograd_cases ();
+  if (cpu)
+    {
+      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino63_fused"), ==, 0);
+      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino_fused"), >, 0);
+      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino_fused8"), >, 0);
+    }
+
   cl_backend = cl_split;
   winograd_cases ();
   cl_backend = fused;
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_fused"), ==, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino63_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_gemm"), >, 0);
 
   /* a layer whose V ([36][IC][32] floats) is bigger than the device's
@@ -844,6 +857,9 @@ main (int argc, char **argv)
     {
       g_setenv ("ENLARGE_WINOGRAD", "split", TRUE);
       cl_split = enlarge_backend_new ("cpu", &error);
+      g_assert_no_error (error);
+      g_setenv ("ENLARGE_WINOGRAD", "f4", TRUE);
+      cl_f4 = enlarge_backend_new ("cpu", &error);
       g_unsetenv ("ENLARGE_WINOGRAD");
       g_assert_no_error (error);
     }
@@ -874,6 +890,7 @@ main (int argc, char **argv)
 
   g_clear_pointer (&cl_backend, enlarge_backend_unref);
   g_clear_pointer (&cl_split, enlarge_backend_unref);
+  g_clear_pointer (&cl_f4, enlarge_backend_unref);
   g_clear_pointer (&ref_backend, enlarge_backend_unref);
   g_free (cl_skip_reason);
   g_free (worst_case);

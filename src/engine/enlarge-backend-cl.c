@@ -16,7 +16,8 @@
 typedef enum {
   CONV_GENERIC,
   CONV_BLOCKED,   /* packed for conv3x3_b8 */
-  CONV_WINOGRAD,  /* transformed for the wino_* kernels */
+  CONV_WINOGRAD,  /* transformed for the wino_* kernels: F(4×4, 3×3) */
+  CONV_WINOGRAD6, /* F(6×6, 3×3) for wino63_fused (CPU devices) */
 } ConvPath;
 
 typedef struct {
@@ -34,7 +35,7 @@ typedef struct {
   cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_eltwise2,
             k_pixelshuffle, k_interp_nearest, k_interp_nearest_pow2, k_interp_bilinear, k_interp_bicubic,
             k_binary, k_wino_input, k_wino_gemm, k_wino_output, k_wino_fused,
-            k_wino_fused8;
+            k_wino_fused8, k_wino63_fused;
   /* Freed activation buffers by size, for reuse: tiles of one job
    * allocate the same sizes again and again, and fresh buffers cost page
    * faults and zeroing on CPU devices (concat copies ran 100× slower) */
@@ -42,6 +43,8 @@ typedef struct {
   /* wino_fused on CPU devices, unless ENLARGE_WINOGRAD=split asks for the
    * three-kernel path (the GPUs' one) so tests can compare the two */
   gboolean wino_fused;
+  /* wino63_fused for the layers whose V fits (ENLARGE_WINOGRAD=f4: never) */
+  gboolean wino6;
   cl_ulong local_mem;     /* CL_DEVICE_LOCAL_MEM_SIZE */
   /* V and M of the three-kernel Winograd path stored as half: on GPUs by
    * default, elsewhere with ENLARGE_FP16=1 (ENLARGE_FP16=0: never) */
@@ -247,7 +250,7 @@ cl_finalize (EnlargeBackend *self)
                            &p->k_interp_nearest_pow2,
                            &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary,
                            &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output,
-                           &p->k_wino_fused, &p->k_wino_fused8 };
+                           &p->k_wino_fused, &p->k_wino_fused8, &p->k_wino63_fused };
   if (p->wino_v)
     clReleaseMemObject (p->wino_v);
   if (p->wino_m)
@@ -454,12 +457,12 @@ conv_path (const EnlargeConvParams *c, gboolean winograd)
   return CONV_BLOCKED;
 }
 
-/* U = G g Gᵀ for F(4×4, 3×3), in double so the only fp32 rounding is the
- * final one; laid out [36][OC/8][IC][8]. */
+/* U = G g Gᵀ for F(4×4, 3×3) (n = 6) or F(6×6, 3×3) (n = 8), in double so
+ * the only fp32 rounding is the final one; laid out [n²][OC/8][IC][8]. */
 static float *
-winograd_weights (const EnlargeConvParams *c, int ob_n)
+winograd_weights (const EnlargeConvParams *c, int ob_n, int n)
 {
-  static const double G[6][3] = {
+  static const double G4[6][3] = {
     { 1.0 / 4, 0, 0 },
     { -1.0 / 6, -1.0 / 6, -1.0 / 6 },
     { -1.0 / 6, 1.0 / 6, -1.0 / 6 },
@@ -467,26 +470,50 @@ winograd_weights (const EnlargeConvParams *c, int ob_n)
     { 1.0 / 24, -1.0 / 12, 1.0 / 6 },
     { 0, 0, 1 },
   };
+  /* points 0, ±1, ±2, ±1/2, ∞; the ±1/2 rows carry 1/32 so that Aᵀ in
+   * winograd63-fused.cl is integral */
+  static const double G6[8][3] = {
+    { 1, 0, 0 },
+    { -2.0 / 9, -2.0 / 9, -2.0 / 9 },
+    { -2.0 / 9, 2.0 / 9, -2.0 / 9 },
+    { 1.0 / 90, 1.0 / 45, 2.0 / 45 },
+    { 1.0 / 90, -1.0 / 45, 2.0 / 45 },
+    { 1.0 / 45, 1.0 / 90, 1.0 / 180 },
+    { 1.0 / 45, -1.0 / 90, 1.0 / 180 },
+    { 0, 0, 1 },
+  };
+  const double (*G)[3] = n == 8 ? G6 : G4;
   const int ic_n = c->num_input;
-  float *u = g_new0 (float, (gsize) 36 * ob_n * ic_n * 8);
+  float *u = g_new0 (float, (gsize) n * n * ob_n * ic_n * 8);
 
   for (int oc = 0; oc < c->num_output; oc++)
     for (int ic = 0; ic < ic_n; ic++)
       {
         const float *g = c->weight + ((gsize) oc * ic_n + ic) * 9;
-        double tmp[6][3];
-        for (int i = 0; i < 6; i++)
+        double tmp[8][3];
+        for (int i = 0; i < n; i++)
           for (int k = 0; k < 3; k++)
             tmp[i][k] = G[i][0] * g[0 * 3 + k] + G[i][1] * g[1 * 3 + k] + G[i][2] * g[2 * 3 + k];
-        for (int i = 0; i < 6; i++)
-          for (int j = 0; j < 6; j++)
+        for (int i = 0; i < n; i++)
+          for (int j = 0; j < n; j++)
             {
               double v = tmp[i][0] * G[j][0] + tmp[i][1] * G[j][1] + tmp[i][2] * G[j][2];
-              int e = i * 6 + j;
+              int e = i * n + j;
               u[(((gsize) e * ob_n + oc / 8) * ic_n + ic) * 8 + oc % 8] = (float) v;
             }
       }
   return u;
+}
+
+/* wino63_fused's __local V [64][IC][32] and products [64][8][32] (its
+ * 7 KB of rows come on top). It is taken where these use at most three
+ * quarters of the local memory, which PoCL maps to the L2 cache: beyond
+ * that the weights streamed for each block start to evict V. */
+#define WINO6_M_BYTES (sizeof (float) * 64 * 8 * 32)
+static gsize
+wino6_local_bytes (int ic)
+{
+  return sizeof (float) * 64 * (gsize) ic * 32 + WINO6_M_BYTES + 8192;
 }
 
 static ConvWeights *
@@ -499,6 +526,8 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
   g_autofree float *bias = g_new0 (float, (gsize) ob_n * 16);
 
   cw->path = conv_path (c, p->winograd);
+  if (cw->path == CONV_WINOGRAD && p->wino6 && wino6_local_bytes (ic_n) <= p->local_mem / 4 * 3)
+    cw->path = CONV_WINOGRAD6;
   for (int oc = 0; oc < c->num_output; oc++)
     {
       bias[oc] = c->bias ? c->bias[oc] : 0.f;
@@ -506,10 +535,11 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
         bias[ob_n * 8 + oc] = c->slope[c->num_slope == 1 ? 0 : oc];
     }
 
-  if (cw->path == CONV_WINOGRAD)
+  if (cw->path == CONV_WINOGRAD || cw->path == CONV_WINOGRAD6)
     {
-      g_autofree float *u = winograd_weights (c, ob_n);
-      cw->weight = upload_const (p, u, sizeof (float) * 36 * ob_n * ic_n * 8, &local_error);
+      const int n = cw->path == CONV_WINOGRAD6 ? 8 : 6;
+      g_autofree float *u = winograd_weights (c, ob_n, n);
+      cw->weight = upload_const (p, u, sizeof (float) * n * n * ob_n * ic_n * 8, &local_error);
     }
   else if (cw->path == CONV_BLOCKED)
     {
@@ -604,6 +634,27 @@ scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
  * share, so the GEMM reads it from cache; on GPUs bigger bands only help. */
 #define WINO_BAND_BYTES_CPU ((gsize) 8 << 20)
 #define WINO_BAND_BYTES_GPU ((gsize) 256 << 20)
+
+/* One launch: blocks of 2 tile rows × 16 tile columns, 96 × 12 pixels */
+static gboolean
+run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
+               cl_mem out, const EnlargeShape *os, int pl, int pt,
+               int act, float a0, float a1, GError **error)
+{
+  cl_kernel k = p->k_wino63_fused;
+  static const size_t one[2] = { 1, 1 };
+  const size_t g[2] = { (size_t) ((os->w + 5) / 6 + 15) / 16, (size_t) (os->h + 11) / 12 };
+  const gsize v_bytes = sizeof (float) * 64 * (gsize) is->c * 32;
+
+  ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+  ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
+  ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
+  ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
+  ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
+  return cl_check (clSetKernelArg (k, 15, v_bytes, NULL), "clSetKernelArg", error) &&
+         cl_check (clSetKernelArg (k, 16, WINO6_M_BYTES, NULL), "clSetKernelArg", error) &&
+         enqueue_local (p, k, 2, g, one, "wino63_fused", error);
+}
 
 static gboolean
 run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
@@ -724,7 +775,9 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
   const int act = c->activation;
   const float a0 = c->act_params[0], a1 = c->act_params[1];
 
-  if (cw->path == CONV_WINOGRAD)
+  if (cw->path == CONV_WINOGRAD6)
+    ok = run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, &local_error);
+  else if (cw->path == CONV_WINOGRAD)
     ok = run_winograd (p, cw, in, is, out, os, pl, pt, act, a0, a1,
                        self->device->kind == ENLARGE_DEVICE_CPU, &local_error);
   else if (cw->path == CONV_BLOCKED)
@@ -979,6 +1032,7 @@ load_kernel_source (GError **error)
   static const struct { const char *file, *prefix; } files[] = {
     { "ops.cl", "" }, { "conv.cl", "" }, { "winograd.cl", "" },
     { "winograd-fused.cl", "" }, { "winograd-fused.cl", "#define WF_W 8\n" },
+    { "winograd63-fused.cl", "" },
   };
   GString *src = g_string_new (NULL);
 
@@ -1179,6 +1233,7 @@ build_program (EnlargeBackend *self, GError **error)
     { &p->k_wino_output, "wino_output" },
     { &p->k_wino_fused, "wino_fused" },
     { &p->k_wino_fused8, "wino_fused8" },
+    { &p->k_wino63_fused, "wino63_fused" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
     {
@@ -1223,6 +1278,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
   p->winograd = g_getenv ("ENLARGE_NO_WINOGRAD") == NULL;
   p->wino_fused = device->kind == ENLARGE_DEVICE_CPU &&
                   g_strcmp0 (g_getenv ("ENLARGE_WINOGRAD"), "split") != 0;
+  p->wino6 = p->wino_fused && g_strcmp0 (g_getenv ("ENLARGE_WINOGRAD"), "f4") != 0;
   clGetDeviceInfo (f.device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof p->local_mem, &p->local_mem, NULL);
   {
     const char *fp16 = g_getenv ("ENLARGE_FP16");

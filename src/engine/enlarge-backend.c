@@ -771,12 +771,18 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
             ok = self->vt->finish (self, error);
           if (profile)
             {
-              op_time[l->type] += (g_get_monotonic_time () - t0) / 1e6;
+              const double dt = (g_get_monotonic_time () - t0) / 1e6;
+              op_time[l->type] += dt;
               if (l->type == ENLARGE_OP_CONVOLUTION)
                 {
                   const EnlargeShape *o = &shapes[l->outputs[0]];
-                  conv_flops += 2.0 * o->c * o->h * o->w * l->p.conv.num_input *
-                                l->p.conv.kernel_w * l->p.conv.kernel_h;
+                  const double f = 2.0 * o->c * o->h * o->w * l->p.conv.num_input *
+                                   l->p.conv.kernel_w * l->p.conv.kernel_h;
+                  conv_flops += f;
+                  /* ENLARGE_PROFILE=layers: which convolution is slow */
+                  if (g_strcmp0 (g_getenv ("ENLARGE_PROFILE"), "layers") == 0)
+                    g_message ("layer %d %s: %d→%d %d×%d %.2f ms, %.1f GFLOPS", i, l->name,
+                               l->p.conv.num_input, o->c, o->w, o->h, dt * 1e3, f / dt / 1e9);
                 }
             }
         }

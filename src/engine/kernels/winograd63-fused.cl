@@ -1,0 +1,334 @@
+/* Winograd F(6×6, 3×3) in one kernel, for CPU devices.
+ *
+ * The same scheme as wino_fused (winograd-fused.cl), with 6×6 output tiles
+ * from 8×8 input tiles: 64 products for 36 pixels instead of 36 for 16,
+ * 21 % fewer multiply-adds and 21 % less transformed data for the same
+ * layer. A work-item owns 2 tile rows × 16 tile columns (96 × 12 output
+ * pixels); V [64][IC][32] (512 KB at 64 channels) and the products
+ * [64][8][32] live in __local memory, so the backend takes this kernel only
+ * where that fits comfortably in the device's local memory.
+ *
+ * Points 0, ±1, ±2, ±1/2 and ∞; the columns of Aᵀ for ±1/2 are scaled by
+ * 32 (and G's rows by 1/32) so that Aᵀ is integral. The products stay
+ * fp32; the error against a direct convolution is a few times F(4×4)'s
+ * (about 1e-6 of the value range on realesr-general-x4v3's layers). */
+
+/* y = Bᵀ x for eight values */
+#define W6_BT(x, y)                                                       \
+  do                                                                      \
+    {                                                                     \
+      y[0] = x[0] - x[6] + 5.25f * (x[4] - x[2]);                         \
+      y[7] = x[7] - x[1] + 5.25f * (x[3] - x[5]);                         \
+      const float16 _t1 = x[2] + x[6] - 4.25f * x[4];                     \
+      const float16 _t2 = x[1] + x[5] - 4.25f * x[3];                     \
+      y[1] = _t1 + _t2;                                                   \
+      y[2] = _t1 - _t2;                                                   \
+      const float16 _t3 = x[6] + 0.25f * x[2] - 1.25f * x[4];             \
+      const float16 _t4 = 0.5f * x[1] - 2.5f * x[3] + 2.f * x[5];         \
+      y[3] = _t3 + _t4;                                                   \
+      y[4] = _t3 - _t4;                                                   \
+      const float16 _t5 = x[6] + 4.f * x[2] - 5.f * x[4];                 \
+      const float16 _t6 = 2.f * x[1] - 2.5f * x[3] + 0.5f * x[5];         \
+      y[5] = _t5 + _t6;                                                   \
+      y[6] = _t5 - _t6;                                                   \
+    }                                                                     \
+  while (0)
+
+/* y = Aᵀ m: six values from eight */
+#define W6_AT(m, y)                                                       \
+  do                                                                      \
+    {                                                                     \
+      const float16 _a = m[1] + m[2], _b = m[1] - m[2];                   \
+      const float16 _c = m[3] + m[4], _d = m[3] - m[4];                   \
+      const float16 _e = m[5] + m[6], _f = m[5] - m[6];                   \
+      y[0] = m[0] + _a + _c + 32.f * _e;                                  \
+      y[1] = _b + 2.f * _d + 16.f * _f;                                   \
+      y[2] = _a + 4.f * _c + 8.f * _e;                                    \
+      y[3] = _b + 8.f * _d + 4.f * _f;                                    \
+      y[4] = _a + 16.f * _c + 2.f * _e;                                   \
+      y[5] = _b + 32.f * _d + _f + m[7];                                  \
+    }                                                                     \
+  while (0)
+
+/* Splitting a row of 16 tiles into its eight phases and interleaving six
+ * output columns back into pixels, as single shuffles with clang (PoCL): a
+ * gather of stride 6 from six vectors is a tree of five two-vector
+ * permutes. Other compilers take the plain loops below. */
+#if defined(__clang__)
+#define W6_S __builtin_shufflevector
+/* x[k] lane j = t[6j + k] for the 96 values t of v0…v5, k < 6 */
+inline void
+w6_split (float16 v0, float16 v1, float16 v2, float16 v3, float16 v4, float16 v5, float16 *x)
+{
+  {
+    const float16 a = W6_S (v0, v1, 0, 6, 12, 18, 24, 30, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const float16 b = W6_S (v2, v3, -1, -1, -1, -1, -1, -1, 4, 10, 16, 22, 28, -1, -1, -1, -1, -1);
+    const float16 c = W6_S (v4, v5, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 8, 14, 20, 26);
+    x[0] = W6_S (W6_S (a, b, 0, 1, 2, 3, 4, 5, 22, 23, 24, 25, 26, -1, -1, -1, -1, -1), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 27, 28, 29, 30, 31);
+  }
+  {
+    const float16 a = W6_S (v0, v1, 1, 7, 13, 19, 25, 31, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const float16 b = W6_S (v2, v3, -1, -1, -1, -1, -1, -1, 5, 11, 17, 23, 29, -1, -1, -1, -1, -1);
+    const float16 c = W6_S (v4, v5, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 3, 9, 15, 21, 27);
+    x[1] = W6_S (W6_S (a, b, 0, 1, 2, 3, 4, 5, 22, 23, 24, 25, 26, -1, -1, -1, -1, -1), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 27, 28, 29, 30, 31);
+  }
+  {
+    const float16 a = W6_S (v0, v1, 2, 8, 14, 20, 26, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const float16 b = W6_S (v2, v3, -1, -1, -1, -1, -1, 0, 6, 12, 18, 24, 30, -1, -1, -1, -1, -1);
+    const float16 c = W6_S (v4, v5, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 4, 10, 16, 22, 28);
+    x[2] = W6_S (W6_S (a, b, 0, 1, 2, 3, 4, 21, 22, 23, 24, 25, 26, -1, -1, -1, -1, -1), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 27, 28, 29, 30, 31);
+  }
+  {
+    const float16 a = W6_S (v0, v1, 3, 9, 15, 21, 27, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const float16 b = W6_S (v2, v3, -1, -1, -1, -1, -1, 1, 7, 13, 19, 25, 31, -1, -1, -1, -1, -1);
+    const float16 c = W6_S (v4, v5, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 5, 11, 17, 23, 29);
+    x[3] = W6_S (W6_S (a, b, 0, 1, 2, 3, 4, 21, 22, 23, 24, 25, 26, -1, -1, -1, -1, -1), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 27, 28, 29, 30, 31);
+  }
+  {
+    const float16 a = W6_S (v0, v1, 4, 10, 16, 22, 28, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const float16 b = W6_S (v2, v3, -1, -1, -1, -1, -1, 2, 8, 14, 20, 26, -1, -1, -1, -1, -1, -1);
+    const float16 c = W6_S (v4, v5, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 6, 12, 18, 24, 30);
+    x[4] = W6_S (W6_S (a, b, 0, 1, 2, 3, 4, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1, -1), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, 31);
+  }
+  {
+    const float16 a = W6_S (v0, v1, 5, 11, 17, 23, 29, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const float16 b = W6_S (v2, v3, -1, -1, -1, -1, -1, 3, 9, 15, 21, 27, -1, -1, -1, -1, -1, -1);
+    const float16 c = W6_S (v4, v5, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 7, 13, 19, 25, 31);
+    x[5] = W6_S (W6_S (a, b, 0, 1, 2, 3, 4, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1, -1), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, 31);
+  }
+}
+
+/* px[q] lane l = o[p % 6] lane p / 6 for pixel p = 16q + l */
+inline void
+w6_merge (const float16 *o, float16 *px)
+{
+  {
+    const float16 a = W6_S (o[0], o[1], 0, 16, -1, -1, -1, -1, 1, 17, -1, -1, -1, -1, 2, 18, -1, -1);
+    const float16 b = W6_S (o[2], o[3], -1, -1, 0, 16, -1, -1, -1, -1, 1, 17, -1, -1, -1, -1, 2, 18);
+    const float16 c = W6_S (o[4], o[5], -1, -1, -1, -1, 0, 16, -1, -1, -1, -1, 1, 17, -1, -1, -1, -1);
+    px[0] = W6_S (W6_S (a, b, 0, 1, 18, 19, -1, -1, 6, 7, 24, 25, -1, -1, 12, 13, 30, 31), c, 0, 1, 2, 3, 20, 21, 6, 7, 8, 9, 26, 27, 12, 13, 14, 15);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], -1, -1, 3, 19, -1, -1, -1, -1, 4, 20, -1, -1, -1, -1, 5, 21);
+    const float16 b = W6_S (o[2], o[3], -1, -1, -1, -1, 3, 19, -1, -1, -1, -1, 4, 20, -1, -1, -1, -1);
+    const float16 c = W6_S (o[4], o[5], 2, 18, -1, -1, -1, -1, 3, 19, -1, -1, -1, -1, 4, 20, -1, -1);
+    px[1] = W6_S (W6_S (a, b, -1, -1, 2, 3, 20, 21, -1, -1, 8, 9, 26, 27, -1, -1, 14, 15), c, 16, 17, 2, 3, 4, 5, 22, 23, 8, 9, 10, 11, 28, 29, 14, 15);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], -1, -1, -1, -1, 6, 22, -1, -1, -1, -1, 7, 23, -1, -1, -1, -1);
+    const float16 b = W6_S (o[2], o[3], 5, 21, -1, -1, -1, -1, 6, 22, -1, -1, -1, -1, 7, 23, -1, -1);
+    const float16 c = W6_S (o[4], o[5], -1, -1, 5, 21, -1, -1, -1, -1, 6, 22, -1, -1, -1, -1, 7, 23);
+    px[2] = W6_S (W6_S (a, b, 16, 17, -1, -1, 4, 5, 22, 23, -1, -1, 10, 11, 28, 29, -1, -1), c, 0, 1, 18, 19, 4, 5, 6, 7, 24, 25, 10, 11, 12, 13, 30, 31);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], 8, 24, -1, -1, -1, -1, 9, 25, -1, -1, -1, -1, 10, 26, -1, -1);
+    const float16 b = W6_S (o[2], o[3], -1, -1, 8, 24, -1, -1, -1, -1, 9, 25, -1, -1, -1, -1, 10, 26);
+    const float16 c = W6_S (o[4], o[5], -1, -1, -1, -1, 8, 24, -1, -1, -1, -1, 9, 25, -1, -1, -1, -1);
+    px[3] = W6_S (W6_S (a, b, 0, 1, 18, 19, -1, -1, 6, 7, 24, 25, -1, -1, 12, 13, 30, 31), c, 0, 1, 2, 3, 20, 21, 6, 7, 8, 9, 26, 27, 12, 13, 14, 15);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], -1, -1, 11, 27, -1, -1, -1, -1, 12, 28, -1, -1, -1, -1, 13, 29);
+    const float16 b = W6_S (o[2], o[3], -1, -1, -1, -1, 11, 27, -1, -1, -1, -1, 12, 28, -1, -1, -1, -1);
+    const float16 c = W6_S (o[4], o[5], 10, 26, -1, -1, -1, -1, 11, 27, -1, -1, -1, -1, 12, 28, -1, -1);
+    px[4] = W6_S (W6_S (a, b, -1, -1, 2, 3, 20, 21, -1, -1, 8, 9, 26, 27, -1, -1, 14, 15), c, 16, 17, 2, 3, 4, 5, 22, 23, 8, 9, 10, 11, 28, 29, 14, 15);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], -1, -1, -1, -1, 14, 30, -1, -1, -1, -1, 15, 31, -1, -1, -1, -1);
+    const float16 b = W6_S (o[2], o[3], 13, 29, -1, -1, -1, -1, 14, 30, -1, -1, -1, -1, 15, 31, -1, -1);
+    const float16 c = W6_S (o[4], o[5], -1, -1, 13, 29, -1, -1, -1, -1, 14, 30, -1, -1, -1, -1, 15, 31);
+    px[5] = W6_S (W6_S (a, b, 16, 17, -1, -1, 4, 5, 22, 23, -1, -1, 10, 11, 28, 29, -1, -1), c, 0, 1, 18, 19, 4, 5, 6, 7, 24, 25, 10, 11, 12, 13, 30, 31);
+  }
+}
+#undef W6_S
+#else
+inline void
+w6_split (float16 v0, float16 v1, float16 v2, float16 v3, float16 v4, float16 v5, float16 *x)
+{
+  float t[96], a[16];
+  vstore16 (v0, 0, t); vstore16 (v1, 1, t); vstore16 (v2, 2, t);
+  vstore16 (v3, 3, t); vstore16 (v4, 4, t); vstore16 (v5, 5, t);
+  for (int k = 0; k < 6; k++)
+    {
+      for (int j = 0; j < 16; j++)
+        a[j] = t[6 * j + k];
+      x[k] = vload16 (0, a);
+    }
+}
+
+inline void
+w6_merge (const float16 *o, float16 *px)
+{
+  float t[96], a[16];
+  for (int c = 0; c < 6; c++)
+    {
+      vstore16 (o[c], 0, a);
+      for (int j = 0; j < 16; j++)
+        t[6 * j + c] = a[j];
+    }
+  for (int q = 0; q < 6; q++)
+    px[q] = vload16 (q, t);
+}
+#endif
+
+#define W6_ROW 112 /* a transformed row: 98 values, in 16-value chunks */
+
+/* @TX0: the first tile column of this launch (always 0: one kernel covers
+ * the width, a last partial block in the same 16 lanes) */
+__kernel void
+wino63_fused (__global const float *restrict in, __global const float *restrict U,
+              __global const float *restrict bias, __global float *restrict out,
+              const int IC, const int H, const int W, const int OC, const int OH, const int OW,
+              const int PL, const int PT, const int act, const float a0, const float a1,
+              __local float *restrict V, __local float *restrict Mb)
+{
+  /* the column-transformed rows; later the output's column pass */
+  __local float16 T16[16 * W6_ROW / 16];
+  __local float *T = (__local float *) T16;
+  const int tx0 = get_global_id (0) * 16, ty0 = get_global_id (1) * 2;
+  const int OCB = (OC + 7) / 8;
+  const int x0 = tx0 * 6 - PL, y0 = ty0 * 6 - PT;
+
+  /* V[e][ic][g·16 + j] = (Bᵀ d B)[e] for tile j of tile row g */
+  for (int ic = 0; ic < IC; ic++)
+    {
+      const __global float *src = in + (size_t) ic * H * W;
+      /* Bᵀ down the columns: the two tile rows share two input rows */
+      for (int q = 0; q <= 6; q++)
+        {
+          float16 x[14], y[8];
+#pragma unroll
+          for (int r = 0; r < 14; r++)
+            x[r] = (y0 + r >= 0 && y0 + r < H)
+                     ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == 6)
+                     : (float16) (0.f);
+          W6_BT (x, y);
+#pragma unroll
+          for (int r = 0; r < 8; r++)
+            vstore16 (y[r], 0, T + r * W6_ROW + 16 * q);
+          {
+            float16 z[8];
+#pragma unroll
+            for (int r = 0; r < 8; r++)
+              z[r] = x[6 + r];
+            W6_BT (z, y);
+          }
+#pragma unroll
+          for (int r = 0; r < 8; r++)
+            vstore16 (y[r], 0, T + (8 + r) * W6_ROW + 16 * q);
+        }
+      /* then along each row, by phase */
+      for (int g = 0; g < 2; g++)
+        {
+          __local float *v = V + ic * 32 + g * 16;
+          for (int r = 0; r < 8; r++)
+            {
+              const __local float *t = T + (g * 8 + r) * W6_ROW;
+              float16 x[8], y[8];
+              const float16 v6 = vload16 (6, t);
+              w6_split (vload16 (0, t), vload16 (1, t), vload16 (2, t), vload16 (3, t),
+                        vload16 (4, t), vload16 (5, t), x);
+              x[6] = wf_shift (x[0], v6.s0);
+              x[7] = wf_shift (x[1], v6.s1);
+              W6_BT (x, y);
+#pragma unroll
+              for (int c = 0; c < 8; c++)
+                vstore16 (y[c], 0, v + (r * 8 + c) * IC * 32);
+            }
+        }
+    }
+
+  for (int ob = 0; ob < OCB; ob++)
+    {
+      /* Mb[e][k][tile] = Σ_ic U[e][ob][ic][k] · V[e][ic][tile] */
+      for (int e = 0; e < 64; e++)
+        {
+          const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
+          const __local float *v = V + e * IC * 32;
+          float16 a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
+          float16 b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
+          for (int ic = 0; ic < IC; ic++)
+            {
+              const float16 x = vload16 (0, v + ic * 32);
+              const float16 y = vload16 (0, v + ic * 32 + 16);
+              const __global float *w = u + ic * 8;
+              float16 s;
+              s = (float16) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
+              s = (float16) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
+              s = (float16) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
+              s = (float16) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
+              s = (float16) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
+              s = (float16) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
+              s = (float16) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
+              s = (float16) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
+            }
+          __local float *m = Mb + e * 8 * 32;
+          vstore16 (a_0, 0, m + 0 * 32); vstore16 (b_0, 0, m + 0 * 32 + 16);
+          vstore16 (a_1, 0, m + 1 * 32); vstore16 (b_1, 0, m + 1 * 32 + 16);
+          vstore16 (a_2, 0, m + 2 * 32); vstore16 (b_2, 0, m + 2 * 32 + 16);
+          vstore16 (a_3, 0, m + 3 * 32); vstore16 (b_3, 0, m + 3 * 32 + 16);
+          vstore16 (a_4, 0, m + 4 * 32); vstore16 (b_4, 0, m + 4 * 32 + 16);
+          vstore16 (a_5, 0, m + 5 * 32); vstore16 (b_5, 0, m + 5 * 32 + 16);
+          vstore16 (a_6, 0, m + 6 * 32); vstore16 (b_6, 0, m + 6 * 32 + 16);
+          vstore16 (a_7, 0, m + 7 * 32); vstore16 (b_7, 0, m + 7 * 32 + 16);
+        }
+
+      /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
+      for (int k = 0; k < 8; k++)
+        {
+          const int oc = ob * 8 + k;
+          if (oc >= OC)
+            break;
+          const float bo = bias[oc];
+          const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
+          __global float *dst = out + (size_t) oc * OH * OW;
+          const int ox = tx0 * 6;
+          const int nx = min (96, OW - ox);
+          for (int g = 0; g < 2; g++)
+            {
+              const __local float *m = Mb + k * 32 + g * 16;
+              /* Aᵀ down the columns into T: [6 rows][8 columns] */
+              for (int c = 0; c < 8; c++)
+                {
+                  float16 x[8], y[6];
+#pragma unroll
+                  for (int r = 0; r < 8; r++)
+                    x[r] = vload16 (0, m + (r * 8 + c) * 8 * 32);
+                  W6_AT (x, y);
+#pragma unroll
+                  for (int r = 0; r < 6; r++)
+                    vstore16 (y[r], r * 8 + c, T);
+                }
+              for (int r = 0; r < 6; r++)
+                {
+                  const int y = (ty0 + g) * 6 + r;
+                  if (y >= OH)
+                    break;
+                  float16 x[8], o[6], px[6];
+#pragma unroll
+                  for (int c = 0; c < 8; c++)
+                    x[c] = vload16 (r * 8 + c, T);
+                  W6_AT (x, o);
+#pragma unroll
+                  for (int c = 0; c < 6; c++)
+                    o[c] = activate16 (o[c] + bo, act, slope, a1);
+                  w6_merge (o, px);
+                  __global float *row = dst + (size_t) y * OW + ox;
+                  if (nx == 96)
+                    {
+#pragma unroll
+                      for (int q = 0; q < 6; q++)
+                        vstore16 (px[q], q, row);
+                    }
+                  else
+                    {
+                      float tmp[96];
+                      for (int q = 0; q < 6; q++)
+                        vstore16 (px[q], q, tmp);
+                      for (int j = 0; j < nx; j++)
+                        row[j] = tmp[j];
+                    }
+                }
+            }
+        }
+    }
+}
