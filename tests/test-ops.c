@@ -769,10 +769,13 @@ winograd_cases (void)
     { .ic = 64, .oc = 64, .w = 64, .h = 8, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 64, .oc = 48, .w = 130, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 24, .oc = 16, .w = 110, .h = 12, .bias = TRUE },
-    /* wino63_fused's blocks are 96 × 12: exactly one, and partial ones on
-     * the right and at the bottom */
+    /* wino63_fused (64 or more output channels) has blocks of 96 × 12:
+     * exactly one; two then the rest in wino_fused8 and in wino_fused; a
+     * partial block on the right (74 pixels left) and at the bottom */
     { .ic = 64, .oc = 64, .w = 96, .h = 12, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
-    { .ic = 48, .oc = 40, .w = 203, .h = 25, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
+    { .ic = 48, .oc = 64, .w = 203, .h = 25, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
+    { .ic = 64, .oc = 64, .w = 250, .h = 13, .bias = TRUE },
+    { .ic = 40, .oc = 66, .w = 170, .h = 30, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

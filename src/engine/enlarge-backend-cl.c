@@ -16,12 +16,12 @@
 typedef enum {
   CONV_GENERIC,
   CONV_BLOCKED,   /* packed for conv3x3_b8 */
-  CONV_WINOGRAD,  /* transformed for the wino_* kernels: F(4×4, 3×3) */
-  CONV_WINOGRAD6, /* F(6×6, 3×3) for wino63_fused (CPU devices) */
+  CONV_WINOGRAD,  /* transformed for the wino_* kernels */
 } ConvPath;
 
 typedef struct {
-  cl_mem weight;
+  cl_mem weight;   /* for Winograd, U of F(4×4, 3×3) */
+  cl_mem weight6;  /* and where wino63_fused may run, U of F(6×6, 3×3) */
   cl_mem bias;
   ConvPath path;
 } ConvWeights;
@@ -228,6 +228,8 @@ conv_weights_free (gpointer data)
   ConvWeights *cw = data;
   if (cw->weight)
     clReleaseMemObject (cw->weight);
+  if (cw->weight6)
+    clReleaseMemObject (cw->weight6);
   if (cw->bias)
     clReleaseMemObject (cw->bias);
   g_free (cw);
@@ -526,8 +528,6 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
   g_autofree float *bias = g_new0 (float, (gsize) ob_n * 16);
 
   cw->path = conv_path (c, p->winograd);
-  if (cw->path == CONV_WINOGRAD && p->wino6 && wino6_local_bytes (ic_n) <= p->local_mem / 4 * 3)
-    cw->path = CONV_WINOGRAD6;
   for (int oc = 0; oc < c->num_output; oc++)
     {
       bias[oc] = c->bias ? c->bias[oc] : 0.f;
@@ -535,11 +535,19 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
         bias[ob_n * 8 + oc] = c->slope[c->num_slope == 1 ? 0 : oc];
     }
 
-  if (cw->path == CONV_WINOGRAD || cw->path == CONV_WINOGRAD6)
+  if (cw->path == CONV_WINOGRAD)
     {
-      const int n = cw->path == CONV_WINOGRAD6 ? 8 : 6;
-      g_autofree float *u = winograd_weights (c, ob_n, n);
-      cw->weight = upload_const (p, u, sizeof (float) * n * n * ob_n * ic_n * 8, &local_error);
+      g_autofree float *u = winograd_weights (c, ob_n, 6);
+      cw->weight = upload_const (p, u, sizeof (float) * 36 * ob_n * ic_n * 8, &local_error);
+      /* F(6×6) pays where the products dominate: with 32 output channels
+       * (realesrgan-x4plus's dense blocks) the transforms, which it does
+       * not shrink, are too large a share, and its U would add 110 MB */
+      if (cw->weight && p->wino6 && c->num_output >= 64 &&
+          wino6_local_bytes (ic_n) <= p->local_mem / 4 * 3)
+        {
+          g_autofree float *u6 = winograd_weights (c, ob_n, 8);
+          cw->weight6 = upload_const (p, u6, sizeof (float) * 64 * ob_n * ic_n * 8, &local_error);
+        }
     }
   else if (cw->path == CONV_BLOCKED)
     {
@@ -635,18 +643,19 @@ scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
 #define WINO_BAND_BYTES_CPU ((gsize) 8 << 20)
 #define WINO_BAND_BYTES_GPU ((gsize) 256 << 20)
 
-/* One launch: blocks of 2 tile rows × 16 tile columns, 96 × 12 pixels */
+/* @blocks columns of wino63_fused's blocks (2 tile rows × 16 tile columns,
+ * 96 × 12 pixels) from the left edge */
 static gboolean
 run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
                cl_mem out, const EnlargeShape *os, int pl, int pt,
-               int act, float a0, float a1, GError **error)
+               int act, float a0, float a1, int blocks, GError **error)
 {
   cl_kernel k = p->k_wino63_fused;
   static const size_t one[2] = { 1, 1 };
-  const size_t g[2] = { (size_t) ((os->w + 5) / 6 + 15) / 16, (size_t) (os->h + 11) / 12 };
+  const size_t g[2] = { (size_t) blocks, (size_t) (os->h + 11) / 12 };
   const gsize v_bytes = sizeof (float) * 64 * (gsize) is->c * 32;
 
-  ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+  ARG (k, 0, in); ARG (k, 1, cw->weight6); ARG (k, 2, cw->bias); ARG (k, 3, out);
   ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
   ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
@@ -665,9 +674,24 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
   if (p->wino_fused && fused_v + fused_m + 8192 <= p->local_mem)
     {
+      /* F(6×6) in whole 96-pixel blocks from the left, where it may run;
+       * a last block at most a quarter empty is still its own, else
+       * F(4×4) does the rest of the width at a finer grain */
+      int t0 = 0;
+      if (cw->weight6)
+        {
+          int n6 = os->w / 96;
+          if (os->w - 96 * n6 >= 72)
+            n6++;
+          if (n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, n6, error))
+            return FALSE;
+          if (96 * n6 >= os->w)
+            return TRUE;
+          t0 = 24 * n6;
+        }
       /* blocks of 16 tile columns; a last one of at most 8 in 8 lanes */
-      const int tx = (os->w + 3) / 4, rest = tx % 16;
-      const int n16 = tx / 16 + (rest > 8), n8 = rest > 0 && rest <= 8;
+      const int tx = (os->w + 3) / 4, rest = (tx - t0) % 16;
+      const int n16 = (tx - t0) / 16 + (rest > 8), n8 = rest > 0 && rest <= 8;
       const size_t rows = (size_t) (os->h + 7) / 8;
       for (int pass = 0; pass < 2; pass++)
         {
@@ -682,7 +706,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
           ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
           ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
           ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
-          ARG (k, 15, (cl_int) (wide ? 0 : n16 * 16));
+          ARG (k, 15, (cl_int) (wide ? t0 : t0 + n16 * 16));
           if (!cl_check (clSetKernelArg (k, 16, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
               !cl_check (clSetKernelArg (k, 17, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
               !enqueue_local (p, k, 2, g, one, wide ? "wino_fused" : "wino_fused8", error))
@@ -775,9 +799,7 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
   const int act = c->activation;
   const float a0 = c->act_params[0], a1 = c->act_params[1];
 
-  if (cw->path == CONV_WINOGRAD6)
-    ok = run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, &local_error);
-  else if (cw->path == CONV_WINOGRAD)
+  if (cw->path == CONV_WINOGRAD)
     ok = run_winograd (p, cw, in, is, out, os, pl, pt, act, a0, a1,
                        self->device->kind == ENLARGE_DEVICE_CPU, &local_error);
   else if (cw->path == CONV_BLOCKED)
