@@ -769,7 +769,7 @@ winograd_cases (void)
     { .ic = 64, .oc = 64, .w = 64, .h = 8, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 64, .oc = 48, .w = 130, .h = 21, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 24, .oc = 16, .w = 110, .h = 12, .bias = TRUE },
-    /* wino63_fused (64 or more output channels) has blocks of 96 × 12:
+    /* wino63_fused (48 or more output channels) has blocks of 96 × 12:
      * exactly one; two then the rest in wino_fused8 and in wino_fused; a
      * partial block on the right (74 pixels left) and at the bottom */
     { .ic = 64, .oc = 64, .w = 96, .h = 12, .bias = TRUE, .act = ENLARGE_ACT_PRELU },

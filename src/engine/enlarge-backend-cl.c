@@ -542,7 +542,7 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
       /* F(6×6) pays where the products dominate: with 32 output channels
        * (realesrgan-x4plus's dense blocks) the transforms, which it does
        * not shrink, are too large a share, and its U would add 110 MB */
-      if (cw->weight && p->wino6 && c->num_output >= 64 &&
+      if (cw->weight && p->wino6 && c->num_output >= 48 &&
           wino6_local_bytes (ic_n) <= p->local_mem / 4 * 3)
         {
           g_autofree float *u6 = winograd_weights (c, ob_n, 8);
