@@ -30,6 +30,21 @@
 
 /* WINO_BT, WINO_AT and wino_interleave come from winograd.cl */
 
+/* vstore16 and vstore8 become several partial stores and lane extracts
+ * (shuffle-port work, on top of the transforms' own) on PoCL's x86 target;
+ * a store through a vector type of float alignment is one vmovups */
+#if defined(__clang__)
+typedef float wf_f16u __attribute__ ((ext_vector_type (16), aligned (4)));
+typedef float wf_f8u __attribute__ ((ext_vector_type (8), aligned (4)));
+inline void wf_st16l (__local float *p, float16 v) { *(__local wf_f16u *) p = v; }
+inline void wf_st8l (__local float *p, float8 v) { *(__local wf_f8u *) p = v; }
+inline void wf_st16g (__global float *p, float16 v) { *(__global wf_f16u *) p = v; }
+#else
+inline void wf_st16l (__local float *p, float16 v) { vstore16 (v, 0, p); }
+inline void wf_st8l (__local float *p, float8 v) { vstore8 (v, 0, p); }
+inline void wf_st16g (__global float *p, float16 v) { vstore16 (v, 0, p); }
+#endif
+
 /* 16 values of an input row from x on, zero outside the image; with @two
  * only the first two (the end of a block's row) */
 inline float16
@@ -127,13 +142,13 @@ wf_shift (float16 x, float e)
 #if WF_W == 16
 #define WF_VEC float16
 #define WF_LOAD vload16
-#define WF_STORE vstore16
+#define WF_STL wf_st16l
 #define WF_ACTIVATE activate16
 #define WF_KERNEL wino_fused
 #elif WF_W == 8
 #define WF_VEC float8
 #define WF_LOAD vload8
-#define WF_STORE vstore8
+#define WF_STL wf_st8l
 #define WF_ACTIVATE activate8
 #define WF_KERNEL wino_fused8
 #else
@@ -172,10 +187,10 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                        : (float16) (0.f);
             WINO_BT (x, y);
             for (int r = 0; r < 6; r++)
-              vstore16 (y[r], 0, T + r * WF_ROW + 16 * q);
+              wf_st16l (T + r * WF_ROW + 16 * q, y[r]);
             WINO_BT ((x + 4), y);
             for (int r = 0; r < 6; r++)
-              vstore16 (y[r], 0, T + (6 + r) * WF_ROW + 16 * q);
+              wf_st16l (T + (6 + r) * WF_ROW + 16 * q, y[r]);
           }
       }
       for (int g = 0; g < 2; g++)
@@ -207,7 +222,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
 #endif
               WINO_BT (x, y);
               for (int c = 0; c < 6; c++)
-                WF_STORE (y[c], 0, v + (r * 6 + c) * IC * WF_TILES);
+                WF_STL (v + (r * 6 + c) * IC * WF_TILES, y[c]);
             }
         }
     }
@@ -237,14 +252,14 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
               s = (WF_VEC) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
             }
           __local float *m = Mb + e * 8 * WF_TILES;
-          WF_STORE (a_0, 0, m + 0 * WF_TILES); WF_STORE (b_0, 0, m + 0 * WF_TILES + WF_W);
-          WF_STORE (a_1, 0, m + 1 * WF_TILES); WF_STORE (b_1, 0, m + 1 * WF_TILES + WF_W);
-          WF_STORE (a_2, 0, m + 2 * WF_TILES); WF_STORE (b_2, 0, m + 2 * WF_TILES + WF_W);
-          WF_STORE (a_3, 0, m + 3 * WF_TILES); WF_STORE (b_3, 0, m + 3 * WF_TILES + WF_W);
-          WF_STORE (a_4, 0, m + 4 * WF_TILES); WF_STORE (b_4, 0, m + 4 * WF_TILES + WF_W);
-          WF_STORE (a_5, 0, m + 5 * WF_TILES); WF_STORE (b_5, 0, m + 5 * WF_TILES + WF_W);
-          WF_STORE (a_6, 0, m + 6 * WF_TILES); WF_STORE (b_6, 0, m + 6 * WF_TILES + WF_W);
-          WF_STORE (a_7, 0, m + 7 * WF_TILES); WF_STORE (b_7, 0, m + 7 * WF_TILES + WF_W);
+          WF_STL (m + 0 * WF_TILES, a_0); WF_STL (m + 0 * WF_TILES + WF_W, b_0);
+          WF_STL (m + 1 * WF_TILES, a_1); WF_STL (m + 1 * WF_TILES + WF_W, b_1);
+          WF_STL (m + 2 * WF_TILES, a_2); WF_STL (m + 2 * WF_TILES + WF_W, b_2);
+          WF_STL (m + 3 * WF_TILES, a_3); WF_STL (m + 3 * WF_TILES + WF_W, b_3);
+          WF_STL (m + 4 * WF_TILES, a_4); WF_STL (m + 4 * WF_TILES + WF_W, b_4);
+          WF_STL (m + 5 * WF_TILES, a_5); WF_STL (m + 5 * WF_TILES + WF_W, b_5);
+          WF_STL (m + 6 * WF_TILES, a_6); WF_STL (m + 6 * WF_TILES + WF_W, b_6);
+          WF_STL (m + 7 * WF_TILES, a_7); WF_STL (m + 7 * WF_TILES + WF_W, b_7);
         }
 
       /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
@@ -295,7 +310,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                   __global float *row = dst + (size_t) y * OW + ox;
                   if (nx == 4 * WF_W)
                     for (int q = 0; q < WF_W / 4; q++)
-                      vstore16 (px[q], q, row);
+                      wf_st16g (row + 16 * q, px[q]);
                   else
                     {
                       float tmp[4 * WF_W];
@@ -313,7 +328,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
 #undef WF_W
 #undef WF_VEC
 #undef WF_LOAD
-#undef WF_STORE
+#undef WF_STL
 #undef WF_ACTIVATE
 #undef WF_KERNEL
 #undef WF_TILES

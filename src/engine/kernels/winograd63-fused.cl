@@ -204,7 +204,7 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
           W6_BT (x, y);
 #pragma unroll
           for (int r = 0; r < 8; r++)
-            vstore16 (y[r], 0, T + r * W6_ROW + 16 * q);
+            wf_st16l (T + r * W6_ROW + 16 * q, y[r]);
           {
             float16 z[8];
 #pragma unroll
@@ -214,7 +214,7 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
           }
 #pragma unroll
           for (int r = 0; r < 8; r++)
-            vstore16 (y[r], 0, T + (8 + r) * W6_ROW + 16 * q);
+            wf_st16l (T + (8 + r) * W6_ROW + 16 * q, y[r]);
         }
       /* then along each row, by phase */
       for (int g = 0; g < 2; g++)
@@ -232,7 +232,7 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
               W6_BT (x, y);
 #pragma unroll
               for (int c = 0; c < 8; c++)
-                vstore16 (y[c], 0, v + (r * 8 + c) * IC * 32);
+                wf_st16l (v + (r * 8 + c) * IC * 32, y[c]);
             }
         }
     }
@@ -262,14 +262,14 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
               s = (float16) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
             }
           __local float *m = Mb + e * 8 * 32;
-          vstore16 (a_0, 0, m + 0 * 32); vstore16 (b_0, 0, m + 0 * 32 + 16);
-          vstore16 (a_1, 0, m + 1 * 32); vstore16 (b_1, 0, m + 1 * 32 + 16);
-          vstore16 (a_2, 0, m + 2 * 32); vstore16 (b_2, 0, m + 2 * 32 + 16);
-          vstore16 (a_3, 0, m + 3 * 32); vstore16 (b_3, 0, m + 3 * 32 + 16);
-          vstore16 (a_4, 0, m + 4 * 32); vstore16 (b_4, 0, m + 4 * 32 + 16);
-          vstore16 (a_5, 0, m + 5 * 32); vstore16 (b_5, 0, m + 5 * 32 + 16);
-          vstore16 (a_6, 0, m + 6 * 32); vstore16 (b_6, 0, m + 6 * 32 + 16);
-          vstore16 (a_7, 0, m + 7 * 32); vstore16 (b_7, 0, m + 7 * 32 + 16);
+          wf_st16l (m + 0 * 32, a_0); wf_st16l (m + 0 * 32 + 16, b_0);
+          wf_st16l (m + 1 * 32, a_1); wf_st16l (m + 1 * 32 + 16, b_1);
+          wf_st16l (m + 2 * 32, a_2); wf_st16l (m + 2 * 32 + 16, b_2);
+          wf_st16l (m + 3 * 32, a_3); wf_st16l (m + 3 * 32 + 16, b_3);
+          wf_st16l (m + 4 * 32, a_4); wf_st16l (m + 4 * 32 + 16, b_4);
+          wf_st16l (m + 5 * 32, a_5); wf_st16l (m + 5 * 32 + 16, b_5);
+          wf_st16l (m + 6 * 32, a_6); wf_st16l (m + 6 * 32 + 16, b_6);
+          wf_st16l (m + 7 * 32, a_7); wf_st16l (m + 7 * 32 + 16, b_7);
         }
 
       /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
@@ -296,7 +296,7 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
                   W6_AT (x, y);
 #pragma unroll
                   for (int r = 0; r < 6; r++)
-                    vstore16 (y[r], r * 8 + c, T);
+                    wf_st16l (T + 16 * (r * 8 + c), y[r]);
                 }
               for (int r = 0; r < 6; r++)
                 {
@@ -317,7 +317,7 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
                     {
 #pragma unroll
                       for (int q = 0; q < 6; q++)
-                        vstore16 (px[q], q, row);
+                        wf_st16g (row + 16 * q, px[q]);
                     }
                   else
                     {
