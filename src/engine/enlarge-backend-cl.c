@@ -35,7 +35,7 @@ typedef struct {
   cl_kernel k_conv_generic, k_conv3x3, k_prelu, k_eltwise2,
             k_pixelshuffle, k_interp_nearest, k_interp_nearest_pow2, k_interp_bilinear, k_interp_bicubic,
             k_binary, k_wino_input, k_wino_gemm, k_wino_output, k_wino_fused,
-            k_wino_fused8, k_wino63_fused;
+            k_wino_fused8, k_wino63_fused, k_wino63_fused8;
   /* Freed activation buffers by size, for reuse: tiles of one job
    * allocate the same sizes again and again, and fresh buffers cost page
    * faults and zeroing on CPU devices (concat copies ran 100× slower) */
@@ -252,7 +252,8 @@ cl_finalize (EnlargeBackend *self)
                            &p->k_interp_nearest_pow2,
                            &p->k_interp_bilinear, &p->k_interp_bicubic, &p->k_binary,
                            &p->k_wino_input, &p->k_wino_gemm, &p->k_wino_output,
-                           &p->k_wino_fused, &p->k_wino_fused8, &p->k_wino63_fused };
+                           &p->k_wino_fused, &p->k_wino_fused8, &p->k_wino63_fused,
+                           &p->k_wino63_fused8 };
   if (p->wino_v)
     clReleaseMemObject (p->wino_v);
   if (p->wino_m)
@@ -643,26 +644,26 @@ scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
 #define WINO_BAND_BYTES_CPU ((gsize) 8 << 20)
 #define WINO_BAND_BYTES_GPU ((gsize) 256 << 20)
 
-/* @blocks columns of wino63_fused's blocks (2 tile rows × 16 tile columns,
- * 96 × 12 pixels) from the left edge */
+/* @blocks columns of blocks of 2 tile rows × @lanes tile columns (96 or
+ * 48 × 12 pixels) from tile column @tx0 */
 static gboolean
 run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
                cl_mem out, const EnlargeShape *os, int pl, int pt,
-               int act, float a0, float a1, int blocks, GError **error)
+               int act, float a0, float a1, int lanes, int tx0, int blocks, GError **error)
 {
-  cl_kernel k = p->k_wino63_fused;
+  cl_kernel k = lanes == 16 ? p->k_wino63_fused : p->k_wino63_fused8;
   static const size_t one[2] = { 1, 1 };
   const size_t g[2] = { (size_t) blocks, (size_t) (os->h + 11) / 12 };
-  const gsize v_bytes = sizeof (float) * 64 * (gsize) is->c * 32;
+  const gsize v_bytes = sizeof (float) * 64 * (gsize) is->c * 2 * lanes;
 
   ARG (k, 0, in); ARG (k, 1, cw->weight6); ARG (k, 2, cw->bias); ARG (k, 3, out);
   ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) is->h); ARG (k, 6, (cl_int) is->w);
   ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
-  ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
-  return cl_check (clSetKernelArg (k, 15, v_bytes, NULL), "clSetKernelArg", error) &&
-         cl_check (clSetKernelArg (k, 16, WINO6_M_BYTES, NULL), "clSetKernelArg", error) &&
-         enqueue_local (p, k, 2, g, one, "wino63_fused", error);
+  ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1); ARG (k, 15, (cl_int) tx0);
+  return cl_check (clSetKernelArg (k, 16, v_bytes, NULL), "clSetKernelArg", error) &&
+         cl_check (clSetKernelArg (k, 17, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
+         enqueue_local (p, k, 2, g, one, lanes == 16 ? "wino63_fused" : "wino63_fused8", error);
 }
 
 static gboolean
@@ -674,20 +675,24 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
   if (p->wino_fused && fused_v + fused_m + 8192 <= p->local_mem)
     {
-      /* F(6×6) in whole 96-pixel blocks from the left, where it may run;
-       * a last block at most a quarter empty is still its own, else
-       * F(4×4) does the rest of the width at a finer grain */
+      /* F(6×6) from the left, where it may run: 96-pixel blocks, a last
+       * one at most a quarter empty still among them, then one of 48
+       * pixels if more than 24 remain; F(4×4) does what is left at its
+       * finer grain */
       int t0 = 0;
       if (cw->weight6)
         {
-          int n6 = os->w / 96;
-          if (os->w - 96 * n6 >= 72)
-            n6++;
-          if (n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, n6, error))
+          int n6 = os->w / 96, rest = os->w - 96 * n6;
+          if (rest >= 72)
+            n6++, rest = 0;
+          const int n48 = rest > 24;
+          if (n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 16, 0, n6, error))
             return FALSE;
-          if (96 * n6 >= os->w)
+          if (n48 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 8, 16 * n6, 1, error))
+            return FALSE;
+          if (96 * n6 + 48 * n48 >= os->w)
             return TRUE;
-          t0 = 24 * n6;
+          t0 = 24 * n6 + 12 * n48;
         }
       /* blocks of 16 tile columns; a last one of at most 8 in 8 lanes */
       const int tx = (os->w + 3) / 4, rest = (tx - t0) % 16;
@@ -1050,11 +1055,11 @@ static const EnlargeBackendVTable cl_vtable = {
 static char *
 load_kernel_source (GError **error)
 {
-  /* winograd-fused.cl is a template: 16 lanes, then 8 */
+  /* the fused Winograd files are templates: 16 lanes, then 8 */
   static const struct { const char *file, *prefix; } files[] = {
     { "ops.cl", "" }, { "conv.cl", "" }, { "winograd.cl", "" },
     { "winograd-fused.cl", "" }, { "winograd-fused.cl", "#define WF_W 8\n" },
-    { "winograd63-fused.cl", "" },
+    { "winograd63-fused.cl", "" }, { "winograd63-fused.cl", "#define W6_W 8\n" },
   };
   GString *src = g_string_new (NULL);
 
@@ -1256,6 +1261,7 @@ build_program (EnlargeBackend *self, GError **error)
     { &p->k_wino_fused, "wino_fused" },
     { &p->k_wino_fused8, "wino_fused8" },
     { &p->k_wino63_fused, "wino63_fused" },
+    { &p->k_wino63_fused8, "wino63_fused8" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
     {

@@ -11,36 +11,43 @@
  * Points 0, ±1, ±2, ±1/2 and ∞; the columns of Aᵀ for ±1/2 are scaled by
  * 32 (and G's rows by 1/32) so that Aᵀ is integral. The products stay
  * fp32; the error against a direct convolution is a few times F(4×4)'s
- * (about 1e-6 of the value range on realesr-general-x4v3's layers). */
+ * (about 1e-6 of the value range on realesr-general-x4v3's layers).
+ *
+ * The program includes this file twice, like winograd-fused.cl: W6_W 16
+ * (wino63_fused, 96-pixel blocks) and W6_W 8 (wino63_fused8, 48 pixels)
+ * for the last part of a row. */
+
+#ifndef W6_COMMON
+#define W6_COMMON
 
 /* y = Bᵀ x for eight values */
-#define W6_BT(x, y)                                                       \
+#define W6_BT(V, x, y)                                                     \
   do                                                                      \
     {                                                                     \
       y[0] = x[0] - x[6] + 5.25f * (x[4] - x[2]);                         \
       y[7] = x[7] - x[1] + 5.25f * (x[3] - x[5]);                         \
-      const float16 _t1 = x[2] + x[6] - 4.25f * x[4];                     \
-      const float16 _t2 = x[1] + x[5] - 4.25f * x[3];                     \
+      const V _t1 = x[2] + x[6] - 4.25f * x[4];                     \
+      const V _t2 = x[1] + x[5] - 4.25f * x[3];                     \
       y[1] = _t1 + _t2;                                                   \
       y[2] = _t1 - _t2;                                                   \
-      const float16 _t3 = x[6] + 0.25f * x[2] - 1.25f * x[4];             \
-      const float16 _t4 = 0.5f * x[1] - 2.5f * x[3] + 2.f * x[5];         \
+      const V _t3 = x[6] + 0.25f * x[2] - 1.25f * x[4];             \
+      const V _t4 = 0.5f * x[1] - 2.5f * x[3] + 2.f * x[5];         \
       y[3] = _t3 + _t4;                                                   \
       y[4] = _t3 - _t4;                                                   \
-      const float16 _t5 = x[6] + 4.f * x[2] - 5.f * x[4];                 \
-      const float16 _t6 = 2.f * x[1] - 2.5f * x[3] + 0.5f * x[5];         \
+      const V _t5 = x[6] + 4.f * x[2] - 5.f * x[4];                 \
+      const V _t6 = 2.f * x[1] - 2.5f * x[3] + 0.5f * x[5];         \
       y[5] = _t5 + _t6;                                                   \
       y[6] = _t5 - _t6;                                                   \
     }                                                                     \
   while (0)
 
 /* y = Aᵀ m: six values from eight */
-#define W6_AT(m, y)                                                       \
+#define W6_AT(V, m, y)                                                     \
   do                                                                      \
     {                                                                     \
-      const float16 _a = m[1] + m[2], _b = m[1] - m[2];                   \
-      const float16 _c = m[3] + m[4], _d = m[3] - m[4];                   \
-      const float16 _e = m[5] + m[6], _f = m[5] - m[6];                   \
+      const V _a = m[1] + m[2], _b = m[1] - m[2];                   \
+      const V _c = m[3] + m[4], _d = m[3] - m[4];                   \
+      const V _e = m[5] + m[6], _f = m[5] - m[6];                   \
       y[0] = m[0] + _a + _c + 32.f * _e;                                  \
       y[1] = _b + 2.f * _d + 16.f * _f;                                   \
       y[2] = _a + 4.f * _c + 8.f * _e;                                    \
@@ -139,6 +146,46 @@ w6_merge (const float16 *o, float16 *px)
     px[5] = W6_S (W6_S (a, b, 16, 17, -1, -1, 4, 5, 22, 23, -1, -1, 10, 11, 28, 29, -1, -1), c, 0, 1, 18, 19, 4, 5, 6, 7, 24, 25, 10, 11, 12, 13, 30, 31);
   }
 }
+/* the same for a row of 8 tiles: 48 values in v0…v2 */
+inline void
+w6_split8 (float16 v0, float16 v1, float16 v2, float8 *x)
+{
+  x[0] = W6_S (W6_S (v0, v1, 0, 6, 12, 18, 24, 30, -1, -1), W6_S (v2, v2, -1, -1, -1, -1, -1, -1, 4, 10), 0, 1, 2, 3, 4, 5, 14, 15);
+  x[1] = W6_S (W6_S (v0, v1, 1, 7, 13, 19, 25, 31, -1, -1), W6_S (v2, v2, -1, -1, -1, -1, -1, -1, 5, 11), 0, 1, 2, 3, 4, 5, 14, 15);
+  x[2] = W6_S (W6_S (v0, v1, 2, 8, 14, 20, 26, -1, -1, -1), W6_S (v2, v2, -1, -1, -1, -1, -1, 0, 6, 12), 0, 1, 2, 3, 4, 13, 14, 15);
+  x[3] = W6_S (W6_S (v0, v1, 3, 9, 15, 21, 27, -1, -1, -1), W6_S (v2, v2, -1, -1, -1, -1, -1, 1, 7, 13), 0, 1, 2, 3, 4, 13, 14, 15);
+  x[4] = W6_S (W6_S (v0, v1, 4, 10, 16, 22, 28, -1, -1, -1), W6_S (v2, v2, -1, -1, -1, -1, -1, 2, 8, 14), 0, 1, 2, 3, 4, 13, 14, 15);
+  x[5] = W6_S (W6_S (v0, v1, 5, 11, 17, 23, 29, -1, -1, -1), W6_S (v2, v2, -1, -1, -1, -1, -1, 3, 9, 15), 0, 1, 2, 3, 4, 13, 14, 15);
+}
+
+inline void
+w6_merge8 (const float8 *o, float16 *px)
+{
+  {
+    const float16 a = W6_S (o[0], o[1], 0, 8, -1, -1, -1, -1, 1, 9, -1, -1, -1, -1, 2, 10, -1, -1);
+    const float16 b = W6_S (o[2], o[3], -1, -1, 0, 8, -1, -1, -1, -1, 1, 9, -1, -1, -1, -1, 2, 10);
+    const float16 c = W6_S (o[4], o[5], -1, -1, -1, -1, 0, 8, -1, -1, -1, -1, 1, 9, -1, -1, -1, -1);
+    px[0] = W6_S (W6_S (a, b, 0, 1, 18, 19, -1, -1, 6, 7, 24, 25, -1, -1, 12, 13, 30, 31), c, 0, 1, 2, 3, 20, 21, 6, 7, 8, 9, 26, 27, 12, 13, 14, 15);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], -1, -1, 3, 11, -1, -1, -1, -1, 4, 12, -1, -1, -1, -1, 5, 13);
+    const float16 b = W6_S (o[2], o[3], -1, -1, -1, -1, 3, 11, -1, -1, -1, -1, 4, 12, -1, -1, -1, -1);
+    const float16 c = W6_S (o[4], o[5], 2, 10, -1, -1, -1, -1, 3, 11, -1, -1, -1, -1, 4, 12, -1, -1);
+    px[1] = W6_S (W6_S (a, b, -1, -1, 2, 3, 20, 21, -1, -1, 8, 9, 26, 27, -1, -1, 14, 15), c, 16, 17, 2, 3, 4, 5, 22, 23, 8, 9, 10, 11, 28, 29, 14, 15);
+  }
+  {
+    const float16 a = W6_S (o[0], o[1], -1, -1, -1, -1, 6, 14, -1, -1, -1, -1, 7, 15, -1, -1, -1, -1);
+    const float16 b = W6_S (o[2], o[3], 5, 13, -1, -1, -1, -1, 6, 14, -1, -1, -1, -1, 7, 15, -1, -1);
+    const float16 c = W6_S (o[4], o[5], -1, -1, 5, 13, -1, -1, -1, -1, 6, 14, -1, -1, -1, -1, 7, 15);
+    px[2] = W6_S (W6_S (a, b, 16, 17, -1, -1, 4, 5, 22, 23, -1, -1, 10, 11, 28, 29, -1, -1), c, 0, 1, 18, 19, 4, 5, 6, 7, 24, 25, 10, 11, 12, 13, 30, 31);
+  }
+}
+
+inline float8
+w6_shift8 (float8 x, float e)
+{
+  return W6_S (x, (float8) (e), 1, 2, 3, 4, 5, 6, 7, 8);
+}
 #undef W6_S
 #else
 inline void
@@ -168,23 +215,79 @@ w6_merge (const float16 *o, float16 *px)
   for (int q = 0; q < 6; q++)
     px[q] = vload16 (q, t);
 }
+
+inline void
+w6_split8 (float16 v0, float16 v1, float16 v2, float8 *x)
+{
+  float t[48], a[8];
+  vstore16 (v0, 0, t); vstore16 (v1, 1, t); vstore16 (v2, 2, t);
+  for (int k = 0; k < 6; k++)
+    {
+      for (int j = 0; j < 8; j++)
+        a[j] = t[6 * j + k];
+      x[k] = vload8 (0, a);
+    }
+}
+
+inline void
+w6_merge8 (const float8 *o, float16 *px)
+{
+  float t[48], a[8];
+  for (int c = 0; c < 6; c++)
+    {
+      vstore8 (o[c], 0, a);
+      for (int j = 0; j < 8; j++)
+        t[6 * j + c] = a[j];
+    }
+  for (int q = 0; q < 3; q++)
+    px[q] = vload16 (q, t);
+}
+
+inline float8
+w6_shift8 (float8 x, float e)
+{
+  return (float8) (x.s1234, x.s567, e);
+}
 #endif
 
-#define W6_ROW 112 /* a transformed row: 98 values, in 16-value chunks */
+#endif /* W6_COMMON */
 
-/* @TX0: the first tile column of this launch (always 0: one kernel covers
- * the width, a last partial block in the same 16 lanes) */
+#ifndef W6_W
+#define W6_W 16
+#endif
+#if W6_W == 16
+#define W6_VEC float16
+#define W6_LOAD vload16
+#define W6_STL wf_st16l
+#define W6_ACTIVATE activate16
+#define W6_KERNEL wino63_fused
+#define W6_CHUNKS 6
+#elif W6_W == 8
+#define W6_VEC float8
+#define W6_LOAD vload8
+#define W6_STL wf_st8l
+#define W6_ACTIVATE activate8
+#define W6_KERNEL wino63_fused8
+#define W6_CHUNKS 3
+#else
+#error "W6_W is 8 or 16"
+#endif
+#define W6_TILES (2 * W6_W)
+#define W6_PX (6 * W6_W)                /* output pixels of a block row */
+#define W6_ROW (16 * (W6_CHUNKS + 1))  /* a transformed row: W6_PX + 2 values */
+
+/* @TX0: the first tile column of this launch */
 __kernel void
-wino63_fused (__global const float *restrict in, __global const float *restrict U,
+W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
               __global const float *restrict bias, __global float *restrict out,
               const int IC, const int H, const int W, const int OC, const int OH, const int OW,
               const int PL, const int PT, const int act, const float a0, const float a1,
-              __local float *restrict V, __local float *restrict Mb)
+              const int TX0, __local float *restrict V, __local float *restrict Mb)
 {
   /* the column-transformed rows; later the output's column pass */
   __local float16 T16[16 * W6_ROW / 16];
   __local float *T = (__local float *) T16;
-  const int tx0 = get_global_id (0) * 16, ty0 = get_global_id (1) * 2;
+  const int tx0 = TX0 + get_global_id (0) * W6_W, ty0 = get_global_id (1) * 2;
   const int OCB = (OC + 7) / 8;
   const int x0 = tx0 * 6 - PL, y0 = ty0 * 6 - PT;
 
@@ -193,15 +296,15 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
     {
       const __global float *src = in + (size_t) ic * H * W;
       /* Bᵀ down the columns: the two tile rows share two input rows */
-      for (int q = 0; q <= 6; q++)
+      for (int q = 0; q <= W6_CHUNKS; q++)
         {
           float16 x[14], y[8];
 #pragma unroll
           for (int r = 0; r < 14; r++)
             x[r] = (y0 + r >= 0 && y0 + r < H)
-                     ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == 6)
+                     ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == W6_CHUNKS)
                      : (float16) (0.f);
-          W6_BT (x, y);
+          W6_BT (float16, x, y);
 #pragma unroll
           for (int r = 0; r < 8; r++)
             wf_st16l (T + r * W6_ROW + 16 * q, y[r]);
@@ -210,7 +313,7 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
 #pragma unroll
             for (int r = 0; r < 8; r++)
               z[r] = x[6 + r];
-            W6_BT (z, y);
+            W6_BT (float16, z, y);
           }
 #pragma unroll
           for (int r = 0; r < 8; r++)
@@ -219,20 +322,26 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
       /* then along each row, by phase */
       for (int g = 0; g < 2; g++)
         {
-          __local float *v = V + ic * 32 + g * 16;
+          __local float *v = V + ic * W6_TILES + g * W6_W;
           for (int r = 0; r < 8; r++)
             {
               const __local float *t = T + (g * 8 + r) * W6_ROW;
-              float16 x[8], y[8];
-              const float16 v6 = vload16 (6, t);
+              W6_VEC x[8], y[8];
+              const float16 tail = vload16 (W6_CHUNKS, t);
+#if W6_W == 16
               w6_split (vload16 (0, t), vload16 (1, t), vload16 (2, t), vload16 (3, t),
                         vload16 (4, t), vload16 (5, t), x);
-              x[6] = wf_shift (x[0], v6.s0);
-              x[7] = wf_shift (x[1], v6.s1);
-              W6_BT (x, y);
+              x[6] = wf_shift (x[0], tail.s0);
+              x[7] = wf_shift (x[1], tail.s1);
+#else
+              w6_split8 (vload16 (0, t), vload16 (1, t), vload16 (2, t), x);
+              x[6] = w6_shift8 (x[0], tail.s0);
+              x[7] = w6_shift8 (x[1], tail.s1);
+#endif
+              W6_BT (W6_VEC, x, y);
 #pragma unroll
               for (int c = 0; c < 8; c++)
-                wf_st16l (v + (r * 8 + c) * IC * 32, y[c]);
+                W6_STL (v + (r * 8 + c) * IC * W6_TILES, y[c]);
             }
         }
     }
@@ -243,33 +352,33 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
       for (int e = 0; e < 64; e++)
         {
           const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
-          const __local float *v = V + e * IC * 32;
-          float16 a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
-          float16 b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
+          const __local float *v = V + e * IC * W6_TILES;
+          W6_VEC a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
+          W6_VEC b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
           for (int ic = 0; ic < IC; ic++)
             {
-              const float16 x = vload16 (0, v + ic * 32);
-              const float16 y = vload16 (0, v + ic * 32 + 16);
+              const W6_VEC x = W6_LOAD (0, v + ic * W6_TILES);
+              const W6_VEC y = W6_LOAD (0, v + ic * W6_TILES + W6_W);
               const __global float *w = u + ic * 8;
-              float16 s;
-              s = (float16) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
-              s = (float16) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
-              s = (float16) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
-              s = (float16) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
-              s = (float16) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
-              s = (float16) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
-              s = (float16) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
-              s = (float16) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
+              W6_VEC s;
+              s = (W6_VEC) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
+              s = (W6_VEC) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
+              s = (W6_VEC) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
+              s = (W6_VEC) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
+              s = (W6_VEC) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
+              s = (W6_VEC) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
+              s = (W6_VEC) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
+              s = (W6_VEC) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
             }
-          __local float *m = Mb + e * 8 * 32;
-          wf_st16l (m + 0 * 32, a_0); wf_st16l (m + 0 * 32 + 16, b_0);
-          wf_st16l (m + 1 * 32, a_1); wf_st16l (m + 1 * 32 + 16, b_1);
-          wf_st16l (m + 2 * 32, a_2); wf_st16l (m + 2 * 32 + 16, b_2);
-          wf_st16l (m + 3 * 32, a_3); wf_st16l (m + 3 * 32 + 16, b_3);
-          wf_st16l (m + 4 * 32, a_4); wf_st16l (m + 4 * 32 + 16, b_4);
-          wf_st16l (m + 5 * 32, a_5); wf_st16l (m + 5 * 32 + 16, b_5);
-          wf_st16l (m + 6 * 32, a_6); wf_st16l (m + 6 * 32 + 16, b_6);
-          wf_st16l (m + 7 * 32, a_7); wf_st16l (m + 7 * 32 + 16, b_7);
+          __local float *m = Mb + e * 8 * W6_TILES;
+          W6_STL (m + 0 * W6_TILES, a_0); W6_STL (m + 0 * W6_TILES + W6_W, b_0);
+          W6_STL (m + 1 * W6_TILES, a_1); W6_STL (m + 1 * W6_TILES + W6_W, b_1);
+          W6_STL (m + 2 * W6_TILES, a_2); W6_STL (m + 2 * W6_TILES + W6_W, b_2);
+          W6_STL (m + 3 * W6_TILES, a_3); W6_STL (m + 3 * W6_TILES + W6_W, b_3);
+          W6_STL (m + 4 * W6_TILES, a_4); W6_STL (m + 4 * W6_TILES + W6_W, b_4);
+          W6_STL (m + 5 * W6_TILES, a_5); W6_STL (m + 5 * W6_TILES + W6_W, b_5);
+          W6_STL (m + 6 * W6_TILES, a_6); W6_STL (m + 6 * W6_TILES + W6_W, b_6);
+          W6_STL (m + 7 * W6_TILES, a_7); W6_STL (m + 7 * W6_TILES + W6_W, b_7);
         }
 
       /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
@@ -282,47 +391,52 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
           const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
           __global float *dst = out + (size_t) oc * OH * OW;
           const int ox = tx0 * 6;
-          const int nx = min (96, OW - ox);
+          const int nx = min (W6_PX, OW - ox);
           for (int g = 0; g < 2; g++)
             {
-              const __local float *m = Mb + k * 32 + g * 16;
+              const __local float *m = Mb + k * W6_TILES + g * W6_W;
               /* Aᵀ down the columns into T: [6 rows][8 columns] */
               for (int c = 0; c < 8; c++)
                 {
-                  float16 x[8], y[6];
+                  W6_VEC x[8], y[6];
 #pragma unroll
                   for (int r = 0; r < 8; r++)
-                    x[r] = vload16 (0, m + (r * 8 + c) * 8 * 32);
-                  W6_AT (x, y);
+                    x[r] = W6_LOAD (0, m + (r * 8 + c) * 8 * W6_TILES);
+                  W6_AT (W6_VEC, x, y);
 #pragma unroll
                   for (int r = 0; r < 6; r++)
-                    wf_st16l (T + 16 * (r * 8 + c), y[r]);
+                    W6_STL (T + W6_W * (r * 8 + c), y[r]);
                 }
               for (int r = 0; r < 6; r++)
                 {
                   const int y = (ty0 + g) * 6 + r;
                   if (y >= OH)
                     break;
-                  float16 x[8], o[6], px[6];
+                  W6_VEC x[8], o[6];
+                  float16 px[W6_PX / 16];
 #pragma unroll
                   for (int c = 0; c < 8; c++)
-                    x[c] = vload16 (r * 8 + c, T);
-                  W6_AT (x, o);
+                    x[c] = W6_LOAD (r * 8 + c, T);
+                  W6_AT (W6_VEC, x, o);
 #pragma unroll
                   for (int c = 0; c < 6; c++)
-                    o[c] = activate16 (o[c] + bo, act, slope, a1);
+                    o[c] = W6_ACTIVATE (o[c] + bo, act, slope, a1);
+#if W6_W == 16
                   w6_merge (o, px);
+#else
+                  w6_merge8 (o, px);
+#endif
                   __global float *row = dst + (size_t) y * OW + ox;
-                  if (nx == 96)
+                  if (nx == W6_PX)
                     {
 #pragma unroll
-                      for (int q = 0; q < 6; q++)
+                      for (int q = 0; q < W6_PX / 16; q++)
                         wf_st16g (row + 16 * q, px[q]);
                     }
                   else
                     {
-                      float tmp[96];
-                      for (int q = 0; q < 6; q++)
+                      float tmp[W6_PX];
+                      for (int q = 0; q < W6_PX / 16; q++)
                         vstore16 (px[q], q, tmp);
                       for (int j = 0; j < nx; j++)
                         row[j] = tmp[j];
@@ -332,3 +446,14 @@ wino63_fused (__global const float *restrict in, __global const float *restrict 
         }
     }
 }
+
+#undef W6_W
+#undef W6_VEC
+#undef W6_LOAD
+#undef W6_STL
+#undef W6_ACTIVATE
+#undef W6_KERNEL
+#undef W6_CHUNKS
+#undef W6_TILES
+#undef W6_PX
+#undef W6_ROW
