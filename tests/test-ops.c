@@ -771,13 +771,15 @@ winograd_cases (void)
     { .ic = 24, .oc = 16, .w = 110, .h = 12, .bias = TRUE },
     /* wino63_fused (48 or more output channels) has blocks of 96 × 12 and
      * wino63_fused8 of 48 × 12: exactly one; two, then 11 pixels in
-     * wino_fused8; two, one of 48 and 10 pixels in wino_fused8; a partial
-     * 96 on the right (74 pixels left) and at the bottom; a partial 48 */
+     * wino_fused8; two, then 58 in wino_fused; a partial 96 on the right
+     * (74 pixels left) and at the bottom; a partial 48; 96, 48 and 20 in
+     * wino_fused8 */
     { .ic = 64, .oc = 64, .w = 96, .h = 12, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 48, .oc = 64, .w = 203, .h = 25, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f },
     { .ic = 64, .oc = 64, .w = 250, .h = 13, .bias = TRUE },
     { .ic = 40, .oc = 66, .w = 170, .h = 30, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 64, .oc = 48, .w = 136, .h = 14, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
+    { .ic = 32, .oc = 56, .w = 164, .h = 9, .bias = TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -676,16 +676,18 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   if (p->wino_fused && fused_v + fused_m + 8192 <= p->local_mem)
     {
       /* F(6×6) from the left, where it may run: 96-pixel blocks, a last
-       * one at most a quarter empty still among them, then one of 48
-       * pixels if more than 24 remain; F(4×4) does what is left at its
-       * finer grain */
+       * one at most a quarter empty still among them, then F(4×4) at its
+       * finer grain (32 or 64 pixels), except where a 48-pixel F(6×6)
+       * block costs less: a pixel of F(6×6) costs about 3/4 of one of
+       * F(4×4), so 48 (36) beats a block of 64 for 33…48 pixels, and
+       * 48 + 32 (68) beats 64 + 32 for 65…71 */
       int t0 = 0;
       if (cw->weight6)
         {
           int n6 = os->w / 96, rest = os->w - 96 * n6;
           if (rest >= 72)
             n6++, rest = 0;
-          const int n48 = rest > 24;
+          const int n48 = (rest > 32 && rest <= 48) || rest > 64;
           if (n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 16, 0, n6, error))
             return FALSE;
           if (n48 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 8, 16 * n6, 1, error))
