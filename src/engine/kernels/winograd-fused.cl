@@ -45,6 +45,48 @@ inline void wf_st8l (__local float *p, float8 v) { vstore8 (v, 0, p); }
 inline void wf_st16g (__global float *p, float16 v) { vstore16 (v, 0, p); }
 #endif
 
+/* The products of one transform element for a block: for 8 output
+ * channels and 2 × LANES tiles, m[k][tile] = Σ_ic u[ic][k] · v[ic][tile].
+ * A macro over the vector type, so that both fused kernels in both widths
+ * share it; the sixteen accumulators are named rather than an array,
+ * which keeps them in registers. */
+#define WF_PRODUCTS(VEC, LOAD, STL, LANES, u, v, m, IC)                              \
+  do                                                                                 \
+    {                                                                                \
+      VEC a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, \
+          a_7 = 0.f;                                                                 \
+      VEC b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, \
+          b_7 = 0.f;                                                                 \
+      for (int ic = 0; ic < (IC); ic++)                                              \
+        {                                                                            \
+          const VEC x = LOAD (0, (v) + ic * 2 * (LANES));                            \
+          const VEC y = LOAD (0, (v) + ic * 2 * (LANES) + (LANES));                  \
+          const __global float *w = (u) + ic * 8;                                    \
+          VEC s;                                                                     \
+          s = (VEC) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);            \
+          s = (VEC) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);            \
+          s = (VEC) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);            \
+          s = (VEC) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);            \
+          s = (VEC) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);            \
+          s = (VEC) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);            \
+          s = (VEC) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);            \
+          s = (VEC) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);            \
+        }                                                                            \
+      STL ((m) + 0 * 2 * (LANES), a_0); STL ((m) + 1 * 2 * (LANES), a_1);            \
+      STL ((m) + 2 * 2 * (LANES), a_2); STL ((m) + 3 * 2 * (LANES), a_3);            \
+      STL ((m) + 4 * 2 * (LANES), a_4); STL ((m) + 5 * 2 * (LANES), a_5);            \
+      STL ((m) + 6 * 2 * (LANES), a_6); STL ((m) + 7 * 2 * (LANES), a_7);            \
+      STL ((m) + 0 * 2 * (LANES) + (LANES), b_0);                                    \
+      STL ((m) + 1 * 2 * (LANES) + (LANES), b_1);                                    \
+      STL ((m) + 2 * 2 * (LANES) + (LANES), b_2);                                    \
+      STL ((m) + 3 * 2 * (LANES) + (LANES), b_3);                                    \
+      STL ((m) + 4 * 2 * (LANES) + (LANES), b_4);                                    \
+      STL ((m) + 5 * 2 * (LANES) + (LANES), b_5);                                    \
+      STL ((m) + 6 * 2 * (LANES) + (LANES), b_6);                                    \
+      STL ((m) + 7 * 2 * (LANES) + (LANES), b_7);                                    \
+    }                                                                                \
+  while (0)
+
 /* 16 values of an input row from x on, zero outside the image; with @two
  * only the first two (the end of a block's row) */
 inline float16
@@ -231,36 +273,8 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
     {
       /* Mb[e][k][tile] = Σ_ic U[e][ob][ic][k] · V[e][ic][tile] */
       for (int e = 0; e < 36; e++)
-        {
-          const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
-          const __local float *v = V + e * IC * WF_TILES;
-          WF_VEC a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
-          WF_VEC b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
-          for (int ic = 0; ic < IC; ic++)
-            {
-              const WF_VEC x = WF_LOAD (0, v + ic * WF_TILES);
-              const WF_VEC y = WF_LOAD (0, v + ic * WF_TILES + WF_W);
-              const __global float *w = u + ic * 8;
-              WF_VEC s;
-              s = (WF_VEC) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
-              s = (WF_VEC) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
-              s = (WF_VEC) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
-              s = (WF_VEC) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
-              s = (WF_VEC) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
-              s = (WF_VEC) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
-              s = (WF_VEC) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
-              s = (WF_VEC) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
-            }
-          __local float *m = Mb + e * 8 * WF_TILES;
-          WF_STL (m + 0 * WF_TILES, a_0); WF_STL (m + 0 * WF_TILES + WF_W, b_0);
-          WF_STL (m + 1 * WF_TILES, a_1); WF_STL (m + 1 * WF_TILES + WF_W, b_1);
-          WF_STL (m + 2 * WF_TILES, a_2); WF_STL (m + 2 * WF_TILES + WF_W, b_2);
-          WF_STL (m + 3 * WF_TILES, a_3); WF_STL (m + 3 * WF_TILES + WF_W, b_3);
-          WF_STL (m + 4 * WF_TILES, a_4); WF_STL (m + 4 * WF_TILES + WF_W, b_4);
-          WF_STL (m + 5 * WF_TILES, a_5); WF_STL (m + 5 * WF_TILES + WF_W, b_5);
-          WF_STL (m + 6 * WF_TILES, a_6); WF_STL (m + 6 * WF_TILES + WF_W, b_6);
-          WF_STL (m + 7 * WF_TILES, a_7); WF_STL (m + 7 * WF_TILES + WF_W, b_7);
-        }
+        WF_PRODUCTS (WF_VEC, WF_LOAD, WF_STL, WF_W, U + ((size_t) e * OCB + ob) * IC * 8,
+                     V + e * IC * WF_TILES, Mb + e * 8 * WF_TILES, IC);
 
       /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
       for (int k = 0; k < 8; k++)

@@ -350,36 +350,8 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
     {
       /* Mb[e][k][tile] = Σ_ic U[e][ob][ic][k] · V[e][ic][tile] */
       for (int e = 0; e < 64; e++)
-        {
-          const __global float *u = U + ((size_t) e * OCB + ob) * IC * 8;
-          const __local float *v = V + e * IC * W6_TILES;
-          W6_VEC a_0 = 0.f, a_1 = 0.f, a_2 = 0.f, a_3 = 0.f, a_4 = 0.f, a_5 = 0.f, a_6 = 0.f, a_7 = 0.f;
-          W6_VEC b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, b_7 = 0.f;
-          for (int ic = 0; ic < IC; ic++)
-            {
-              const W6_VEC x = W6_LOAD (0, v + ic * W6_TILES);
-              const W6_VEC y = W6_LOAD (0, v + ic * W6_TILES + W6_W);
-              const __global float *w = u + ic * 8;
-              W6_VEC s;
-              s = (W6_VEC) (w[0]); a_0 = fma (s, x, a_0); b_0 = fma (s, y, b_0);
-              s = (W6_VEC) (w[1]); a_1 = fma (s, x, a_1); b_1 = fma (s, y, b_1);
-              s = (W6_VEC) (w[2]); a_2 = fma (s, x, a_2); b_2 = fma (s, y, b_2);
-              s = (W6_VEC) (w[3]); a_3 = fma (s, x, a_3); b_3 = fma (s, y, b_3);
-              s = (W6_VEC) (w[4]); a_4 = fma (s, x, a_4); b_4 = fma (s, y, b_4);
-              s = (W6_VEC) (w[5]); a_5 = fma (s, x, a_5); b_5 = fma (s, y, b_5);
-              s = (W6_VEC) (w[6]); a_6 = fma (s, x, a_6); b_6 = fma (s, y, b_6);
-              s = (W6_VEC) (w[7]); a_7 = fma (s, x, a_7); b_7 = fma (s, y, b_7);
-            }
-          __local float *m = Mb + e * 8 * W6_TILES;
-          W6_STL (m + 0 * W6_TILES, a_0); W6_STL (m + 0 * W6_TILES + W6_W, b_0);
-          W6_STL (m + 1 * W6_TILES, a_1); W6_STL (m + 1 * W6_TILES + W6_W, b_1);
-          W6_STL (m + 2 * W6_TILES, a_2); W6_STL (m + 2 * W6_TILES + W6_W, b_2);
-          W6_STL (m + 3 * W6_TILES, a_3); W6_STL (m + 3 * W6_TILES + W6_W, b_3);
-          W6_STL (m + 4 * W6_TILES, a_4); W6_STL (m + 4 * W6_TILES + W6_W, b_4);
-          W6_STL (m + 5 * W6_TILES, a_5); W6_STL (m + 5 * W6_TILES + W6_W, b_5);
-          W6_STL (m + 6 * W6_TILES, a_6); W6_STL (m + 6 * W6_TILES + W6_W, b_6);
-          W6_STL (m + 7 * W6_TILES, a_7); W6_STL (m + 7 * W6_TILES + W6_W, b_7);
-        }
+        WF_PRODUCTS (W6_VEC, W6_LOAD, W6_STL, W6_W, U + ((size_t) e * OCB + ob) * IC * 8,
+                     V + e * IC * W6_TILES, Mb + e * 8 * W6_TILES, IC);
 
       /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
       for (int k = 0; k < 8; k++)
