@@ -36,6 +36,7 @@ struct _EnlargeBackend {
   EnlargeKernelSource kernel_source;
   gsize view_align;     /* byte alignment of a view's offset (0: no views) */
   gboolean profile;     /* ENLARGE_PROFILE: time each layer (read at creation) */
+  gboolean profile_layers; /* ENLARGE_PROFILE=layers: and print each convolution's */
   int tail_rows;        /* strip height of an upsampling tail; 0: no strips
                            (ENLARGE_TAIL_ROWS, read at creation) */
   GHashTable *launches; /* kernel name (static string) → launches */

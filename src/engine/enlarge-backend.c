@@ -93,6 +93,7 @@ enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device
   self->vt = vt;
   self->device = device;
   self->profile = g_getenv ("ENLARGE_PROFILE") != NULL;
+  self->profile_layers = g_strcmp0 (g_getenv ("ENLARGE_PROFILE"), "layers") == 0;
   self->tail_rows = g_getenv ("ENLARGE_TAIL_ROWS") != NULL
                       ? (int) g_ascii_strtoll (g_getenv ("ENLARGE_TAIL_ROWS"), NULL, 10)
                       : ENLARGE_TAIL_STRIP_ROWS;
@@ -779,8 +780,7 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
                   const double f = 2.0 * o->c * o->h * o->w * l->p.conv.num_input *
                                    l->p.conv.kernel_w * l->p.conv.kernel_h;
                   conv_flops += f;
-                  /* ENLARGE_PROFILE=layers: which convolution is slow */
-                  if (g_strcmp0 (g_getenv ("ENLARGE_PROFILE"), "layers") == 0)
+                  if (self->profile_layers)
                     g_message ("layer %d %s: %d→%d %d×%d %.2f ms, %.1f GFLOPS", i, l->name,
                                l->p.conv.num_input, o->c, o->w, o->h, dt * 1e3, f / dt / 1e9);
                 }

@@ -142,30 +142,38 @@ w6_shift8 (float8 x, float e)
 }
 #undef W6_S
 #else
+/* b[k·lanes + j] = a[6j + k] (@split), or the reverse, for k < 6 */
+inline void
+w6_deal (const float *a, float *b, int lanes, bool split)
+{
+  for (int k = 0; k < 6; k++)
+    for (int j = 0; j < lanes; j++)
+      {
+        if (split)
+          b[k * lanes + j] = a[6 * j + k];
+        else
+          b[6 * j + k] = a[k * lanes + j];
+      }
+}
+
 inline void
 w6_split (float16 v0, float16 v1, float16 v2, float16 v3, float16 v4, float16 v5, float16 *x)
 {
-  float t[96], a[16];
+  float t[96], a[96];
   vstore16 (v0, 0, t); vstore16 (v1, 1, t); vstore16 (v2, 2, t);
   vstore16 (v3, 3, t); vstore16 (v4, 4, t); vstore16 (v5, 5, t);
+  w6_deal (t, a, 16, true);
   for (int k = 0; k < 6; k++)
-    {
-      for (int j = 0; j < 16; j++)
-        a[j] = t[6 * j + k];
-      x[k] = vload16 (0, a);
-    }
+    x[k] = vload16 (k, a);
 }
 
 inline void
 w6_merge (const float16 *o, float16 *px)
 {
-  float t[96], a[16];
+  float t[96], a[96];
   for (int c = 0; c < 6; c++)
-    {
-      vstore16 (o[c], 0, a);
-      for (int j = 0; j < 16; j++)
-        t[6 * j + c] = a[j];
-    }
+    vstore16 (o[c], c, a);
+  w6_deal (a, t, 16, false);
   for (int q = 0; q < 6; q++)
     px[q] = vload16 (q, t);
 }
@@ -173,26 +181,20 @@ w6_merge (const float16 *o, float16 *px)
 inline void
 w6_split8 (float16 v0, float16 v1, float16 v2, float8 *x)
 {
-  float t[48], a[8];
+  float t[48], a[48];
   vstore16 (v0, 0, t); vstore16 (v1, 1, t); vstore16 (v2, 2, t);
+  w6_deal (t, a, 8, true);
   for (int k = 0; k < 6; k++)
-    {
-      for (int j = 0; j < 8; j++)
-        a[j] = t[6 * j + k];
-      x[k] = vload8 (0, a);
-    }
+    x[k] = vload8 (k, a);
 }
 
 inline void
 w6_merge8 (const float8 *o, float16 *px)
 {
-  float t[48], a[8];
+  float t[48], a[48];
   for (int c = 0; c < 6; c++)
-    {
-      vstore8 (o[c], 0, a);
-      for (int j = 0; j < 8; j++)
-        t[6 * j + c] = a[j];
-    }
+    vstore8 (o[c], c, a);
+  w6_deal (a, t, 8, false);
   for (int q = 0; q < 3; q++)
     px[q] = vload16 (q, t);
 }
