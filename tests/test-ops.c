@@ -242,6 +242,7 @@ typedef struct {
   gboolean bias;
   EnlargeActivation act;
   float a0, a1;
+  int nres;       /* Eltwise sums folded in (EnlargeConvParams.n_residual) */
 } ConvCase;
 
 static void
@@ -278,11 +279,30 @@ conv_case (GRand *rand, const ConvCase *cc)
   c->slope = slope;
   c->num_slope = slope ? cc->oc : 0;
 
-  label = g_strdup_printf ("conv %dx%d s%d d%d pad %d,%d,%d,%d pv %g %d->%d in %dx%d %s%s",
+  /* the addends have the output's shape */
+  EnlargeTensor *ins[3] = { in, NULL, NULL };
+  if (cc->nres > 0)
+    {
+      const EnlargeShape is = { cc->ic, cc->h, cc->w };
+      EnlargeShape os;
+      static const float coeffs[4] = { 0.2f, 1.f, 0.5f, -1.f };
+      g_assert_true (enlarge_layer_infer_shape (&l, &is, &os, NULL));
+      for (int r = 0; r < cc->nres; r++)
+        ins[1 + r] = rand_tensor (rand, os.c, os.h, os.w, -1.f, 1.f);
+      c->n_residual = cc->nres;
+      memcpy (c->res_coeff, coeffs, sizeof coeffs);
+      l.n_inputs = 1 + cc->nres;
+    }
+
+  label = g_strdup_printf ("conv %dx%d s%d d%d pad %d,%d,%d,%d pv %g %d->%d in %dx%d %s%s%s",
                            cc->k, cc->k, cc->stride, cc->dilation, cc->pl, cc->pr, cc->pt,
                            cc->pb, cc->pad_value, cc->ic, cc->oc, cc->w, cc->h,
-                           act_names[cc->act], cc->bias ? " bias" : "");
-  run_case (label, &l, &in);
+                           act_names[cc->act], cc->bias ? " bias" : "",
+                           cc->nres == 2 ? " +2 residuals" : cc->nres == 1 ? " +residual" : "");
+  run_case (label, &l, ins);
+  for (int r = 1; r < 3; r++)
+    if (ins[r] != NULL)
+      enlarge_tensor_free (ins[r]);
 }
 
 /* 3×3, stride 1, dilation 1, zero padding: the blocked conv3x3_b8 kernel
@@ -748,6 +768,84 @@ test_network (void)
   g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "concat_copy") - copies_before, ==, 4);
 }
 
+/* A dense block's end as realesrgan-x4plus has it: the last convolution's
+ * output scaled and added to the block input (Eltwise 0.2, 1), and that
+ * sum scaled and added to the outer block's input.
+ *
+ * Input → Conv 3→16 → Split ─┬→ Conv 16→16 leaky ─┐
+ *                            ├────────────────────┴→ Concat 32 → Conv 32→16 ─┐
+ *                            ├─────────────────────────────────── Eltwise ←──┘
+ *                            └──────────────────────────────────── Eltwise ←─ → Conv 16→3 */
+static const char residual_param[] =
+  "7767517\n"
+  "9 12\n"
+  "Input            data     0 1 data 0=0 1=0 2=3\n"
+  "Convolution      conv0    1 1 data f 0=16 1=3 4=1 5=1 6=432\n"
+  "Split            splitf   1 4 f f0 f1 f2 f3\n"
+  "Convolution      conv1    1 1 f0 c1 0=16 1=3 4=1 5=1 6=2304 9=2 -23310=1,2.000000e-01\n"
+  "Concat           cat      2 1 f1 c1 cat 0=0\n"
+  "Convolution      conv2    1 1 cat c2 0=16 1=3 4=1 5=1 6=4608\n"
+  "Eltwise          add1     2 1 c2 f2 e1 0=1 -23301=2,2.000000e-01,1.000000e+00\n"
+  "Eltwise          add2     2 1 f3 e1 e2 0=1 -23301=2,1.000000e+00,2.000000e-01\n"
+  "Convolution      conv3    1 1 e2 out 0=3 1=3 4=1 5=1 6=432\n";
+
+static void
+test_network_residual (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr (GByteArray) bin = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeNet) net = NULL;
+  const int sizes[][2] = { /* w, h */ { 19, 11 }, { 70, 20 } };
+  const guint elt_before = enlarge_backend_get_launches (cl_backend, "eltwise2");
+  const guint res_before = enlarge_backend_get_launches (cl_backend, "residual");
+
+  bin_append_conv (bin, rand, 432, 16, 0.5f);
+  bin_append_conv (bin, rand, 2304, 16, 0.25f);
+  bin_append_conv (bin, rand, 4608, 16, 0.18f);
+  bin_append_conv (bin, rand, 432, 3, 0.25f);
+  net = enlarge_net_load_from_data (residual_param, strlen (residual_param), bin->data, bin->len,
+                                    "residual.param", &error);
+  g_assert_no_error (error);
+
+  /* both sums went into conv2, in order, and the Eltwise layers are
+   * aliases (add2 has the convolution's result second: coefficients too) */
+  const EnlargeLayer *conv2 = &net->layers[5];
+  g_assert_cmpint (conv2->type, ==, ENLARGE_OP_CONVOLUTION);
+  g_assert_cmpint (conv2->p.conv.n_residual, ==, 2);
+  g_assert_cmpint (conv2->n_inputs, ==, 3);
+  g_assert_cmpstr (net->blob_names[conv2->inputs[1]], ==, "f2");
+  g_assert_cmpstr (net->blob_names[conv2->inputs[2]], ==, "f3");
+  g_assert_cmpfloat (conv2->p.conv.res_coeff[0], ==, 0.2f);
+  g_assert_cmpfloat (conv2->p.conv.res_coeff[1], ==, 1.f);
+  g_assert_cmpfloat (conv2->p.conv.res_coeff[2], ==, 0.2f);
+  g_assert_cmpfloat (conv2->p.conv.res_coeff[3], ==, 1.f);
+  g_assert_cmpint (net->layers[6].type, ==, ENLARGE_OP_SPLIT);
+  g_assert_cmpint (net->layers[7].type, ==, ENLARGE_OP_SPLIT);
+  g_assert_cmpint (net->layers[7].n_inputs, ==, 1);
+  g_assert_cmpstr (net->blob_names[net->layers[7].inputs[0]], ==, "e1");
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      const int w = sizes[s][0], h = sizes[s][1];
+      g_autoptr (EnlargeTensor) in = rand_tensor (rand, 3, h, w, 0.f, 1.f);
+      g_autoptr (EnlargeTensor) out_ref = NULL;
+      g_autoptr (EnlargeTensor) out_cl = NULL;
+      g_autofree char *label = g_strdup_printf ("residual network on %dx%d", w, h);
+
+      out_ref = enlarge_backend_run (ref_backend, net, in, NULL, &error);
+      g_assert_no_error (error);
+      out_cl = enlarge_backend_run (cl_backend, net, in, NULL, &error);
+      g_assert_no_error (error);
+      check_outputs (label, out_ref, out_cl);
+    }
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "eltwise2"), ==, elt_before);
+  /* on a CPU the fused Winograd kernel adds both as it stores */
+  if (enlarge_backend_get_device (cl_backend)->kind == ENLARGE_DEVICE_CPU)
+    g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "residual"), ==, res_before);
+}
+
 /* ≥ 16 channels in and out: the Winograd F(4×4, 3×3) path, with output
  * sizes not multiples of 4 or 16, channel counts not multiples of 8, the
  * PReLU the loader folds into convolutions, and an image wide enough to
@@ -780,6 +878,13 @@ winograd_cases (void)
     { .ic = 40, .oc = 66, .w = 170, .h = 30, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 64, .oc = 48, .w = 136, .h = 14, .bias = TRUE, .act = ENLARGE_ACT_PRELU },
     { .ic = 32, .oc = 56, .w = 164, .h = 9, .bias = TRUE },
+    /* the Eltwise sums the loader folds in (realesrgan-x4plus's dense
+     * blocks), added as each kernel stores: F(6×6) in 16 and 8 lanes, then
+     * F(4×4) in 16 and 8 lanes, partial blocks on the right and bottom */
+    { .ic = 64, .oc = 64, .w = 203, .h = 25, .bias = TRUE, .nres = 2 },
+    { .ic = 192, .oc = 32, .w = 70, .h = 13, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU,
+      .a0 = 0.2f, .nres = 1 },
+    { .ic = 32, .oc = 48, .w = 110, .h = 9, .bias = TRUE, .act = ENLARGE_ACT_PRELU, .nres = 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -799,6 +904,13 @@ winograd_cases (void)
   conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 29, .h = 11, .k = 3, .stride = 1,
                                  .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
                                  .bias = TRUE, .act = ENLARGE_ACT_PRELU });
+  /* folded sums where the kernel does not add them: a pass after it */
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 29, .h = 11, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .nres = 2 });
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 17, .h = 9, .k = 5, .stride = 1,
+                                 .dilation = 1, .pl = 2, .pr = 2, .pt = 2, .pb = 2,
+                                 .bias = TRUE, .act = ENLARGE_ACT_RELU, .nres = 1 });
 }
 
 /* Each Winograd case on the CPU's fused kernels (F(6×6, 3×3) where it
@@ -811,11 +923,15 @@ test_conv_winograd (void)
   EnlargeBackend *fused = cl_backend;
   const gboolean cpu = enlarge_backend_get_device (fused)->kind == ENLARGE_DEVICE_CPU;
 
+  const guint residual_before = enlarge_backend_get_launches (fused, "residual");
   winograd_cases ();
   if (cpu)
     {
       g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino63_fused"), >, 0);
       g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino63_fused8"), >, 0);
+      /* two separate passes (blocked and generic) and the rest in the
+       * kernels: three sums in the two non-Winograd cases */
+      g_assert_cmpuint (enlarge_backend_get_launches (fused, "residual") - residual_before, ==, 3);
     }
 
   /* run_case compares cl_backend with the reference */
@@ -835,6 +951,8 @@ test_conv_winograd (void)
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino63_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_gemm"), >, 0);
+  /* the three-kernel path adds them in a pass of its own: 4 Winograd + 3 */
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "residual"), ==, 7);
 
   /* a layer whose V ([36][IC][32] floats) is bigger than the device's
    * local memory (256 channels on 1 MiB, 464 on 2 MiB) takes the
@@ -892,6 +1010,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/interp", test_interp);
   g_test_add_func ("/ops/binaryop", test_binaryop);
   g_test_add_func ("/ops/network", test_network);
+  g_test_add_func ("/ops/network-residual", test_network_residual);
 
   start = g_get_monotonic_time ();
   ret = g_test_run ();

@@ -644,12 +644,32 @@ scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
 #define WINO_BAND_BYTES_CPU ((gsize) 8 << 20)
 #define WINO_BAND_BYTES_GPU ((gsize) 256 << 20)
 
+/* The Eltwise sums folded into a convolution (EnlargeConvParams.
+ * n_residual): the fused CPU kernels add them as they store; @done says
+ * whether the path taken did. */
+typedef struct {
+  cl_mem r[2];
+  cl_int n;
+  cl_float4 k;
+  gboolean done;
+} Residual;
+
+static gboolean
+set_residual_args (cl_kernel k, int first, Residual *res, GError **error)
+{
+  ARG (k, first, res->r[0]); ARG (k, first + 1, res->r[1]);
+  ARG (k, first + 2, res->n); ARG (k, first + 3, res->k);
+  res->done = TRUE;
+  return TRUE;
+}
+
 /* @blocks columns of blocks of 2 tile rows × @lanes tile columns (96 or
  * 48 × 12 pixels) from tile column @tx0 */
 static gboolean
 run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
                cl_mem out, const EnlargeShape *os, int pl, int pt,
-               int act, float a0, float a1, int lanes, int tx0, int blocks, GError **error)
+               int act, float a0, float a1, int lanes, int tx0, int blocks, Residual *res,
+               GError **error)
 {
   cl_kernel k = lanes == 16 ? p->k_wino63_fused : p->k_wino63_fused8;
   static const size_t one[2] = { 1, 1 };
@@ -661,15 +681,16 @@ run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
   ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1); ARG (k, 15, (cl_int) tx0);
-  return cl_check (clSetKernelArg (k, 16, v_bytes, NULL), "clSetKernelArg", error) &&
-         cl_check (clSetKernelArg (k, 17, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
+  return set_residual_args (k, 16, res, error) &&
+         cl_check (clSetKernelArg (k, 20, v_bytes, NULL), "clSetKernelArg", error) &&
+         cl_check (clSetKernelArg (k, 21, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
          enqueue_local (p, k, 2, g, one, lanes == 16 ? "wino63_fused" : "wino63_fused8", error);
 }
 
 static gboolean
 run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
               cl_mem out, const EnlargeShape *os, int pl, int pt,
-              int act, float a0, float a1, gboolean cpu, GError **error)
+              int act, float a0, float a1, gboolean cpu, Residual *res, GError **error)
 {
   /* wino_fused's __local V [36][IC][32] and products [36][8][32] */
   const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
@@ -688,9 +709,9 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
           if (rest >= 72)
             n6++, rest = 0;
           const int n48 = (rest > 32 && rest <= 48) || rest > 64;
-          if (n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 16, 0, n6, error))
+          if (n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 16, 0, n6, res, error))
             return FALSE;
-          if (n48 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 8, 16 * n6, 1, error))
+          if (n48 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 8, 16 * n6, 1, res, error))
             return FALSE;
           if (96 * n6 + 48 * n48 >= os->w)
             return TRUE;
@@ -714,8 +735,9 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
           ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
           ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
           ARG (k, 15, (cl_int) (wide ? t0 : t0 + n16 * 16));
-          if (!cl_check (clSetKernelArg (k, 16, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
-              !cl_check (clSetKernelArg (k, 17, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
+          if (!set_residual_args (k, 16, res, error) ||
+              !cl_check (clSetKernelArg (k, 20, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
+              !cl_check (clSetKernelArg (k, 21, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
               !enqueue_local (p, k, 2, g, one, wide ? "wino_fused" : "wino_fused8", error))
             return FALSE;
         }
@@ -774,11 +796,35 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   return TRUE;
 }
 
+/* out = k₀·out + k₁·r, in place: the folded sums where the kernel that
+ * ran does not add them itself */
+static gboolean
+run_residual (ClPriv *p, const Residual *res, cl_mem out, const EnlargeShape *os, GError **error)
+{
+  const cl_int n = os->c * os->h * os->w;
+  const size_t g1[1] = { (size_t) n };
+  const float *k = (const float *) &res->k;
+  cl_kernel kern = p->k_eltwise2;
+
+  for (int r = 0; r < res->n; r++)
+    {
+      ARG (kern, 0, out); ARG (kern, 1, res->r[r]); ARG (kern, 2, out);
+      ARG (kern, 3, (cl_float) k[2 * r]); ARG (kern, 4, (cl_float) k[2 * r + 1]);
+      ARG (kern, 5, (cl_int) ENLARGE_ELTWISE_SUM); ARG (kern, 6, n);
+      if (!enqueue (p, kern, 1, g1, "residual", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* @in: the input, then the residuals */
 static gboolean
 run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
-          cl_mem in, const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
+          cl_mem *ins, const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
           GError **error)
 {
+  cl_mem in = ins[0];
+  Residual res = { { NULL, NULL }, l->p.conv.n_residual, { { 0 } }, FALSE };
   ClPriv *p = self->priv;
   const EnlargeConvParams *c = &l->p.conv;
   ConvWeights *cw = net ? g_hash_table_lookup (p->weights, l) : NULL;
@@ -802,13 +848,19 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
         temp = cw;
     }
 
+  for (int r = 0; r < c->n_residual; r++)
+    {
+      res.r[r] = ins[1 + r];
+      res.k.s[2 * r] = c->res_coeff[2 * r];
+      res.k.s[2 * r + 1] = c->res_coeff[2 * r + 1];
+    }
   enlarge_conv_padding (c, is->w, is->h, &pl, &pt);
   const int act = c->activation;
   const float a0 = c->act_params[0], a1 = c->act_params[1];
 
   if (cw->path == CONV_WINOGRAD)
     ok = run_winograd (p, cw, in, is, out, os, pl, pt, act, a0, a1,
-                       self->device->kind == ENLARGE_DEVICE_CPU, &local_error);
+                       self->device->kind == ENLARGE_DEVICE_CPU, &res, &local_error);
   else if (cw->path == CONV_BLOCKED)
     {
       cl_kernel k = p->k_conv3x3;
@@ -846,6 +898,8 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
       while (0);
     }
 
+  if (ok && res.n > 0 && !res.done)
+    ok = run_residual (p, &res, out, os, &local_error);
   if (temp)
     {
       /* one-off weights must outlive the kernel that reads them */
@@ -946,7 +1000,7 @@ cl_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
   switch (l->type)
     {
     case ENLARGE_OP_CONVOLUTION:
-      return run_conv (self, net, l, in[0], &is[0], o, os, error);
+      return run_conv (self, net, l, (cl_mem *) in, &is[0], o, os, error);
 
     case ENLARGE_OP_PRELU:
       {

@@ -545,6 +545,7 @@ enlarge_net_unref (EnlargeNet *net)
 
 static gboolean net_analyse (EnlargeNet *net, const char *name, GError **error);
 static void fuse_prelu (EnlargeNet *net);
+static void fuse_residual (EnlargeNet *net);
 
 EnlargeNet *
 enlarge_net_load_from_data (const char *param, gsize param_len,
@@ -749,6 +750,7 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
   if (!net_analyse (net, param_name, error))
     return NULL;
   fuse_prelu (net);
+  fuse_residual (net);
   return g_steal_pointer (&net);
 
 truncated_param:
@@ -842,6 +844,12 @@ enlarge_layer_infer_shape (const EnlargeLayer *l, const EnlargeShape *in,
                                   c->pad_top, c->pad_bottom, &p0);
         if (out[0].w <= 0 || out[0].h <= 0)
           SHAPE_FAIL ("input %d×%d is smaller than the kernel", in[0].w, in[0].h);
+        if (l->n_inputs != 1 + c->n_residual)
+          SHAPE_FAIL ("%d inputs for %d residuals", l->n_inputs, c->n_residual);
+        for (int k = 1; k < l->n_inputs; k++)
+          if (in[k].c != out[0].c || in[k].h != out[0].h || in[k].w != out[0].w)
+            SHAPE_FAIL ("residual %d×%d×%d differs from the output %d×%d×%d", in[k].c,
+                        in[k].w, in[k].h, out[0].c, out[0].w, out[0].h);
         return TRUE;
       }
 
@@ -1138,6 +1146,67 @@ fuse_prelu (EnlargeNet *net)
       c->num_slope = l->p.prelu.num_slope;
       c->slope = g_steal_pointer (&l->p.prelu.slope);
       l->type = ENLARGE_OP_SPLIT;
+    }
+}
+
+/* An Eltwise sum of two blobs, one of them made by a convolution (after
+ * its activation) and read by nothing else, becomes part of that
+ * convolution: the other blob is added as the convolution stores its
+ * output, saving a pass that reads two activations and writes a third
+ * (realesrgan-x4plus: 92 of them per tile, 7 % of its time on PoCL), and
+ * the convolution's own output buffer. A second sum of that result (the
+ * RRDB's residual after its third dense block's) folds in the same way.
+ * The Eltwise layer is left as a one-output Split: an alias. */
+static void
+fuse_residual (EnlargeNet *net)
+{
+  g_autofree int *readers = g_new0 (int, net->n_blobs);
+  g_autofree int *producer = g_new (int, net->n_blobs);
+
+  for (int b = 0; b < net->n_blobs; b++)
+    producer[b] = -1;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      for (int k = 0; k < net->layers[i].n_inputs; k++)
+        readers[net->layers[i].inputs[k]]++;
+      for (int k = 0; k < net->layers[i].n_outputs; k++)
+        producer[net->layers[i].outputs[k]] = i;
+    }
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      EnlargeLayer *l = &net->layers[i];
+      if (l->type != ENLARGE_OP_ELTWISE || l->p.eltwise.op != ENLARGE_ELTWISE_SUM ||
+          l->n_inputs != 2 || l->inputs[0] == l->inputs[1])
+        continue;
+      for (int k = 0; k < 2; k++)
+        {
+          const int b = l->inputs[k], other = l->inputs[1 - k];
+          int src = producer[b];
+          /* through the alias a previous fusion left */
+          if (src >= 0 && net->layers[src].type == ENLARGE_OP_SPLIT &&
+              net->layers[src].n_outputs == 1 && readers[net->layers[src].inputs[0]] == 1)
+            src = producer[net->layers[src].inputs[0]];
+          if (src < 0 || readers[b] != 1 || b == net->output_blob ||
+              net->layers[src].type != ENLARGE_OP_CONVOLUTION)
+            continue;
+          EnlargeLayer *conv = &net->layers[src];
+          EnlargeConvParams *c = &conv->p.conv;
+          if (c->n_residual >= 2 || (c->n_residual == 1 && producer[b] == src))
+            continue;
+          const float ck = l->p.eltwise.coeffs ? l->p.eltwise.coeffs[k] : 1.f;
+          const float co = l->p.eltwise.coeffs ? l->p.eltwise.coeffs[1 - k] : 1.f;
+          c->res_coeff[2 * c->n_residual] = ck;
+          c->res_coeff[2 * c->n_residual + 1] = co;
+          c->n_residual++;
+          conv->inputs = g_renew (int, conv->inputs, conv->n_inputs + 1);
+          conv->inputs[conv->n_inputs++] = other;
+          /* the Eltwise now reads only its own first input */
+          g_clear_pointer (&l->p.eltwise.coeffs, g_free);
+          l->inputs[0] = b;
+          l->n_inputs = 1;
+          l->type = ENLARGE_OP_SPLIT;
+          break;
+        }
     }
 }
 

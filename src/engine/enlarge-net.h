@@ -66,6 +66,12 @@ typedef struct {
   float *bias;             /* [num_output] or NULL */
   float *slope;            /* ENLARGE_ACT_PRELU: [num_slope] */
   int num_slope;           /* 1 or num_output */
+  /* not in ncnn files: up to two Eltwise sums of the output folded in at
+   * load time. The layer's inputs 1 and 2 are the other addends, of the
+   * output's shape: y = res_coeff[0]·conv + res_coeff[1]·in₁, then with
+   * a second, y = res_coeff[2]·y + res_coeff[3]·in₂ (after activation) */
+  int n_residual;
+  float res_coeff[4];
 } EnlargeConvParams;
 
 typedef struct {

@@ -101,6 +101,17 @@ conv_ref (const EnlargeConvParams *c, const EnlargeTensor *in, EnlargeTensor *ou
     }
 }
 
+/* The sums folded into a convolution, in the order and form of the
+ * Eltwise layers they replace (eltwise_ref below) */
+static void
+residual_ref (const EnlargeConvParams *c, EnlargeTensor **in, EnlargeTensor *out)
+{
+  const float *k = c->res_coeff;
+  for (int r = 0; r < c->n_residual; r++)
+    for (gsize i = 0; i < enlarge_tensor_size (out); i++)
+      out->data[i] = 0.f + k[2 * r] * out->data[i] + k[2 * r + 1] * in[1 + r]->data[i];
+}
+
 static void
 prelu_ref (const EnlargePReluParams *p, const EnlargeTensor *in, EnlargeTensor *out)
 {
@@ -356,6 +367,7 @@ enlarge_ref_layer (const EnlargeLayer *l, EnlargeTensor **in, EnlargeTensor **ou
       break;
     case ENLARGE_OP_CONVOLUTION:
       conv_ref (&l->p.conv, in[0], out[0]);
+      residual_ref (&l->p.conv, in, out[0]);
       break;
     case ENLARGE_OP_PRELU:
       prelu_ref (&l->p.prelu, in[0], out[0]);

@@ -87,6 +87,31 @@ inline void wf_st16g (__global float *p, float16 v) { vstore16 (v, 0, p); }
     }                                                                                \
   while (0)
 
+/* The Eltwise sums folded into a convolution (EnlargeConvParams.
+ * n_residual), as its pixels are stored: @n addends, at @off of @r1 and
+ * @r2, in the order of the layers they replace */
+inline float16
+wf_residual (float16 v, const __global float *r1, const __global float *r2, int n, float4 k,
+             size_t off)
+{
+  if (n > 0)
+    v = k.s0 * v + k.s1 * vload16 (0, r1 + off);
+  if (n > 1)
+    v = k.s2 * v + k.s3 * vload16 (0, r2 + off);
+  return v;
+}
+
+inline float
+wf_residual1 (float v, const __global float *r1, const __global float *r2, int n, float4 k,
+              size_t off)
+{
+  if (n > 0)
+    v = k.s0 * v + k.s1 * r1[off];
+  if (n > 1)
+    v = k.s2 * v + k.s3 * r2[off];
+  return v;
+}
+
 /* 16 values of an input row from x on, zero outside the image; with @two
  * only the first two (the end of a block's row) */
 inline float16
@@ -206,7 +231,8 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
            __global const float *restrict bias, __global float *restrict out,
            const int IC, const int H, const int W, const int OC, const int OH, const int OW,
            const int PL, const int PT, const int act, const float a0, const float a1,
-           const int TX0, __local float *restrict V, __local float *restrict Mb)
+           const int TX0, __global const float *restrict R1, __global const float *restrict R2,
+           const int NR, const float4 RK, __local float *restrict V, __local float *restrict Mb)
 {
   __local float T[12 * WF_ROW];
   const int tx0 = TX0 + get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
@@ -322,16 +348,17 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                   px[1] = wino_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
 #endif
                   __global float *row = dst + (size_t) y * OW + ox;
+                  const size_t roff = row - out;
                   if (nx == 4 * WF_W)
                     for (int q = 0; q < WF_W / 4; q++)
-                      wf_st16g (row + 16 * q, px[q]);
+                      wf_st16g (row + 16 * q, wf_residual (px[q], R1, R2, NR, RK, roff + 16 * q));
                   else
                     {
                       float tmp[4 * WF_W];
                       for (int q = 0; q < WF_W / 4; q++)
                         vstore16 (px[q], q, tmp);
                       for (int j = 0; j < nx; j++)
-                        row[j] = tmp[j];
+                        row[j] = wf_residual1 (tmp[j], R1, R2, NR, RK, roff + j);
                     }
                 }
             }

@@ -238,7 +238,9 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
               __global const float *restrict bias, __global float *restrict out,
               const int IC, const int H, const int W, const int OC, const int OH, const int OW,
               const int PL, const int PT, const int act, const float a0, const float a1,
-              const int TX0, __local float *restrict V, __local float *restrict Mb)
+              const int TX0, __global const float *restrict R1,
+              __global const float *restrict R2, const int NR, const float4 RK,
+              __local float *restrict V, __local float *restrict Mb)
 {
   /* the column-transformed rows; later the output's column pass */
   __local float16 T16[16 * W6_ROW / 16];
@@ -355,11 +357,12 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
                   w6_merge8 (o, px);
 #endif
                   __global float *row = dst + (size_t) y * OW + ox;
+                  const size_t roff = row - out;
                   if (nx == W6_PX)
                     {
 #pragma unroll
                       for (int q = 0; q < W6_PX / 16; q++)
-                        wf_st16g (row + 16 * q, px[q]);
+                        wf_st16g (row + 16 * q, wf_residual (px[q], R1, R2, NR, RK, roff + 16 * q));
                     }
                   else
                     {
@@ -367,7 +370,7 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
                       for (int q = 0; q < W6_PX / 16; q++)
                         vstore16 (px[q], q, tmp);
                       for (int j = 0; j < nx; j++)
-                        row[j] = tmp[j];
+                        row[j] = wf_residual1 (tmp[j], R1, R2, NR, RK, roff + j);
                     }
                 }
             }
