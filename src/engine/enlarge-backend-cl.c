@@ -1252,7 +1252,9 @@ build_program (EnlargeBackend *self, GError **error)
 {
   ClPriv *p = self->priv;
   g_autofree char *source = load_kernel_source (error);
-  const char *options = p->wino_half ? "-cl-std=CL1.2 -DWINO_HALF" : "-cl-std=CL1.2";
+  g_autofree char *options =
+    g_strconcat ("-cl-std=CL1.2", p->wino_half ? " -DWINO_HALF" : "",
+                 self->device->kind == ENLARGE_DEVICE_CPU ? " -DENLARGE_CPU" : "", NULL);
   g_autofree char *cache = NULL;
   g_autoptr (GBytes) cached = NULL;
   cl_int err;

@@ -253,6 +253,8 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
   for (int ic = 0; ic < IC; ic++)
     {
       const __global float *src = in + (size_t) ic * H * W;
+      if (ic + 1 < IC)
+        wf_prefetch (src + (size_t) H * W, y0, 14, x0, W6_PX + 2, H, W);
       /* Bᵀ down the columns: the two tile rows share two input rows */
       for (int q = 0; q <= W6_CHUNKS; q++)
         {
