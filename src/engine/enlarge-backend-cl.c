@@ -50,7 +50,7 @@ typedef struct {
    * default, elsewhere with ENLARGE_FP16=1 (ENLARGE_FP16=0: never) */
   gboolean wino_half;
   GHashTable *launches;   /* the backend's launch counts */
-  GHashTable *pool;       /* gsize → GSList of cl_mem */
+  GQueue pool;            /* PoolEntry: released buffers, oldest first */
   gsize pool_bytes;
   gsize live_bytes;       /* activations handed out and not yet freed */
   /* Winograd scratch, grown as needed and reused by every layer */
@@ -236,6 +236,7 @@ conv_weights_free (gpointer data)
 }
 
 static void pool_drain (ClPriv *p);
+static void count_launch (ClPriv *p, const char *name);
 
 static void
 cl_finalize (EnlargeBackend *self)
@@ -246,7 +247,6 @@ cl_finalize (EnlargeBackend *self)
   g_clear_pointer (&p->weights, g_hash_table_unref);
   g_clear_pointer (&p->nets, g_ptr_array_unref);
   pool_drain (p);
-  g_clear_pointer (&p->pool, g_hash_table_unref);
   cl_kernel *kernels[] = { &p->k_conv_generic, &p->k_conv3x3, &p->k_prelu,
                            &p->k_eltwise2, &p->k_pixelshuffle, &p->k_interp_nearest,
                            &p->k_interp_nearest_pow2,
@@ -270,31 +270,34 @@ cl_finalize (EnlargeBackend *self)
   g_free (p);
 }
 
-/* On a CPU the pool is resident memory on top of the live activations:
- * with 1 GiB, realesrgan-x4plus (whose 1216² upsampling layers need 756 MB
- * live in 256 px tiles) peaked at 2.6 GB resident. A buffer that does not
- * fit is released; big ones are rare and cost a page fault per page when
- * allocated again. */
+/* Released activation buffers are kept for reuse: a fresh buffer costs a
+ * page fault and a cleared page for every 4 KiB it is written, and the
+ * dense blocks of realesrgan-x4plus release and ask for a 192-channel
+ * buffer (220 MB in 536 px tiles) 69 times a tile. On a CPU the pool is
+ * resident memory on top of the live activations, so it is capped, and
+ * what was released longest ago goes first: buffers of the sizes a run
+ * keeps asking for come back before they would be evicted. */
 #define POOL_MAX_BYTES ((gsize) 384 << 20)
-#define POOL_ITEM_MAX ((gsize) 128 << 20)
+
+typedef struct {
+  cl_mem mem;
+  gsize bytes;
+} PoolEntry;
+
+static void
+pool_evict_oldest (ClPriv *p)
+{
+  PoolEntry *e = g_queue_pop_head (&p->pool);
+  clReleaseMemObject (e->mem);
+  p->pool_bytes -= e->bytes;
+  g_free (e);
+}
 
 static void
 pool_drain (ClPriv *p)
 {
-  GHashTableIter iter;
-  gpointer list;
-
-  if (p->pool == NULL)
-    return;
-  g_hash_table_iter_init (&iter, p->pool);
-  while (g_hash_table_iter_next (&iter, NULL, &list))
-    {
-      for (GSList *l = list; l; l = l->next)
-        clReleaseMemObject (l->data);
-      g_slist_free (list);
-      g_hash_table_iter_remove (&iter);
-    }
-  p->pool_bytes = 0;
+  while (!g_queue_is_empty (&p->pool))
+    pool_evict_oldest (p);
 }
 
 static gpointer
@@ -303,7 +306,6 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
   ClPriv *p = self->priv;
   cl_int err;
   gsize bytes = (gsize) s->c * s->h * s->w * sizeof (float);
-  GSList *list;
   cl_mem mem;
 
   if (self->device->max_alloc > 0 && bytes > self->device->max_alloc)
@@ -323,35 +325,31 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
       return NULL;
     }
   /* the smallest pooled buffer that holds @bytes, up to a quarter more:
-   * a plan's tiles differ by a few rows, and a fresh buffer costs page
-   * faults */
+   * a plan's tiles differ by a few rows */
   {
-    GHashTableIter iter;
-    gpointer key, value;
-    gsize best = 0;
-
-    g_hash_table_iter_init (&iter, p->pool);
-    while (g_hash_table_iter_next (&iter, &key, &value))
+    GList *best = NULL;
+    for (GList *l = p->pool.head; l != NULL; l = l->next)
       {
-        const gsize size = GPOINTER_TO_SIZE (key);
-        if (value != NULL && size >= bytes && size <= bytes + bytes / 4 && (best == 0 || size < best))
-          best = size;
+        const PoolEntry *e = l->data;
+        if (e->bytes >= bytes && e->bytes <= bytes + bytes / 4 &&
+            (best == NULL || e->bytes < ((PoolEntry *) best->data)->bytes))
+          best = l;
       }
-    if (best > 0)
+    if (best != NULL)
       {
-        list = g_hash_table_lookup (p->pool, GSIZE_TO_POINTER (best));
-        mem = list->data;
-        g_hash_table_insert (p->pool, GSIZE_TO_POINTER (best), g_slist_delete_link (list, list));
-        p->pool_bytes -= best;
-        p->live_bytes += best;
-          return mem;
+        PoolEntry *e = best->data;
+        mem = e->mem;
+        p->pool_bytes -= e->bytes;
+        p->live_bytes += e->bytes;
+        g_queue_delete_link (&p->pool, best);
+        g_free (e);
+        return mem;
       }
   }
-  /* a huge activation (realesrgan-x4plus's 4× layers: 361 MB each in
-   * 256 px tiles) marks the end of a network: what is pooled for the
-   * trunk would only sit beside it, resident (x4plus, one 304² tile:
-   * 1536 MiB peak instead of 1316) */
-  if (bytes > POOL_ITEM_MAX)
+  /* what is pooled would only sit beside a buffer that big, resident
+   * (realesrgan-x4plus's upsampling tail, one 304² tile: 1536 MiB peak
+   * instead of 1316) */
+  if (bytes > POOL_MAX_BYTES / 2)
     pool_drain (p);
   mem = clCreateBuffer (p->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
   if (err == CL_MEM_OBJECT_ALLOCATION_FAILURE || err == CL_OUT_OF_RESOURCES ||
@@ -363,6 +361,8 @@ cl_buffer_new (EnlargeBackend *self, const EnlargeShape *s, GError **error)
     }
   if (!cl_check (err, "clCreateBuffer", error))
     return NULL;
+  /* counted: tests check that a repeated run takes all from the pool */
+  count_launch (p, "buffer_create");
   p->live_bytes += bytes;
   return mem;
 }
@@ -372,16 +372,21 @@ cl_buffer_free (EnlargeBackend *self, gpointer buffer)
 {
   ClPriv *p = self->priv;
   size_t bytes = 0;
+  PoolEntry *e;
 
   clGetMemObjectInfo (buffer, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
   p->live_bytes -= MIN (bytes, p->live_bytes);
-  if (bytes == 0 || bytes > POOL_ITEM_MAX || p->pool_bytes + bytes > POOL_MAX_BYTES)
+  if (bytes == 0 || bytes > POOL_MAX_BYTES)
     {
       clReleaseMemObject (buffer);
       return;
     }
-  g_hash_table_insert (p->pool, GSIZE_TO_POINTER (bytes),
-                       g_slist_prepend (g_hash_table_lookup (p->pool, GSIZE_TO_POINTER (bytes)), buffer));
+  while (p->pool_bytes + bytes > POOL_MAX_BYTES)
+    pool_evict_oldest (p);
+  e = g_new (PoolEntry, 1);
+  e->mem = buffer;
+  e->bytes = bytes;
+  g_queue_push_tail (&p->pool, e);
   p->pool_bytes += bytes;
 }
 
@@ -1359,7 +1364,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error)
   p->device = f.device;
   p->weights = g_hash_table_new_full (NULL, NULL, NULL, conv_weights_free);
   p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
-  p->pool = g_hash_table_new (NULL, NULL);
+  g_queue_init (&p->pool);
   p->launches = self->launches;
   p->winograd = g_getenv ("ENLARGE_NO_WINOGRAD") == NULL;
   p->wino_fused = device->kind == ENLARGE_DEVICE_CPU &&
