@@ -659,10 +659,12 @@ typedef struct {
   gboolean done;
 } Residual;
 
+/* @out stands in for absent addends: a masked-off load from a NULL
+ * pointer still costs a microcode assist on x86 */
 static gboolean
-set_residual_args (cl_kernel k, int first, Residual *res, GError **error)
+set_residual_args (cl_kernel k, int first, Residual *res, cl_mem out, GError **error)
 {
-  ARG (k, first, res->r[0]); ARG (k, first + 1, res->r[1]);
+  ARG (k, first, res->n > 0 ? res->r[0] : out); ARG (k, first + 1, res->n > 1 ? res->r[1] : out);
   ARG (k, first + 2, res->n); ARG (k, first + 3, res->k);
   res->done = TRUE;
   return TRUE;
@@ -686,7 +688,7 @@ run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
   ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1); ARG (k, 15, (cl_int) tx0);
-  return set_residual_args (k, 16, res, error) &&
+  return set_residual_args (k, 16, res, out, error) &&
          cl_check (clSetKernelArg (k, 20, v_bytes, NULL), "clSetKernelArg", error) &&
          cl_check (clSetKernelArg (k, 21, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
          enqueue_local (p, k, 2, g, one, lanes == 16 ? "wino63_fused" : "wino63_fused8", error);
@@ -740,7 +742,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
           ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
           ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
           ARG (k, 15, (cl_int) (wide ? t0 : t0 + n16 * 16));
-          if (!set_residual_args (k, 16, res, error) ||
+          if (!set_residual_args (k, 16, res, out, error) ||
               !cl_check (clSetKernelArg (k, 20, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
               !cl_check (clSetKernelArg (k, 21, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
               !enqueue_local (p, k, 2, g, one, wide ? "wino_fused" : "wino_fused8", error))

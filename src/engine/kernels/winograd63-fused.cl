@@ -248,6 +248,7 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
   const int tx0 = TX0 + get_global_id (0) * W6_W, ty0 = get_global_id (1) * 2;
   const int OCB = (OC + 7) / 8;
   const int x0 = tx0 * 6 - PL, y0 = ty0 * 6 - PT;
+  const __global float *in_end = in + (size_t) IC * H * W;
 
   /* V[e][ic][g·16 + j] = (Bᵀ d B)[e] for tile j of tile row g */
   for (int ic = 0; ic < IC; ic++)
@@ -262,7 +263,8 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
 #pragma unroll
           for (int r = 0; r < 14; r++)
             x[r] = (y0 + r >= 0 && y0 + r < H)
-                     ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == W6_CHUNKS)
+                     ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == W6_CHUNKS, in,
+                                 in_end)
                      : (float16) (0.f);
           W6_BT (float16, x, y);
 #pragma unroll
@@ -371,8 +373,12 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
                       float tmp[W6_PX];
                       for (int q = 0; q < W6_PX / 16; q++)
                         vstore16 (px[q], q, tmp);
-                      for (int j = 0; j < nx; j++)
-                        row[j] = wf_residual1 (tmp[j], R1, R2, NR, RK, roff + j);
+                      if (NR == 0)
+                        for (int j = 0; j < nx; j++)
+                          row[j] = tmp[j];
+                      else
+                        for (int j = 0; j < nx; j++)
+                          row[j] = wf_residual1 (tmp[j], R1, R2, NR, RK, roff + j);
                     }
                 }
             }
