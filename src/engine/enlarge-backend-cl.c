@@ -494,20 +494,27 @@ winograd_weights (const EnlargeConvParams *c, int ob_n, int n)
   const int ic_n = c->num_input;
   float *u = g_new0 (float, (gsize) n * n * ob_n * ic_n * 8);
 
-  for (int oc = 0; oc < c->num_output; oc++)
+  /* the 8 channels of a block as one vector: each element e is 8
+   * adjacent floats (realesrgan-x4plus spent 0.8 s of its first tile here
+   * with one channel, one double at a time) */
+  typedef double d8 __attribute__ ((vector_size (64)));
+  for (int ob = 0; ob < ob_n; ob++)
     for (int ic = 0; ic < ic_n; ic++)
       {
-        const float *g = c->weight + ((gsize) oc * ic_n + ic) * 9;
-        double tmp[8][3];
+        d8 g[9] = { { 0 } }, tmp[8][3];
+        for (int k = 0; k < 8 && ob * 8 + k < c->num_output; k++)
+          for (int t = 0; t < 9; t++)
+            g[t][k] = c->weight[((gsize) (ob * 8 + k) * ic_n + ic) * 9 + t];
         for (int i = 0; i < n; i++)
           for (int k = 0; k < 3; k++)
             tmp[i][k] = G[i][0] * g[0 * 3 + k] + G[i][1] * g[1 * 3 + k] + G[i][2] * g[2 * 3 + k];
         for (int i = 0; i < n; i++)
           for (int j = 0; j < n; j++)
             {
-              double v = tmp[i][0] * G[j][0] + tmp[i][1] * G[j][1] + tmp[i][2] * G[j][2];
-              int e = i * n + j;
-              u[(((gsize) e * ob_n + oc / 8) * ic_n + ic) * 8 + oc % 8] = (float) v;
+              const d8 v = tmp[i][0] * G[j][0] + tmp[i][1] * G[j][1] + tmp[i][2] * G[j][2];
+              float *dst = u + (((gsize) (i * n + j) * ob_n + ob) * ic_n + ic) * 8;
+              for (int k = 0; k < 8; k++)
+                dst[k] = (float) v[k];
             }
       }
   return u;
