@@ -9,7 +9,8 @@ check_plan (int w, int h, int tile, int margin, int lead)
   g_autofree guint8 *cover = g_new0 (guint8, (gsize) w * h);
 
   g_assert_nonnull (plan);
-  g_assert_cmpint (plan->n_tiles, ==, plan->columns * plan->rows);
+  if (plan->lead == 0)
+    g_assert_cmpint (plan->n_tiles, ==, plan->columns * plan->rows);
   for (int i = 0; i < plan->n_tiles; i++)
     {
       const EnlargeTile *t = &plan->tiles[i];
@@ -47,25 +48,44 @@ test_cover (void)
           check_plan (sizes[s][0], sizes[s][1], tiles[t], m, lead);
 }
 
-/* A short first row: the same cover, the first row @lead high */
+/* A lead tile: the same cover, a @lead × @lead first tile, the rest of
+ * a @lead-high first row after it, then the usual grid */
 static void
 test_lead (void)
 {
   g_autoptr (EnlargeTilePlan) a = enlarge_tile_plan_new_full (1024, 1024, 512, 16, 1, 64);
   g_autoptr (EnlargeTilePlan) b = enlarge_tile_plan_new_full (1024, 500, 512, 16, 1, 64);
+  g_autoptr (EnlargeTilePlan) c = enlarge_tile_plan_new_full (500, 400, 512, 16, 1, 64);
+  g_autoptr (EnlargeTilePlan) d = enlarge_tile_plan_new_full (40, 1000, 512, 16, 1, 64);
 
+  g_assert_cmpint (a->lead, ==, 64);
   g_assert_cmpint (a->columns, ==, 2);
   g_assert_cmpint (a->rows, ==, 3);
+  /* 64 × 64, then 960 in two */
+  g_assert_cmpint (a->n_tiles, ==, 3 + 4);
+  g_assert_cmpint (a->tiles[0].core.width, ==, 64);
   g_assert_cmpint (a->tiles[0].core.height, ==, 64);
-  g_assert_cmpint (a->tiles[1].core.height, ==, 64);
-  g_assert_cmpint (a->tiles[2].core.y, ==, 64);
-  g_assert_cmpint (a->tiles[2].core.height, ==, 480);
-  g_assert_cmpint (a->tiles[4].core.y, ==, 544);
-  g_assert_cmpint (a->tiles[4].core.height, ==, 480);
-  g_assert_cmpint (a->tiles[2].read.y, ==, 48);
-  /* one row is enough: no lead */
-  g_assert_cmpint (b->rows, ==, 1);
-  g_assert_cmpint (b->tiles[0].core.height, ==, 500);
+  g_assert_cmpint (a->tiles[1].core.x, ==, 64);
+  g_assert_cmpint (a->tiles[1].core.width, ==, 480);
+  g_assert_cmpint (a->tiles[2].core.x, ==, 544);
+  g_assert_cmpint (a->tiles[2].core.height, ==, 64);
+  g_assert_cmpint (a->tiles[3].core.y, ==, 64);
+  g_assert_cmpint (a->tiles[3].core.height, ==, 480);
+  g_assert_cmpint (a->tiles[3].read.y, ==, 48);
+  g_assert_cmpint (a->tiles[4].core.x, ==, 512);
+  g_assert_cmpint (a->tiles[5].core.y, ==, 544);
+  g_assert_cmpint (a->tiles[6].core.height, ==, 480);
+  /* one row of tiles, but two of them: the lead still comes first */
+  g_assert_cmpint (b->lead, ==, 64);
+  g_assert_cmpint (b->tiles[0].core.width, ==, 64);
+  g_assert_cmpint (b->tiles[0].core.height, ==, 64);
+  /* one tile is enough: no lead */
+  g_assert_cmpint (c->lead, ==, 0);
+  g_assert_cmpint (c->n_tiles, ==, 1);
+  /* narrower than the lead: a first row of one tile */
+  g_assert_cmpint (d->lead, ==, 64);
+  g_assert_cmpint (d->tiles[0].core.width, ==, 40);
+  g_assert_cmpint (d->tiles[1].core.y, ==, 64);
 }
 
 static void

@@ -20,7 +20,10 @@ typedef struct {
 typedef struct {
   EnlargeTile *tiles;
   int n_tiles;
+  /* the grid below a lead row (see enlarge_tile_plan_new_full); @rows
+   * counts the lead row, whose tiles come first */
   int columns, rows;
+  int lead;
   int tile_size;
   int margin;
 } EnlargeTilePlan;
@@ -31,9 +34,10 @@ typedef struct {
  * Tile sizes are rounded up to a multiple of @align where possible. */
 EnlargeTilePlan *enlarge_tile_plan_new (int width, int height,
                                         int tile_size, int margin, int align);
-/* The same with a first row of @lead pixels (when the image needs more
- * than one row of @tile_size and @lead < @tile_size; 0 = none): its tiles
- * are done soonest, so the first result shows early even with big tiles. */
+/* The same with a @lead × @lead first tile, and the rest of a first row
+ * @lead pixels high after it (when the image needs more than one tile,
+ * is higher than @lead and @lead < @tile_size; 0 = none): the first
+ * result shows within a second even with big tiles and deep networks. */
 EnlargeTilePlan *enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin,
                                              int align, int lead);
 void enlarge_tile_plan_free (EnlargeTilePlan *plan);
