@@ -243,6 +243,7 @@ typedef struct {
   EnlargeActivation act;
   float a0, a1;
   int nres;       /* Eltwise sums folded in (EnlargeConvParams.n_residual) */
+  int up;         /* a 2× nearest Interp folded in (EnlargeConvParams.upsample) */
 } ConvCase;
 
 static void
@@ -278,6 +279,7 @@ conv_case (GRand *rand, const ConvCase *cc)
   c->bias = bias;
   c->slope = slope;
   c->num_slope = slope ? cc->oc : 0;
+  c->upsample = cc->up;
 
   /* the addends have the output's shape */
   EnlargeTensor *ins[3] = { in, NULL, NULL };
@@ -294,10 +296,10 @@ conv_case (GRand *rand, const ConvCase *cc)
       l.n_inputs = 1 + cc->nres;
     }
 
-  label = g_strdup_printf ("conv %dx%d s%d d%d pad %d,%d,%d,%d pv %g %d->%d in %dx%d %s%s%s",
+  label = g_strdup_printf ("conv %dx%d s%d d%d pad %d,%d,%d,%d pv %g %d->%d in %dx%d%s %s%s%s",
                            cc->k, cc->k, cc->stride, cc->dilation, cc->pl, cc->pr, cc->pt,
                            cc->pb, cc->pad_value, cc->ic, cc->oc, cc->w, cc->h,
-                           act_names[cc->act], cc->bias ? " bias" : "",
+                           cc->up > 1 ? " up 2x" : "", act_names[cc->act], cc->bias ? " bias" : "",
                            cc->nres == 2 ? " +2 residuals" : cc->nres == 1 ? " +residual" : "");
   run_case (label, &l, ins);
   for (int r = 1; r < 3; r++)
@@ -737,6 +739,9 @@ test_network (void)
   g_assert_cmpint (net->scale, ==, 2);
   g_assert_cmpint (net->in_channels, ==, 3);
   g_assert_cmpint (net->out_channels, ==, 3);
+  /* an Interp read by a BinaryOp stays a layer: only convolutions fold it */
+  g_assert_cmpint (net->n_layers, ==, 12);
+  g_assert_cmpint (net->layers[10].type, ==, ENLARGE_OP_INTERP);
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
@@ -894,6 +899,15 @@ winograd_cases (void)
     { .ic = 192, .oc = 32, .w = 70, .h = 13, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU,
       .a0 = 0.2f, .nres = 1 },
     { .ic = 32, .oc = 48, .w = 110, .h = 9, .bias = TRUE, .act = ENLARGE_ACT_PRELU, .nres = 1 },
+    /* the 2× nearest upsampling the loader folds in (realesrgan-x4plus's
+     * tail), read through by the fused kernels: F(6×6) in 16 and 8
+     * lanes and F(4×4) after them (202 px), F(4×4) in 16 and 8 lanes with
+     * a residual (74 px), odd and tiny inputs */
+    { .ic = 64, .oc = 64, .w = 101, .h = 13, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU,
+      .a0 = 0.2f, .up = 2 },
+    { .ic = 64, .oc = 32, .w = 37, .h = 9, .bias = TRUE, .nres = 1, .up = 2 },
+    { .ic = 16, .oc = 16, .w = 7, .h = 5, .up = 2 },
+    { .ic = 16, .oc = 24, .w = 1, .h = 1, .bias = TRUE, .up = 2 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -920,6 +934,12 @@ winograd_cases (void)
   conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 17, .h = 9, .k = 5, .stride = 1,
                                  .dilation = 1, .pl = 2, .pr = 2, .pt = 2, .pb = 2,
                                  .bias = TRUE, .act = ENLARGE_ACT_RELU, .nres = 1 });
+  /* and a folded upsampling there: made by an Interp pass first */
+  conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 15, .h = 6, .k = 3, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .bias = TRUE, .up = 2 });
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 9, .h = 4, .k = 5, .stride = 1,
+                                 .dilation = 1, .pl = 2, .pr = 2, .pt = 2, .pb = 2, .up = 2 });
 }
 
 /* Each Winograd case on the CPU's fused kernels (F(6×6, 3×3) where it
@@ -933,6 +953,7 @@ test_conv_winograd (void)
   const gboolean cpu = enlarge_backend_get_device (fused)->kind == ENLARGE_DEVICE_CPU;
 
   const guint residual_before = enlarge_backend_get_launches (fused, "residual");
+  const guint interp_before = enlarge_backend_get_launches (fused, "interp_nearest_pow2");
   winograd_cases ();
   if (cpu)
     {
@@ -941,6 +962,8 @@ test_conv_winograd (void)
       /* two separate passes (blocked and generic) and the rest in the
        * kernels: three sums in the two non-Winograd cases */
       g_assert_cmpuint (enlarge_backend_get_launches (fused, "residual") - residual_before, ==, 3);
+      /* the upsampling made only for the two non-Winograd cases */
+      g_assert_cmpuint (enlarge_backend_get_launches (fused, "interp_nearest_pow2") - interp_before, ==, 2);
     }
 
   /* run_case compares cl_backend with the reference */
@@ -960,8 +983,10 @@ test_conv_winograd (void)
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino63_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_gemm"), >, 0);
-  /* the three-kernel path adds them in a pass of its own: 4 Winograd + 3 */
-  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "residual"), ==, 7);
+  /* the three-kernel path adds them in a pass of its own: 5 Winograd + 3,
+   * and makes every upsampling: 4 + 2 */
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "residual"), ==, 8);
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "interp_nearest_pow2"), ==, 6);
 
   /* a layer whose V ([36][IC][32] floats) is bigger than the device's
    * local memory (256 channels on 1 MiB, 464 on 2 MiB) takes the

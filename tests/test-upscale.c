@@ -180,8 +180,10 @@ test_fp16_golden (void)
 
 /* realesrgan-x4plus's 2×, conv, 2×, three convs run in strips of the
  * trunk's rows (ENLARGE_TAIL_ROWS; 48 by default): in strips of 16 rows
- * the result equals the uncut run (0) and the golden. The compact models
- * end in an addition of two branches: no tail. */
+ * the result equals the uncut run (0) and the golden. The loader folds
+ * each 2× into the convolution after it, so the tail is four
+ * convolutions, the first two reading their input upsampled. The compact
+ * models end in an addition of two branches: no tail. */
 static void
 test_tail_strips (void)
 {
@@ -198,7 +200,13 @@ test_tail_strips (void)
   g_assert_true (enlarge_net_get_tail (net, &tail));
   g_assert_cmpint (tail.scale, ==, 4);
   g_assert_cmpint (tail.halo, >=, 2);
-  g_assert_cmpint (tail.first, ==, net->n_layers - 6);
+  g_assert_cmpint (tail.halo, ==, 3);
+  g_assert_cmpint (tail.first, ==, net->n_layers - 4);
+  for (int i = tail.first; i < net->n_layers; i++)
+    {
+      g_assert_cmpint (net->layers[i].type, ==, ENLARGE_OP_CONVOLUTION);
+      g_assert_cmpint (net->layers[i].p.conv.upsample, ==, i < tail.first + 2 ? 2 : 0);
+    }
   g_assert_false (enlarge_net_get_tail (fast, &tail));
 
   if (!upscale_with_env ("realesrgan-x4plus", "ENLARGE_TAIL_ROWS", "16", "0", &cut, &a, &b, &golden))

@@ -664,6 +664,9 @@ typedef struct {
   cl_int n;
   cl_float4 k;
   gboolean done;
+  /* and the folded 2× upsampling of the input (EnlargeConvParams.upsample),
+   * which only the fused CPU kernels read through: 1 or 2 */
+  cl_int up;
 } Residual;
 
 /* @out stands in for absent addends: a masked-off load from a NULL
@@ -672,7 +675,7 @@ static gboolean
 set_residual_args (cl_kernel k, int first, Residual *res, cl_mem out, GError **error)
 {
   ARG (k, first, res->n > 0 ? res->r[0] : out); ARG (k, first + 1, res->n > 1 ? res->r[1] : out);
-  ARG (k, first + 2, res->n); ARG (k, first + 3, res->k);
+  ARG (k, first + 2, res->n); ARG (k, first + 3, res->k); ARG (k, first + 4, res->up);
   res->done = TRUE;
   return TRUE;
 }
@@ -696,9 +699,17 @@ run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
   ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1); ARG (k, 15, (cl_int) tx0);
   return set_residual_args (k, 16, res, out, error) &&
-         cl_check (clSetKernelArg (k, 20, v_bytes, NULL), "clSetKernelArg", error) &&
-         cl_check (clSetKernelArg (k, 21, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
+         cl_check (clSetKernelArg (k, 21, v_bytes, NULL), "clSetKernelArg", error) &&
+         cl_check (clSetKernelArg (k, 22, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
          enqueue_local (p, k, 2, g, one, lanes == 16 ? "wino63_fused" : "wino63_fused8", error);
+}
+
+/* wino_fused's __local V [36][IC][32] and products [36][8][32] fit */
+static gboolean
+wino_fused_fits (ClPriv *p, int ic)
+{
+  return p->wino_fused && sizeof (float) * 36 * (gsize) ic * 32 + sizeof (float) * 36 * 8 * 32 + 8192 <=
+                            p->local_mem;
 }
 
 static gboolean
@@ -708,7 +719,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
 {
   /* wino_fused's __local V [36][IC][32] and products [36][8][32] */
   const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
-  if (p->wino_fused && fused_v + fused_m + 8192 <= p->local_mem)
+  if (wino_fused_fits (p, is->c))
     {
       /* F(6×6) from the left, where it may run: 96-pixel blocks, a last
        * one at most a quarter empty still among them, then F(4×4) at its
@@ -750,8 +761,8 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
           ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
           ARG (k, 15, (cl_int) (wide ? t0 : t0 + n16 * 16));
           if (!set_residual_args (k, 16, res, out, error) ||
-              !cl_check (clSetKernelArg (k, 20, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
-              !cl_check (clSetKernelArg (k, 21, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
+              !cl_check (clSetKernelArg (k, 21, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
+              !cl_check (clSetKernelArg (k, 22, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
               !enqueue_local (p, k, 2, g, one, wide ? "wino_fused" : "wino_fused8", error))
             return FALSE;
         }
@@ -810,6 +821,10 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   return TRUE;
 }
 
+static gboolean run_interp (ClPriv *p, const EnlargeInterpParams *ip, cl_mem in,
+                            const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
+                            GError **error);
+
 /* out = k₀·out + k₁·r, in place: the folded sums where the kernel that
  * ran does not add them itself */
 static gboolean
@@ -837,8 +852,8 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
           cl_mem *ins, const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
           GError **error)
 {
-  cl_mem in = ins[0];
-  Residual res = { { NULL, NULL }, l->p.conv.n_residual, { { 0 } }, FALSE };
+  cl_mem in = ins[0], upsampled = NULL;
+  Residual res = { { NULL, NULL }, l->p.conv.n_residual, { { 0 } }, FALSE, 1 };
   ClPriv *p = self->priv;
   const EnlargeConvParams *c = &l->p.conv;
   ConvWeights *cw = net ? g_hash_table_lookup (p->weights, l) : NULL;
@@ -867,6 +882,27 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
       res.r[r] = ins[1 + r];
       res.k.s[2 * r] = c->res_coeff[2 * r];
       res.k.s[2 * r + 1] = c->res_coeff[2 * r + 1];
+    }
+  /* a folded upsampling: read through by the fused CPU kernels, made
+   * here for the others */
+  const EnlargeShape us = { is->c, is->h * MAX (c->upsample, 1), is->w * MAX (c->upsample, 1) };
+  if (c->upsample > 1)
+    {
+      if (c->upsample == 2 && cw->path == CONV_WINOGRAD && wino_fused_fits (p, is->c))
+        res.up = 2;
+      else if ((upsampled = cl_buffer_new (self, &us, error)) == NULL ||
+               !run_interp (p, &(EnlargeInterpParams) { ENLARGE_INTERP_NEAREST, c->upsample, c->upsample, 0, 0, FALSE },
+                            in, is, upsampled, &us, error))
+        {
+          if (upsampled)
+            cl_buffer_free (self, upsampled);
+          if (temp)
+            conv_weights_free (temp);
+          return FALSE;
+        }
+      else
+        in = upsampled;
+      is = &us;
     }
   enlarge_conv_padding (c, is->w, is->h, &pl, &pt);
   const int act = c->activation;
@@ -914,6 +950,9 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
 
   if (ok && res.n > 0 && !res.done)
     ok = run_residual (p, &res, out, os, &local_error);
+  /* pooled: in-order queue, so whatever reuses it runs after this layer */
+  if (upsampled)
+    cl_buffer_free (self, upsampled);
   if (temp)
     {
       /* one-off weights must outlive the kernel that reads them */

@@ -546,6 +546,7 @@ enlarge_net_unref (EnlargeNet *net)
 static gboolean net_analyse (EnlargeNet *net, const char *name, GError **error);
 static void fuse_prelu (EnlargeNet *net);
 static void fuse_residual (EnlargeNet *net);
+static void fuse_upsample (EnlargeNet *net);
 
 EnlargeNet *
 enlarge_net_load_from_data (const char *param, gsize param_len,
@@ -751,6 +752,7 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
     return NULL;
   fuse_prelu (net);
   fuse_residual (net);
+  fuse_upsample (net);
   return g_steal_pointer (&net);
 
 truncated_param:
@@ -834,13 +836,16 @@ enlarge_layer_infer_shape (const EnlargeLayer *l, const EnlargeShape *in,
     case ENLARGE_OP_CONVOLUTION:
       {
         const EnlargeConvParams *c = &l->p.conv;
+        const int up = MAX (c->upsample, 1);
         int p0;
         if (in[0].c != c->num_input)
           SHAPE_FAIL ("input has %d channels, the weights expect %d", in[0].c, c->num_input);
+        if (in[0].w > G_MAXINT / 8 / up || in[0].h > G_MAXINT / 8 / up)
+          SHAPE_FAIL ("output too large");
         out[0].c = c->num_output;
-        out[0].w = conv_out_size (in[0].w, c->kernel_w, c->dilation_w, c->stride_w,
+        out[0].w = conv_out_size (in[0].w * up, c->kernel_w, c->dilation_w, c->stride_w,
                                   c->pad_left, c->pad_right, &p0);
-        out[0].h = conv_out_size (in[0].h, c->kernel_h, c->dilation_h, c->stride_h,
+        out[0].h = conv_out_size (in[0].h * up, c->kernel_h, c->dilation_h, c->stride_h,
                                   c->pad_top, c->pad_bottom, &p0);
         if (out[0].w <= 0 || out[0].h <= 0)
           SHAPE_FAIL ("input %d×%d is smaller than the kernel", in[0].w, in[0].h);
@@ -1041,7 +1046,14 @@ enlarge_net_get_tail (const EnlargeNet *net, EnlargeNetTail *tail)
           upsamplings++;
         }
       else
-        radius += (double) (l->p.conv.kernel_w / 2) / scale;
+        {
+          if (l->p.conv.upsample > 1)
+            {
+              scale *= l->p.conv.upsample;
+              upsamplings++;
+            }
+          radius += (double) (l->p.conv.kernel_w / 2) / scale;
+        }
     }
   tail->scale = scale;
   tail->halo = (int) ceil (radius) + 1;
@@ -1208,6 +1220,45 @@ fuse_residual (EnlargeNet *net)
           break;
         }
     }
+}
+
+/* A 2× nearest Interp read only by a convolution is folded into it: the
+ * convolution reads its input through the upsampling, so the upsampled
+ * activation (4× the input, 64 channels at 4× a tile's size in
+ * realesrgan-x4plus's tail) is never written nor read back. The Interp
+ * layer is removed. */
+static void
+fuse_upsample (EnlargeNet *net)
+{
+  g_autofree int *readers = g_new0 (int, net->n_blobs);
+  int n = 0;
+
+  for (int i = 0; i < net->n_layers; i++)
+    for (int k = 0; k < net->layers[i].n_inputs; k++)
+      readers[net->layers[i].inputs[k]]++;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      EnlargeLayer *l = &net->layers[i];
+      const EnlargeInterpParams *ip = &l->p.interp;
+      EnlargeLayer *conv = NULL;
+      if (l->type == ENLARGE_OP_INTERP && ip->mode == ENLARGE_INTERP_NEAREST &&
+          ip->output_width == 0 && ip->output_height == 0 && ip->width_scale == 2.f &&
+          ip->height_scale == 2.f && readers[l->outputs[0]] == 1 &&
+          l->outputs[0] != net->output_blob)
+        for (int j = i + 1; j < net->n_layers && conv == NULL; j++)
+          if (net->layers[j].n_inputs > 0 && net->layers[j].inputs[0] == l->outputs[0] &&
+              net->layers[j].type == ENLARGE_OP_CONVOLUTION && net->layers[j].p.conv.upsample <= 1)
+            conv = &net->layers[j];
+      if (conv == NULL)
+        {
+          net->layers[n++] = *l;
+          continue;
+        }
+      conv->inputs[0] = l->inputs[0];
+      conv->p.conv.upsample = 2;
+      layer_clear (l);
+    }
+  net->n_layers = n;
 }
 
 /* Finds the output blob, the channel counts, the scale and the receptive

@@ -72,6 +72,10 @@ typedef struct {
    * a second, y = res_coeff[2]·y + res_coeff[3]·in₂ (after activation) */
   int n_residual;
   float res_coeff[4];
+  /* not in ncnn files: a 2× nearest Interp folded in at load time. The
+   * convolution reads its input as if upsampled (pixel (x, y) of the
+   * upsampled input is (x / 2, y / 2)); 0 or 1: not upsampled */
+  int upsample;
 } EnlargeConvParams;
 
 typedef struct {

@@ -101,6 +101,25 @@ conv_ref (const EnlargeConvParams *c, const EnlargeTensor *in, EnlargeTensor *ou
     }
 }
 
+/* Nearest upsampling by an integer factor: the Interp a convolution may
+ * have folded in */
+static EnlargeTensor *
+upsample_ref (const EnlargeTensor *in, int f, GError **error)
+{
+  EnlargeTensor *out = enlarge_tensor_new (in->c, in->h * f, in->w * f, error);
+  if (out == NULL)
+    return NULL;
+  for (int c = 0; c < in->c; c++)
+    for (int y = 0; y < out->h; y++)
+      {
+        const float *src = enlarge_tensor_channel (in, c) + (gsize) (y / f) * in->w;
+        float *dst = enlarge_tensor_channel (out, c) + (gsize) y * out->w;
+        for (int x = 0; x < out->w; x++)
+          dst[x] = src[x / f];
+      }
+  return out;
+}
+
 /* The sums folded into a convolution, in the order and form of the
  * Eltwise layers they replace (eltwise_ref below) */
 static void
@@ -366,7 +385,16 @@ enlarge_ref_layer (const EnlargeLayer *l, EnlargeTensor **in, EnlargeTensor **ou
         memcpy (out[k]->data, in[0]->data, enlarge_tensor_size (in[0]) * sizeof (float));
       break;
     case ENLARGE_OP_CONVOLUTION:
-      conv_ref (&l->p.conv, in[0], out[0]);
+      if (l->p.conv.upsample > 1)
+        {
+          /* the folded Interp, as the layer it replaces */
+          g_autoptr (EnlargeTensor) up = upsample_ref (in[0], l->p.conv.upsample, error);
+          if (up == NULL)
+            return FALSE;
+          conv_ref (&l->p.conv, up, out[0]);
+        }
+      else
+        conv_ref (&l->p.conv, in[0], out[0]);
       residual_ref (&l->p.conv, in, out[0]);
       break;
     case ENLARGE_OP_PRELU:

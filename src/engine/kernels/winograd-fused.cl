@@ -165,6 +165,49 @@ wf_chunk (const __global float *row, int x, int W, bool two, const __global floa
   return vload16 (0, a);
 }
 
+/* The same for an input read through a 2× nearest upsampling (a folded
+ * Interp, EnlargeConvParams.upsample): @x is in upsampled pixels, @row a
+ * row of the source, @Ws its width. Each source value is used twice;
+ * outside the source the values are zero, as outside the upsampled
+ * image. */
+inline __attribute__ ((always_inline)) float16
+wf_chunk_up2 (const __global float *row, int x, int Ws, bool two, const __global float *lo,
+              const __global float *hi)
+{
+  const float16 v = wf_chunk (row, x >= 0 ? x / 2 : (x - 1) / 2, Ws, false, lo, hi);
+  const float16 r = (x & 1) ? v.s0112233445566778 : v.s0011223344556677;
+  if (two)
+    return (float16) (r.s01, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f);
+  return r;
+}
+
+/* Input row @y of channel plane @src, chunk at @x, for a convolution that
+ * reads its input upsampled @up times (1 or 2; @H × @W the size it sees) */
+inline __attribute__ ((always_inline)) float16
+wf_row_chunk (const __global float *src, int y, int x, int H, int W, int up, bool two,
+              const __global float *lo, const __global float *hi)
+{
+  if (y < 0 || y >= H)
+    return (float16) (0.f);
+  if (up == 2)
+    return wf_chunk_up2 (src + (size_t) (y / 2) * (W / 2), x, W / 2, two, lo, hi);
+  return wf_chunk (src + (size_t) y * W, x, W, two, lo, hi);
+}
+
+/* wf_prefetch for the rows and columns of the source that an upsampled
+ * block reads */
+inline void
+wf_prefetch_up (const __global float *plane, int y0, int rows, int x0, int n, int H, int W, int up)
+{
+  if (up == 2)
+    {
+      const int ys = y0 >= 0 ? y0 / 2 : (y0 - 1) / 2, xs = x0 >= 0 ? x0 / 2 : (x0 - 1) / 2;
+      wf_prefetch (plane, ys, rows / 2 + 1, xs, n / 2 + 1, H / 2, W / 2);
+    }
+  else
+    wf_prefetch (plane, y0, rows, x0, n, H, W);
+}
+
 /* Two 4×4 transposes over four float16s, seen as four groups of four
  * floats each: of the groups across the vectors (wf_tr_groups) and of the
  * floats inside each group (wf_tr_elems). Splitting a row into its four
@@ -269,20 +312,23 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
            const int IC, const int H, const int W, const int OC, const int OH, const int OW,
            const int PL, const int PT, const int act, const float a0, const float a1,
            const int TX0, __global const float *restrict R1, __global const float *restrict R2,
-           const int NR, const float4 RK, __local float *restrict V, __local float *restrict Mb)
+           const int NR, const float4 RK, const int UP, __local float *restrict V,
+           __local float *restrict Mb)
 {
   __local float T[12 * WF_ROW];
   const int tx0 = TX0 + get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
   const int OCB = (OC + 7) / 8;
   const int x0 = tx0 * 4 - PL;
-  const __global float *in_end = in + (size_t) IC * H * W;
+  /* with UP 2 the input is (H / 2) × (W / 2), read upsampled */
+  const size_t plane = (size_t) (H / UP) * (W / UP);
+  const __global float *in_end = in + IC * plane;
 
   /* V[e][ic][g·WF_W + j] = (Bᵀ d B)[e] for tile j of tile row g */
   for (int ic = 0; ic < IC; ic++)
     {
-      const __global float *src = in + (size_t) ic * H * W;
+      const __global float *src = in + ic * plane;
       if (ic + 1 < IC)
-        wf_prefetch (src + (size_t) H * W, ty0 * 4 - PT, 10, x0, 4 * WF_W + 2, H, W);
+        wf_prefetch_up (src + plane, ty0 * 4 - PT, 10, x0, 4 * WF_W + 2, H, W, UP);
       /* the two tile rows share two input rows: ten rows a chunk */
       {
         const int y0 = ty0 * 4 - PT;
@@ -290,10 +336,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
           {
             float16 x[10], y[6];
             for (int r = 0; r < 10; r++)
-              x[r] = (y0 + r >= 0 && y0 + r < H)
-                       ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == WF_CHUNKS,
-                                   in, in_end)
-                       : (float16) (0.f);
+              x[r] = wf_row_chunk (src, y0 + r, x0 + 16 * q, H, W, UP, q == WF_CHUNKS, in, in_end);
             WINO_BT (x, y);
             for (int r = 0; r < 6; r++)
               wf_st16l (T + r * WF_ROW + 16 * q, y[r]);

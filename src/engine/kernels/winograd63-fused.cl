@@ -239,7 +239,7 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
               const int IC, const int H, const int W, const int OC, const int OH, const int OW,
               const int PL, const int PT, const int act, const float a0, const float a1,
               const int TX0, __global const float *restrict R1,
-              __global const float *restrict R2, const int NR, const float4 RK,
+              __global const float *restrict R2, const int NR, const float4 RK, const int UP,
               __local float *restrict V, __local float *restrict Mb)
 {
   /* the column-transformed rows; later the output's column pass */
@@ -248,24 +248,23 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
   const int tx0 = TX0 + get_global_id (0) * W6_W, ty0 = get_global_id (1) * 2;
   const int OCB = (OC + 7) / 8;
   const int x0 = tx0 * 6 - PL, y0 = ty0 * 6 - PT;
-  const __global float *in_end = in + (size_t) IC * H * W;
+  /* with UP 2 the input is (H / 2) × (W / 2), read upsampled */
+  const size_t plane = (size_t) (H / UP) * (W / UP);
+  const __global float *in_end = in + IC * plane;
 
   /* V[e][ic][g·16 + j] = (Bᵀ d B)[e] for tile j of tile row g */
   for (int ic = 0; ic < IC; ic++)
     {
-      const __global float *src = in + (size_t) ic * H * W;
+      const __global float *src = in + ic * plane;
       if (ic + 1 < IC)
-        wf_prefetch (src + (size_t) H * W, y0, 14, x0, W6_PX + 2, H, W);
+        wf_prefetch_up (src + plane, y0, 14, x0, W6_PX + 2, H, W, UP);
       /* Bᵀ down the columns: the two tile rows share two input rows */
       for (int q = 0; q <= W6_CHUNKS; q++)
         {
           float16 x[14], y[8];
 #pragma unroll
           for (int r = 0; r < 14; r++)
-            x[r] = (y0 + r >= 0 && y0 + r < H)
-                     ? wf_chunk (src + (size_t) (y0 + r) * W, x0 + 16 * q, W, q == W6_CHUNKS, in,
-                                 in_end)
-                     : (float16) (0.f);
+            x[r] = wf_row_chunk (src, y0 + r, x0 + 16 * q, H, W, UP, q == W6_CHUNKS, in, in_end);
           W6_BT (float16, x, y);
 #pragma unroll
           for (int r = 0; r < 8; r++)
