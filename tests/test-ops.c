@@ -11,6 +11,7 @@ static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
 static EnlargeBackend *cl_split;  /* ENLARGE_WINOGRAD=split: the GPUs' three-kernel path */
 static EnlargeBackend *cl_f4;     /* ENLARGE_WINOGRAD=f4: wino_fused, never wino63_fused */
+static EnlargeBackend *cl_direct; /* ENLARGE_NO_WINOGRAD: every 3×3 on conv3x3_b8 */
 static char *cl_skip_reason;
 
 #define SKIP_WITHOUT_OPENCL()                   \
@@ -309,11 +310,13 @@ conv_case (GRand *rand, const ConvCase *cc)
 
 /* 3×3, stride 1, dilation 1, zero padding: the blocked conv3x3_b8 kernel
  * (8 pixels × 8 channels per work-item), so widths below 8 and not
- * multiples of it, and channel counts not multiples of 8, matter. */
+ * multiples of it, and channel counts not multiples of 8, matter. With 16
+ * or more input channels the default backend takes Winograd instead (on
+ * a CPU even for 3 output channels), so the cases run on both it and a
+ * backend without Winograd. */
 static void
-test_conv3x3 (void)
+conv3x3_cases (void)
 {
-  SKIP_WITHOUT_OPENCL ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (3);
   const int sizes[][2] = { /* w, h */ { 13, 7 }, { 31, 17 }, { 1, 1 }, { 5, 3 }, { 8, 8 },
                            { 9, 4 }, { 17, 2 }, { 3, 11 } };
@@ -359,6 +362,22 @@ test_conv3x3 (void)
   conv_case (rand, &(ConvCase) { .ic = 64, .oc = 3, .w = 37, .h = 23, .k = 3, .stride = 1,
                                  .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
                                  .bias = TRUE });
+}
+
+static void
+test_conv3x3 (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  EnlargeBackend *dflt = cl_backend;
+
+  conv3x3_cases ();
+  /* run_case compares cl_backend with the reference */
+  cl_backend = cl_direct;
+  conv3x3_cases ();
+  cl_backend = dflt;
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_direct, "conv3x3_b8"), >, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_direct, "wino_fused"), ==, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (cl_direct, "wino_gemm"), ==, 0);
 }
 
 /* 3×3 stride 1 with other paddings: no padding, SAME, asymmetric. */
@@ -1025,6 +1044,10 @@ main (int argc, char **argv)
       cl_f4 = enlarge_backend_new ("cpu", &error);
       g_unsetenv ("ENLARGE_WINOGRAD");
       g_assert_no_error (error);
+      g_setenv ("ENLARGE_NO_WINOGRAD", "1", TRUE);
+      cl_direct = enlarge_backend_new ("cpu", &error);
+      g_unsetenv ("ENLARGE_NO_WINOGRAD");
+      g_assert_no_error (error);
     }
   if (cl_backend != NULL)
     g_test_message ("OpenCL device: %s (%s, %s)", enlarge_backend_get_device (cl_backend)->name,
@@ -1055,6 +1078,7 @@ main (int argc, char **argv)
   g_clear_pointer (&cl_backend, enlarge_backend_unref);
   g_clear_pointer (&cl_split, enlarge_backend_unref);
   g_clear_pointer (&cl_f4, enlarge_backend_unref);
+  g_clear_pointer (&cl_direct, enlarge_backend_unref);
   g_clear_pointer (&ref_backend, enlarge_backend_unref);
   g_free (cl_skip_reason);
   g_free (worst_case);
