@@ -659,23 +659,23 @@ scratch (ClPriv *p, cl_mem *buf, gsize *size, gsize bytes, GError **error)
 #define WINO_BAND_BYTES_CPU ((gsize) 8 << 20)
 #define WINO_BAND_BYTES_GPU ((gsize) 256 << 20)
 
-/* The Eltwise sums folded into a convolution (EnlargeConvParams.
- * n_residual): the fused CPU kernels add them as they store; @done says
- * whether the path taken did. */
+/* What the loader folded into a convolution: Eltwise sums
+ * (EnlargeConvParams.n_residual), which the fused CPU kernels add as they
+ * store (@done: the path taken did), and a 2× upsampling of the input. */
 typedef struct {
   cl_mem r[2];
   cl_int n;
   cl_float4 k;
   gboolean done;
-  /* and the folded 2× upsampling of the input (EnlargeConvParams.upsample),
-   * which only the fused CPU kernels read through: 1 or 2 */
+  /* EnlargeConvParams.upsample, which only the fused CPU kernels read
+   * through: 1 or 2 */
   cl_int up;
-} Residual;
+} Folded;
 
 /* @out stands in for absent addends: a masked-off load from a NULL
  * pointer still costs a microcode assist on x86 */
 static gboolean
-set_residual_args (cl_kernel k, int first, Residual *res, cl_mem out, GError **error)
+set_folded_args (cl_kernel k, int first, Folded *res, cl_mem out, GError **error)
 {
   ARG (k, first, res->n > 0 ? res->r[0] : out); ARG (k, first + 1, res->n > 1 ? res->r[1] : out);
   ARG (k, first + 2, res->n); ARG (k, first + 3, res->k); ARG (k, first + 4, res->up);
@@ -688,7 +688,7 @@ set_residual_args (cl_kernel k, int first, Residual *res, cl_mem out, GError **e
 static gboolean
 run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
                cl_mem out, const EnlargeShape *os, int pl, int pt,
-               int act, float a0, float a1, int lanes, int tx0, int blocks, Residual *res,
+               int act, float a0, float a1, int lanes, int tx0, int blocks, Folded *res,
                GError **error)
 {
   cl_kernel k = lanes == 16 ? p->k_wino63_fused : p->k_wino63_fused8;
@@ -701,27 +701,32 @@ run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   ARG (k, 7, (cl_int) os->c); ARG (k, 8, (cl_int) os->h); ARG (k, 9, (cl_int) os->w);
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
   ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1); ARG (k, 15, (cl_int) tx0);
-  return set_residual_args (k, 16, res, out, error) &&
+  return set_folded_args (k, 16, res, out, error) &&
          cl_check (clSetKernelArg (k, 21, v_bytes, NULL), "clSetKernelArg", error) &&
          cl_check (clSetKernelArg (k, 22, WINO6_M_BYTES / 16 * lanes, NULL), "clSetKernelArg", error) &&
          enqueue_local (p, k, 2, g, one, lanes == 16 ? "wino63_fused" : "wino63_fused8", error);
 }
 
-/* wino_fused's __local V [36][IC][32] and products [36][8][32] fit */
+/* wino_fused's __local V [36][IC][32] and products [36][8][32] */
+#define WINO4_M_BYTES (sizeof (float) * 36 * 8 * 32)
+static gsize
+wino4_v_bytes (int ic)
+{
+  return sizeof (float) * 36 * (gsize) ic * 32;
+}
+
 static gboolean
 wino_fused_fits (ClPriv *p, int ic)
 {
-  return p->wino_fused && sizeof (float) * 36 * (gsize) ic * 32 + sizeof (float) * 36 * 8 * 32 + 8192 <=
-                            p->local_mem;
+  return p->wino_fused && wino4_v_bytes (ic) + WINO4_M_BYTES + 8192 <= p->local_mem;
 }
 
 static gboolean
 run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
               cl_mem out, const EnlargeShape *os, int pl, int pt,
-              int act, float a0, float a1, gboolean cpu, Residual *res, GError **error)
+              int act, float a0, float a1, gboolean cpu, Folded *res, GError **error)
 {
-  /* wino_fused's __local V [36][IC][32] and products [36][8][32] */
-  const gsize fused_v = sizeof (float) * 36 * (gsize) is->c * 32, fused_m = sizeof (float) * 36 * 8 * 32;
+  const gsize fused_v = wino4_v_bytes (is->c), fused_m = WINO4_M_BYTES;
   if (wino_fused_fits (p, is->c))
     {
       /* F(6×6) from the left, where it may run: 96-pixel blocks, a last
@@ -763,7 +768,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
           ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
           ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
           ARG (k, 15, (cl_int) (wide ? t0 : t0 + n16 * 16));
-          if (!set_residual_args (k, 16, res, out, error) ||
+          if (!set_folded_args (k, 16, res, out, error) ||
               !cl_check (clSetKernelArg (k, 21, wide ? fused_v : fused_v / 2, NULL), "clSetKernelArg", error) ||
               !cl_check (clSetKernelArg (k, 22, wide ? fused_m : fused_m / 2, NULL), "clSetKernelArg", error) ||
               !enqueue_local (p, k, 2, g, one, wide ? "wino_fused" : "wino_fused8", error))
@@ -831,7 +836,7 @@ static gboolean run_interp (ClPriv *p, const EnlargeInterpParams *ip, cl_mem in,
 /* out = k₀·out + k₁·r, in place: the folded sums where the kernel that
  * ran does not add them itself */
 static gboolean
-run_residual (ClPriv *p, const Residual *res, cl_mem out, const EnlargeShape *os, GError **error)
+run_residual (ClPriv *p, const Folded *res, cl_mem out, const EnlargeShape *os, GError **error)
 {
   const cl_int n = os->c * os->h * os->w;
   const size_t g1[1] = { (size_t) n };
@@ -856,7 +861,7 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
           GError **error)
 {
   cl_mem in = ins[0], upsampled = NULL;
-  Residual res = { { NULL, NULL }, l->p.conv.n_residual, { { 0 } }, FALSE, 1 };
+  Folded res = { { NULL, NULL }, l->p.conv.n_residual, { { 0 } }, FALSE, 1 };
   ClPriv *p = self->priv;
   const EnlargeConvParams *c = &l->p.conv;
   ConvWeights *cw = net ? g_hash_table_lookup (p->weights, l) : NULL;

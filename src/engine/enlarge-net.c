@@ -996,16 +996,34 @@ blob_root (const EnlargeNet *net, const int *alias, int blob)
   return blob;
 }
 
+/* How many layer inputs read each blob, and (@producer may be NULL) the
+ * layer that makes it, -1 for none */
+static void
+blob_usage (const EnlargeNet *net, int *readers, int *producer)
+{
+  for (int b = 0; b < net->n_blobs; b++)
+    {
+      readers[b] = 0;
+      if (producer)
+        producer[b] = -1;
+    }
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      for (int k = 0; k < net->layers[i].n_inputs; k++)
+        readers[net->layers[i].inputs[k]]++;
+      for (int k = 0; producer && k < net->layers[i].n_outputs; k++)
+        producer[net->layers[i].outputs[k]] = i;
+    }
+}
+
 gboolean
 enlarge_net_get_tail (const EnlargeNet *net, EnlargeNetTail *tail)
 {
-  g_autofree int *consumers = g_new0 (int, net->n_blobs);
+  g_autofree int *consumers = g_new (int, net->n_blobs);
   int blob = net->output_blob, i, scale = 1, upsamplings = 0;
   double radius = 0;
 
-  for (i = 0; i < net->n_layers; i++)
-    for (int k = 0; k < net->layers[i].n_inputs; k++)
-      consumers[net->layers[i].inputs[k]]++;
+  blob_usage (net, consumers, NULL);
   for (i = net->n_layers - 1; i > 0; i--)
     {
       const EnlargeLayer *l = &net->layers[i];
@@ -1127,18 +1145,10 @@ enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height)
 static void
 fuse_prelu (EnlargeNet *net)
 {
-  g_autofree int *readers = g_new0 (int, net->n_blobs);
+  g_autofree int *readers = g_new (int, net->n_blobs);
   g_autofree int *producer = g_new (int, net->n_blobs);
 
-  for (int b = 0; b < net->n_blobs; b++)
-    producer[b] = -1;
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      for (int k = 0; k < net->layers[i].n_inputs; k++)
-        readers[net->layers[i].inputs[k]]++;
-      for (int k = 0; k < net->layers[i].n_outputs; k++)
-        producer[net->layers[i].outputs[k]] = i;
-    }
+  blob_usage (net, readers, producer);
   for (int i = 0; i < net->n_layers; i++)
     {
       EnlargeLayer *l = &net->layers[i];
@@ -1172,18 +1182,10 @@ fuse_prelu (EnlargeNet *net)
 static void
 fuse_residual (EnlargeNet *net)
 {
-  g_autofree int *readers = g_new0 (int, net->n_blobs);
+  g_autofree int *readers = g_new (int, net->n_blobs);
   g_autofree int *producer = g_new (int, net->n_blobs);
 
-  for (int b = 0; b < net->n_blobs; b++)
-    producer[b] = -1;
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      for (int k = 0; k < net->layers[i].n_inputs; k++)
-        readers[net->layers[i].inputs[k]]++;
-      for (int k = 0; k < net->layers[i].n_outputs; k++)
-        producer[net->layers[i].outputs[k]] = i;
-    }
+  blob_usage (net, readers, producer);
   for (int i = 0; i < net->n_layers; i++)
     {
       EnlargeLayer *l = &net->layers[i];
@@ -1230,12 +1232,10 @@ fuse_residual (EnlargeNet *net)
 static void
 fuse_upsample (EnlargeNet *net)
 {
-  g_autofree int *readers = g_new0 (int, net->n_blobs);
+  g_autofree int *readers = g_new (int, net->n_blobs);
   int n = 0;
 
-  for (int i = 0; i < net->n_layers; i++)
-    for (int k = 0; k < net->layers[i].n_inputs; k++)
-      readers[net->layers[i].inputs[k]]++;
+  blob_usage (net, readers, NULL);
   for (int i = 0; i < net->n_layers; i++)
     {
       EnlargeLayer *l = &net->layers[i];

@@ -112,6 +112,38 @@ wf_residual1 (float v, const __global float *r1, const __global float *r2, int n
   return v;
 }
 
+/* Stores @nx pixels of an output row (@nq float16s of them, @px) at @off
+ * of @out, adding the folded sums: whole vectors for a full row, through
+ * a private copy for the last, partial block of a row */
+inline __attribute__ ((always_inline)) void
+wf_store_row (__global float *out, size_t off, const float16 *px, int nq, int nx,
+              const __global float *r1, const __global float *r2, int n, float4 k)
+{
+  __global float *row = out + off;
+  if (nx == 16 * nq)
+    {
+      /* unrolled, here and below (@nq is a constant where this is
+       * inlined): an index known only at run time would keep @px in
+       * memory, not registers */
+#pragma unroll
+      for (int q = 0; q < nq; q++)
+        wf_st16g (row + 16 * q, wf_residual (px[q], r1, r2, n, k, off + 16 * q));
+      return;
+    }
+  float tmp[96];
+#pragma unroll
+  for (int q = 0; q < nq; q++)
+    vstore16 (px[q], q, tmp);
+  /* separate loops: a vectorised one with the residual loads masked off
+   * would still touch r1, and through NULL that costs an assist a load */
+  if (n == 0)
+    for (int j = 0; j < nx; j++)
+      row[j] = tmp[j];
+  else
+    for (int j = 0; j < nx; j++)
+      row[j] = wf_residual1 (tmp[j], r1, r2, n, k, off + j);
+}
+
 /* Asks for the cache lines of @rows rows from @y0, columns @x0 … @x0 + @n,
  * of a plane. A block reads a few short rows of every channel, planes
  * apart, and the activations are much bigger than the caches: on a CPU
@@ -394,7 +426,6 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
             break;
           const float bo = bias[oc];
           const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
-          __global float *dst = out + (size_t) oc * OH * OW;
           const int ox = tx0 * 4;
           const int nx = min (4 * WF_W, OW - ox);
           for (int g = 0; g < 2; g++)
@@ -431,25 +462,8 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
                   px[0] = wino_interleave (o[0].lo, o[1].lo, o[2].lo, o[3].lo);
                   px[1] = wino_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
 #endif
-                  __global float *row = dst + (size_t) y * OW + ox;
-                  const size_t roff = row - out;
-                  if (nx == 4 * WF_W)
-                    for (int q = 0; q < WF_W / 4; q++)
-                      wf_st16g (row + 16 * q, wf_residual (px[q], R1, R2, NR, RK, roff + 16 * q));
-                  else
-                    {
-                      float tmp[4 * WF_W];
-                      for (int q = 0; q < WF_W / 4; q++)
-                        vstore16 (px[q], q, tmp);
-                      /* separate loops: a vectorised one with the
-                       * residual loads masked off would still touch R1 */
-                      if (NR == 0)
-                        for (int j = 0; j < nx; j++)
-                          row[j] = tmp[j];
-                      else
-                        for (int j = 0; j < nx; j++)
-                          row[j] = wf_residual1 (tmp[j], R1, R2, NR, RK, roff + j);
-                    }
+                  wf_store_row (out, ((size_t) oc * OH + y) * OW + ox, px, WF_W / 4, nx,
+                                R1, R2, NR, RK);
                 }
             }
         }

@@ -322,7 +322,6 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
             break;
           const float bo = bias[oc];
           const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
-          __global float *dst = out + (size_t) oc * OH * OW;
           const int ox = tx0 * 6;
           const int nx = min (W6_PX, OW - ox);
           for (int g = 0; g < 2; g++)
@@ -359,26 +358,8 @@ W6_KERNEL (__global const float *restrict in, __global const float *restrict U,
 #else
                   w6_merge8 (o, px);
 #endif
-                  __global float *row = dst + (size_t) y * OW + ox;
-                  const size_t roff = row - out;
-                  if (nx == W6_PX)
-                    {
-#pragma unroll
-                      for (int q = 0; q < W6_PX / 16; q++)
-                        wf_st16g (row + 16 * q, wf_residual (px[q], R1, R2, NR, RK, roff + 16 * q));
-                    }
-                  else
-                    {
-                      float tmp[W6_PX];
-                      for (int q = 0; q < W6_PX / 16; q++)
-                        vstore16 (px[q], q, tmp);
-                      if (NR == 0)
-                        for (int j = 0; j < nx; j++)
-                          row[j] = tmp[j];
-                      else
-                        for (int j = 0; j < nx; j++)
-                          row[j] = wf_residual1 (tmp[j], R1, R2, NR, RK, roff + j);
-                    }
+                  wf_store_row (out, ((size_t) oc * OH + y) * OW + ox, px, W6_PX / 16, nx,
+                                R1, R2, NR, RK);
                 }
             }
         }
