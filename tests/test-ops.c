@@ -6,12 +6,93 @@
 #include <string.h>
 
 #include "enlarge.h"
+#include "enlarge-conv-plan.h"
 
 static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
-static EnlargeBackend *cl_split;  /* ENLARGE_WINOGRAD=split: the GPUs' three-kernel path */
-static EnlargeBackend *cl_f4;     /* ENLARGE_WINOGRAD=f4: wino_fused, never wino63_fused */
-static EnlargeBackend *cl_direct; /* ENLARGE_NO_WINOGRAD: every 3×3 on conv3x3_b8 */
+static EnlargeBackend *cl_split;  /* ENLARGE_WINOGRAD_SPLIT: the GPUs' three-kernel path */
+static EnlargeBackend *cl_f4;     /* ENLARGE_WINOGRAD_F4: wino_fused, never wino63_fused */
+static EnlargeBackend *cl_direct; /* ENLARGE_WINOGRAD_OFF: every 3×3 on conv3x3_b8 */
+static EnlargeBackend *cl_small;  /* local memory capped at 64 KiB, as on many GPUs */
+
+/* The launches a convolution's plan implies, summed over the cases run
+ * on cl_backend: the tests compare them with the backend's counts, so
+ * they hold whatever local memory the machine's device reports. */
+typedef struct {
+  guint wino63_fused, wino63_fused8, wino_fused, wino_fused8, wino_gemm;
+  guint conv3x3_b8, conv_generic, residual, interp;
+} Launches;
+static Launches planned;
+
+static Launches
+launches_of (EnlargeBackend *b)
+{
+  return (Launches) {
+    enlarge_backend_get_launches (b, "wino63_fused"), enlarge_backend_get_launches (b, "wino63_fused8"),
+    enlarge_backend_get_launches (b, "wino_fused"), enlarge_backend_get_launches (b, "wino_fused8"),
+    enlarge_backend_get_launches (b, "wino_gemm"), enlarge_backend_get_launches (b, "conv3x3_b8"),
+    enlarge_backend_get_launches (b, "conv_generic"), enlarge_backend_get_launches (b, "residual"),
+    enlarge_backend_get_launches (b, "interp_nearest_pow2"),
+  };
+}
+
+static void
+plan_conv (const EnlargeConvParams *c, const EnlargeShape *is, const EnlargeShape *os)
+{
+  EnlargeClCaps caps;
+  EnlargeConvPlan plan;
+
+  if (cl_backend == NULL || !enlarge_cl_backend_get_caps (cl_backend, &caps))
+    return;
+  enlarge_conv_plan (c, is, os, &caps, &plan);
+  switch (plan.kernel)
+    {
+    case ENLARGE_CONV_WINO_FUSED:
+      planned.wino63_fused += plan.n6 > 0;
+      planned.wino63_fused8 += plan.n48 > 0;
+      planned.wino_fused += plan.n16 > 0;
+      planned.wino_fused8 += plan.n8 > 0;
+      break;
+    case ENLARGE_CONV_WINO_SPLIT:
+      planned.wino_gemm += ((os->h + 3) / 4 + plan.band - 1) / plan.band;
+      break;
+    case ENLARGE_CONV_BLOCKED:
+      planned.conv3x3_b8++;
+      break;
+    case ENLARGE_CONV_GENERIC:
+    default:
+      planned.conv_generic++;
+    }
+  if (!plan.residual_folded)
+    planned.residual += c->n_residual;
+  if (c->upsample > 1 && !plan.upsample_folded)
+    planned.interp++;
+}
+
+/* runs the cases of @run on @b; its launches must be the plans' */
+static Launches
+run_planned (EnlargeBackend *b, void (*run) (void))
+{
+  EnlargeBackend *dflt = cl_backend;
+  const Launches before = launches_of (b);
+  Launches after;
+
+  planned = (Launches) { 0 };
+  cl_backend = b;
+  run ();
+  cl_backend = dflt;
+  after = launches_of (b);
+  g_assert_cmpuint (after.wino63_fused - before.wino63_fused, ==, planned.wino63_fused);
+  g_assert_cmpuint (after.wino63_fused8 - before.wino63_fused8, ==, planned.wino63_fused8);
+  g_assert_cmpuint (after.wino_fused - before.wino_fused, ==, planned.wino_fused);
+  g_assert_cmpuint (after.wino_fused8 - before.wino_fused8, ==, planned.wino_fused8);
+  g_assert_cmpuint (after.wino_gemm - before.wino_gemm, ==, planned.wino_gemm);
+  g_assert_cmpuint (after.conv3x3_b8 - before.conv3x3_b8, ==, planned.conv3x3_b8);
+  g_assert_cmpuint (after.conv_generic - before.conv_generic, ==, planned.conv_generic);
+  g_assert_cmpuint (after.residual - before.residual, ==, planned.residual);
+  g_assert_cmpuint (after.interp - before.interp, ==, planned.interp);
+  return planned;
+}
 static char *cl_skip_reason;
 
 #define SKIP_WITHOUT_OPENCL()                   \
@@ -302,6 +383,14 @@ conv_case (GRand *rand, const ConvCase *cc)
                            cc->pb, cc->pad_value, cc->ic, cc->oc, cc->w, cc->h,
                            cc->up > 1 ? " up 2x" : "", act_names[cc->act], cc->bias ? " bias" : "",
                            cc->nres == 2 ? " +2 residuals" : cc->nres == 1 ? " +residual" : "");
+  {
+    EnlargeShape shapes[3] = { { cc->ic, cc->h, cc->w } };
+    if (cc->nres > 0)
+      shapes[1] = shapes[2] = (EnlargeShape) { ins[1]->c, ins[1]->h, ins[1]->w };
+    EnlargeShape os;
+    g_assert_true (enlarge_layer_infer_shape (&l, shapes, &os, NULL));
+    plan_conv (c, &shapes[0], &os);
+  }
   run_case (label, &l, ins);
   for (int r = 1; r < 3; r++)
     if (ins[r] != NULL)
@@ -368,13 +457,10 @@ static void
 test_conv3x3 (void)
 {
   SKIP_WITHOUT_OPENCL ();
-  EnlargeBackend *dflt = cl_backend;
-
-  conv3x3_cases ();
+  run_planned (cl_backend, conv3x3_cases);
   /* run_case compares cl_backend with the reference */
-  cl_backend = cl_direct;
-  conv3x3_cases ();
-  cl_backend = dflt;
+  const Launches direct = run_planned (cl_direct, conv3x3_cases);
+  g_assert_cmpuint (direct.conv3x3_b8, >, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_direct, "conv3x3_b8"), >, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_direct, "wino_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (cl_direct, "wino_gemm"), ==, 0);
@@ -874,9 +960,17 @@ test_network_residual (void)
       g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "buffer_create"), ==, created);
     }
   g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "eltwise2"), ==, elt_before);
-  /* on a CPU the fused Winograd kernel adds both as it stores */
-  if (enlarge_backend_get_device (cl_backend)->kind == ENLARGE_DEVICE_CPU)
-    g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "residual"), ==, res_before);
+  /* where conv2's plan (16 → 16 channels) has the fused Winograd kernel,
+   * it adds both as it stores; else a pass adds each */
+  {
+    EnlargeClCaps caps;
+    EnlargeConvPlan plan;
+    const EnlargeShape is = { 16, sizes[0][1], sizes[0][0] };
+    g_assert_true (enlarge_cl_backend_get_caps (cl_backend, &caps));
+    enlarge_conv_plan (&conv2->p.conv, &is, &is, &caps, &plan);
+    g_assert_cmpuint (enlarge_backend_get_launches (cl_backend, "residual") - res_before, ==,
+                      plan.residual_folded ? 0 : 2 * 2 * G_N_ELEMENTS (sizes));
+  }
 }
 
 /* ≥ 16 channels in and out: the Winograd F(4×4, 3×3) path, with output
@@ -962,64 +1056,41 @@ winograd_cases (void)
 }
 
 /* Each Winograd case on the CPU's fused kernels (F(6×6, 3×3) where it
- * fits, then F(4×4, 3×3) alone) and on the three-kernel path, all against
- * the reference; the launch counts prove which ran. */
+ * fits, then F(4×4, 3×3) alone), on the three-kernel path, and with the
+ * local memory of a small GPU, all against the reference. Each backend
+ * launches exactly what the plans for its caps say (tests/test-plan.c
+ * checks the plans themselves for given caps). */
 static void
 test_conv_winograd (void)
 {
   SKIP_WITHOUT_OPENCL ();
-  EnlargeBackend *fused = cl_backend;
-  const gboolean cpu = enlarge_backend_get_device (fused)->kind == ENLARGE_DEVICE_CPU;
+  const gboolean cpu = enlarge_backend_get_device (cl_backend)->kind == ENLARGE_DEVICE_CPU;
+  Launches l;
 
-  const guint residual_before = enlarge_backend_get_launches (fused, "residual");
-  const guint interp_before = enlarge_backend_get_launches (fused, "interp_nearest_pow2");
-  winograd_cases ();
+  l = run_planned (cl_backend, winograd_cases);
+  /* the two non-Winograd cases with folded sums and upsamplings make
+   * them in passes of their own whatever the device */
+  g_assert_cmpuint (l.residual, >=, 3);
+  g_assert_cmpuint (l.interp, >=, 2);
   if (cpu)
-    {
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino63_fused"), >, 0);
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino63_fused8"), >, 0);
-      /* two separate passes (blocked and generic) and the rest in the
-       * kernels: three sums in the two non-Winograd cases */
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "residual") - residual_before, ==, 3);
-      /* the upsampling made only for the two non-Winograd cases */
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "interp_nearest_pow2") - interp_before, ==, 2);
-    }
+    g_assert_cmpuint (l.wino_fused + l.wino_fused8 + l.wino_gemm, >, 0);
 
-  /* run_case compares cl_backend with the reference */
-  cl_backend = cl_f4;
-  winograd_cases ();
-  if (cpu)
-    {
-      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino63_fused"), ==, 0);
-      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino63_fused8"), ==, 0);
-      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino_fused"), >, 0);
-      g_assert_cmpuint (enlarge_backend_get_launches (cl_f4, "wino_fused8"), >, 0);
-    }
+  l = run_planned (cl_f4, winograd_cases);
+  g_assert_cmpuint (l.wino63_fused + l.wino63_fused8, ==, 0);
 
-  cl_backend = cl_split;
-  winograd_cases ();
-  cl_backend = fused;
-  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_fused"), ==, 0);
-  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino63_fused"), ==, 0);
-  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "wino_gemm"), >, 0);
-  /* the three-kernel path adds them in a pass of its own: 5 Winograd + 3,
-   * and makes every upsampling: 4 + 2 */
-  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "residual"), ==, 8);
-  g_assert_cmpuint (enlarge_backend_get_launches (cl_split, "interp_nearest_pow2"), ==, 6);
+  /* the three-kernel path adds the sums in a pass of its own (5 Winograd
+   * cases + 3) and makes every upsampling (4 + 2) */
+  l = run_planned (cl_split, winograd_cases);
+  g_assert_cmpuint (l.wino_fused + l.wino_fused8 + l.wino63_fused + l.wino63_fused8, ==, 0);
+  g_assert_cmpuint (l.wino_gemm, >, 0);
+  g_assert_cmpuint (l.residual, ==, 8);
+  g_assert_cmpuint (l.interp, ==, 6);
 
-  /* a layer whose V ([36][IC][32] floats) is bigger than the device's
-   * local memory (256 channels on 1 MiB, 464 on 2 MiB) takes the
-   * three-kernel path on the same backend */
-  if (cpu)
-    {
-      g_autoptr (GRand) rand = g_rand_new_with_seed (13);
-      const guint before = enlarge_backend_get_launches (fused, "wino_gemm");
-      const int ic = (int) (enlarge_backend_get_device (fused)->local_mem / (36 * 32 * sizeof (float)) / 16 + 1) * 16;
-      conv_case (rand, &(ConvCase) { .ic = ic, .oc = 16, .w = 20, .h = 12, .k = 3, .stride = 1,
-                                     .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
-                                     .bias = TRUE });
-      g_assert_cmpuint (enlarge_backend_get_launches (fused, "wino_gemm"), >, before);
-    }
+  /* 64 KiB of local memory: no fused kernel fits, the plan says so and
+   * the backend follows it */
+  l = run_planned (cl_small, winograd_cases);
+  g_assert_cmpuint (l.wino_fused + l.wino_fused8 + l.wino63_fused + l.wino63_fused8, ==, 0);
+  g_assert_cmpuint (l.wino_gemm, >, 0);
 }
 
 int
@@ -1037,16 +1108,19 @@ main (int argc, char **argv)
     cl_skip_reason = g_strdup_printf ("no OpenCL CPU device: %s", error->message);
   else
     {
-      g_setenv ("ENLARGE_WINOGRAD", "split", TRUE);
-      cl_split = enlarge_backend_new ("cpu", &error);
+      EnlargeBackendOptions o = ENLARGE_BACKEND_OPTIONS_INIT;
+      o.winograd = ENLARGE_WINOGRAD_SPLIT;
+      cl_split = enlarge_backend_new_full ("cpu", &o, &error);
       g_assert_no_error (error);
-      g_setenv ("ENLARGE_WINOGRAD", "f4", TRUE);
-      cl_f4 = enlarge_backend_new ("cpu", &error);
-      g_unsetenv ("ENLARGE_WINOGRAD");
+      o.winograd = ENLARGE_WINOGRAD_F4;
+      cl_f4 = enlarge_backend_new_full ("cpu", &o, &error);
       g_assert_no_error (error);
-      g_setenv ("ENLARGE_NO_WINOGRAD", "1", TRUE);
-      cl_direct = enlarge_backend_new ("cpu", &error);
-      g_unsetenv ("ENLARGE_NO_WINOGRAD");
+      o.winograd = ENLARGE_WINOGRAD_OFF;
+      cl_direct = enlarge_backend_new_full ("cpu", &o, &error);
+      g_assert_no_error (error);
+      o = ENLARGE_BACKEND_OPTIONS_INIT;
+      o.local_mem_cap = 64 << 10;
+      cl_small = enlarge_backend_new_full ("cpu", &o, &error);
       g_assert_no_error (error);
     }
   if (cl_backend != NULL)
@@ -1079,6 +1153,7 @@ main (int argc, char **argv)
   g_clear_pointer (&cl_split, enlarge_backend_unref);
   g_clear_pointer (&cl_f4, enlarge_backend_unref);
   g_clear_pointer (&cl_direct, enlarge_backend_unref);
+  g_clear_pointer (&cl_small, enlarge_backend_unref);
   g_clear_pointer (&ref_backend, enlarge_backend_unref);
   g_free (cl_skip_reason);
   g_free (worst_case);

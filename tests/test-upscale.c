@@ -117,12 +117,13 @@ test_opencl_matches_reference (void)
   g_assert_cmpfloat (enlarge_image_psnr (a, golden), >=, 60.0);
 }
 
-/* Two backends on @probe's device, one made with environment variable
- * @var set to @a and one with @b, and @model's result on coffee-96x72
+/* Two backends on @probe's device, one made with options @a and one
+ * with @b, and @model's result on coffee-96x72
  * from each; the golden in @golden. FALSE (skipped) without the model or
  * OpenCL. */
 static gboolean
-upscale_with_env (const char *model, const char *var, const char *a, const char *b,
+upscale_with_options (const char *model, const EnlargeBackendOptions *a,
+                      const EnlargeBackendOptions *b,
                   EnlargeBackend **backend_a, EnlargeImage **out_a, EnlargeImage **out_b,
                   EnlargeImage **golden)
 {
@@ -135,13 +136,10 @@ upscale_with_env (const char *model, const char *var, const char *a, const char 
 
   if (net == NULL || (probe = etu_opencl_or_skip ()) == NULL)
     return FALSE;
-  g_setenv (var, a, TRUE);
-  *backend_a = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
+  *backend_a = enlarge_backend_new_full (enlarge_backend_get_device (probe)->id, a, &error);
   g_assert_no_error (error);
-  g_setenv (var, b, TRUE);
-  backend_b = enlarge_backend_new (enlarge_backend_get_device (probe)->id, &error);
+  backend_b = enlarge_backend_new_full (enlarge_backend_get_device (probe)->id, b, &error);
   g_assert_no_error (error);
-  g_unsetenv (var);
 
   in = etu_load_golden ("coffee-96x72.png");
   *golden = etu_load_golden (golden_name);
@@ -152,7 +150,7 @@ upscale_with_env (const char *model, const char *var, const char *a, const char 
   return TRUE;
 }
 
-/* The GPUs' Winograd path with V and M stored as half (ENLARGE_FP16=1),
+/* The GPUs' Winograd path with V and M stored as half (ENLARGE_FP16_ON),
  * forced onto the CPU device: vload_half/vstore_half are core OpenCL, so
  * PoCL runs it. It must change the result (half storage really happened)
  * and stay within the golden tolerance. */
@@ -164,11 +162,11 @@ test_fp16_golden (void)
   g_autoptr (EnlargeImage) b = NULL;
   g_autoptr (EnlargeImage) golden = NULL;
 
-  g_setenv ("ENLARGE_WINOGRAD", "split", TRUE);
-  const gboolean ran = upscale_with_env ("realesrgan-x4fast", "ENLARGE_FP16", "1", "0", &half,
-                                         &a, &b, &golden);
-  g_unsetenv ("ENLARGE_WINOGRAD");
-  if (!ran)
+  EnlargeBackendOptions on = ENLARGE_BACKEND_OPTIONS_INIT, off = ENLARGE_BACKEND_OPTIONS_INIT;
+  on.winograd = off.winograd = ENLARGE_WINOGRAD_SPLIT;
+  on.fp16 = ENLARGE_FP16_ON;
+  off.fp16 = ENLARGE_FP16_OFF;
+  if (!upscale_with_options ("realesrgan-x4fast", &on, &off, &half, &a, &b, &golden))
     return;
   g_assert_cmpuint (enlarge_backend_get_launches (half, "wino_gemm"), >, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (half, "wino_fused"), ==, 0);
@@ -179,7 +177,7 @@ test_fp16_golden (void)
 }
 
 /* realesrgan-x4plus's 2×, conv, 2×, three convs run in strips of the
- * trunk's rows (ENLARGE_TAIL_ROWS; 48 by default): in strips of 16 rows
+ * trunk's rows (EnlargeBackendOptions.tail_rows; 48 by default): in strips of 16 rows
  * the result equals the uncut run (0) and the golden. The loader folds
  * each 2× into the convolution after it, so the tail is four
  * convolutions, the first two reading their input upsampled. The compact
@@ -209,7 +207,10 @@ test_tail_strips (void)
     }
   g_assert_false (enlarge_net_get_tail (fast, &tail));
 
-  if (!upscale_with_env ("realesrgan-x4plus", "ENLARGE_TAIL_ROWS", "16", "0", &cut, &a, &b, &golden))
+  EnlargeBackendOptions strips = ENLARGE_BACKEND_OPTIONS_INIT, whole = ENLARGE_BACKEND_OPTIONS_INIT;
+  strips.tail_rows = 16;
+  whole.tail_rows = 0;
+  if (!upscale_with_options ("realesrgan-x4plus", &strips, &whole, &cut, &a, &b, &golden))
     return;
   printf ("# x4plus tail in 16-row strips vs uncut: %.2f dB; vs golden %.2f dB\n",
           enlarge_image_psnr (a, b), enlarge_image_psnr (a, golden));
@@ -533,19 +534,19 @@ test_kernel_cache (void)
 
   if (net == NULL)
     return;
-  g_setenv ("ENLARGE_KERNEL_CACHE", dir, TRUE);
+  EnlargeBackendOptions o = ENLARGE_BACKEND_OPTIONS_INIT;
+  o.kernel_cache_dir = dir;
   {
-    g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+    g_autoptr (EnlargeBackend) b = enlarge_backend_new_full ("cpu", &o, &error);
     if (b == NULL)
       {
         g_test_skip (error->message);
-        g_unsetenv ("ENLARGE_KERNEL_CACHE");
         return;
       }
     g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_BUILT);
   }
   {
-    g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+    g_autoptr (EnlargeBackend) b = enlarge_backend_new_full ("cpu", &o, &error);
     g_autoptr (EnlargeImage) out = NULL;
     g_assert_no_error (error);
     g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_CACHED);
@@ -571,7 +572,7 @@ test_kernel_cache (void)
         memset (data, 'x', len);
       g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
 
-      g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+      g_autoptr (EnlargeBackend) b = enlarge_backend_new_full ("cpu", &o, &error);
       g_autoptr (EnlargeImage) out = NULL;
       g_assert_no_error (error);
       g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_REBUILT);
@@ -579,10 +580,9 @@ test_kernel_cache (void)
       g_assert_cmpfloat (enlarge_image_psnr (out, golden), >=, 60.0);
     }
   {
-    g_autoptr (EnlargeBackend) b = enlarge_backend_new ("cpu", &error);
+    g_autoptr (EnlargeBackend) b = enlarge_backend_new_full ("cpu", &o, &error);
     g_assert_cmpint (enlarge_backend_get_kernel_source (b), ==, ENLARGE_KERNELS_CACHED);
   }
-  g_unsetenv ("ENLARGE_KERNEL_CACHE");
   {
     g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
     const char *name;

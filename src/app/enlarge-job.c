@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "enlarge-job.h"
+#include "enlarge-environment.h"
 
 /* At most this often the preview texture is rebuilt (µs). */
 #define PREVIEW_INTERVAL_US (100 * 1000)
@@ -126,7 +127,7 @@ get_backend (const char *spec, GError **error)
   backend = g_hash_table_lookup (backends, spec);
   if (backend == NULL)
     {
-      backend = enlarge_backend_new (spec, error);
+      backend = enlarge_environment_backend_new (spec, error);
       if (backend == NULL)
         return NULL;
       g_hash_table_insert (backends, g_strdup (spec), backend);
@@ -145,7 +146,7 @@ get_net (const char *id, GError **error)
   net = g_hash_table_lookup (nets, id);
   if (net == NULL)
     {
-      net = enlarge_model_load (id, error);
+      net = enlarge_model_load_in (enlarge_environment_model_dirs (), id, error);
       if (net == NULL)
         return NULL;
       g_hash_table_insert (nets, g_strdup (id), net);

@@ -12,6 +12,7 @@
 #endif
 
 #include "enlarge.h"
+#include "enlarge-environment.h"
 
 static char *opt_device;
 static char **opt_models;
@@ -107,7 +108,7 @@ static int
 bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeNet) net = enlarge_model_load (id, &error);
+  g_autoptr (EnlargeNet) net = enlarge_model_load_in (enlarge_environment_model_dirs (), id, &error);
   EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
   double best = INFINITY;
 
@@ -179,7 +180,7 @@ main (int argc, char **argv)
       g_printerr ("enlarge-bench: --size must be 16…8192\n");
       return 2;
     }
-  backend = enlarge_backend_new (opt_device, &error);
+  backend = enlarge_environment_backend_new (opt_device, &error);
   if (backend == NULL)
     {
       g_printerr ("enlarge-bench: %s\n", error->message);
@@ -208,7 +209,7 @@ main (int argc, char **argv)
       for (guint i = 0; i < list->len; i++)
         {
           const EnlargeModelInfo *m = list->pdata[i];
-          if (enlarge_model_is_installed (m))
+          if (enlarge_model_is_installed_in (enlarge_environment_model_dirs (), m))
             failures += bench_model (backend, m->id, img);
         }
     }

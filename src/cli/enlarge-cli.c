@@ -16,6 +16,7 @@
 #include "enlarge.h"
 #include "enlarge-cli-common.h"
 #include "enlarge-compare.h"
+#include "enlarge-environment.h"
 
 #define DEFAULT_MODEL "realesrgan-x4plus"
 
@@ -102,12 +103,12 @@ list_models (void)
     {
       const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
       printf ("%-26s %-34s %-5d %s\n", info->id, info->title, info->scale,
-              enlarge_model_is_installed (info) ? "yes" : "no");
+              enlarge_model_is_installed_in (enlarge_environment_model_dirs (), info) ? "yes" : "no");
     }
 
   gboolean all_installed = TRUE;
   for (guint i = 0; i < models->len; i++)
-    if (!enlarge_model_is_installed (g_ptr_array_index ((GPtrArray *) models, i)))
+    if (!enlarge_model_is_installed_in (enlarge_environment_model_dirs (), g_ptr_array_index ((GPtrArray *) models, i)))
       all_installed = FALSE;
   if (!all_installed)
     printf ("\nTo install the missing models: %s\n", enlarge_model_install_hint ());
@@ -317,11 +318,11 @@ engine_open (Engine *engine, const Options *options, GError **error)
 
   /* The device first: a mistyped --device is reported without waiting
    * for the model's checksum. */
-  g_autoptr (EnlargeBackend) backend = enlarge_backend_new (options->device, error);
+  g_autoptr (EnlargeBackend) backend = enlarge_environment_backend_new (options->device, error);
   if (backend == NULL)
     return FALSE;
 
-  g_autoptr (EnlargeNet) net = enlarge_model_load (options->model, error);
+  g_autoptr (EnlargeNet) net = enlarge_model_load_in (enlarge_environment_model_dirs (), options->model, error);
   if (net == NULL)
     return FALSE;
 

@@ -12,6 +12,7 @@
 #include "enlarge.h"
 #include "enlarge-cli-common.h"
 #include "enlarge-compare.h"
+#include "enlarge-environment.h"
 
 #define SUGGESTED_SIZE 64   /* small: the CPU path is slow */
 #define MAX_MODELS 12
@@ -403,7 +404,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
     return usage_error ("--region %d,%d %d×%d is not inside the %d×%d image", region.x, region.y,
                         region.width, region.height, input->width, input->height);
 
-  backend = enlarge_backend_new (device, &error);
+  backend = enlarge_environment_backend_new (device, &error);
   if (backend == NULL)
     {
       print_error ("%s", error->message);
@@ -414,7 +415,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   for (guint i = 0; i < models->len; i++)
     {
       EnlargeSettings s = ENLARGE_SETTINGS_INIT;
-      EnlargeNet *net = enlarge_model_load (g_ptr_array_index (models, i), &error);
+      EnlargeNet *net = enlarge_model_load_in (enlarge_environment_model_dirs (), g_ptr_array_index (models, i), &error);
       if (net == NULL)
         {
           print_error ("%s", error->message);

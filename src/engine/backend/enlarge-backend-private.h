@@ -35,19 +35,21 @@ struct _EnlargeBackend {
   guint64 memory_budget;
   EnlargeKernelSource kernel_source;
   gsize view_align;     /* byte alignment of a view's offset (0: no views) */
-  gboolean profile;     /* ENLARGE_PROFILE: time each layer (read at creation) */
-  gboolean profile_layers; /* ENLARGE_PROFILE=layers: and print each convolution's */
-  int tail_rows;        /* strip height of an upsampling tail; 0: no strips
-                           (ENLARGE_TAIL_ROWS, read at creation) */
+  EnlargeProfileMode profile; /* time each layer (and print each convolution's) */
+  int tail_rows;        /* strip height of an upsampling tail; 0: no strips */
   GHashTable *launches; /* kernel name (static string) → launches */
   GMutex lock;   /* one job at a time on a device */
   gpointer priv;
 };
 
-EnlargeBackend *enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device);
+EnlargeBackend *enlarge_backend_alloc (const EnlargeBackendVTable *vt, EnlargeDeviceInfo *device,
+                                       const EnlargeBackendOptions *options);
 
-/* OpenCL (enlarge-backend-cl.c) */
+/* The backends' entry points, called by the registry only. */
+EnlargeDeviceInfo *enlarge_reference_device_info (void);
+EnlargeBackend *enlarge_reference_backend_new (const EnlargeBackendOptions *options);
 GPtrArray *enlarge_cl_list_devices (void);
-EnlargeBackend *enlarge_cl_backend_new (const EnlargeDeviceInfo *device, GError **error);
+EnlargeBackend *enlarge_cl_backend_new (const EnlargeDeviceInfo *device,
+                                        const EnlargeBackendOptions *options, GError **error);
 
 G_END_DECLS

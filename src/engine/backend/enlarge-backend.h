@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 #include "enlarge-net.h"
+#include "enlarge-backend-options.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,9 @@ typedef struct _EnlargeBackend EnlargeBackend;
  * device that cannot be opened falls back to the reference path with a
  * warning; an explicitly named device that fails is an error. */
 EnlargeBackend *enlarge_backend_new (const char *spec, GError **error);
+/* the same with @options (NULL: the defaults) */
+EnlargeBackend *enlarge_backend_new_full (const char *spec, const EnlargeBackendOptions *options,
+                                          GError **error);
 EnlargeBackend *enlarge_backend_new_reference (void);
 
 EnlargeBackend *enlarge_backend_ref (EnlargeBackend *backend);
@@ -67,7 +71,8 @@ gboolean enlarge_backend_run_layer (EnlargeBackend      *backend,
 
 /* Where the compiled OpenCL program came from: the kernels are compiled
  * once per source, options, device and driver and the binary is kept in
- * $XDG_CACHE_HOME/enlarge/kernels ($ENLARGE_KERNEL_CACHE overrides). */
+ * $XDG_CACHE_HOME/enlarge/kernels (EnlargeBackendOptions.kernel_cache_dir
+ * overrides). */
 typedef enum {
   ENLARGE_KERNELS_NONE,     /* the reference path: nothing to compile */
   ENLARGE_KERNELS_BUILT,    /* compiled from source (and stored) */
@@ -79,7 +84,7 @@ typedef enum {
 EnlargeKernelSource enlarge_backend_get_kernel_source (EnlargeBackend *backend);
 
 /* How often the OpenCL kernel @kernel ("wino_fused", "wino_gemm", …) was
- * launched: tests check which path a layer took. */
+ * launched: tests check that the kernels of a plan ran. */
 guint enlarge_backend_get_launches (EnlargeBackend *backend, const char *kernel);
 
 /* Bytes of device memory a tile may use (for the automatic tile size);

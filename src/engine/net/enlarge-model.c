@@ -104,19 +104,14 @@ enlarge_model_lookup (const char *id)
 }
 
 GStrv
-enlarge_model_search_path (void)
+enlarge_model_search_path_in (const char * const *extra)
 {
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
-  const char *env = g_getenv ("ENLARGE_MODEL_PATH");
   const char * const *dirs = g_get_system_data_dirs ();
 
-  if (env != NULL && *env != '\0')
-    {
-      g_auto (GStrv) parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
-      for (int i = 0; parts[i]; i++)
-        if (*parts[i])
-          g_strv_builder_add (b, parts[i]);
-    }
+  for (int i = 0; extra != NULL && extra[i]; i++)
+    if (*extra[i])
+      g_strv_builder_add (b, extra[i]);
   {
     g_autofree char *user = g_build_filename (g_get_user_data_dir (), "enlarge", "models", NULL);
     g_strv_builder_add (b, user);
@@ -129,10 +124,16 @@ enlarge_model_search_path (void)
   return g_strv_builder_end (b);
 }
 
-char *
-enlarge_model_find_file (const char *file_name)
+GStrv
+enlarge_model_search_path (void)
 {
-  g_auto (GStrv) path = enlarge_model_search_path ();
+  return enlarge_model_search_path_in (NULL);
+}
+
+char *
+enlarge_model_find_file_in (const char * const *dirs, const char *file_name)
+{
+  g_auto (GStrv) path = enlarge_model_search_path_in (dirs);
   for (int i = 0; path[i]; i++)
     {
       g_autofree char *f = g_build_filename (path[i], file_name, NULL);
@@ -142,12 +143,24 @@ enlarge_model_find_file (const char *file_name)
   return NULL;
 }
 
+char *
+enlarge_model_find_file (const char *file_name)
+{
+  return enlarge_model_find_file_in (NULL, file_name);
+}
+
+gboolean
+enlarge_model_is_installed_in (const char * const *dirs, const EnlargeModelInfo *info)
+{
+  g_autofree char *p = enlarge_model_find_file_in (dirs, info->param_file);
+  g_autofree char *b = enlarge_model_find_file_in (dirs, info->bin_file);
+  return p != NULL && b != NULL;
+}
+
 gboolean
 enlarge_model_is_installed (const EnlargeModelInfo *info)
 {
-  g_autofree char *p = enlarge_model_find_file (info->param_file);
-  g_autofree char *b = enlarge_model_find_file (info->bin_file);
-  return p != NULL && b != NULL;
+  return enlarge_model_is_installed_in (NULL, info);
 }
 
 const char *
@@ -158,15 +171,15 @@ enlarge_model_install_hint (void)
 }
 
 static gboolean
-read_verified (const EnlargeModelInfo *m, const char *file, const char *sha,
-               char **contents, gsize *len, GError **error)
+read_verified (const char * const *dirs, const EnlargeModelInfo *m, const char *file,
+               const char *sha, char **contents, gsize *len, GError **error)
 {
-  g_autofree char *path = enlarge_model_find_file (file);
+  g_autofree char *path = enlarge_model_find_file_in (dirs, file);
   g_autofree char *actual = NULL;
 
   if (path == NULL)
     {
-      g_auto (GStrv) search = enlarge_model_search_path ();
+      g_auto (GStrv) search = enlarge_model_search_path_in (dirs);
       g_autofree char *where = g_strjoinv (", ", search);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_MODEL_NOT_FOUND,
                    "Model file “%s” of %s is not installed (looked in %s). %s",
@@ -191,6 +204,12 @@ read_verified (const EnlargeModelInfo *m, const char *file, const char *sha,
 EnlargeNet *
 enlarge_model_load (const char *id, GError **error)
 {
+  return enlarge_model_load_in (NULL, id, error);
+}
+
+EnlargeNet *
+enlarge_model_load_in (const char * const *dirs, const char *id, GError **error)
+{
   const EnlargeModelInfo *m = enlarge_model_lookup (id);
   g_autofree char *param = NULL;
   g_autofree char *bin = NULL;
@@ -209,8 +228,8 @@ enlarge_model_load (const char *id, GError **error)
       return NULL;
     }
 
-  if (!read_verified (m, m->param_file, m->param_sha256, &param, &param_len, error) ||
-      !read_verified (m, m->bin_file, m->bin_sha256, &bin, &bin_len, error))
+  if (!read_verified (dirs, m, m->param_file, m->param_sha256, &param, &param_len, error) ||
+      !read_verified (dirs, m, m->bin_file, m->bin_sha256, &bin, &bin_len, error))
     return NULL;
 
   net = enlarge_net_load_from_data (param, param_len, (const guint8 *) bin, bin_len,

@@ -25,20 +25,24 @@ typedef struct {
 const GPtrArray *enlarge_model_list (void);
 const EnlargeModelInfo *enlarge_model_lookup (const char *id);
 
-/* The folders searched for model files, first match wins:
- * each entry of $ENLARGE_MODEL_PATH (colon separated), then
+/* The folders searched for model files, first match wins: @dirs (the
+ * program's own, e.g. $ENLARGE_MODEL_PATH; NULL for none), then
  * $XDG_DATA_HOME/enlarge/models, then enlarge/models under each of
- * $XDG_DATA_DIRS. */
+ * $XDG_DATA_DIRS. The functions without _in search without @dirs. */
+GStrv enlarge_model_search_path_in (const char * const *dirs);
 GStrv enlarge_model_search_path (void);
 
 /* The full path of a model file, or NULL when no folder has it. */
+char *enlarge_model_find_file_in (const char * const *dirs, const char *file_name);
 char *enlarge_model_find_file (const char *file_name);
 
+gboolean enlarge_model_is_installed_in (const char * const *dirs, const EnlargeModelInfo *info);
 gboolean enlarge_model_is_installed (const EnlargeModelInfo *info);
 
 /* Finds the model's files, checks their SHA-256 against the manifest and
  * loads the network. Missing and corrupt files are errors that name the
  * file and say how to install the models. */
+EnlargeNet *enlarge_model_load_in (const char * const *dirs, const char *id, GError **error);
 EnlargeNet *enlarge_model_load (const char *id, GError **error);
 
 /* The command that installs the models, for error messages. */

@@ -1,0 +1,135 @@
+/* The convolution plan: every choice of kernel and blocking the OpenCL
+ * backend makes for a convolution, from the layer, its shapes and the
+ * device's capabilities alone. */
+
+#include "enlarge-conv-plan.h"
+
+/* the rows the fused kernels keep in __local beside V and the products */
+#define FUSED_ROWS_BYTES 8192
+
+/* wino_fused's __local V [36][IC][lanes·2] and products [36][8][lanes·2] */
+gsize
+enlarge_wino4_local_bytes (int ic, int lanes)
+{
+  return sizeof (float) * 36 * (gsize) ic * 2 * lanes + sizeof (float) * 36 * 8 * 2 * lanes +
+         FUSED_ROWS_BYTES;
+}
+
+/* wino63_fused's __local V [64][IC][lanes·2] and products [64][8][lanes·2] */
+gsize
+enlarge_wino6_local_bytes (int ic, int lanes)
+{
+  return sizeof (float) * 64 * (gsize) ic * 2 * lanes + sizeof (float) * 64 * 8 * 2 * lanes +
+         FUSED_ROWS_BYTES;
+}
+
+/* Bytes of V a band of the three-kernel path may take: about a CPU's
+ * last-level cache share, so the products read it from cache; on GPUs
+ * bigger bands only help. */
+#define BAND_BYTES_CPU ((gsize) 8 << 20)
+#define BAND_BYTES_GPU ((gsize) 256 << 20)
+
+const char *
+enlarge_conv_kernel_to_string (EnlargeConvKernel kernel)
+{
+  switch (kernel)
+    {
+    case ENLARGE_CONV_BLOCKED: return "blocked";
+    case ENLARGE_CONV_WINO_FUSED: return "winograd-fused";
+    case ENLARGE_CONV_WINO_SPLIT: return "winograd-split";
+    case ENLARGE_CONV_GENERIC:
+    default: return "generic";
+    }
+}
+
+static gboolean
+is_3x3_s1 (const EnlargeConvParams *c)
+{
+  return c->kernel_w == 3 && c->kernel_h == 3 && c->stride_w == 1 && c->stride_h == 1 &&
+         c->dilation_w == 1 && c->dilation_h == 1 && c->pad_value == 0.f;
+}
+
+static gboolean
+fused_allowed (const EnlargeClCaps *caps)
+{
+  return caps->kind == ENLARGE_DEVICE_CPU && caps->winograd != ENLARGE_WINOGRAD_SPLIT &&
+         caps->winograd != ENLARGE_WINOGRAD_OFF;
+}
+
+static gboolean
+fused_fits (const EnlargeClCaps *caps, int ic)
+{
+  return fused_allowed (caps) && enlarge_wino4_local_bytes (ic, 16) <= caps->local_mem;
+}
+
+void
+enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const EnlargeShape *out,
+                   const EnlargeClCaps *caps, EnlargeConvPlan *plan)
+{
+  const gboolean fused = fused_allowed (caps);
+
+  *plan = (EnlargeConvPlan) { 0 };
+  /* the transforms only pay for themselves with enough channels to sum;
+   * in the fused CPU kernels even a few output channels gain, the input
+   * transform being shared (realesrgan-x4plus's last layer, 64 → 3 at
+   * 2048 × 212: 45 → 19 ms) */
+  plan->winograd = is_3x3_s1 (c) && caps->winograd != ENLARGE_WINOGRAD_OFF &&
+                   c->num_input >= 16 && c->num_output >= (fused ? 1 : 16);
+  /* F(6×6) pays where the products dominate: with 32 output channels
+   * (realesrgan-x4plus's dense blocks) the transforms, which it does not
+   * shrink, are too large a share, and its U would add 110 MB. It is
+   * taken where V uses at most three quarters of the local memory, which
+   * PoCL maps to the L2 cache: beyond that the weights streamed for each
+   * block start to evict V. */
+  plan->f6 = plan->winograd && fused && caps->winograd != ENLARGE_WINOGRAD_F4 &&
+             c->num_output >= 48 &&
+             enlarge_wino6_local_bytes (c->num_input, 16) <= caps->local_mem / 4 * 3;
+  plan->kernel = !is_3x3_s1 (c) ? ENLARGE_CONV_GENERIC
+                 : !plan->winograd ? ENLARGE_CONV_BLOCKED
+                 : fused_fits (caps, c->num_input) ? ENLARGE_CONV_WINO_FUSED
+                 : ENLARGE_CONV_WINO_SPLIT;
+  if (in == NULL || out == NULL)
+    return;
+
+  plan->upsample_folded = c->upsample == 2 && plan->kernel == ENLARGE_CONV_WINO_FUSED;
+  plan->residual_folded = c->n_residual > 0 && plan->kernel == ENLARGE_CONV_WINO_FUSED;
+
+  if (plan->kernel == ENLARGE_CONV_WINO_FUSED)
+    {
+      /* F(6×6) from the left, where it may run: 96-pixel blocks, a last
+       * one at most a quarter empty still among them, then F(4×4) at its
+       * finer grain (32 or 64 pixels), except where a 48-pixel F(6×6)
+       * block costs less: a pixel of F(6×6) costs about 3/4 of one of
+       * F(4×4), so 48 (36) beats a block of 64 for 33…48 pixels, and
+       * 48 + 32 (68) beats 64 + 32 for 65…71 */
+      const int ic = c->num_input;
+      if (plan->f6)
+        {
+          int n6 = out->w / 96, rest = out->w - 96 * n6;
+          if (rest >= 72)
+            n6++, rest = 0;
+          plan->n6 = n6;
+          plan->n48 = (rest > 32 && rest <= 48) || rest > 64;
+          plan->local_bytes = enlarge_wino6_local_bytes (ic, plan->n6 > 0 ? 16 : 8);
+          if (96 * plan->n6 + 48 * plan->n48 >= out->w)
+            return;
+          plan->t0 = 24 * plan->n6 + 12 * plan->n48;
+        }
+      /* blocks of 16 tile columns; a last one of at most 8 in 8 lanes */
+      const int tx = (out->w + 3) / 4, rest = (tx - plan->t0) % 16;
+      plan->n16 = (tx - plan->t0) / 16 + (rest > 8);
+      plan->n8 = rest > 0 && rest <= 8;
+      plan->local_bytes = MAX (plan->local_bytes,
+                               enlarge_wino4_local_bytes (ic, plan->n16 > 0 ? 16 : 8));
+    }
+  else if (plan->kernel == ENLARGE_CONV_WINO_SPLIT)
+    {
+      const gsize band_bytes = caps->kind == ENLARGE_DEVICE_CPU ? BAND_BYTES_CPU : BAND_BYTES_GPU;
+      const int tx = (out->w + 3) / 4, ty = (out->h + 3) / 4;
+      const int ocp = (out->c + 7) / 8 * 8;
+      const int ic = in->c;
+      const gsize elem = caps->half ? 2 : sizeof (float);
+      const gsize row_bytes = elem * 36 * (gsize) MAX (ic, ocp) * tx;
+      plan->band = (int) CLAMP (band_bytes / row_bytes, 1, (gsize) ty);
+    }
+}

@@ -1,0 +1,59 @@
+#pragma once
+
+/* Which kernels run a convolution on an OpenCL device, and with which
+ * blocking: a pure function of the layer, its shapes and the device's
+ * capabilities, so that tests assert the plan for any device without
+ * having it. */
+
+#include "enlarge-backend-options.h"
+#include "enlarge-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  EnlargeDeviceKind kind;
+  guint64 local_mem;            /* after the options' cap */
+  EnlargeWinogradMode winograd;
+  gboolean half;                /* V and M of the three-kernel path as half */
+} EnlargeClCaps;
+
+typedef enum {
+  ENLARGE_CONV_GENERIC,     /* conv_generic: any kernel, stride, dilation */
+  ENLARGE_CONV_BLOCKED,     /* conv3x3_b8 */
+  ENLARGE_CONV_WINO_FUSED,  /* wino63_fused(8) then wino_fused(8), CPUs */
+  ENLARGE_CONV_WINO_SPLIT,  /* wino_input, wino_gemm, wino_output in bands */
+} EnlargeConvKernel;
+
+typedef struct {
+  /* per layer, what the weights are prepared for */
+  gboolean winograd;        /* U of F(4×4, 3×3) (both Winograd kernels) */
+  gboolean f6;              /* and U of F(6×6, 3×3) for wino63_fused */
+  /* per shape (enlarge_conv_plan with shapes) */
+  EnlargeConvKernel kernel;
+  int n6, n48;              /* wino63_fused blocks of 96 px, wino63_fused8 of 48 */
+  int t0;                   /* first tile column left to F(4×4) */
+  int n16, n8;              /* wino_fused blocks of 16 tile columns, wino_fused8 of 8 */
+  int band;                 /* three-kernel path: tile rows per band */
+  gsize local_bytes;        /* __local memory of the biggest fused launch */
+  gboolean upsample_folded; /* the 2× upsampling read through by the kernel */
+  gboolean residual_folded; /* the folded sums added as the kernel stores */
+} EnlargeConvPlan;
+
+/* @in (the input before any folded upsampling) and @out may be NULL: then
+ * only the per-layer part is filled in. */
+void enlarge_conv_plan (const EnlargeConvParams *conv,
+                        const EnlargeShape      *in,
+                        const EnlargeShape      *out,
+                        const EnlargeClCaps     *caps,
+                        EnlargeConvPlan         *plan);
+
+/* The caps an OpenCL backend plans with; FALSE for other backends. */
+gboolean enlarge_cl_backend_get_caps (EnlargeBackend *backend, EnlargeClCaps *caps);
+
+const char *enlarge_conv_kernel_to_string (EnlargeConvKernel kernel);
+
+/* __local bytes of the fused kernels for @ic input channels */
+gsize enlarge_wino4_local_bytes (int ic, int lanes);
+gsize enlarge_wino6_local_bytes (int ic, int lanes);
+
+G_END_DECLS
