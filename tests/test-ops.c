@@ -7,6 +7,7 @@
 
 #include "enlarge.h"
 #include "enlarge-conv-plan.h"
+#include "enlarge-op.h"
 
 static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
@@ -143,6 +144,9 @@ layer_init (EnlargeLayer *l, EnlargeOpType type, const char *type_name,
             const char *name, int n_inputs, int n_outputs)
 {
   memset (l, 0, sizeof *l);
+  l->op = enlarge_op_lookup (type_name, NULL);
+  g_assert_nonnull (l->op);
+  g_assert_cmpint (l->op->type, ==, type);
   l->type = type;
   l->type_name = (char *) type_name;
   l->name = (char *) name;

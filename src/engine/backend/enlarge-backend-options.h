@@ -28,6 +28,9 @@ typedef enum {
   ENLARGE_PROFILE_LAYERS,  /* and every convolution's */
 } EnlargeProfileMode;
 
+/* an OpenCL dispatch of an op from outside the engine (opencl/enlarge-cl-op.h) */
+typedef struct _EnlargeClOp EnlargeClOp;
+
 typedef struct {
   EnlargeWinogradMode winograd;
   EnlargeFp16Mode fp16;
@@ -39,9 +42,11 @@ typedef struct {
   int tail_rows;
   /* where compiled kernels are kept; NULL: $XDG_CACHE_HOME/enlarge/kernels */
   const char *kernel_cache_dir;
+  /* OpenCL dispatches of ops besides the built-in ones (NULL-terminated) */
+  const EnlargeClOp * const *extra_cl_ops;
 } EnlargeBackendOptions;
 
 #define ENLARGE_BACKEND_OPTIONS_INIT \
-  ((EnlargeBackendOptions) { ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, ENLARGE_PROFILE_NONE, -1, NULL })
+  ((EnlargeBackendOptions) { ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, ENLARGE_PROFILE_NONE, -1, NULL, NULL })
 
 G_END_DECLS

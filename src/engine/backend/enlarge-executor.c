@@ -6,6 +6,7 @@
 
 #include "enlarge-backend-private.h"
 #include "enlarge-error.h"
+#include "enlarge-op.h"
 #include "enlarge-ops.h"
 
 typedef struct _Slot Slot;
@@ -333,7 +334,8 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
   /* profiling: wait for each layer and report time per op type,
    * the first thing to look at when a network is slow */
   const gboolean profile = self->profile != ENLARGE_PROFILE_NONE;
-  double op_time[ENLARGE_OP_BINARYOP + 1] = { 0 };
+  double op_time[ENLARGE_OP_OTHER + 1] = { 0 };
+  const char *op_name[ENLARGE_OP_OTHER + 1] = { 0 };
   double conv_flops = 0;
   ConcatPlan plan = { 0 };
 
@@ -478,6 +480,7 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
             {
               const double dt = (g_get_monotonic_time () - t0) / 1e6;
               op_time[l->type] += dt;
+              op_name[l->type] = l->type == ENLARGE_OP_OTHER ? "other" : l->op->name;
               if (l->type == ENLARGE_OP_CONVOLUTION)
                 {
                   const EnlargeShape *o = &shapes[l->outputs[0]];
@@ -507,12 +510,10 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
 
   if (profile && ok)
     {
-      static const char *names[] = { "Input", "Split", "Convolution", "PReLU", "Concat",
-                                     "Eltwise", "PixelShuffle", "Interp", "BinaryOp" };
       g_autoptr (GString) line = g_string_new (NULL);
-      for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+      for (guint t = 0; t < G_N_ELEMENTS (op_time); t++)
         if (op_time[t] > 0)
-          g_string_append_printf (line, " %s %.3f s", names[t], op_time[t]);
+          g_string_append_printf (line, " %s %.3f s", op_name[t], op_time[t]);
       g_message ("profile %d×%d:%s; convolutions at %.1f GFLOPS", input->w, input->h,
                  line->str, conv_flops / MAX (op_time[ENLARGE_OP_CONVOLUTION], 1e-9) / 1e9);
     }

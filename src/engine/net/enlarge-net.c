@@ -10,6 +10,8 @@
 
 #include "enlarge-error.h"
 #include "enlarge-net.h"
+#include "enlarge-net-private.h"
+#include "enlarge-op.h"
 #include "enlarge-ops.h"
 
 #define NCNN_MAGIC 7767517
@@ -17,7 +19,6 @@
 #define MAX_LAYERS 100000
 #define MAX_BLOBS_PER_LAYER 1024
 #define MAX_ARRAY 4096
-#define MAX_CHANNELS (1 << 20)
 #define FP16_TAG 0x01306B47u
 
 typedef struct {
@@ -304,212 +305,89 @@ bin_load_tagged (BinReader *b, int count, const char *layer, GError **error)
 
 /* ---------- layers ---------- */
 
-static const struct {
-  const char *name;
-  EnlargeOpType type;
-} op_names[] = {
-  { "Input", ENLARGE_OP_INPUT },
-  { "Split", ENLARGE_OP_SPLIT },
-  { "Convolution", ENLARGE_OP_CONVOLUTION },
-  { "PReLU", ENLARGE_OP_PRELU },
-  { "Concat", ENLARGE_OP_CONCAT },
-  { "Eltwise", ENLARGE_OP_ELTWISE },
-  { "PixelShuffle", ENLARGE_OP_PIXELSHUFFLE },
-  { "Interp", ENLARGE_OP_INTERP },
-  { "BinaryOp", ENLARGE_OP_BINARYOP },
+struct _EnlargeOpLoader {
+  const ParamDict *pd;
+  const ParamReader *r;
+  BinReader *b;
 };
 
-static void
-layer_clear (EnlargeLayer *l)
+int
+enlarge_op_loader_int (const EnlargeOpLoader *ld, int id, int def)
 {
+  return id >= 0 && id < MAX_PARAM_ID ? pd_int (ld->pd, id, def) : def;
+}
+
+float
+enlarge_op_loader_float (const EnlargeOpLoader *ld, int id, float def)
+{
+  return id >= 0 && id < MAX_PARAM_ID ? pd_float (ld->pd, id, def) : def;
+}
+
+const float *
+enlarge_op_loader_array (const EnlargeOpLoader *ld, int id, int *n)
+{
+  *n = 0;
+  if (id < 0 || id >= MAX_PARAM_ID || !ld->pd->v[id].set || ld->pd->v[id].n_array < 0)
+    return NULL;
+  *n = ld->pd->v[id].n_array;
+  return ld->pd->v[id].array;
+}
+
+float *
+enlarge_op_loader_weights (const EnlargeOpLoader *ld, const EnlargeLayer *l, int count,
+                           GError **error)
+{
+  return bin_load_tagged (ld->b, count, l->name, error);
+}
+
+float *
+enlarge_op_loader_raw (const EnlargeOpLoader *ld, const EnlargeLayer *l, int count,
+                       const char *what, GError **error)
+{
+  return bin_load_raw (ld->b, count, l->name, what, error);
+}
+
+gboolean
+enlarge_op_loader_fail (const EnlargeOpLoader *ld, const EnlargeLayer *l, GError **error,
+                        int code, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, ENLARGE_ERROR, code, "%s:%d: layer %s (%s): %s", ld->r->name,
+               ld->r->line + 1, l->name, l->type_name, message);
+  return FALSE;
+}
+
+void
+enlarge_layer_clear (EnlargeLayer *l)
+{
+  if (l->op != NULL && l->op->clear != NULL)
+    l->op->clear (l);
   g_free (l->type_name);
   g_free (l->name);
   g_free (l->inputs);
   g_free (l->outputs);
-  switch (l->type)
-    {
-    case ENLARGE_OP_CONVOLUTION:
-      g_free (l->p.conv.weight);
-      g_free (l->p.conv.bias);
-      g_free (l->p.conv.slope);
-      break;
-    case ENLARGE_OP_PRELU:
-      g_free (l->p.prelu.slope);
-      break;
-    case ENLARGE_OP_ELTWISE:
-      g_free (l->p.eltwise.coeffs);
-      break;
-    default:
-      break;
-    }
 }
 
-#define LAYER_FAIL(code, ...)                                              \
-  G_STMT_START {                                                           \
-    g_autofree char *_m = g_strdup_printf (__VA_ARGS__);                   \
-    g_set_error (error, ENLARGE_ERROR, code, "%s:%d: layer %s (%s): %s",   \
-                 r->name, r->line + 1, l->name, l->type_name, _m);         \
-    return FALSE;                                                          \
-  } G_STMT_END
-
+/* The checks every layer gets, then its op's own parameters */
 static gboolean
 layer_setup (EnlargeLayer *l, const ParamDict *pd, const ParamReader *r,
              BinReader *b, GError **error)
 {
-  int n_in_expected = -1;
+  const EnlargeOpLoader ld = { pd, r, b };
 
-  switch (l->type)
-    {
-    case ENLARGE_OP_INPUT:
-      n_in_expected = 0;
-      break;
-
-    case ENLARGE_OP_SPLIT:
-      n_in_expected = 1;
-      break;
-
-    case ENLARGE_OP_CONVOLUTION:
-      {
-        EnlargeConvParams *c = &l->p.conv;
-        n_in_expected = 1;
-        c->num_output = pd_int (pd, 0, 0);
-        c->kernel_w = pd_int (pd, 1, 0);
-        c->kernel_h = pd_int (pd, 11, c->kernel_w);
-        c->dilation_w = pd_int (pd, 2, 1);
-        c->dilation_h = pd_int (pd, 12, c->dilation_w);
-        c->stride_w = pd_int (pd, 3, 1);
-        c->stride_h = pd_int (pd, 13, c->stride_w);
-        c->pad_left = pd_int (pd, 4, 0);
-        c->pad_right = pd_int (pd, 15, c->pad_left);
-        c->pad_top = pd_int (pd, 14, c->pad_left);
-        c->pad_bottom = pd_int (pd, 16, c->pad_top);
-        c->pad_value = pd_float (pd, 18, 0.f);
-        c->bias_term = pd_int (pd, 5, 0) != 0;
-        c->weight_data_size = pd_int (pd, 6, 0);
-        c->activation = pd_int (pd, 9, 0);
-
-        if (pd_int (pd, 8, 0) != 0 || pd_int (pd, 19, 0) != 0)
-          LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "int8 or dynamic-weight convolutions are not supported");
-        if (c->num_output <= 0 || c->num_output > 65536)
-          LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad output channel count %d", c->num_output);
-        if (c->kernel_w <= 0 || c->kernel_h <= 0 || c->kernel_w > 31 || c->kernel_h > 31)
-          LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad kernel size %d×%d", c->kernel_w, c->kernel_h);
-        if (c->dilation_w <= 0 || c->dilation_h <= 0 || c->dilation_w > 64 || c->dilation_h > 64 ||
-            c->stride_w <= 0 || c->stride_h <= 0 || c->stride_w > 64 || c->stride_h > 64)
-          LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad stride or dilation");
-        {
-          int pads[4] = { c->pad_left, c->pad_right, c->pad_top, c->pad_bottom };
-          for (int i = 0; i < 4; i++)
-            if ((pads[i] < 0 && pads[i] != -233 && pads[i] != -234) || pads[i] > 1024)
-              LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad padding %d", pads[i]);
-        }
-        if (c->activation < 0 || c->activation > 4)
-          LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "activation type %d is not supported", c->activation);
-        if (pd->v[10].set && pd->v[10].n_array >= 0)
-          for (int i = 0; i < MIN (pd->v[10].n_array, 2); i++)
-            c->act_params[i] = pd->v[10].array[i];
-        if (c->activation == ENLARGE_ACT_CLIP && pd->v[10].n_array < 2)
-          LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "clip activation needs two parameters");
-
-        gint64 per_in = (gint64) c->num_output * c->kernel_w * c->kernel_h;
-        if (c->weight_data_size <= 0 || c->weight_data_size % per_in != 0)
-          LAYER_FAIL (ENLARGE_ERROR_WEIGHT_MISMATCH,
-                      "weight count %d is not a multiple of %d outputs × %d×%d kernel",
-                      c->weight_data_size, c->num_output, c->kernel_w, c->kernel_h);
-        c->num_input = (int) (c->weight_data_size / per_in);
-
-        c->weight = bin_load_tagged (b, c->weight_data_size, l->name, error);
-        if (c->weight == NULL)
-          return FALSE;
-        if (c->bias_term)
-          {
-            c->bias = bin_load_raw (b, c->num_output, l->name, "bias", error);
-            if (c->bias == NULL)
-              return FALSE;
-          }
-        break;
-      }
-
-    case ENLARGE_OP_PRELU:
-      n_in_expected = 1;
-      l->p.prelu.num_slope = pd_int (pd, 0, 0);
-      if (l->p.prelu.num_slope <= 0 || l->p.prelu.num_slope > 65536)
-        LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad slope count %d", l->p.prelu.num_slope);
-      l->p.prelu.slope = bin_load_raw (b, l->p.prelu.num_slope, l->name, "slopes", error);
-      if (l->p.prelu.slope == NULL)
-        return FALSE;
-      break;
-
-    case ENLARGE_OP_CONCAT:
-      l->p.concat.axis = pd_int (pd, 0, 0);
-      if (l->p.concat.axis != 0)
-        LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "concatenation along axis %d is not supported", l->p.concat.axis);
-      if (l->n_inputs < 1)
-        LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "needs at least one input");
-      break;
-
-    case ENLARGE_OP_ELTWISE:
-      l->p.eltwise.op = pd_int (pd, 0, 0);
-      if (l->p.eltwise.op < 0 || l->p.eltwise.op > 2)
-        LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "eltwise operation %d is not supported", l->p.eltwise.op);
-      if (l->n_inputs < 2)
-        LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "needs at least two inputs");
-      if (pd->v[1].set && pd->v[1].n_array > 0)
-        {
-          if (pd->v[1].n_array != l->n_inputs)
-            LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "%d coefficients for %d inputs",
-                        pd->v[1].n_array, l->n_inputs);
-          l->p.eltwise.n_coeffs = pd->v[1].n_array;
-          l->p.eltwise.coeffs = g_memdup2 (pd->v[1].array, sizeof (float) * pd->v[1].n_array);
-        }
-      break;
-
-    case ENLARGE_OP_PIXELSHUFFLE:
-      n_in_expected = 1;
-      l->p.pixelshuffle.factor = pd_int (pd, 0, 1);
-      l->p.pixelshuffle.mode = pd_int (pd, 1, 0);
-      if (l->p.pixelshuffle.factor < 1 || l->p.pixelshuffle.factor > 16)
-        LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad upscale factor %d", l->p.pixelshuffle.factor);
-      if (l->p.pixelshuffle.mode != 0)
-        LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "pixel shuffle mode %d is not supported", l->p.pixelshuffle.mode);
-      break;
-
-    case ENLARGE_OP_INTERP:
-      {
-        EnlargeInterpParams *ip = &l->p.interp;
-        n_in_expected = 1;
-        ip->mode = pd_int (pd, 0, 0);
-        ip->height_scale = pd_float (pd, 1, 1.f);
-        ip->width_scale = pd_float (pd, 2, 1.f);
-        ip->output_height = pd_int (pd, 3, 0);
-        ip->output_width = pd_int (pd, 4, 0);
-        ip->align_corner = pd_int (pd, 6, 0) != 0;
-        if (ip->mode < 1 || ip->mode > 3)
-          LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "interpolation mode %d is not supported", ip->mode);
-        if (!(ip->height_scale > 0.f && ip->height_scale <= 64.f) ||
-            !(ip->width_scale > 0.f && ip->width_scale <= 64.f) ||
-            ip->output_height < 0 || ip->output_width < 0 ||
-            ip->output_height > 1 << 20 || ip->output_width > 1 << 20)
-          LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "bad scale or output size");
-        if (pd_int (pd, 5, 0) != 0)
-          LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "dynamic output size is not supported");
-        break;
-      }
-
-    case ENLARGE_OP_BINARYOP:
-      l->p.binary.op = pd_int (pd, 0, 0);
-      l->p.binary.with_scalar = pd_int (pd, 1, 0) != 0;
-      l->p.binary.b = pd_float (pd, 2, 0.f);
-      if (l->p.binary.op < 0 || l->p.binary.op > 5)
-        LAYER_FAIL (ENLARGE_ERROR_UNSUPPORTED, "binary operation %d is not supported", l->p.binary.op);
-      n_in_expected = l->p.binary.with_scalar ? 1 : 2;
-      break;
-    }
-
-  if (n_in_expected >= 0 && l->n_inputs != n_in_expected)
-    LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "has %d inputs, expected %d", l->n_inputs, n_in_expected);
-  if (l->type == ENLARGE_OP_SPLIT ? l->n_outputs < 1 : l->n_outputs != 1)
-    LAYER_FAIL (ENLARGE_ERROR_PARAM_SYNTAX, "has %d outputs", l->n_outputs);
+  if (l->op->load != NULL && !l->op->load (l, &ld, error))
+    return FALSE;
+  if (l->op->n_inputs >= 0 && l->n_inputs != l->op->n_inputs)
+    return enlarge_op_loader_fail (&ld, l, error, ENLARGE_ERROR_PARAM_SYNTAX,
+                                   "has %d inputs, expected %d", l->n_inputs, l->op->n_inputs);
+  if (l->op->many_outputs ? l->n_outputs < 1 : l->n_outputs != 1)
+    return enlarge_op_loader_fail (&ld, l, error, ENLARGE_ERROR_PARAM_SYNTAX,
+                                   "has %d outputs", l->n_outputs);
   return TRUE;
 }
 
@@ -535,7 +413,7 @@ enlarge_net_unref (EnlargeNet *net)
   if (net == NULL || !g_atomic_int_dec_and_test (&net->ref_count))
     return;
   for (int i = 0; i < net->n_layers; i++)
-    layer_clear (&net->layers[i]);
+    enlarge_layer_clear (&net->layers[i]);
   g_free (net->layers);
   for (int i = 0; i < net->n_blobs; i++)
     g_free (net->blob_names[i]);
@@ -544,14 +422,20 @@ enlarge_net_unref (EnlargeNet *net)
 }
 
 static gboolean net_analyse (EnlargeNet *net, const char *name, GError **error);
-static void fuse_prelu (EnlargeNet *net);
-static void fuse_residual (EnlargeNet *net);
-static void fuse_upsample (EnlargeNet *net);
 
 EnlargeNet *
 enlarge_net_load_from_data (const char *param, gsize param_len,
                             const guint8 *bin, gsize bin_len,
                             const char *param_name, GError **error)
+{
+  return enlarge_net_load_from_data_full (param, param_len, bin, bin_len, param_name, NULL,
+                                          error);
+}
+
+EnlargeNet *
+enlarge_net_load_from_data_full (const char *param, gsize param_len,
+                                 const guint8 *bin, gsize bin_len, const char *param_name,
+                                 const EnlargeOp * const *extra_ops, GError **error)
 {
   g_autoptr (EnlargeNet) net = NULL;
   g_autofree char *text = NULL;
@@ -636,7 +520,8 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
       g_auto (GStrv) raw = NULL;
       ParamDict pd = { 0 };
       EnlargeLayer *l;
-      int n_in, n_out, t;
+      const EnlargeOp *op;
+      int n_in, n_out;
       gboolean ok;
 
       if (r.line >= r.n_lines)
@@ -662,10 +547,8 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
           return NULL;
         }
 
-      for (t = 0; t < (int) G_N_ELEMENTS (op_names); t++)
-        if (strcmp (op_names[t].name, tok->pdata[0]) == 0)
-          break;
-      if (t == G_N_ELEMENTS (op_names))
+      op = enlarge_op_lookup (tok->pdata[0], extra_ops);
+      if (op == NULL)
         {
           g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNKNOWN_LAYER,
                        "%s:%d: unknown layer type “%s” (layer %s)",
@@ -674,7 +557,8 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
         }
 
       net->n_layers++; /* from here on layer_clear() owns what l holds */
-      l->type = op_names[t].type;
+      l->op = op;
+      l->type = op->type;
       l->type_name = g_strdup (tok->pdata[0]);
       l->name = g_strdup (tok->pdata[1]);
       l->n_inputs = n_in;
@@ -750,9 +634,7 @@ enlarge_net_load_from_data (const char *param, gsize param_len,
 
   if (!net_analyse (net, param_name, error))
     return NULL;
-  fuse_prelu (net);
-  fuse_residual (net);
-  fuse_upsample (net);
+  enlarge_net_fuse (net);
   return g_steal_pointer (&net);
 
 truncated_param:
@@ -780,165 +662,11 @@ enlarge_net_load (const char *param_path, const char *bin_path, GError **error)
 
 /* ---------- shapes ---------- */
 
-static int
-conv_out_size (int in, int k, int dil, int stride, int pad0, int pad1, int *p0)
-{
-  int ke = dil * (k - 1) + 1;
-  if (pad0 == -233 || pad0 == -234)
-    {
-      /* SAME: output = ceil(in / stride), extra pad to the end (-233) or start */
-      int out = (in + stride - 1) / stride;
-      int total = MAX ((out - 1) * stride + ke - in, 0);
-      *p0 = pad0 == -233 ? total / 2 : total - total / 2;
-      return out;
-    }
-  *p0 = pad0;
-  if (in + pad0 + pad1 < ke)
-    return 0;
-  return (in + pad0 + pad1 - ke) / stride + 1;
-}
-
-/* The effective left/top padding for an input size (SAME padding depends
- * on it); returns FALSE when the input is too small. */
-int
-enlarge_conv_padding (const EnlargeConvParams *c, int in_w, int in_h,
-                      int *pad_left, int *pad_top)
-{
-  int ow = conv_out_size (in_w, c->kernel_w, c->dilation_w, c->stride_w,
-                          c->pad_left, c->pad_right, pad_left);
-  int oh = conv_out_size (in_h, c->kernel_h, c->dilation_h, c->stride_h,
-                          c->pad_top, c->pad_bottom, pad_top);
-  return ow > 0 && oh > 0;
-}
-
 gboolean
 enlarge_layer_infer_shape (const EnlargeLayer *l, const EnlargeShape *in,
                            EnlargeShape *out, GError **error)
 {
-#define SHAPE_FAIL(...)                                                     \
-  G_STMT_START {                                                            \
-    g_autofree char *_m = g_strdup_printf (__VA_ARGS__);                    \
-    g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,                 \
-                 "layer %s (%s): %s", l->name, l->type_name, _m);           \
-    return FALSE;                                                           \
-  } G_STMT_END
-
-  switch (l->type)
-    {
-    case ENLARGE_OP_INPUT:
-      return TRUE; /* set by the caller */
-
-    case ENLARGE_OP_SPLIT:
-      for (int i = 0; i < l->n_outputs; i++)
-        out[i] = in[0];
-      return TRUE;
-
-    case ENLARGE_OP_CONVOLUTION:
-      {
-        const EnlargeConvParams *c = &l->p.conv;
-        const int up = MAX (c->upsample, 1);
-        int p0;
-        if (in[0].c != c->num_input)
-          SHAPE_FAIL ("input has %d channels, the weights expect %d", in[0].c, c->num_input);
-        if (in[0].w > G_MAXINT / 8 / up || in[0].h > G_MAXINT / 8 / up)
-          SHAPE_FAIL ("output too large");
-        out[0].c = c->num_output;
-        out[0].w = conv_out_size (in[0].w * up, c->kernel_w, c->dilation_w, c->stride_w,
-                                  c->pad_left, c->pad_right, &p0);
-        out[0].h = conv_out_size (in[0].h * up, c->kernel_h, c->dilation_h, c->stride_h,
-                                  c->pad_top, c->pad_bottom, &p0);
-        if (out[0].w <= 0 || out[0].h <= 0)
-          SHAPE_FAIL ("input %d×%d is smaller than the kernel", in[0].w, in[0].h);
-        if (l->n_inputs != 1 + c->n_residual)
-          SHAPE_FAIL ("%d inputs for %d residuals", l->n_inputs, c->n_residual);
-        for (int k = 1; k < l->n_inputs; k++)
-          if (in[k].c != out[0].c || in[k].h != out[0].h || in[k].w != out[0].w)
-            SHAPE_FAIL ("residual %d×%d×%d differs from the output %d×%d×%d", in[k].c,
-                        in[k].w, in[k].h, out[0].c, out[0].w, out[0].h);
-        return TRUE;
-      }
-
-    case ENLARGE_OP_PRELU:
-      if (l->p.prelu.num_slope != 1 && l->p.prelu.num_slope != in[0].c)
-        SHAPE_FAIL ("%d slopes for %d channels", l->p.prelu.num_slope, in[0].c);
-      out[0] = in[0];
-      return TRUE;
-
-    case ENLARGE_OP_CONCAT:
-      {
-        gint64 c = 0;
-        for (int i = 0; i < l->n_inputs; i++)
-          {
-            if (in[i].w != in[0].w || in[i].h != in[0].h)
-              SHAPE_FAIL ("inputs differ in size");
-            c += in[i].c;
-          }
-        if (c > MAX_CHANNELS)
-          SHAPE_FAIL ("%" G_GINT64_FORMAT " output channels, more than %d", c, MAX_CHANNELS);
-        out[0] = in[0];
-        out[0].c = (int) c;
-        return TRUE;
-      }
-
-    case ENLARGE_OP_ELTWISE:
-      for (int i = 1; i < l->n_inputs; i++)
-        if (in[i].c != in[0].c || in[i].w != in[0].w || in[i].h != in[0].h)
-          SHAPE_FAIL ("inputs differ in shape");
-      out[0] = in[0];
-      return TRUE;
-
-    case ENLARGE_OP_PIXELSHUFFLE:
-      {
-        int r = l->p.pixelshuffle.factor;
-        if (in[0].c % (r * r) != 0)
-          SHAPE_FAIL ("%d channels are not divisible by %d²", in[0].c, r);
-        if ((gint64) in[0].w * r > G_MAXINT / 4 || (gint64) in[0].h * r > G_MAXINT / 4)
-          SHAPE_FAIL ("output too large");
-        out[0].c = in[0].c / (r * r);
-        out[0].w = in[0].w * r;
-        out[0].h = in[0].h * r;
-        return TRUE;
-      }
-
-    case ENLARGE_OP_INTERP:
-      {
-        const EnlargeInterpParams *ip = &l->p.interp;
-        out[0].c = in[0].c;
-        if (ip->output_width > 0 && ip->output_height > 0)
-          {
-            out[0].w = ip->output_width;
-            out[0].h = ip->output_height;
-          }
-        else
-          {
-            /* ncnn truncates w × scale to int */
-            float w = in[0].w * ip->width_scale;
-            float h = in[0].h * ip->height_scale;
-            if (!(w < G_MAXINT / 4 && h < G_MAXINT / 4))
-              SHAPE_FAIL ("output too large");
-            out[0].w = (int) w;
-            out[0].h = (int) h;
-          }
-        if (out[0].w <= 0 || out[0].h <= 0)
-          SHAPE_FAIL ("output would be empty");
-        return TRUE;
-      }
-
-    case ENLARGE_OP_BINARYOP:
-      out[0] = in[0];
-      if (!l->p.binary.with_scalar)
-        {
-          const EnlargeShape *a = &in[0], *b = &in[1];
-          gboolean same = a->c == b->c && a->w == b->w && a->h == b->h;
-          gboolean per_channel = b->c == a->c && b->w == 1 && b->h == 1;
-          if (!same && !per_channel)
-            SHAPE_FAIL ("cannot broadcast %d×%d×%d with %d×%d×%d",
-                        a->c, a->h, a->w, b->c, b->h, b->w);
-        }
-      return TRUE;
-    }
-  SHAPE_FAIL ("unknown operation");
-#undef SHAPE_FAIL
+  return l->op->shape (l, in, out, error);
 }
 
 gboolean
@@ -985,280 +713,6 @@ enlarge_net_flops (const EnlargeNet *net, int width, int height)
                l->p.conv.kernel_w * l->p.conv.kernel_h;
     }
   return flops;
-}
-
-/* The blob whose buffer a blob shares: Split outputs alias their input. */
-static int
-blob_root (const EnlargeNet *net, const int *alias, int blob)
-{
-  while (alias[blob] != blob)
-    blob = alias[blob];
-  return blob;
-}
-
-/* How many layer inputs read each blob, and (@producer may be NULL) the
- * layer that makes it, -1 for none */
-static void
-blob_usage (const EnlargeNet *net, int *readers, int *producer)
-{
-  for (int b = 0; b < net->n_blobs; b++)
-    {
-      readers[b] = 0;
-      if (producer)
-        producer[b] = -1;
-    }
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      for (int k = 0; k < net->layers[i].n_inputs; k++)
-        readers[net->layers[i].inputs[k]]++;
-      for (int k = 0; producer && k < net->layers[i].n_outputs; k++)
-        producer[net->layers[i].outputs[k]] = i;
-    }
-}
-
-gboolean
-enlarge_net_get_tail (const EnlargeNet *net, EnlargeNetTail *tail)
-{
-  g_autofree int *consumers = g_new (int, net->n_blobs);
-  int blob = net->output_blob, i, scale = 1, upsamplings = 0;
-  double radius = 0;
-
-  blob_usage (net, consumers, NULL);
-  for (i = net->n_layers - 1; i > 0; i--)
-    {
-      const EnlargeLayer *l = &net->layers[i];
-      gboolean ok = l->n_inputs == 1 && l->n_outputs == 1 && l->outputs[0] == blob &&
-                    consumers[l->inputs[0]] == 1;
-      if (ok && l->type == ENLARGE_OP_CONVOLUTION)
-        {
-          const EnlargeConvParams *c = &l->p.conv;
-          ok = c->kernel_w == c->kernel_h && c->kernel_w % 2 == 1 && c->stride_w == 1 &&
-               c->stride_h == 1 && c->dilation_w == 1 && c->dilation_h == 1 &&
-               c->pad_left == c->kernel_w / 2 && c->pad_right == c->pad_left &&
-               c->pad_top == c->pad_left && c->pad_bottom == c->pad_left && c->pad_value == 0.f;
-        }
-      else if (ok && l->type == ENLARGE_OP_INTERP)
-        {
-          const EnlargeInterpParams *ip = &l->p.interp;
-          ok = ip->mode == ENLARGE_INTERP_NEAREST && ip->output_width == 0 &&
-               ip->output_height == 0 && ip->width_scale == ip->height_scale &&
-               ip->width_scale >= 2.f && ip->width_scale == (float) (int) ip->width_scale;
-        }
-      else
-        ok = FALSE;
-      if (!ok)
-        break;
-      blob = l->inputs[0];
-    }
-  tail->first = i + 1;
-  tail->input = blob;
-  if (tail->first >= net->n_layers || net->layers[i].type == ENLARGE_OP_INPUT)
-    return FALSE;
-  /* the reach of the chain, in pixels of its input */
-  for (int j = tail->first; j < net->n_layers; j++)
-    {
-      const EnlargeLayer *l = &net->layers[j];
-      if (l->type == ENLARGE_OP_INTERP)
-        {
-          scale *= (int) l->p.interp.width_scale;
-          upsamplings++;
-        }
-      else
-        {
-          if (l->p.conv.upsample > 1)
-            {
-              scale *= l->p.conv.upsample;
-              upsamplings++;
-            }
-          radius += (double) (l->p.conv.kernel_w / 2) / scale;
-        }
-    }
-  tail->scale = scale;
-  tail->halo = (int) ceil (radius) + 1;
-  return upsamplings > 0;
-}
-
-guint64
-enlarge_net_peak_bytes (const EnlargeNet *net, int width, int height)
-{
-  g_autofree EnlargeShape *s = g_new0 (EnlargeShape, net->n_blobs);
-  g_autofree int *last_use = g_new (int, net->n_blobs);
-  g_autofree int *alias = g_new (int, net->n_blobs);
-  guint64 live = 0, peak = 0;
-
-  if (!enlarge_net_infer_shapes (net, width, height, s, NULL))
-    return 0;
-  for (int b = 0; b < net->n_blobs; b++)
-    {
-      last_use[b] = -1;
-      alias[b] = b;
-    }
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      const EnlargeLayer *l = &net->layers[i];
-      if (l->type == ENLARGE_OP_SPLIT)
-        for (int k = 0; k < l->n_outputs; k++)
-          alias[l->outputs[k]] = l->inputs[0];
-    }
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      const EnlargeLayer *l = &net->layers[i];
-      for (int k = 0; k < l->n_inputs; k++)
-        {
-          int r = blob_root (net, alias, l->inputs[k]);
-          last_use[r] = MAX (last_use[r], i);
-        }
-    }
-  last_use[blob_root (net, alias, net->output_blob)] = net->n_layers;
-
-  EnlargeNetTail tail;
-  int end = net->n_layers;
-  if (enlarge_net_get_tail (net, &tail) && s[tail.input].h > ENLARGE_TAIL_STRIP_ROWS)
-    {
-      /* the chain runs on strips: a layer's input and output at strip height */
-      const double strip = (double) (ENLARGE_TAIL_STRIP_ROWS + 2 * tail.halo) / s[tail.input].h;
-      end = tail.first;
-      for (int i = tail.first; i < net->n_layers; i++)
-        {
-          const EnlargeShape *a = &s[net->layers[i].inputs[0]], *b = &s[net->layers[i].outputs[0]];
-          peak = MAX (peak, (guint64) (((double) a->c * a->h * a->w + (double) b->c * b->h * b->w) * 4 * strip));
-        }
-    }
-  for (int i = 0; i < end; i++)
-    {
-      const EnlargeLayer *l = &net->layers[i];
-      if (l->type != ENLARGE_OP_SPLIT)
-        for (int k = 0; k < l->n_outputs; k++)
-          live += (guint64) s[l->outputs[k]].c * s[l->outputs[k]].h * s[l->outputs[k]].w * 4;
-      peak = MAX (peak, live);
-      for (int b = 0; b < net->n_blobs; b++)
-        if (alias[b] == b && last_use[b] == i)
-          live -= (guint64) s[b].c * s[b].h * s[b].w * 4;
-    }
-  return peak;
-}
-
-/* A PReLU that alone reads a plain convolution's output becomes that
- * convolution's activation, saving a pass over the activations (the
- * compact models have one after every convolution). The PReLU layer is
- * left as a one-output Split, which the executor turns into an alias. */
-static void
-fuse_prelu (EnlargeNet *net)
-{
-  g_autofree int *readers = g_new (int, net->n_blobs);
-  g_autofree int *producer = g_new (int, net->n_blobs);
-
-  blob_usage (net, readers, producer);
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      EnlargeLayer *l = &net->layers[i];
-      int b, src;
-      if (l->type != ENLARGE_OP_PRELU)
-        continue;
-      b = l->inputs[0];
-      src = producer[b];
-      if (src < 0 || readers[b] != 1 || b == net->output_blob ||
-          net->layers[src].type != ENLARGE_OP_CONVOLUTION ||
-          net->layers[src].p.conv.activation != ENLARGE_ACT_NONE)
-        continue;
-      EnlargeConvParams *c = &net->layers[src].p.conv;
-      if (l->p.prelu.num_slope != 1 && l->p.prelu.num_slope != c->num_output)
-        continue;
-      c->activation = ENLARGE_ACT_PRELU;
-      c->num_slope = l->p.prelu.num_slope;
-      c->slope = g_steal_pointer (&l->p.prelu.slope);
-      l->type = ENLARGE_OP_SPLIT;
-    }
-}
-
-/* An Eltwise sum of two blobs, one of them made by a convolution (after
- * its activation) and read by nothing else, becomes part of that
- * convolution: the other blob is added as the convolution stores its
- * output, saving a pass that reads two activations and writes a third
- * (realesrgan-x4plus: 92 of them per tile, 7 % of its time on PoCL), and
- * the convolution's own output buffer. A second sum of that result (the
- * RRDB's residual after its third dense block's) folds in the same way.
- * The Eltwise layer is left as a one-output Split: an alias. */
-static void
-fuse_residual (EnlargeNet *net)
-{
-  g_autofree int *readers = g_new (int, net->n_blobs);
-  g_autofree int *producer = g_new (int, net->n_blobs);
-
-  blob_usage (net, readers, producer);
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      EnlargeLayer *l = &net->layers[i];
-      if (l->type != ENLARGE_OP_ELTWISE || l->p.eltwise.op != ENLARGE_ELTWISE_SUM ||
-          l->n_inputs != 2 || l->inputs[0] == l->inputs[1])
-        continue;
-      for (int k = 0; k < 2; k++)
-        {
-          const int b = l->inputs[k], other = l->inputs[1 - k];
-          int src = producer[b];
-          /* through the alias a previous fusion left */
-          if (src >= 0 && net->layers[src].type == ENLARGE_OP_SPLIT &&
-              net->layers[src].n_outputs == 1 && readers[net->layers[src].inputs[0]] == 1)
-            src = producer[net->layers[src].inputs[0]];
-          if (src < 0 || readers[b] != 1 || b == net->output_blob ||
-              net->layers[src].type != ENLARGE_OP_CONVOLUTION)
-            continue;
-          EnlargeLayer *conv = &net->layers[src];
-          EnlargeConvParams *c = &conv->p.conv;
-          if (c->n_residual >= 2 || (c->n_residual == 1 && producer[b] == src))
-            continue;
-          const float ck = l->p.eltwise.coeffs ? l->p.eltwise.coeffs[k] : 1.f;
-          const float co = l->p.eltwise.coeffs ? l->p.eltwise.coeffs[1 - k] : 1.f;
-          c->res_coeff[2 * c->n_residual] = ck;
-          c->res_coeff[2 * c->n_residual + 1] = co;
-          c->n_residual++;
-          conv->inputs = g_renew (int, conv->inputs, conv->n_inputs + 1);
-          conv->inputs[conv->n_inputs++] = other;
-          /* the Eltwise now reads only its own first input */
-          g_clear_pointer (&l->p.eltwise.coeffs, g_free);
-          l->inputs[0] = b;
-          l->n_inputs = 1;
-          l->type = ENLARGE_OP_SPLIT;
-          break;
-        }
-    }
-}
-
-/* A 2× nearest Interp read only by a convolution is folded into it: the
- * convolution reads its input through the upsampling, so the upsampled
- * activation (4× the input, 64 channels at 4× a tile's size in
- * realesrgan-x4plus's tail) is never written nor read back. The Interp
- * layer is removed. */
-static void
-fuse_upsample (EnlargeNet *net)
-{
-  g_autofree int *readers = g_new (int, net->n_blobs);
-  int n = 0;
-
-  blob_usage (net, readers, NULL);
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      EnlargeLayer *l = &net->layers[i];
-      const EnlargeInterpParams *ip = &l->p.interp;
-      EnlargeLayer *conv = NULL;
-      if (l->type == ENLARGE_OP_INTERP && ip->mode == ENLARGE_INTERP_NEAREST &&
-          ip->output_width == 0 && ip->output_height == 0 && ip->width_scale == 2.f &&
-          ip->height_scale == 2.f && readers[l->outputs[0]] == 1 &&
-          l->outputs[0] != net->output_blob)
-        for (int j = i + 1; j < net->n_layers && conv == NULL; j++)
-          if (net->layers[j].n_inputs > 0 && net->layers[j].inputs[0] == l->outputs[0] &&
-              net->layers[j].type == ENLARGE_OP_CONVOLUTION && net->layers[j].p.conv.upsample <= 1)
-            conv = &net->layers[j];
-      if (conv == NULL)
-        {
-          net->layers[n++] = *l;
-          continue;
-        }
-      conv->inputs[0] = l->inputs[0];
-      conv->p.conv.upsample = 2;
-      layer_clear (l);
-    }
-  net->n_layers = n;
 }
 
 /* Finds the output blob, the channel counts, the scale and the receptive
@@ -1352,11 +806,8 @@ net_analyse (EnlargeNet *net, const char *name, GError **error)
       double sc_out = l->n_outputs > 0 && s[l->outputs[0]].w > 0 && l->n_inputs > 0
                         ? sc * s[l->outputs[0]].w / MAX (s[l->inputs[0]].w, 1)
                         : sc;
-      if (l->type == ENLARGE_OP_CONVOLUTION)
-        r += MAX (l->p.conv.dilation_w * (l->p.conv.kernel_w - 1),
-                  l->p.conv.dilation_h * (l->p.conv.kernel_h - 1)) / 2.0 / sc;
-      else if (l->type == ENLARGE_OP_INTERP)
-        r += (l->p.interp.mode == ENLARGE_INTERP_BICUBIC ? 2.0 : 1.0) / MIN (sc, sc_out);
+      if (l->op->reach != NULL)
+        r += l->op->reach (l, sc, sc_out);
       for (int k = 0; k < l->n_outputs; k++)
         {
           radius[l->outputs[k]] = r;

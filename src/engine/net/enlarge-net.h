@@ -15,7 +15,10 @@ typedef enum {
   ENLARGE_OP_PIXELSHUFFLE,
   ENLARGE_OP_INTERP,
   ENLARGE_OP_BINARYOP,
+  ENLARGE_OP_OTHER,   /* an op module from outside the built-in table */
 } EnlargeOpType;
+
+typedef struct _EnlargeOp EnlargeOp;
 
 /* ncnn's activation_type of Convolution */
 typedef enum {
@@ -112,7 +115,8 @@ typedef struct {
 } EnlargeBinaryParams;
 
 typedef struct {
-  EnlargeOpType type;
+  const EnlargeOp *op;     /* the layer's op module (ops/enlarge-op.h) */
+  EnlargeOpType type;      /* op->type */
   char *type_name;
   char *name;
   int n_inputs, n_outputs;
@@ -127,6 +131,7 @@ typedef struct {
     EnlargeInterpParams interp;
     EnlargeBinaryParams binary;
   } p;
+  gpointer data;           /* the parameters of ops outside the table */
 } EnlargeLayer;
 
 typedef struct {
@@ -160,6 +165,13 @@ EnlargeNet *enlarge_net_load_from_data (const char *param, gsize param_len,
                                         GError **error);
 EnlargeNet *enlarge_net_load (const char *param_path, const char *bin_path,
                               GError **error);
+/* the same, knowing the op modules in @extra_ops (NULL-terminated) besides
+ * the built-in ones */
+EnlargeNet *enlarge_net_load_from_data_full (const char *param, gsize param_len,
+                                             const guint8 *bin, gsize bin_len,
+                                             const char *param_name,
+                                             const EnlargeOp * const *extra_ops,
+                                             GError **error);
 
 EnlargeNet *enlarge_net_ref (EnlargeNet *net);
 void        enlarge_net_unref (EnlargeNet *net);

@@ -3,6 +3,7 @@
  * other ops are in the enlarge-cl-*.c files beside it. */
 
 #include "enlarge-cl-private.h"
+#include "enlarge-op.h"
 
 static void
 cl_finalize (EnlargeBackend *self)
@@ -18,6 +19,7 @@ cl_finalize (EnlargeBackend *self)
   if (p->wino_m)
     clReleaseMemObject (p->wino_m);
   g_clear_pointer (&p->kernels, g_hash_table_unref);
+  g_clear_pointer (&p->ops, g_hash_table_unref);
   if (p->program)
     clReleaseProgram (p->program);
   if (p->queue)
@@ -39,9 +41,16 @@ cl_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
           gpointer *in, const EnlargeShape *is, gpointer *out, const EnlargeShape *os,
           GError **error)
 {
-  if (l->type == ENLARGE_OP_CONVOLUTION)
-    return run_conv (self, net, l, (cl_mem *) in, &is[0], out[0], os, error);
-  return enlarge_cl_run_op (self, l, in, is, out, os, error);
+  ClPriv *p = self->priv;
+  const EnlargeClOp *op = g_hash_table_lookup (p->ops, l->op->name);
+
+  if (op == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                   "layer %s: no OpenCL implementation of %s", l->name, l->op->name);
+      return FALSE;
+    }
+  return op->run (self, net, l, (cl_mem *) in, is, (cl_mem *) out, os, error);
 }
 
 static const EnlargeBackendVTable cl_vtable = {
@@ -95,6 +104,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, const EnlargeBackendOpt
   p->platform = platform;
   p->device = dev;
   p->kernels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, release_kernel);
+  p->ops = enlarge_cl_op_table_new (options->extra_cl_ops);
   p->weights = g_hash_table_new_full (NULL, NULL, NULL, conv_weights_free);
   p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
   g_queue_init (&p->pool);
@@ -118,7 +128,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, const EnlargeBackendOpt
   p->queue = clCreateCommandQueue (p->context, dev, 0, &err);
   if (!cl_check (err, "clCreateCommandQueue", error))
     return NULL;
-  if (!enlarge_cl_build_program (self, options->kernel_cache_dir, error))
+  if (!enlarge_cl_build_program (self, options->kernel_cache_dir, p->ops, error))
     return NULL;
   return g_steal_pointer (&self);
 }

@@ -1,6 +1,7 @@
 /* Convolutions on OpenCL: weights prepared once per layer for the path
  * its plan (enlarge-conv-plan.c) chooses, and the launches of each path. */
 
+#include "enlarge-cl-op.h"
 #include "enlarge-cl-private.h"
 #include "enlarge-ops.h"
 
@@ -299,7 +300,7 @@ run_residual (ClPriv *p, const Folded *res, cl_mem out, const EnlargeShape *os, 
 }
 
 /* @in: the input, then the residuals */
-gboolean
+static gboolean
 run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
           cl_mem *ins, const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
           GError **error)
@@ -418,3 +419,12 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
   return ok;
 }
 
+
+static gboolean
+run_conv_layer (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l, cl_mem *in,
+                const EnlargeShape *is, cl_mem *out, const EnlargeShape *os, GError **error)
+{
+  return run_conv (self, net, l, in, &is[0], out[0], os, error);
+}
+
+const EnlargeClOp enlarge_cl_op_convolution = { "Convolution", NULL, run_conv_layer };

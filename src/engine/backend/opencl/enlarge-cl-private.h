@@ -7,6 +7,7 @@
 #include <CL/cl.h>
 
 #include "enlarge-backend-private.h"
+#include "enlarge-cl-op.h"
 #include "enlarge-conv-plan.h"
 #include "enlarge-error.h"
 
@@ -19,6 +20,7 @@ typedef struct {
   cl_command_queue queue;
   cl_program program;
   GHashTable *kernels;    /* kernel name → cl_kernel, every kernel of the program */
+  GHashTable *ops;        /* op name → EnlargeClOp */
   /* what the plans are made for: the device's kind and local memory
    * (after the options' cap), the Winograd mode, half storage */
   EnlargeClCaps caps;
@@ -68,20 +70,18 @@ gboolean enqueue_local (ClPriv *p, cl_kernel k, int dims, const size_t *global,
 gboolean enqueue (ClPriv *p, cl_kernel k, int dims, const size_t *global, const char *name,
                   GError **error);
 
-/* enlarge-cl-program.c */
-gboolean enlarge_cl_build_program (EnlargeBackend *self, const char *cache_dir, GError **error);
+/* enlarge-cl-program.c: with the sources of @ops' kernels */
+gboolean enlarge_cl_build_program (EnlargeBackend *self, const char *cache_dir, GHashTable *ops,
+                                   GError **error);
+
+/* enlarge-cl-op-table.c */
+GHashTable *enlarge_cl_op_table_new (const EnlargeClOp * const *extra);
 
 /* enlarge-cl-conv.c */
 void     conv_weights_free (gpointer data);
-gboolean run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
-                   cl_mem *ins, const EnlargeShape *is, cl_mem out, const EnlargeShape *os,
-                   GError **error);
 
-/* enlarge-cl-ops.c */
+/* enlarge-cl-op-interp.c: also for the convolution's folded upsampling */
 gboolean run_interp (ClPriv *p, const EnlargeInterpParams *ip, cl_mem in, const EnlargeShape *is,
                      cl_mem out, const EnlargeShape *os, GError **error);
-gboolean enlarge_cl_run_op (EnlargeBackend *self, const EnlargeLayer *l, gpointer *in,
-                            const EnlargeShape *is, gpointer *out, const EnlargeShape *os,
-                            GError **error);
 
 G_END_DECLS

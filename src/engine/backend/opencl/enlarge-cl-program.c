@@ -9,8 +9,14 @@
 #include "enlarge-cl-private.h"
 #include "enlarge-ops.h"
 
+static int
+compare_ops (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 ((*(const EnlargeClOp **) a)->op, (*(const EnlargeClOp **) b)->op);
+}
+
 static char *
-load_kernel_source (GError **error)
+load_kernel_source (GHashTable *ops, GError **error)
 {
   /* the fused Winograd files are templates: 16 lanes, then 8 */
   static const struct { const char *file, *prefix; } files[] = {
@@ -33,6 +39,22 @@ load_kernel_source (GError **error)
       g_string_append_len (src, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       g_string_append_c (src, '\n');
     }
+  /* the ops' own kernels, in a fixed order so the cache key is stable */
+  {
+    g_autoptr (GPtrArray) list = g_ptr_array_new ();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init (&iter, ops);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_add (list, value);
+    g_ptr_array_sort (list, compare_ops);
+    for (guint i = 0; i < list->len; i++)
+      {
+        const EnlargeClOp *op = list->pdata[i];
+        if (op->source != NULL)
+          g_string_append_printf (src, "#line 1 \"%s\"\n%s\n", op->op, op->source);
+      }
+  }
   return g_string_free (src, FALSE);
 }
 
@@ -148,10 +170,11 @@ build_from_binary (EnlargeBackend *self, GBytes *binary, const char *options)
 }
 
 gboolean
-enlarge_cl_build_program (EnlargeBackend *self, const char *cache_dir, GError **error)
+enlarge_cl_build_program (EnlargeBackend *self, const char *cache_dir, GHashTable *ops,
+                          GError **error)
 {
   ClPriv *p = self->priv;
-  g_autofree char *source = load_kernel_source (error);
+  g_autofree char *source = load_kernel_source (ops, error);
   g_autofree char *options =
     g_strconcat ("-cl-std=CL1.2", p->caps.half ? " -DWINO_HALF" : "",
                  self->device->kind == ENLARGE_DEVICE_CPU ? " -DENLARGE_CPU" : "", NULL);
