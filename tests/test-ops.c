@@ -15,6 +15,7 @@ static EnlargeBackend *cl_split;  /* ENLARGE_WINOGRAD_SPLIT: the GPUs' three-ker
 static EnlargeBackend *cl_f4;     /* ENLARGE_WINOGRAD_F4: wino_fused, never wino63_fused */
 static EnlargeBackend *cl_direct; /* ENLARGE_WINOGRAD_OFF: every 3×3 on conv3x3_b8 */
 static EnlargeBackend *cl_small;  /* local memory capped at 64 KiB, as on many GPUs */
+static EnlargeBackend *cl_banded; /* capped at 256 KiB: wino_fused in bands of channels */
 
 /* The launches a convolution's plan implies, summed over the cases run
  * on cl_backend: the tests compare them with the backend's counts, so
@@ -24,6 +25,7 @@ typedef struct {
   guint conv3x3_b8, conv_generic, residual, interp;
 } Launches;
 static Launches planned;
+static guint planned_bands;  /* fused plans with input channels in bands */
 
 static Launches
 launches_of (EnlargeBackend *b)
@@ -49,6 +51,7 @@ plan_conv (const EnlargeConvParams *c, const EnlargeShape *is, const EnlargeShap
   switch (plan.kernel)
     {
     case ENLARGE_CONV_WINO_FUSED:
+      planned_bands += plan.icb < c->num_input;
       planned.wino63_fused += plan.n6 > 0;
       planned.wino63_fused8 += plan.n48 > 0;
       planned.wino_fused += plan.n16 > 0;
@@ -79,6 +82,7 @@ run_planned (EnlargeBackend *b, void (*run) (void))
   Launches after;
 
   planned = (Launches) { 0 };
+  planned_bands = 0;
   cl_backend = b;
   run ();
   cl_backend = dflt;
@@ -1025,6 +1029,14 @@ winograd_cases (void)
     { .ic = 64, .oc = 32, .w = 37, .h = 9, .bias = TRUE, .nres = 1, .up = 2 },
     { .ic = 16, .oc = 16, .w = 7, .h = 5, .up = 2 },
     { .ic = 16, .oc = 24, .w = 1, .h = 1, .bias = TRUE, .up = 2 },
+    /* wide layers, in bands of input channels where the local memory is
+     * small (cl_banded: bands of 23 and groups of 4 of the 9 blocks of
+     * output channels, the last group partial), with a residual and an
+     * upsampling read through; 100 channels: a last, shorter band */
+    { .ic = 64, .oc = 66, .w = 70, .h = 9, .bias = TRUE, .act = ENLARGE_ACT_PRELU, .nres = 1,
+      .up = 2 },
+    { .ic = 100, .oc = 24, .w = 37, .h = 10, .bias = TRUE, .act = ENLARGE_ACT_LEAKYRELU,
+      .a0 = 0.2f, .nres = 2 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1082,13 +1094,23 @@ test_conv_winograd (void)
   l = run_planned (cl_f4, winograd_cases);
   g_assert_cmpuint (l.wino63_fused + l.wino63_fused8, ==, 0);
 
-  /* the three-kernel path adds the sums in a pass of its own (5 Winograd
-   * cases + 3) and makes every upsampling (4 + 2) */
+  /* the three-kernel path adds the sums in a pass of its own (8 in the
+   * Winograd cases + 3) and makes every upsampling (5 + 2) */
   l = run_planned (cl_split, winograd_cases);
   g_assert_cmpuint (l.wino_fused + l.wino_fused8 + l.wino63_fused + l.wino63_fused8, ==, 0);
   g_assert_cmpuint (l.wino_gemm, >, 0);
-  g_assert_cmpuint (l.residual, ==, 8);
-  g_assert_cmpuint (l.interp, ==, 6);
+  g_assert_cmpuint (l.residual, ==, 11);
+  g_assert_cmpuint (l.interp, ==, 7);
+
+  /* 256 KiB: the fused kernel takes the wide layers in bands of input
+   * channels (and groups of output channels), compared with the reference
+   * like every case */
+  l = run_planned (cl_banded, winograd_cases);
+  if (cpu)
+    {
+      g_assert_cmpuint (planned_bands, >, 0);
+      g_assert_cmpuint (l.wino_fused + l.wino_fused8, >, 0);
+    }
 
   /* 64 KiB of local memory: no fused kernel fits, the plan says so and
    * the backend follows it */
@@ -1126,6 +1148,9 @@ main (int argc, char **argv)
       o.local_mem_cap = 64 << 10;
       cl_small = enlarge_backend_new_full ("cpu", &o, &error);
       g_assert_no_error (error);
+      o.local_mem_cap = 256 << 10;
+      cl_banded = enlarge_backend_new_full ("cpu", &o, &error);
+      g_assert_no_error (error);
     }
   if (cl_backend != NULL)
     g_test_message ("OpenCL device: %s (%s, %s)", enlarge_backend_get_device (cl_backend)->name,
@@ -1158,6 +1183,7 @@ main (int argc, char **argv)
   g_clear_pointer (&cl_f4, enlarge_backend_unref);
   g_clear_pointer (&cl_direct, enlarge_backend_unref);
   g_clear_pointer (&cl_small, enlarge_backend_unref);
+  g_clear_pointer (&cl_banded, enlarge_backend_unref);
   g_clear_pointer (&ref_backend, enlarge_backend_unref);
   g_free (cl_skip_reason);
   g_free (worst_case);

@@ -48,10 +48,28 @@ test_plan_x4plus_layers (void)
   g_assert_cmpint (p.kernel, ==, ENLARGE_CONV_WINO_FUSED);
   g_assert_false (p.f6);
   g_assert_cmpuint (p.local_bytes, ==, 929792);
+  g_assert_cmpint (p.icb, ==, 192);
+  g_assert_cmpint (p.ogb, ==, 1);
+  /* 512 KiB: no cliff; the input channels in bands of 80, the products
+   * of all four blocks of output channels summed over them */
   caps = cpu (512 * KiB);
   p = plan_for (&dense, 256, 256, &caps);
-  g_assert_cmpint (p.kernel, ==, ENLARGE_CONV_WINO_SPLIT);
-  g_assert_cmpint (p.band, >=, 1);
+  g_assert_cmpint (p.kernel, ==, ENLARGE_CONV_WINO_FUSED);
+  g_assert_cmpint (p.icb, ==, 80);
+  g_assert_cmpint (p.ogb, ==, 4);
+  g_assert_cmpuint (p.local_bytes, <=, 512 * KiB);
+  /* 256 KiB: bands of 23 */
+  caps = cpu (256 * KiB);
+  p = plan_for (&dense, 256, 256, &caps);
+  g_assert_cmpint (p.kernel, ==, ENLARGE_CONV_WINO_FUSED);
+  g_assert_cmpint (p.icb, ==, 23);
+  g_assert_cmpint (p.ogb, ==, 4);
+  /* 64 → 64 at 256 KiB: four of the eight blocks at a time, so the input
+   * is transformed twice */
+  p = plan_for (&body, 256, 64, &caps);
+  g_assert_cmpint (p.kernel, ==, ENLARGE_CONV_WINO_FUSED);
+  g_assert_cmpint (p.icb, ==, 23);
+  g_assert_cmpint (p.ogb, ==, 4);
 
   /* F(6×6) where its V fits three quarters of the local memory */
   caps = cpu (2 * MiB);
@@ -71,7 +89,7 @@ test_plan_x4plus_layers (void)
   caps = cpu (512 * KiB);
   g_assert_cmpint (plan_for (&last, 100, 10, &caps).kernel, ==, ENLARGE_CONV_WINO_FUSED);
 
-  /* 64 KiB, as many GPUs report: nothing fused fits, even 16 channels */
+  /* 64 KiB, as many GPUs report: not even a band of 16 channels fits */
   caps = cpu (64 * KiB);
   for (int ic = 16; ic <= 192; ic += 16)
     {
@@ -138,6 +156,13 @@ test_plan_fits (void)
             {
               fused++;
               g_assert_cmpuint (p.local_bytes, <=, sizes[s]);
+              g_assert_cmpint (p.icb, >=, MIN (ic, 16));
+              g_assert_cmpint (p.icb, <=, ic);
+              g_assert_cmpint (p.ogb, >=, 1);
+              g_assert_cmpint (p.ogb, <=, 8);
+              /* bands only where all the channels do not fit */
+              g_assert_true ((p.icb == ic) ==
+                             (enlarge_wino4_local_bytes (ic, 1, 16) <= sizes[s]));
               g_assert_true (p.residual_folded);
               g_assert_true (p.upsample_folded == (up == 2));
             }

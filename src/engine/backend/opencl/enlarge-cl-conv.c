@@ -158,13 +158,14 @@ set_folded_args (cl_kernel k, int first, Folded *res, cl_mem out, GError **error
 }
 
 /* The fused kernels' __local arrays: V [n²][IC][2·lanes] and the
- * products [n²][8][2·lanes] (their rows come on top) */
+ * products [n²][OGB][8][2·lanes] (their rows come on top) */
 static gboolean
-set_local_args (cl_kernel k, int n, int ic, int lanes, GError **error)
+set_local_args (cl_kernel k, int n, int ic, int ogb, int lanes, GError **error)
 {
   return cl_check (clSetKernelArg (k, 21, sizeof (float) * n * n * (gsize) ic * 2 * lanes, NULL),
                    "clSetKernelArg", error) &&
-         cl_check (clSetKernelArg (k, 22, sizeof (float) * n * n * 8 * 2 * lanes, NULL),
+         cl_check (clSetKernelArg (k, 22, sizeof (float) * n * n * 8 * (gsize) ogb * 2 * lanes,
+                                   NULL),
                    "clSetKernelArg", error);
 }
 
@@ -187,7 +188,7 @@ run_winograd6 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is,
   ARG (k, 10, (cl_int) pl); ARG (k, 11, (cl_int) pt); ARG (k, 12, (cl_int) act);
   ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1); ARG (k, 15, (cl_int) tx0);
   return set_folded_args (k, 16, res, out, error) &&
-         set_local_args (k, 8, is->c, lanes, error) &&
+         set_local_args (k, 8, is->c, 1, lanes, error) &&
          enqueue_local (p, k, 2, g, one, name, error);
 }
 
@@ -220,7 +221,9 @@ run_winograd (ClPriv *p, ConvWeights *cw, const EnlargeConvPlan *plan, cl_mem in
           ARG (k, 13, (cl_float) a0); ARG (k, 14, (cl_float) a1);
           ARG (k, 15, (cl_int) (wide ? t0 : t0 + plan->n16 * 16));
           if (!set_folded_args (k, 16, res, out, error) ||
-              !set_local_args (k, 6, is->c, wide ? 16 : 8, error) ||
+              !set_local_args (k, 6, plan->icb, plan->ogb, wide ? 16 : 8, error) ||
+              !cl_check (clSetKernelArg (k, 23, sizeof (cl_int), &plan->icb), "clSetKernelArg", error) ||
+              !cl_check (clSetKernelArg (k, 24, sizeof (cl_int), &plan->ogb), "clSetKernelArg", error) ||
               !enqueue_local (p, k, 2, g, one, name, error))
             return FALSE;
         }

@@ -7,12 +7,13 @@
 /* the rows the fused kernels keep in __local beside V and the products */
 #define FUSED_ROWS_BYTES 8192
 
-/* wino_fused's __local V [36][IC][lanes·2] and products [36][8][lanes·2] */
+/* wino_fused's __local V [36][IC][lanes·2] and products
+ * [36][OGB][8][lanes·2] */
 gsize
-enlarge_wino4_local_bytes (int ic, int lanes)
+enlarge_wino4_local_bytes (int ic, int ogb, int lanes)
 {
-  return sizeof (float) * 36 * (gsize) ic * 2 * lanes + sizeof (float) * 36 * 8 * 2 * lanes +
-         FUSED_ROWS_BYTES;
+  return sizeof (float) * 36 * (gsize) ic * 2 * lanes +
+         sizeof (float) * 36 * 8 * (gsize) ogb * 2 * lanes + FUSED_ROWS_BYTES;
 }
 
 /* wino63_fused's __local V [64][IC][lanes·2] and products [64][8][lanes·2] */
@@ -56,10 +57,41 @@ fused_allowed (const EnlargeClCaps *caps)
          caps->winograd != ENLARGE_WINOGRAD_OFF;
 }
 
+/* The smallest band worth its products' extra loads and stores */
+#define MIN_BAND 16
+
+/* wino_fused's bands for the local memory: every input channel at once
+ * where they fit; else bands of input channels, with the products of as
+ * many blocks of output channels as leave room for a band of MIN_BAND
+ * (all of them: the input is transformed once; fewer: once a group) */
 static gboolean
-fused_fits (const EnlargeClCaps *caps, int ic)
+fused_bands (const EnlargeClCaps *caps, int ic, int oc, int *icb, int *ogb)
 {
-  return fused_allowed (caps) && enlarge_wino4_local_bytes (ic, 16) <= caps->local_mem;
+  const int ocb = (oc + 7) / 8;
+
+  if (!fused_allowed (caps))
+    return FALSE;
+  if (enlarge_wino4_local_bytes (ic, 1, 16) <= caps->local_mem)
+    {
+      *icb = ic;
+      *ogb = 1;
+      return TRUE;
+    }
+  for (int g = ocb; g >= 1; g--)
+    {
+      const gsize fixed = enlarge_wino4_local_bytes (0, g, 16);
+      if (fixed >= caps->local_mem)
+        continue;
+      const int room = (int) MIN ((caps->local_mem - fixed) / (sizeof (float) * 36 * 32),
+                                  (guint64) G_MAXINT);
+      if (room >= MIN (ic, MIN_BAND))
+        {
+          *icb = MIN (ic, room);
+          *ogb = g;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 void
@@ -67,6 +99,7 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
                    const EnlargeClCaps *caps, EnlargeConvPlan *plan)
 {
   const gboolean fused = fused_allowed (caps);
+  int icb = 0, ogb = 0;
 
   *plan = (EnlargeConvPlan) { 0 };
   /* the transforms only pay for themselves with enough channels to sum;
@@ -86,8 +119,11 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
              enlarge_wino6_local_bytes (c->num_input, 16) <= caps->local_mem / 4 * 3;
   plan->kernel = !is_3x3_s1 (c) ? ENLARGE_CONV_GENERIC
                  : !plan->winograd ? ENLARGE_CONV_BLOCKED
-                 : fused_fits (caps, c->num_input) ? ENLARGE_CONV_WINO_FUSED
+                 : fused_bands (caps, c->num_input, c->num_output, &icb, &ogb)
+                   ? ENLARGE_CONV_WINO_FUSED
                  : ENLARGE_CONV_WINO_SPLIT;
+  plan->icb = icb;
+  plan->ogb = ogb;
   if (in == NULL || out == NULL)
     return;
 
@@ -120,7 +156,8 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
       plan->n16 = (tx - plan->t0) / 16 + (rest > 8);
       plan->n8 = rest > 0 && rest <= 8;
       plan->local_bytes = MAX (plan->local_bytes,
-                               enlarge_wino4_local_bytes (ic, plan->n16 > 0 ? 16 : 8));
+                               enlarge_wino4_local_bytes (plan->icb, plan->ogb,
+                                                          plan->n16 > 0 ? 16 : 8));
     }
   else if (plan->kernel == ENLARGE_CONV_WINO_SPLIT)
     {

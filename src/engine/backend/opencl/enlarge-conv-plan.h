@@ -33,6 +33,9 @@ typedef struct {
   int n6, n48;              /* wino63_fused blocks of 96 px, wino63_fused8 of 48 */
   int t0;                   /* first tile column left to F(4×4) */
   int n16, n8;              /* wino_fused blocks of 16 tile columns, wino_fused8 of 8 */
+  /* wino_fused's bands: input channels a band (all: one pass) and blocks
+   * of 8 output channels whose products are summed over the bands */
+  int icb, ogb;
   int band;                 /* three-kernel path: tile rows per band */
   gsize local_bytes;        /* __local memory of the biggest fused launch */
   gboolean upsample_folded; /* the 2× upsampling read through by the kernel */
@@ -52,8 +55,9 @@ gboolean enlarge_cl_backend_get_caps (EnlargeBackend *backend, EnlargeClCaps *ca
 
 const char *enlarge_conv_kernel_to_string (EnlargeConvKernel kernel);
 
-/* __local bytes of the fused kernels for @ic input channels */
-gsize enlarge_wino4_local_bytes (int ic, int lanes);
+/* __local bytes of the fused kernels for @ic input channels (in a band)
+ * and @ogb blocks of 8 output channels (wino_fused; 1 without bands) */
+gsize enlarge_wino4_local_bytes (int ic, int ogb, int lanes);
 gsize enlarge_wino6_local_bytes (int ic, int lanes);
 
 G_END_DECLS

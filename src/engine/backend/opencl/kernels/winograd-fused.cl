@@ -57,6 +57,36 @@ inline void wf_st16g (__global float *p, float16 v) { vstore16 (v, 0, p); }
           a_7 = 0.f;                                                                 \
       VEC b_0 = 0.f, b_1 = 0.f, b_2 = 0.f, b_3 = 0.f, b_4 = 0.f, b_5 = 0.f, b_6 = 0.f, \
           b_7 = 0.f;                                                                 \
+      WF_PRODUCTS_SUM (VEC, LOAD, STL, LANES, u, v, m, IC);                          \
+    }                                                                                \
+  while (0)
+
+/* The same, adding to the products already in @m: the input channels of a
+ * band after the first. The sums go on in the same order, so a layer in
+ * bands gives the very values of one in a single pass. */
+#define WF_PRODUCTS_ADD(VEC, LOAD, STL, LANES, u, v, m, IC)                          \
+  do                                                                                 \
+    {                                                                                \
+      VEC a_0 = LOAD (0, (m) + 0 * 2 * (LANES)), a_1 = LOAD (0, (m) + 1 * 2 * (LANES)); \
+      VEC a_2 = LOAD (0, (m) + 2 * 2 * (LANES)), a_3 = LOAD (0, (m) + 3 * 2 * (LANES)); \
+      VEC a_4 = LOAD (0, (m) + 4 * 2 * (LANES)), a_5 = LOAD (0, (m) + 5 * 2 * (LANES)); \
+      VEC a_6 = LOAD (0, (m) + 6 * 2 * (LANES)), a_7 = LOAD (0, (m) + 7 * 2 * (LANES)); \
+      VEC b_0 = LOAD (0, (m) + 0 * 2 * (LANES) + (LANES));                          \
+      VEC b_1 = LOAD (0, (m) + 1 * 2 * (LANES) + (LANES));                          \
+      VEC b_2 = LOAD (0, (m) + 2 * 2 * (LANES) + (LANES));                          \
+      VEC b_3 = LOAD (0, (m) + 3 * 2 * (LANES) + (LANES));                          \
+      VEC b_4 = LOAD (0, (m) + 4 * 2 * (LANES) + (LANES));                          \
+      VEC b_5 = LOAD (0, (m) + 5 * 2 * (LANES) + (LANES));                          \
+      VEC b_6 = LOAD (0, (m) + 6 * 2 * (LANES) + (LANES));                          \
+      VEC b_7 = LOAD (0, (m) + 7 * 2 * (LANES) + (LANES));                          \
+      WF_PRODUCTS_SUM (VEC, LOAD, STL, LANES, u, v, m, IC);                          \
+    }                                                                                \
+  while (0)
+
+/* the loop and the stores of both, over accumulators a_k and b_k */
+#define WF_PRODUCTS_SUM(VEC, LOAD, STL, LANES, u, v, m, IC)                          \
+  do                                                                                 \
+    {                                                                                \
       for (int ic = 0; ic < (IC); ic++)                                              \
         {                                                                            \
           const VEC x = LOAD (0, (v) + ic * 2 * (LANES));                            \
@@ -345,7 +375,7 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
            const int PL, const int PT, const int act, const float a0, const float a1,
            const int TX0, __global const float *restrict R1, __global const float *restrict R2,
            const int NR, const float4 RK, const int UP, __local float *restrict V,
-           __local float *restrict Mb)
+           __local float *restrict Mb, const int ICB, const int OGB)
 {
   __local float T[12 * WF_ROW];
   const int tx0 = TX0 + get_global_id (0) * WF_W, ty0 = get_global_id (1) * 2;
@@ -355,115 +385,143 @@ WF_KERNEL (__global const float *restrict in, __global const float *restrict U,
   const size_t plane = (size_t) (H / UP) * (W / UP);
   const __global float *in_end = in + IC * plane;
 
-  /* V[e][ic][g·WF_W + j] = (Bᵀ d B)[e] for tile j of tile row g */
-  for (int ic = 0; ic < IC; ic++)
+  /* Where V holds every input channel (ICB = IC), the input is
+   * transformed once and each block of 8 output channels is multiplied
+   * and stored in turn (OGB = 1). Where it does not, the input channels
+   * go in bands of ICB and the products of OGB blocks of output channels
+   * are summed over the bands in Mb before their output transform; with
+   * fewer than all blocks in a group, later groups transform the input
+   * again. */
+  for (int og0 = 0; og0 < OCB; og0 += OGB)
     {
-      const __global float *src = in + ic * plane;
-      if (ic + 1 < IC)
-        wf_prefetch_up (src + plane, ty0 * 4 - PT, 10, x0, 4 * WF_W + 2, H, W, UP);
-      /* the two tile rows share two input rows: ten rows a chunk */
-      {
-        const int y0 = ty0 * 4 - PT;
-        for (int q = 0; q <= WF_CHUNKS; q++)
-          {
-            float16 x[10], y[6];
-            for (int r = 0; r < 10; r++)
-              x[r] = wf_row_chunk (src, y0 + r, x0 + 16 * q, H, W, UP, q == WF_CHUNKS, in, in_end);
-            WINO_BT (x, y);
-            for (int r = 0; r < 6; r++)
-              wf_st16l (T + r * WF_ROW + 16 * q, y[r]);
-            WINO_BT ((x + 4), y);
-            for (int r = 0; r < 6; r++)
-              wf_st16l (T + (6 + r) * WF_ROW + 16 * q, y[r]);
-          }
-      }
-      for (int g = 0; g < 2; g++)
+      const int ogn = min (OGB, OCB - og0);
+      for (int c0 = 0; c0 < IC; c0 += ICB)
         {
-          /* then (Bᵀ d) B along each row, by phase */
-          __local float *v = V + ic * WF_TILES + g * WF_W;
-          for (int r = 0; r < 6; r++)
+          const int icn = min (ICB, IC - c0);
+          if (og0 == 0 || ICB < IC)
             {
-              const __local float *t = T + (g * 6 + r) * WF_ROW;
-              WF_VEC x[6], y[6];
-#if WF_W == 16
-              const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t),
-                            v3 = vload16 (3, t), v4 = vload16 (4, t);
-              {
-                float16 w[4];
-                wf_tr_groups (v0, v1, v2, v3, w);
-                wf_tr_elems (w[0], w[1], w[2], w[3], x);
-              }
-              x[4] = wf_shift (x[0], v4.s0);
-              x[5] = wf_shift (x[1], v4.s1);
-#else
-              const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t);
-              x[0] = (float8) (v0.s048c, v1.s048c);
-              x[1] = (float8) (v0.s159d, v1.s159d);
-              x[2] = (float8) (v0.s26ae, v1.s26ae);
-              x[3] = (float8) (v0.s37bf, v1.s37bf);
-              x[4] = (float8) (x[0].s1234, x[0].s567, v2.s0);
-              x[5] = (float8) (x[1].s1234, x[1].s567, v2.s1);
-#endif
-              WINO_BT (x, y);
-              for (int c = 0; c < 6; c++)
-                WF_STL (v + (r * 6 + c) * IC * WF_TILES, y[c]);
-            }
-        }
-    }
-
-  for (int ob = 0; ob < OCB; ob++)
-    {
-      /* Mb[e][k][tile] = Σ_ic U[e][ob][ic][k] · V[e][ic][tile] */
-      for (int e = 0; e < 36; e++)
-        WF_PRODUCTS (WF_VEC, WF_LOAD, WF_STL, WF_W, U + ((size_t) e * OCB + ob) * IC * 8,
-                     V + e * IC * WF_TILES, Mb + e * 8 * WF_TILES, IC);
-
-      /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
-      for (int k = 0; k < 8; k++)
-        {
-          const int oc = ob * 8 + k;
-          if (oc >= OC)
-            break;
-          const float bo = bias[oc];
-          const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
-          const int ox = tx0 * 4;
-          const int nx = min (4 * WF_W, OW - ox);
-          for (int g = 0; g < 2; g++)
-            {
-              const __local float *m = Mb + k * WF_TILES + g * WF_W;
-              WF_VEC s[4][6];
-              for (int c = 0; c < 6; c++)
+              /* V[e][ic - c0][g·WF_W + j] = (Bᵀ d B)[e] for tile j of tile row g */
+              for (int ic = c0; ic < c0 + icn; ic++)
                 {
-                  WF_VEC x[6], y[4];
-                  for (int r = 0; r < 6; r++)
-                    x[r] = WF_LOAD (0, m + (r * 6 + c) * 8 * WF_TILES);
-                  WINO_AT (x, y);
-                  for (int r = 0; r < 4; r++)
-                    s[r][c] = y[r];
-                }
-              for (int r = 0; r < 4; r++)
-                {
-                  const int y = (ty0 + g) * 4 + r;
-                  if (y >= OH)
-                    break;
-                  WF_VEC o[4];
-                  WINO_AT (s[r], o);
-                  for (int c = 0; c < 4; c++)
-                    o[c] = WF_ACTIVATE (o[c] + bo, act, slope, a1);
-                  /* four tiles' columns make 16 pixels */
-                  float16 px[WF_W / 4];
-#if WF_W == 16
+                  const __global float *src = in + ic * plane;
+                  if (ic + 1 < IC)
+                    wf_prefetch_up (src + plane, ty0 * 4 - PT, 10, x0, 4 * WF_W + 2, H, W, UP);
+                  /* the two tile rows share two input rows: ten rows a chunk */
                   {
-                    float16 p[4];
-                    wf_tr_elems (o[0], o[1], o[2], o[3], p);
-                    wf_tr_groups (p[0], p[1], p[2], p[3], px);
+                    const int y0 = ty0 * 4 - PT;
+                    for (int q = 0; q <= WF_CHUNKS; q++)
+                      {
+                        float16 x[10], y[6];
+                        for (int r = 0; r < 10; r++)
+                          x[r] = wf_row_chunk (src, y0 + r, x0 + 16 * q, H, W, UP, q == WF_CHUNKS, in, in_end);
+                        WINO_BT (x, y);
+                        for (int r = 0; r < 6; r++)
+                          wf_st16l (T + r * WF_ROW + 16 * q, y[r]);
+                        WINO_BT ((x + 4), y);
+                        for (int r = 0; r < 6; r++)
+                          wf_st16l (T + (6 + r) * WF_ROW + 16 * q, y[r]);
+                      }
                   }
+                  for (int g = 0; g < 2; g++)
+                    {
+                      /* then (Bᵀ d) B along each row, by phase */
+                      __local float *v = V + (ic - c0) * WF_TILES + g * WF_W;
+                      for (int r = 0; r < 6; r++)
+                        {
+                          const __local float *t = T + (g * 6 + r) * WF_ROW;
+                          WF_VEC x[6], y[6];
+#if WF_W == 16
+                          const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t),
+                                        v3 = vload16 (3, t), v4 = vload16 (4, t);
+                          {
+                            float16 w[4];
+                            wf_tr_groups (v0, v1, v2, v3, w);
+                            wf_tr_elems (w[0], w[1], w[2], w[3], x);
+                          }
+                          x[4] = wf_shift (x[0], v4.s0);
+                          x[5] = wf_shift (x[1], v4.s1);
 #else
-                  px[0] = wino_interleave (o[0].lo, o[1].lo, o[2].lo, o[3].lo);
-                  px[1] = wino_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
+                          const float16 v0 = vload16 (0, t), v1 = vload16 (1, t), v2 = vload16 (2, t);
+                          x[0] = (float8) (v0.s048c, v1.s048c);
+                          x[1] = (float8) (v0.s159d, v1.s159d);
+                          x[2] = (float8) (v0.s26ae, v1.s26ae);
+                          x[3] = (float8) (v0.s37bf, v1.s37bf);
+                          x[4] = (float8) (x[0].s1234, x[0].s567, v2.s0);
+                          x[5] = (float8) (x[1].s1234, x[1].s567, v2.s1);
 #endif
-                  wf_store_row (out, ((size_t) oc * OH + y) * OW + ox, px, WF_W / 4, nx,
-                                R1, R2, NR, RK);
+                          WINO_BT (x, y);
+                          for (int c = 0; c < 6; c++)
+                            WF_STL (v + (r * 6 + c) * ICB * WF_TILES, y[c]);
+                        }
+                    }
+                }
+            }
+          /* Mb[e][j][k][tile] = Σ_ic U[e][og0 + j][ic][k] · V[e][ic][tile] */
+          for (int j = 0; j < ogn; j++)
+            for (int e = 0; e < 36; e++)
+              {
+                const __global float *u = U + (((size_t) e * OCB + og0 + j) * IC + c0) * 8;
+                __local float *m = Mb + (e * OGB + j) * 8 * WF_TILES;
+                if (c0 == 0)
+                  WF_PRODUCTS (WF_VEC, WF_LOAD, WF_STL, WF_W, u, V + e * ICB * WF_TILES, m, icn);
+                else
+                  WF_PRODUCTS_ADD (WF_VEC, WF_LOAD, WF_STL, WF_W, u, V + e * ICB * WF_TILES, m,
+                                   icn);
+              }
+          if (c0 + icn < IC)
+            continue;
+
+          for (int j = 0; j < ogn; j++)
+            {
+              const int ob = og0 + j;
+              /* Y = Aᵀ M A, bias and activation, for the 8 channels of the block */
+              for (int k = 0; k < 8; k++)
+                {
+                  const int oc = ob * 8 + k;
+                  if (oc >= OC)
+                    break;
+                  const float bo = bias[oc];
+                  const float slope = act == 5 ? bias[OCB * 8 + oc] : a0;
+                  const int ox = tx0 * 4;
+                  const int nx = min (4 * WF_W, OW - ox);
+                  for (int g = 0; g < 2; g++)
+                    {
+                      const __local float *m = Mb + (j * 8 + k) * WF_TILES + g * WF_W;
+                      WF_VEC s[4][6];
+                      for (int c = 0; c < 6; c++)
+                        {
+                          WF_VEC x[6], y[4];
+                          for (int r = 0; r < 6; r++)
+                            x[r] = WF_LOAD (0, m + (r * 6 + c) * OGB * 8 * WF_TILES);
+                          WINO_AT (x, y);
+                          for (int r = 0; r < 4; r++)
+                            s[r][c] = y[r];
+                        }
+                      for (int r = 0; r < 4; r++)
+                        {
+                          const int y = (ty0 + g) * 4 + r;
+                          if (y >= OH)
+                            break;
+                          WF_VEC o[4];
+                          WINO_AT (s[r], o);
+                          for (int c = 0; c < 4; c++)
+                            o[c] = WF_ACTIVATE (o[c] + bo, act, slope, a1);
+                          /* four tiles' columns make 16 pixels */
+                          float16 px[WF_W / 4];
+#if WF_W == 16
+                          {
+                            float16 p[4];
+                            wf_tr_elems (o[0], o[1], o[2], o[3], p);
+                            wf_tr_groups (p[0], p[1], p[2], p[3], px);
+                          }
+#else
+                          px[0] = wino_interleave (o[0].lo, o[1].lo, o[2].lo, o[3].lo);
+                          px[1] = wino_interleave (o[0].hi, o[1].hi, o[2].hi, o[3].hi);
+#endif
+                          wf_store_row (out, ((size_t) oc * OH + y) * OW + ox, px, WF_W / 4, nx,
+                                        R1, R2, NR, RK);
+                        }
+                    }
                 }
             }
         }
