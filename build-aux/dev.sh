@@ -68,6 +68,9 @@ install_models() {
   # Installs into $ENLARGE_MODEL_PATH or ~/.local/share/enlarge/models; skips
   # models whose files are already there with the right SHA-256.
   python3 models/install-models.py
+  # The real .pth files the weight-reader tests load, from the same tarball,
+  # into ~/.local/share/enlarge/test-models.
+  python3 models/install-models.py --test-weights
 }
 
 build() {
