@@ -449,13 +449,19 @@ enlarge_torch_legacy_read (EnlargeWeights *w, const guint8 *data, gsize len, GEr
           return FALSE;
         }
       count = ew_u64 (data + pos);
-      if (count != (guint64) s->storage.numel ||
-          !g_size_checked_mul (&n_bytes, (gsize) count, enlarge_dtype_size (s->storage.dtype)) ||
-          n_bytes > len - pos - 8)
+      if (count != (guint64) s->storage.numel)
         {
           EW_CORRUPT (error, "offset %" G_GSIZE_FORMAT ": storage %s has %" G_GUINT64_FORMAT
-                      " elements where %" G_GINT64_FORMAT " are expected, or runs past the end",
+                      " elements where the pickle says %" G_GINT64_FORMAT,
                       pos, k->str, count, s->storage.numel);
+          return FALSE;
+        }
+      if (!g_size_checked_mul (&n_bytes, (gsize) count, enlarge_dtype_size (s->storage.dtype)) ||
+          n_bytes > len - pos - 8)
+        {
+          EW_CORRUPT (error, "offset %" G_GSIZE_FORMAT ": storage %s (%" G_GUINT64_FORMAT
+                      " %s elements) runs past the end of the file", pos, k->str, count,
+                      enlarge_dtype_name (s->storage.dtype));
           return FALSE;
         }
       s->storage.data = data + pos + 8;

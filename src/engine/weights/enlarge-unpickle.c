@@ -286,8 +286,10 @@ persistent_load (Reader *r, PklValue *pid, GError **error)
   GPtrArray *t = pid->items;
   gint64 numel;
 
-  if (pid->kind != PV_TUPLE || (t->len != 5 && t->len != 6))
-    FAIL (r, error, "persistent id is not a 5- or 6-tuple but a %s", kind_name (pid->kind));
+  if (pid->kind != PV_TUPLE)
+    FAIL (r, error, "persistent id is a %s, not a tuple", kind_name (pid->kind));
+  if (t->len != 5 && t->len != 6)
+    FAIL (r, error, "persistent id has %u items, not 5 or 6", t->len);
   if (((PklValue *) t->pdata[0])->kind != PV_STR || strcmp (((PklValue *) t->pdata[0])->str, "storage") != 0)
     FAIL (r, error, "persistent id is not a storage");
   type = t->pdata[1];
@@ -341,7 +343,7 @@ reduce (Reader *r, PklValue *callable, PklValue *args, GError **error)
   PklValue *v;
 
   if (callable->kind != PV_GLOBAL)
-    FAIL (r, error, "REDUCE calls a %s", kind_name (callable->kind));
+    FAIL (r, error, "REDUCE calls a value of type %s", kind_name (callable->kind));
   if (args->kind != PV_TUPLE)
     FAIL (r, error, "REDUCE arguments are a %s, not a tuple", kind_name (args->kind));
   switch (callable->global.kind)

