@@ -60,15 +60,8 @@ def default_test_dest():
 def load_test_weights(path):
     """The test checkpoints as single-file entries in models.ini's shape
     (param = the file, no bin), so install() and problems() serve both."""
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-    except (OSError, configparser.Error) as e:
-        raise SystemExit(f"error: cannot read {path}: {e}")
     models = {}
-    for name in parser.sections():
-        entry = dict(parser[name])
+    for name, entry in read_ini(path).items():
         missing = [k for k in ("file", "package", "path", "sha256") if not entry.get(k)]
         if missing:
             raise SystemExit(f"error: {path}: [{name}] lacks {', '.join(missing)}")
@@ -87,7 +80,8 @@ def default_cache():
     return base / "enlarge" / "npm"
 
 
-def load_manifest(path):
+def read_ini(path):
+    """{section: {key: value}} in file order; exits on a read error."""
     # No interpolation: GKeyFile reads the same file and knows nothing of '%'.
     parser = configparser.ConfigParser(interpolation=None)
     try:
@@ -95,9 +89,12 @@ def load_manifest(path):
             parser.read_file(f)
     except (OSError, configparser.Error) as e:
         raise SystemExit(f"error: cannot read manifest {path}: {e}")
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+def load_manifest(path):
     models = {}
-    for name in parser.sections():
-        model = dict(parser[name])
+    for name, model in read_ini(path).items():
         missing = [k for k in REQUIRED_KEYS if not model.get(k)]
         if missing:
             raise SystemExit(f"error: {path}: [{name}] lacks {', '.join(missing)}")

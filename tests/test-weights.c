@@ -149,31 +149,20 @@ static const WwOptions pickle_variants[] = {
   { .deflate = TRUE, .zip64 = TRUE, .protocol4 = TRUE, .prefix = "module." },
 };
 
+/* Each pickle variant written by @write reads back as @format. */
 static void
-test_torch_zip (void)
+test_torch (gconstpointer data)
 {
+  gboolean legacy = GPOINTER_TO_INT (data);
   g_autoptr (WwDict) d = sample_dict ();
 
   for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
     {
-      g_autoptr (GBytes) f = ww_write_torch_zip (d, &pickle_variants[i]);
-      roundtrip (f, d, ENLARGE_WEIGHTS_TORCH_ZIP);
+      g_autoptr (GBytes) f = legacy ? ww_write_torch_legacy (d, &pickle_variants[i])
+                                    : ww_write_torch_zip (d, &pickle_variants[i]);
+      roundtrip (f, d, legacy ? ENLARGE_WEIGHTS_TORCH_LEGACY : ENLARGE_WEIGHTS_TORCH_ZIP);
     }
-  g_test_message ("zip: %u tensors, %u variants", d->tensors->len,
-                  (guint) G_N_ELEMENTS (pickle_variants));
-}
-
-static void
-test_torch_legacy (void)
-{
-  g_autoptr (WwDict) d = sample_dict ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
-    {
-      g_autoptr (GBytes) f = ww_write_torch_legacy (d, &pickle_variants[i]);
-      roundtrip (f, d, ENLARGE_WEIGHTS_TORCH_LEGACY);
-    }
-  g_test_message ("legacy: %u tensors, %u variants", d->tensors->len,
+  g_test_message ("%s: %u tensors, %u variants", legacy ? "legacy" : "zip", d->tensors->len,
                   (guint) G_N_ELEMENTS (pickle_variants));
 }
 
@@ -828,8 +817,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/weights/safetensors", test_safetensors);
-  g_test_add_func ("/weights/torch-zip", test_torch_zip);
-  g_test_add_func ("/weights/torch-legacy", test_torch_legacy);
+  g_test_add_data_func ("/weights/torch-zip", GINT_TO_POINTER (FALSE), test_torch);
+  g_test_add_data_func ("/weights/torch-legacy", GINT_TO_POINTER (TRUE), test_torch);
   g_test_add_func ("/weights/half-values", test_half_values);
   g_test_add_func ("/weights/api", test_api);
   g_test_add_func ("/weights/errors/safetensors", test_safetensors_errors);

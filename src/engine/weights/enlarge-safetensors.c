@@ -244,6 +244,17 @@ json_literal (Json *j, const char *word)
   return FALSE;
 }
 
+/* Skips a run of digits; FALSE when there is none. */
+static gboolean
+json_digits (Json *j)
+{
+  const guint8 *first = j->p;
+
+  while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+    j->p++;
+  return j->p != first;
+}
+
 /* Skips any JSON number: -?int frac? exp? */
 static gboolean
 json_skip_number (Json *j, GError **error)
@@ -253,17 +264,12 @@ json_skip_number (Json *j, GError **error)
   if (j->p < j->end && *j->p == '-')
     j->p++;
   digits = j->p;
-  while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-    j->p++;
-  if (j->p == digits || (*digits == '0' && j->p - digits > 1))
+  if (!json_digits (j) || (*digits == '0' && j->p - digits > 1))
     return json_fail (j, error, "bad number");
   if (j->p < j->end && *j->p == '.')
     {
       j->p++;
-      digits = j->p;
-      while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-        j->p++;
-      if (j->p == digits)
+      if (!json_digits (j))
         return json_fail (j, error, "bad number");
     }
   if (j->p < j->end && (*j->p == 'e' || *j->p == 'E'))
@@ -271,10 +277,7 @@ json_skip_number (Json *j, GError **error)
       j->p++;
       if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
         j->p++;
-      digits = j->p;
-      while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-        j->p++;
-      if (j->p == digits)
+      if (!json_digits (j))
         return json_fail (j, error, "bad number");
     }
   return TRUE;

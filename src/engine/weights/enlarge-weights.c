@@ -260,10 +260,10 @@ enlarge_weights_lookup (EnlargeWeights *weights, const char *name)
   return g_hash_table_lookup (weights->by_name, name);
 }
 
-/* IEEE half to single by hand: bit-exact for every input, including
- * subnormals, infinities and NaNs, without depending on _Float16. */
-static float
-f16_to_f32 (guint16 h)
+/* By hand: bit-exact for every input, including subnormals, infinities
+ * and NaNs, without depending on _Float16. */
+float
+enlarge_f16_to_f32 (guint16 h)
 {
   guint32 sign = (guint32) (h & 0x8000) << 16;
   guint32 exp = (h >> 10) & 0x1f;
@@ -310,7 +310,7 @@ enlarge_weights_tensor_to_f32 (const EnlargeWeightsTensor *t, float *dst)
           memcpy (&dst[i], &u, 4);
           break;
         case ENLARGE_DTYPE_F16:
-          dst[i] = f16_to_f32 (ew_u16 (p + 2 * i));
+          dst[i] = enlarge_f16_to_f32 (ew_u16 (p + 2 * i));
           break;
         case ENLARGE_DTYPE_BF16:
           /* bfloat16 is the top half of a float */

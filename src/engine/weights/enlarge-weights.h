@@ -85,6 +85,10 @@ void enlarge_weights_tensor_to_f32 (const EnlargeWeightsTensor *tensor, float *d
 float *enlarge_weights_get_f32 (EnlargeWeights *weights, const char *name,
                                 gsize *n_values, GError **error);
 
+/* IEEE half-precision bits to a float, exactly. The ncnn reader's fp16
+ * weights are the same format. */
+float enlarge_f16_to_f32 (guint16 half);
+
 /* "[64, 3, 3, 3]", for messages. */
 char *enlarge_weights_tensor_shape_string (const EnlargeWeightsTensor *tensor);
 
