@@ -12,6 +12,7 @@
 
 #include "enlarge.h"
 #include "enlarge-weights.h"
+#include "enlarge-unpickle.h"   /* the real pickles are fuzzed without their storages */
 #include "weights-writer.h"
 
 #define FUZZ_SEED 0x3e1a2b9u
@@ -520,6 +521,36 @@ test_container_errors (void)
         break;
       }
   EXPECT_ERROR (l, llen - 1, "truncated legacy", "runs past the end");
+
+  /* sizes in the central directory of a deflated zip: a claimed size far
+   * beyond what deflate can produce, a size the data does not inflate to */
+  {
+    WwOptions o = { .deflate = TRUE };
+    g_autoptr (GBytes) deflated = ww_write_torch_zip (d, &o);
+    gsize dlen;
+    g_autofree guint8 *dz = g_memdup2 (g_bytes_get_data (deflated, NULL), g_bytes_get_size (deflated));
+    guint8 *entry = NULL;
+
+    dlen = g_bytes_get_size (deflated);
+    for (gsize i = 0; i + 4 < dlen && entry == NULL; i++)
+      if (memcmp (dz + i, "PK\x01\x02", 4) == 0)
+        entry = dz + i;
+    g_assert_nonnull (entry);
+    memcpy (entry + 24, "\xff\xff\xff\x7f", 4);
+    EXPECT_ERROR (dz, dlen, "deflate bomb", "archive/data.pkl claims 2147483647 bytes", "deflated");
+    memcpy (entry + 24, "\x10\x00\x00\x00", 4);
+    EXPECT_ERROR (dz, dlen, "inflated size", "archive/data.pkl does not inflate to its 16 bytes");
+  }
+
+  /* big-endian checkpoints are refused, not misread */
+  {
+    const char *names[] = { "archive/data.pkl", "archive/byteorder" };
+    GBytes *contents[2] = { g_bytes_new_static ("\x80\x02}.", 4), g_bytes_new_static ("big", 3) };
+    g_autoptr (GBytes) big = ww_zip (names, contents, 2, NULL);
+    EXPECT_ERROR (g_bytes_get_data (big, NULL), g_bytes_get_size (big), "big-endian zip", "big-endian");
+    g_bytes_unref (contents[0]);
+    g_bytes_unref (contents[1]);
+  }
 }
 
 static void
@@ -639,8 +670,9 @@ fuzz (GBytes *seed, const char *what, guint rounds)
   FuzzStats stats = { 0 };
   gint64 start = g_get_monotonic_time ();
 
-  /* every truncation, then random mutations (1–3 stacked) */
-  for (gsize cut = 0; cut < len; cut++)
+  /* every truncation (every FUZZ_DIVISOR-th under ASan), then random
+   * mutations (1–3 stacked) */
+  for (gsize cut = 0; cut < len; cut += FUZZ_DIVISOR)
     fuzz_one (data, cut, &stats, what, (guint) cut);
   for (guint i = 0; i < rounds / FUZZ_DIVISOR; i++)
     {
@@ -651,7 +683,7 @@ fuzz (GBytes *seed, const char *what, guint rounds)
       fuzz_one (b->data, b->len, &stats, what, i);
     }
   g_test_message ("%s (%" G_GSIZE_FORMAT " bytes): %" G_GSIZE_FORMAT " truncations + %u mutations: "
-                  "%u loaded, %u refused with an error, %.2f s", what, len, len,
+                  "%u loaded, %u refused with an error, %.2f s", what, len, (len + FUZZ_DIVISOR - 1) / FUZZ_DIVISOR,
                   rounds / FUZZ_DIVISOR, stats.n_ok, stats.n_err,
                   (g_get_monotonic_time () - start) / 1e6);
 }
@@ -684,6 +716,7 @@ test_fuzz_zip_pickle (void)
   WwOptions variants[] = { { .wrap = WW_WRAP_NESTED, .prefix = "module." }, { .protocol4 = TRUE } };
   FuzzStats stats = { 0 };
   guint rounds = 3000 / FUZZ_DIVISOR;
+  gint64 start = g_get_monotonic_time ();
 
   for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
     {
@@ -704,7 +737,8 @@ test_fuzz_zip_pickle (void)
           fuzz_one (data, len, &stats, "zip data.pkl", i);
         }
     }
-  g_test_message ("zip data.pkl: %u mutations: %u loaded, %u refused", 2 * rounds, stats.n_ok, stats.n_err);
+  g_test_message ("zip data.pkl: %u mutations: %u loaded, %u refused, %.2f s", 2 * rounds,
+                  stats.n_ok, stats.n_err, (g_get_monotonic_time () - start) / 1e6);
 }
 
 static void
@@ -811,6 +845,122 @@ test_real (gconstpointer data)
     }
 }
 
+/* The real files' own pickles, mutated: torch's exact byte patterns rather
+ * than the writer's. The storages are stood in for by zeros of the size
+ * each persistent id declares, so no megabytes are copied per round. */
+#define ZERO_STORAGE_MAX (64 << 20)
+
+/* Every storage points at the same zeros: they are not what is fuzzed. */
+static gboolean
+zero_storage (gpointer user_data, PklValue *s, const char *tensor, GError **error)
+{
+  gsize n;
+
+  if (!g_size_checked_mul (&n, (gsize) s->storage.numel, enlarge_dtype_size (s->storage.dtype)) ||
+      n > ZERO_STORAGE_MAX)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_MODEL_CORRUPT, "tensor %s: storage too big", tensor);
+      return FALSE;
+    }
+  s->storage.data = user_data;
+  return TRUE;
+}
+
+/* data.pkl of a real zip checkpoint: torch writes it first, stored, and
+ * followed by a data descriptor whose size field confirms the length. */
+static GBytes *
+real_zip_pickle (const guint8 *f, gsize len)
+{
+  gsize start = 30 + (f[26] | (f[27] << 8)) + (f[28] | (f[29] << 8));
+
+  for (gsize i = start; i + 16 <= len; i++)
+    if (memcmp (f + i, "PK\x07\x08", 4) == 0 &&
+        (gsize) (f[i + 8] | (f[i + 9] << 8) | (f[i + 10] << 16)) == i - start)
+      return g_bytes_new (f + start, i - start);
+  return NULL;
+}
+
+/* The main pickle of a real legacy checkpoint: after three small ones. */
+static GBytes *
+real_legacy_pickle (const guint8 *f, gsize len)
+{
+  g_autoptr (Pkl) pkl = pkl_new ();
+  gsize pos = 0, used;
+
+  for (int i = 0; i < 4; i++)
+    {
+      g_assert_nonnull (pkl_load (pkl, f + pos, len - pos, pos, &used, NULL));
+      if (i == 3)
+        return g_bytes_new (f + pos, used);
+      pos += used;
+    }
+  return NULL;
+}
+
+static void
+test_fuzz_real_pickles (void)
+{
+  g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED + 2);
+  guint rounds = 800 / FUZZ_DIVISOR, n_ok = 0, n_err = 0, n_files = 0;
+  g_autofree guint8 *zeros = g_malloc0 (ZERO_STORAGE_MAX);   /* untouched pages cost nothing */
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint m = 0; m < G_N_ELEMENTS (real_models); m++)
+    {
+      g_autofree char *path = test_model_path (real_models[m].file);
+      g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+      g_autoptr (GBytes) pickle = NULL;
+      const guint8 *f;
+      gsize len;
+
+      if (file == NULL)
+        continue;
+      f = (const guint8 *) g_mapped_file_get_contents (file);
+      len = g_mapped_file_get_length (file);
+      pickle = real_models[m].format == ENLARGE_WEIGHTS_TORCH_ZIP ? real_zip_pickle (f, len)
+                                                                   : real_legacy_pickle (f, len);
+      g_assert_nonnull (pickle);
+      n_files++;
+      for (guint i = 0; i <= rounds; i++)
+        {
+          g_autoptr (GByteArray) b = g_byte_array_new ();
+          g_autoptr (Pkl) pkl = pkl_new ();
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GBytes) empty = g_bytes_new_static ("\x02\0\0\0\0\0\0\0{}", 10);
+          g_autoptr (EnlargeWeights) w = enlarge_weights_load_from_bytes (empty, "empty", NULL);
+          g_autofree guint8 *copy = NULL;
+          PklValue *root;
+          gsize used;
+
+          g_byte_array_append (b, g_bytes_get_data (pickle, NULL), g_bytes_get_size (pickle));
+          /* round 0 is the file as it is, and must load */
+          for (gint k = i ? g_rand_int_range (r, 1, 4) : 0; k > 0; k--)
+            mutate (r, b);
+          copy = g_memdup2 (b->data, b->len);
+          root = pkl_load (pkl, copy, b->len, 0, &used, &error);
+          if (root != NULL && pkl_add_state_dict (pkl, root, w, zero_storage, zeros, &error))
+            {
+              g_assert_no_error (error);
+              if (i == 0)
+                g_assert_cmpuint (enlarge_weights_get_n_tensors (w), ==, real_models[m].n_tensors);
+              n_ok++;
+              continue;
+            }
+          g_assert_nonnull (error);
+          if (i == 0)
+            g_error ("%s: %s", real_models[m].file, error->message);
+          n_err++;
+        }
+    }
+  if (n_files == 0)
+    {
+      g_test_skip ("the real .pth files are not installed; run build-aux/dev.sh setup");
+      return;
+    }
+  g_test_message ("real pickles of %u files: %u mutations each: %u loaded, %u refused, %.2f s",
+                  n_files, rounds, n_ok, n_err, (g_get_monotonic_time () - start) / 1e6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -832,5 +982,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/weights/real/2x-AniScale", &real_models[0], test_real);
   g_test_add_data_func ("/weights/real/4x-NMKD-YandereNeo-Superlite", &real_models[1], test_real);
   g_test_add_data_func ("/weights/real/4x_WTP_descreenton", &real_models[2], test_real);
+  g_test_add_func ("/weights/fuzz/real-pickles", test_fuzz_real_pickles);
   return g_test_run ();
 }

@@ -228,7 +228,17 @@ zip_read (Zip *z, const char *name, const char *what, gsize *size, GError **erro
                       G_GUINT64_FORMAT " deflated", what, name, e->size, e->comp_size);
           return NULL;
         }
-      buf = enlarge_weights_keep (z->weights, g_malloc (MAX (e->size, 1)));
+      /* bounded by the ratio above, but still possibly large: a failed
+       * allocation is an error here, not an abort */
+      buf = g_try_malloc (MAX (e->size, 1));
+      if (buf == NULL)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
+                       "%s: no memory to inflate zip entry %s (%" G_GUINT64_FORMAT " bytes)",
+                       what, name, e->size);
+          return NULL;
+        }
+      enlarge_weights_keep (z->weights, buf);
       if (inflateInit2 (&zs, -MAX_WBITS) != Z_OK)
         {
           EW_CORRUPT (error, "%s: zlib failed to start", what);
