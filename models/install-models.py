@@ -52,6 +52,9 @@ def default_dest():
 
 
 def default_test_dest():
+    # $ENLARGE_TEST_MODELS, as tests/test-weights.c reads it, else XDG.
+    if os.environ.get("ENLARGE_TEST_MODELS"):
+        return Path(os.environ["ENLARGE_TEST_MODELS"]).expanduser()
     data = os.environ.get("XDG_DATA_HOME")
     base = Path(data) if data else Path.home() / ".local" / "share"
     return base / "enlarge" / "test-models"
