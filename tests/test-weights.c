@@ -961,9 +961,60 @@ test_fuzz_real_pickles (void)
                   n_files, rounds, n_ok, n_err, (g_get_monotonic_time () - start) / 1e6);
 }
 
+/* For check-weights-fixtures.py: the fixtures as files, and the values
+ * each tensor must read back as, so CPython's own pickle and zipfile can
+ * confirm that the writer's files are what torch.save writes. */
+static int
+write_fixtures (const char *dir)
+{
+  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
+    {
+      GBytes *files[3] = { ww_write_torch_zip (d, &pickle_variants[i]),
+                           ww_write_torch_legacy (d, &pickle_variants[i]),
+                           ww_write_safetensors (d, &pickle_variants[i]) };
+      const char *ext[3] = { "zip.pth", "legacy.pth", "safetensors" };
+
+      for (guint f = 0; f < 3; f++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s/fixture%u.%s", dir, i, ext[f]);
+          if (!g_file_set_contents (name, g_bytes_get_data (files[f], NULL),
+                                    g_bytes_get_size (files[f]), &error))
+            {
+              g_printerr ("%s\n", error->message);
+              return 1;
+            }
+          g_bytes_unref (files[f]);
+        }
+    }
+  for (guint k = 0; k < d->tensors->len; k++)
+    {
+      const WwTensor *t = d->tensors->pdata[k];
+      g_string_append_printf (expected, "%s %s", t->name, enlarge_dtype_name (t->dtype));
+      for (gsize i = 0; i < ww_tensor_numel (t); i++)
+        g_string_append_printf (expected, " %.9g", ww_stored_value (t, i));
+      g_string_append_c (expected, '\n');
+    }
+  {
+    g_autofree char *name = g_build_filename (dir, "expected.txt", NULL);
+    if (!g_file_set_contents (name, expected->str, expected->len, &error))
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
+  }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc == 3 && strcmp (argv[1], "--write-fixtures") == 0)
+    return write_fixtures (argv[2]);
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/weights/safetensors", test_safetensors);

@@ -634,7 +634,8 @@ step (Reader *r, gboolean *done, GError **error)
     case 'e': /* APPENDS */
       if (!pop_mark (r, &start, error))
         return FALSE;
-      if (start == 0)
+      /* the container is the top of the frame below the MARK */
+      if (start <= (r->marks->len ? g_array_index (r->marks, guint, r->marks->len - 1) : 0))
         FAIL (r, error, "%s with nothing below its MARK", opcode_name (op));
       v = g_ptr_array_index (r->stack, start - 1);
       if (v->kind != (op == 'u' ? PV_DICT : PV_LIST))
