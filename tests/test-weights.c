@@ -55,32 +55,6 @@ same_float (float a, float b)
   return (isnan (a) && isnan (b)) || memcmp (&a, &b, sizeof a) == 0;
 }
 
-/* The dict every format round-trips: each dtype, a scalar, an empty
- * tensor, and for the pickle formats a Parameter, two tensors sharing a
- * storage at different offsets and a transposed (strided) view. */
-static WwDict *
-sample_dict (void)
-{
-  WwDict *d = ww_dict_new ();
-
-  ww_dict_add (d, "conv_first.weight", ENLARGE_DTYPE_F32, NULL, 4, 4, 3, 3, 3);
-  ww_dict_add (d, "conv_first.bias", ENLARGE_DTYPE_F32, NULL, 1, 4);
-  ww_dict_add (d, "body.0.weight", ENLARGE_DTYPE_F16, NULL, 4, 8, 4, 3, 3)->parameter = TRUE;
-  ww_dict_add (d, "body.0.bias", ENLARGE_DTYPE_F16, NULL, 1, 8)->shared = TRUE;
-  ww_dict_add (d, "body.1.weight", ENLARGE_DTYPE_BF16, NULL, 4, 2, 8, 1, 1);
-  ww_dict_add (d, "body.1.alpha", ENLARGE_DTYPE_BF16, NULL, 1, 2)->shared = TRUE;
-  ww_dict_add (d, "proj.weight", ENLARGE_DTYPE_F32, NULL, 2, 5, 3)->transposed = TRUE;
-  ww_dict_add (d, "bn.num_batches_tracked", ENLARGE_DTYPE_I64, NULL, 0);
-  ww_dict_add (d, "empty", ENLARGE_DTYPE_F32, NULL, 2, 0, 3);
-  ww_dict_add (d, "mean", ENLARGE_DTYPE_F64, NULL, 1, 3);
-  ww_dict_add (d, "index", ENLARGE_DTYPE_I32, NULL, 1, 3);
-  ww_dict_add (d, "steps", ENLARGE_DTYPE_I16, NULL, 1, 2);
-  ww_dict_add (d, "signs", ENLARGE_DTYPE_I8, NULL, 1, 2);
-  ww_dict_add (d, "lut", ENLARGE_DTYPE_U8, NULL, 1, 4);
-  ww_dict_add (d, "mask", ENLARGE_DTYPE_BOOL, NULL, 2, 2, 2);
-  return d;
-}
-
 /* Every tensor of @d, in order, with its dtype, shape and values. */
 static void
 check_weights (EnlargeWeights *w, const WwDict *d)
@@ -128,7 +102,7 @@ roundtrip (GBytes *file, const WwDict *d, EnlargeWeightsFormat format)
 static void
 test_safetensors (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   WwOptions plain = { 0 }, shuffled = { .reverse_data = TRUE, .prefix = "module." };
   g_autoptr (GBytes) a = ww_write_safetensors (d, &plain);
   g_autoptr (GBytes) b = ww_write_safetensors (d, &shuffled);
@@ -139,32 +113,21 @@ test_safetensors (void)
                   d->tensors->len, g_bytes_get_size (a), g_bytes_get_size (b));
 }
 
-static const WwOptions pickle_variants[] = {
-  { 0 },
-  { .wrap = WW_WRAP_PARAMS_EMA, .prefix = "module." },
-  { .wrap = WW_WRAP_STATE_DICT, .prefix = "netG." },
-  { .wrap = WW_WRAP_NESTED, .prefix = "netG.module." },
-  { .protocol4 = TRUE, .wrap = WW_WRAP_PARAMS_EMA },
-  { .zip64 = TRUE, .reverse_data = TRUE },
-  { .deflate = TRUE, .wrap = WW_WRAP_STATE_DICT },
-  { .deflate = TRUE, .zip64 = TRUE, .protocol4 = TRUE, .prefix = "module." },
-};
-
 /* Each pickle variant written by @write reads back as @format. */
 static void
 test_torch (gconstpointer data)
 {
   gboolean legacy = GPOINTER_TO_INT (data);
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
+  for (guint i = 0; i < ww_n_sample_variants; i++)
     {
-      g_autoptr (GBytes) f = legacy ? ww_write_torch_legacy (d, &pickle_variants[i])
-                                    : ww_write_torch_zip (d, &pickle_variants[i]);
+      g_autoptr (GBytes) f = legacy ? ww_write_torch_legacy (d, &ww_sample_variants[i])
+                                    : ww_write_torch_zip (d, &ww_sample_variants[i]);
       roundtrip (f, d, legacy ? ENLARGE_WEIGHTS_TORCH_LEGACY : ENLARGE_WEIGHTS_TORCH_ZIP);
     }
   g_test_message ("%s: %u tensors, %u variants", legacy ? "legacy" : "zip", d->tensors->len,
-                  (guint) G_N_ELEMENTS (pickle_variants));
+                  (guint) ww_n_sample_variants);
 }
 
 /* Half and bfloat16 bit patterns decoded exactly: normals, the largest
@@ -214,7 +177,7 @@ test_half_values (void)
 static void
 test_api (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   g_autoptr (GBytes) f = ww_write_torch_zip (d, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (EnlargeWeights) w = load_bytes (f, &error);
@@ -462,7 +425,7 @@ test_pickle_errors (void)
 static void
 test_container_errors (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   g_autoptr (GBytes) zip = ww_write_torch_zip (d, NULL);
   g_autoptr (GBytes) legacy = ww_write_torch_legacy (d, NULL);
   gsize zlen, llen;
@@ -685,7 +648,7 @@ fuzz (GBytes *seed, const char *what, guint rounds)
 static void
 test_fuzz_safetensors (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   WwOptions o = { .reverse_data = TRUE, .prefix = "module." };
   g_autoptr (GBytes) f = ww_write_safetensors (d, &o);
   fuzz (f, "safetensors", 6000);
@@ -694,7 +657,7 @@ test_fuzz_safetensors (void)
 static void
 test_fuzz_zip (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   WwOptions o = { .zip64 = TRUE, .wrap = WW_WRAP_PARAMS_EMA };
   g_autoptr (GBytes) f = ww_write_torch_zip (d, &o);
   fuzz (f, "zip", 4000);
@@ -705,7 +668,7 @@ test_fuzz_zip (void)
 static void
 test_fuzz_zip_pickle (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED + 1);
   WwOptions variants[] = { { .wrap = WW_WRAP_NESTED, .prefix = "module." }, { .protocol4 = TRUE } };
   FuzzStats stats = { 0 };
@@ -738,7 +701,7 @@ test_fuzz_zip_pickle (void)
 static void
 test_fuzz_legacy (void)
 {
-  g_autoptr (WwDict) d = sample_dict ();
+  g_autoptr (WwDict) d = ww_sample_dict ();
   WwOptions o = { .wrap = WW_WRAP_STATE_DICT, .reverse_data = TRUE, .prefix = "netG." };
   g_autoptr (GBytes) f = ww_write_torch_legacy (d, &o);
   fuzz (f, "legacy", 6000);
@@ -955,59 +918,18 @@ test_fuzz_real_pickles (void)
                   n_files, rounds, n_ok, n_err, (g_get_monotonic_time () - start) / 1e6);
 }
 
-/* For check-weights-fixtures.py: the fixtures as files, and the values
- * each tensor must read back as, so CPython's own pickle and zipfile can
- * confirm that the writer's files are what torch.save writes. */
-static int
-write_fixtures (const char *dir)
-{
-  g_autoptr (WwDict) d = sample_dict ();
-  g_autoptr (GString) expected = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (pickle_variants); i++)
-    {
-      GBytes *files[3] = { ww_write_torch_zip (d, &pickle_variants[i]),
-                           ww_write_torch_legacy (d, &pickle_variants[i]),
-                           ww_write_safetensors (d, &pickle_variants[i]) };
-      const char *ext[3] = { "zip.pth", "legacy.pth", "safetensors" };
-
-      for (guint f = 0; f < 3; f++)
-        {
-          g_autofree char *name = g_strdup_printf ("%s/fixture%u.%s", dir, i, ext[f]);
-          if (!g_file_set_contents (name, g_bytes_get_data (files[f], NULL),
-                                    g_bytes_get_size (files[f]), &error))
-            {
-              g_printerr ("%s\n", error->message);
-              return 1;
-            }
-          g_bytes_unref (files[f]);
-        }
-    }
-  for (guint k = 0; k < d->tensors->len; k++)
-    {
-      const WwTensor *t = d->tensors->pdata[k];
-      g_string_append_printf (expected, "%s %s", t->name, enlarge_dtype_name (t->dtype));
-      for (gsize i = 0; i < ww_tensor_numel (t); i++)
-        g_string_append_printf (expected, " %.9g", ww_stored_value (t, i));
-      g_string_append_c (expected, '\n');
-    }
-  {
-    g_autofree char *name = g_build_filename (dir, "expected.txt", NULL);
-    if (!g_file_set_contents (name, expected->str, expected->len, &error))
-      {
-        g_printerr ("%s\n", error->message);
-        return 1;
-      }
-  }
-  return 0;
-}
-
 int
 main (int argc, char **argv)
 {
+  /* for check-weights-fixtures.py */
   if (argc == 3 && strcmp (argv[1], "--write-fixtures") == 0)
-    return write_fixtures (argv[2]);
+    {
+      g_autoptr (GError) error = NULL;
+      if (ww_write_fixtures (argv[2], &error))
+        return 0;
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
 
   g_test_init (&argc, &argv, NULL);
 

@@ -858,3 +858,81 @@ ww_write_torch_zip (const WwDict *d, const WwOptions *o)
 {
   return ww_write_torch_zip_pickle (d, o, NULL);
 }
+
+/* ---------- the standard fixtures ---------- */
+
+/* The dict every format round-trips: each dtype, a scalar, an empty
+ * tensor, and for the pickle formats a Parameter, two tensors sharing a
+ * storage at different offsets and a transposed (strided) view. */
+WwDict *
+ww_sample_dict (void)
+{
+  WwDict *d = ww_dict_new ();
+
+  ww_dict_add (d, "conv_first.weight", ENLARGE_DTYPE_F32, NULL, 4, 4, 3, 3, 3);
+  ww_dict_add (d, "conv_first.bias", ENLARGE_DTYPE_F32, NULL, 1, 4);
+  ww_dict_add (d, "body.0.weight", ENLARGE_DTYPE_F16, NULL, 4, 8, 4, 3, 3)->parameter = TRUE;
+  ww_dict_add (d, "body.0.bias", ENLARGE_DTYPE_F16, NULL, 1, 8)->shared = TRUE;
+  ww_dict_add (d, "body.1.weight", ENLARGE_DTYPE_BF16, NULL, 4, 2, 8, 1, 1);
+  ww_dict_add (d, "body.1.alpha", ENLARGE_DTYPE_BF16, NULL, 1, 2)->shared = TRUE;
+  ww_dict_add (d, "proj.weight", ENLARGE_DTYPE_F32, NULL, 2, 5, 3)->transposed = TRUE;
+  ww_dict_add (d, "bn.num_batches_tracked", ENLARGE_DTYPE_I64, NULL, 0);
+  ww_dict_add (d, "empty", ENLARGE_DTYPE_F32, NULL, 2, 0, 3);
+  ww_dict_add (d, "mean", ENLARGE_DTYPE_F64, NULL, 1, 3);
+  ww_dict_add (d, "index", ENLARGE_DTYPE_I32, NULL, 1, 3);
+  ww_dict_add (d, "steps", ENLARGE_DTYPE_I16, NULL, 1, 2);
+  ww_dict_add (d, "signs", ENLARGE_DTYPE_I8, NULL, 1, 2);
+  ww_dict_add (d, "lut", ENLARGE_DTYPE_U8, NULL, 1, 4);
+  ww_dict_add (d, "mask", ENLARGE_DTYPE_BOOL, NULL, 2, 2, 2);
+  return d;
+}
+
+const WwOptions ww_sample_variants[] = {
+  { 0 },
+  { .wrap = WW_WRAP_PARAMS_EMA, .prefix = "module." },
+  { .wrap = WW_WRAP_STATE_DICT, .prefix = "netG." },
+  { .wrap = WW_WRAP_NESTED, .prefix = "netG.module." },
+  { .protocol4 = TRUE, .wrap = WW_WRAP_PARAMS_EMA },
+  { .zip64 = TRUE, .reverse_data = TRUE },
+  { .deflate = TRUE, .wrap = WW_WRAP_STATE_DICT },
+  { .deflate = TRUE, .zip64 = TRUE, .protocol4 = TRUE, .prefix = "module." },
+};
+
+const guint ww_n_sample_variants = G_N_ELEMENTS (ww_sample_variants);
+
+gboolean
+ww_write_fixtures (const char *dir, GError **error)
+{
+  g_autoptr (WwDict) d = ww_sample_dict ();
+  g_autoptr (GString) expected = g_string_new (NULL);
+
+  for (guint i = 0; i < ww_n_sample_variants; i++)
+    {
+      GBytes *files[3] = { ww_write_torch_zip (d, &ww_sample_variants[i]),
+                           ww_write_torch_legacy (d, &ww_sample_variants[i]),
+                           ww_write_safetensors (d, &ww_sample_variants[i]) };
+      const char *ext[3] = { "zip.pth", "legacy.pth", "safetensors" };
+
+      for (guint f = 0; f < 3; f++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s/fixture%u.%s", dir, i, ext[f]);
+          gboolean ok = g_file_set_contents (name, g_bytes_get_data (files[f], NULL),
+                                             g_bytes_get_size (files[f]), error);
+          g_bytes_unref (files[f]);
+          if (!ok)
+            return FALSE;
+        }
+    }
+  for (guint k = 0; k < d->tensors->len; k++)
+    {
+      const WwTensor *t = d->tensors->pdata[k];
+      g_string_append_printf (expected, "%s %s", t->name, enlarge_dtype_name (t->dtype));
+      for (gsize i = 0; i < ww_tensor_numel (t); i++)
+        g_string_append_printf (expected, " %.9g", ww_stored_value (t, i));
+      g_string_append_c (expected, '\n');
+    }
+  {
+    g_autofree char *name = g_build_filename (dir, "expected.txt", NULL);
+    return g_file_set_contents (name, expected->str, expected->len, error);
+  }
+}

@@ -72,6 +72,21 @@ GBytes *ww_zip (const char *const *names, GBytes *const *contents, guint n, cons
 guint16 ww_f32_to_f16 (float f);
 guint16 ww_f32_to_bf16 (float f);
 
+/* ---- the standard fixtures ---- */
+
+/* Each dtype, a scalar, an empty tensor, and (pickle formats) a Parameter,
+ * two tensors sharing a storage and a transposed view. */
+WwDict *ww_sample_dict (void);
+
+/* Wrappers, prefixes, protocol 4, zip64, deflate, reordered data. */
+extern const WwOptions ww_sample_variants[];
+extern const guint ww_n_sample_variants;
+
+/* ww_sample_dict in each variant and format as DIR/fixtureN.{zip.pth,
+ * legacy.pth,safetensors}, and DIR/expected.txt: one line per tensor,
+ * "name dtype value…", the values as stored. */
+gboolean ww_write_fixtures (const char *dir, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WwDict, ww_dict_free)
 
 G_END_DECLS
