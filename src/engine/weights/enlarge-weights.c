@@ -1,6 +1,8 @@
 /* The state dict shared by the three readers: format detection, name
  * normalisation, lookup and conversion to floats. */
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 #include "enlarge-weights-private.h"
@@ -177,12 +179,14 @@ EnlargeWeights *
 enlarge_weights_load_from_bytes (GBytes *bytes, const char *name, GError **error)
 {
   g_autoptr (EnlargeWeights) w = NULL;
+  const guint8 *data;
   gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
   gboolean ok;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
 
   w = weights_new (bytes);
   w->file_name = name;
@@ -320,7 +324,8 @@ enlarge_weights_tensor_to_f32 (const EnlargeWeightsTensor *t, float *dst)
         case ENLARGE_DTYPE_F64:
           q = ew_u64 (p + 8 * i);
           memcpy (&d, &q, 8);
-          dst[i] = (float) d;
+          /* out of float's range the cast would be undefined */
+          dst[i] = d > FLT_MAX ? INFINITY : d < -FLT_MAX ? -INFINITY : (float) d;
           break;
         case ENLARGE_DTYPE_I64:
           dst[i] = (float) (gint64) ew_u64 (p + 8 * i);
