@@ -526,6 +526,23 @@ typedef struct {
   guint n_ok, n_err;
 } FuzzStats;
 
+/* The suite runs a fixed campaign; $ENLARGE_FUZZ_SEED and
+ * $ENLARGE_FUZZ_SCALE (a multiplier of the rounds) run others by hand. */
+static guint32
+fuzz_seed (guint32 k)
+{
+  const char *s = g_getenv ("ENLARGE_FUZZ_SEED");
+  return (s ? (guint32) g_ascii_strtoull (s, NULL, 0) : FUZZ_SEED) + k;
+}
+
+static guint
+fuzz_rounds (guint n)
+{
+  const char *s = g_getenv ("ENLARGE_FUZZ_SCALE");
+  guint scale = s ? (guint) CLAMP (g_ascii_strtoull (s, NULL, 10), 1, 1000) : 1;
+  return n * scale / FUZZ_DIVISOR;
+}
+
 static void
 fuzz_one (const guint8 *data, gsize len, FuzzStats *stats, const char *what, guint iter)
 {
@@ -621,7 +638,7 @@ mutate (GRand *r, GByteArray *b)
 static void
 fuzz (GBytes *seed, const char *what, guint rounds)
 {
-  g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED);
+  g_autoptr (GRand) r = g_rand_new_with_seed (fuzz_seed (0));
   gsize len;
   const guint8 *data = g_bytes_get_data (seed, &len);
   FuzzStats stats = { 0 };
@@ -631,7 +648,7 @@ fuzz (GBytes *seed, const char *what, guint rounds)
    * mutations (1–3 stacked) */
   for (gsize cut = 0; cut < len; cut += FUZZ_DIVISOR)
     fuzz_one (data, cut, &stats, what, (guint) cut);
-  for (guint i = 0; i < rounds / FUZZ_DIVISOR; i++)
+  for (guint i = 0; i < fuzz_rounds (rounds); i++)
     {
       g_autoptr (GByteArray) b = g_byte_array_new ();
       g_byte_array_append (b, data, len);
@@ -641,7 +658,7 @@ fuzz (GBytes *seed, const char *what, guint rounds)
     }
   g_test_message ("%s (%" G_GSIZE_FORMAT " bytes): %" G_GSIZE_FORMAT " truncations + %u mutations: "
                   "%u loaded, %u refused with an error, %.2f s", what, len, (len + FUZZ_DIVISOR - 1) / FUZZ_DIVISOR,
-                  rounds / FUZZ_DIVISOR, stats.n_ok, stats.n_err,
+                  fuzz_rounds (rounds), stats.n_ok, stats.n_err,
                   (g_get_monotonic_time () - start) / 1e6);
 }
 
@@ -669,10 +686,10 @@ static void
 test_fuzz_zip_pickle (void)
 {
   g_autoptr (WwDict) d = ww_sample_dict ();
-  g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED + 1);
+  g_autoptr (GRand) r = g_rand_new_with_seed (fuzz_seed (1));
   WwOptions variants[] = { { .wrap = WW_WRAP_NESTED, .prefix = "module." }, { .protocol4 = TRUE } };
   FuzzStats stats = { 0 };
-  guint rounds = 3000 / FUZZ_DIVISOR;
+  guint rounds = fuzz_rounds (3000);
   gint64 start = g_get_monotonic_time ();
 
   for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
@@ -857,8 +874,8 @@ real_legacy_pickle (const guint8 *f, gsize len)
 static void
 test_fuzz_real_pickles (void)
 {
-  g_autoptr (GRand) r = g_rand_new_with_seed (FUZZ_SEED + 2);
-  guint rounds = 800 / FUZZ_DIVISOR, n_ok = 0, n_err = 0, n_files = 0;
+  g_autoptr (GRand) r = g_rand_new_with_seed (fuzz_seed (2));
+  guint rounds = fuzz_rounds (800), n_ok = 0, n_err = 0, n_files = 0;
   g_autofree guint8 *zeros = g_malloc0 (ZERO_STORAGE_MAX);   /* untouched pages cost nothing */
   gint64 start = g_get_monotonic_time ();
 
