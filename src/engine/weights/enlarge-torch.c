@@ -131,7 +131,6 @@ zip_open (Zip *z, GError **error)
     {
       const guint8 *h = d + pos;
       guint16 name_len, extra_len, comment_len;
-      g_autoptr (GError) local = NULL;
       ZipEntry *e;
 
       if (cd_offset + cd_size - pos < 46 || memcmp (h, "PK\x01\x02", 4) != 0)
