@@ -20,6 +20,7 @@ static int opt_size = 128;
 static int opt_tile;
 static int opt_repeat = 1;
 static gboolean opt_json;
+static int opt_local_mem;
 static gboolean opt_no_sgemm;
 
 static const GOptionEntry entries[] = {
@@ -29,6 +30,8 @@ static const GOptionEntry entries[] = {
   { "tile", 't', 0, G_OPTION_ARG_INT, &opt_tile, "Tile size (0 = automatic)", "PX" },
   { "repeat", 'r', 0, G_OPTION_ARG_INT, &opt_repeat, "Timed runs per model; the best is reported (default 1)", "N" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "One JSON object per line instead of the table", NULL },
+  { "local-mem", 0, 0, G_OPTION_ARG_INT, &opt_local_mem,
+    "Plan with at most this much local memory (KiB; default: what the device reports)", "KIB" },
   { "no-sgemm", 0, 0, G_OPTION_ARG_NONE, &opt_no_sgemm, "Skip the sgemm roofline measurement", NULL },
   { NULL }
 };
@@ -146,14 +149,17 @@ bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
   if (opt_json)
     printf ("{\"model\": \"%s\", \"device\": \"%s\", \"width\": %d, \"height\": %d, \"tile\": %d, "
             "\"seconds\": %.3f, \"ms_per_mp\": %.1f, \"tflop_per_mp\": %.3f, \"gflops\": %.2f, "
-            "\"sgemm_gflops\": %.2f, \"ratio\": %.3f, \"peak_rss_mib\": %.0f, \"first_tile_s\": %.3f}\n",
+            "\"sgemm_gflops\": %.2f, \"ratio\": %.3f, \"peak_rss_mib\": %.0f, \"first_tile_s\": %.3f, "
+            "\"local_mem_kib\": %" G_GUINT64_FORMAT "}\n",
             id, enlarge_backend_get_device (backend)->id, img->width, img->height, tile, best,
             best * 1000 / mp, flops / mp / 1e12, gflops, sgemm_rate,
-            sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile);
+            sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile,
+            enlarge_backend_get_device (backend)->local_mem >> 10);
   else
-    printf ("%-24s %5d×%-5d %5d %9.2f %11.0f %9.2f %8.2f %6.3f %8.0f %7.2f\n",
+    printf ("%-24s %5d×%-5d %5d %9.2f %11.0f %9.2f %8.2f %6.3f %8.0f %7.2f %9" G_GUINT64_FORMAT "\n",
             id, img->width, img->height, tile, best, best * 1000 / mp, flops / mp / 1e12,
-            gflops, sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile);
+            gflops, sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile,
+            enlarge_backend_get_device (backend)->local_mem >> 10);
   fflush (stdout);
   return 0;
 }
@@ -180,7 +186,13 @@ main (int argc, char **argv)
       g_printerr ("enlarge-bench: --size must be 16…8192\n");
       return 2;
     }
-  backend = enlarge_environment_backend_new (opt_device, &error);
+  {
+    EnlargeBackendOptions options = ENLARGE_BACKEND_OPTIONS_INIT;
+    enlarge_environment_backend_options (&options);
+    if (opt_local_mem > 0)
+      options.local_mem_cap = (guint64) opt_local_mem << 10;
+    backend = enlarge_backend_new_full (opt_device, &options, &error);
+  }
   if (backend == NULL)
     {
       g_printerr ("enlarge-bench: %s\n", error->message);
@@ -195,8 +207,8 @@ main (int argc, char **argv)
               enlarge_backend_get_device (backend)->driver);
       printf ("sgemm (OpenBLAS, 2048³): %.1f GFLOPS%s\n", sgemm_rate,
               sgemm_rate > 0 ? "" : " (not measured)");
-      printf ("%-24s %11s %5s %9s %11s %9s %8s %6s %8s %7s\n", "model", "input", "tile", "seconds",
-              "ms/MP", "TFLOP/MP", "GFLOPS", "÷sgemm", "RSS MiB", "1st s");
+      printf ("%-24s %11s %5s %9s %11s %9s %8s %6s %8s %7s %9s\n", "model", "input", "tile",
+              "seconds", "ms/MP", "TFLOP/MP", "GFLOPS", "÷sgemm", "RSS MiB", "1st s", "local KiB");
     }
   img = synthetic_image (opt_size);
 
