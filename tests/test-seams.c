@@ -4,23 +4,8 @@
  * vacuous. */
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "enlarge-test-utils.h"
-
-static int
-max_difference (const EnlargeImage *a, const EnlargeImage *b)
-{
-  int worst = 0;
-  g_assert_cmpint (a->width, ==, b->width);
-  g_assert_cmpint (a->height, ==, b->height);
-  for (int y = 0; y < a->height; y++)
-    for (int x = 0; x < a->width; x++)
-      for (int c = 0; c < 3; c++)
-        worst = MAX (worst, abs (enlarge_image_pixel (a, x, y)[c] -
-                                 enlarge_image_pixel (b, x, y)[c]));
-  return worst;
-}
 
 static void
 test_seams (gconstpointer data)
@@ -51,7 +36,7 @@ test_seams (gconstpointer data)
   g_assert_no_error (error);
   t_tiled = g_timer_elapsed (timer, NULL);
   psnr = enlarge_image_psnr (whole, tiled);
-  diff = max_difference (whole, tiled);
+  diff = enlarge_image_max_difference (whole, tiled);
   printf ("# %s: 32 px tiles, margin %d (receptive radius %d): %.2f dB, at most %d levels; "
           "%.2f s against %.2f s untiled\n", model, enlarge_upscale_auto_margin (net),
           net->receptive_radius, psnr, diff, t_tiled, t_whole);
@@ -61,7 +46,7 @@ test_seams (gconstpointer data)
   opts.margin = 0;
   bare = enlarge_upscale (backend, net, in, &opts, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (enlarge_image_psnr (whole, bare) < 45.0 || max_difference (whole, bare) > 8);
+  g_assert_true (enlarge_image_psnr (whole, bare) < 45.0 || enlarge_image_max_difference (whole, bare) > 8);
 }
 
 int

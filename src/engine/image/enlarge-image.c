@@ -1047,37 +1047,3 @@ enlarge_image_save (const EnlargeImage *image,
   return enlarge_image_save_full (image, path, &options, error);
 }
 
-/* ---- comparison and resampling ---------------------------------------- */
-
-double
-enlarge_image_psnr (const EnlargeImage *a, const EnlargeImage *b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, -1);
-
-  int color_a = a->n_channels >= 3 ? 3 : 1;
-  int color_b = b->n_channels >= 3 ? 3 : 1;
-  if (a->width != b->width || a->height != b->height || color_a != color_b)
-    return -1;
-
-  guint64 sum = 0;
-  for (int y = 0; y < a->height; y++)
-    {
-      const guint8 *pa = enlarge_image_pixel (a, 0, y);
-      const guint8 *pb = enlarge_image_pixel (b, 0, y);
-      for (int x = 0; x < a->width; x++)
-        {
-          for (int c = 0; c < color_a; c++)
-            {
-              int d = (int) pa[c] - (int) pb[c];
-              sum += (guint64) (d * d);
-            }
-          pa += a->n_channels;
-          pb += b->n_channels;
-        }
-    }
-
-  if (sum == 0)
-    return INFINITY;
-  double mse = (double) sum / ((double) a->width * a->height * color_a);
-  return 10.0 * log10 (255.0 * 255.0 / mse);
-}

@@ -114,9 +114,6 @@ gboolean enlarge_image_save (const EnlargeImage *image,
                              const char         *format,
                              GError            **error);
 
-/* Peak signal-to-noise ratio over the RGB samples of two images of equal
- * size (alpha ignored); INFINITY when identical, -1 on a size mismatch. */
-double enlarge_image_psnr (const EnlargeImage *a, const EnlargeImage *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeImage, enlarge_image_unref)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "enlarge-error.h"
+#include "enlarge-metrics.h"
 #include "enlarge-pipeline.h"
 #include "enlarge-resample.h"
 
@@ -127,23 +128,6 @@ enlarge_downscale_area (const EnlargeImage *img, int factor, GError **error)
                            ENLARGE_FILTER_AREA, error);
 }
 
-double
-enlarge_image_laplacian_energy (const EnlargeImage *img)
-{
-  double sum = 0;
-  gsize n = 0;
-  for (int y = 1; y < img->height - 1; y++)
-    for (int x = 1; x < img->width - 1; x++)
-      for (int c = 0; c < 3; c++)
-        {
-          int v = 4 * enlarge_image_pixel (img, x, y)[c] - enlarge_image_pixel (img, x - 1, y)[c] -
-                  enlarge_image_pixel (img, x + 1, y)[c] - enlarge_image_pixel (img, x, y - 1)[c] -
-                  enlarge_image_pixel (img, x, y + 1)[c];
-          sum += ABS (v);
-          n++;
-        }
-  return n ? sum / n : 0;
-}
 
 /* ---------- creativity ----------
  *

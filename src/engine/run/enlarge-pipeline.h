@@ -75,8 +75,6 @@ EnlargeImage *enlarge_apply_creativity (const EnlargeImage *x, const EnlargeImag
 /* Area-average downscale by an integer factor (the consistency measure). */
 EnlargeImage *enlarge_downscale_area (const EnlargeImage *image, int factor, GError **error);
 
-/* Mean absolute Laplacian over RGB: a high-frequency energy measure. */
-double enlarge_image_laplacian_energy (const EnlargeImage *image);
 
 /* Presets: defined once here, used by the CLI and the app. */
 typedef struct {

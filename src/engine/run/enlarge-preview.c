@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "enlarge-error.h"
+#include "enlarge-metrics.h"
 #include "enlarge-model.h"
 #include "enlarge-preview.h"
 #include "enlarge-resample.h"
@@ -244,26 +245,6 @@ enlarge_suggest_region (const EnlargeImage *input, int size)
         break;
     }
   return best;
-}
-
-/* ---- fidelity ------------------------------------------------------------ */
-
-double
-enlarge_fidelity_db (const EnlargeImage *original, const EnlargeImage *result)
-{
-  g_autoptr (EnlargeImage) down = NULL;
-
-  if (original == NULL || result == NULL || original->width <= 0 || original->height <= 0)
-    return -1;
-  if (result->width % original->width == 0 && result->height % original->height == 0 &&
-      result->width / original->width == result->height / original->height)
-    down = enlarge_downscale_area (result, result->width / original->width, NULL);
-  else
-    down = enlarge_resample (result, original->width, original->height,
-                             ENLARGE_FILTER_AREA, NULL);
-  if (down == NULL)
-    return -1;
-  return enlarge_image_psnr (original, down);
 }
 
 /* ---- comparison ---------------------------------------------------------- */

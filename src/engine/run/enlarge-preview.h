@@ -63,11 +63,6 @@ EnlargeRect enlarge_suggest_region (const EnlargeImage *input, int size);
 EnlargeImage *enlarge_image_crop (const EnlargeImage *image, const EnlargeRect *rect,
                                   GError **error);
 
-/* How far @result departs from @original: PSNR in dB between @original and
- * @result scaled back down to @original's size by area averaging
- * (enlarge_downscale_area for a whole factor; the same area filter at a
- * fractional one). INFINITY when equal, -1 when the sizes are invalid. */
-double enlarge_fidelity_db (const EnlargeImage *original, const EnlargeImage *result);
 
 /* ---- model comparison ---------------------------------------------------- */
 
