@@ -37,3 +37,23 @@ usage_error (const char *format, ...)
   fprintf (stderr, "Try “%s --help” for more information.\n", PROGRAM_NAME);
   return EXIT_USAGE;
 }
+
+void
+json_append_string (GString *s, const char *text)
+{
+  /* JSON is UTF-8: a file name that is not becomes valid with U+FFFD. */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (s, '"');
+  for (const char *p = valid; *p; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c == '"' || c == '\\')
+        g_string_append_printf (s, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (s, "\\u%04x", c);
+      else
+        g_string_append_c (s, (char) c);
+    }
+  g_string_append_c (s, '"');
+}
