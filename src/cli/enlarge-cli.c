@@ -17,6 +17,7 @@
 #include "enlarge-cli-common.h"
 #include "enlarge-compare.h"
 #include "enlarge-compat.h"
+#include "enlarge-shard.h"
 #include "enlarge-environment.h"
 
 #define DEFAULT_MODEL "realesrgan-x4plus"
@@ -499,6 +500,10 @@ main (int argc, char **argv)
   g_autofree char *compare = NULL;
   g_autofree char *region = NULL;
   gboolean json = FALSE;
+  /* --from, --shard, --overwrite (enlarge-shard.c) */
+  g_autofree char *from = NULL;
+  g_autofree char *shard = NULL;
+  gboolean overwrite = FALSE;
 
   setlocale (LC_ALL, "");
   enlarge_tune_malloc ();
@@ -553,7 +558,13 @@ main (int argc, char **argv)
     { "region", 0, 0, G_OPTION_ARG_STRING, &region,
       "With --compare: the region in input pixels (default: the most detailed 64×64)", "X,Y,W,H" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "With --compare: print JSON instead of a table", NULL },
+      "JSON output: one line per file (with --compare: one object)", NULL },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
+      "Read more inputs from FILE, one path per line (- = stdin)", "FILE" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      "Process only inputs number I, I+N, I+2N, … (from 0)", "I/N" },
+    { "overwrite", 0, 0, G_OPTION_ARG_NONE, &overwrite,
+      "With --from/--shard: redo outputs that are already complete", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.inputs,
       NULL, "INPUT…" },
     { NULL }
@@ -586,6 +597,8 @@ main (int argc, char **argv)
       return EXIT_OK;
     }
 
+  if (from != NULL && enlarge_shard_add_inputs (from, &options.inputs) != EXIT_OK)
+    return EXIT_USAGE;
   if (options.inputs == NULL || options.inputs[0] == NULL)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
@@ -650,8 +663,8 @@ main (int argc, char **argv)
                                   options.device, options.creativity, options.scale,
                                   options.target_mp, options.quiet);
     }
-  if (region != NULL || json)
-    return usage_error ("--region and --json go with --compare");
+  if (region != NULL)
+    return usage_error ("--region goes with --compare");
 
   if (options.model == NULL)
     options.model = g_strdup (DEFAULT_MODEL);
@@ -664,6 +677,9 @@ main (int argc, char **argv)
 
   if (isnan (options.scale))
     options.scale = model->scale;
+
+  if (from != NULL || shard != NULL || overwrite || json)
+    return enlarge_shard_run (&options, shard, overwrite, json);
 
   g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
   int status = plan_jobs (&options, options.scale, jobs);
