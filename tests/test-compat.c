@@ -117,103 +117,157 @@ count_files (const char *path)
   return n;
 }
 
-/* ---- GNOME Upscaler ------------------------------------------------------ */
+/* ---- the flag sets of the front ends ------------------------------------- */
 
-/* upscaler/window.py runs realesrgan-ncnn-vulkan -i IN -o OUT -n MODEL -s 4
- * with MODEL realesrgan-x4plus (photos) or realesrgan-x4plus-anime
- * (cartoons), reads stderr line by line for the percentage and the exit
- * status for failure. */
+typedef struct {
+  const char *name;
+  int width, height;
+} Picture;
+
+/* One run: the inputs written into IN/, then -i IN/FIRST -o OUT/OUTPUT (or
+ * -i IN -o OUT for folders) and the other arguments, where "@MODELS@"
+ * stands for an empty folder (a front end's own model folder, without our
+ * files: the installed models are used). Exit status 0, the progress
+ * lines, and exactly the expected outputs in OUT, of the expected sizes. */
+typedef struct {
+  const char *model;          /* ours, skipped when not installed */
+  Picture inputs[3];
+  gboolean folder;
+  const char *output;         /* file mode: the name in OUT */
+  const char *args[24];
+  Picture outputs[3];
+} FlagSet;
+
 static void
-test_gnome_upscaler (gconstpointer data)
+run_flag_set (const FlagSet *set, EtuCliResult *r)
 {
-  const char *model = data;
-  if (!etu_require_model (model))
-    return;
-
   g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *input = write_image (tmp.path, "photo.png", 40, 32, 3);
-  g_autofree char *output = g_build_filename (tmp.path, "photo-upscaled.png", NULL);
-  const char *args[] = { "-i", input, "-o", output, "-n", model, "-s", "4", NULL };
-  g_auto (EtuCliResult) r = { 0 };
+  g_autofree char *in_dir = g_build_filename (tmp.path, "in", NULL);
+  g_autofree char *out_dir = g_build_filename (tmp.path, "out", NULL);
+  g_autofree char *models = g_build_filename (tmp.path, "models", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  guint n_outputs = 0;
 
-  run_compat (&r, tmp.path, args);
-  g_assert_cmpint (r.status, ==, 0);
-  g_assert_cmpstr (r.out, ==, "");
-  g_assert_cmpuint (check_progress (r.err, 1), >=, 1);
-  assert_image_size (output, 160, 128);
+  g_assert_cmpint (g_mkdir (in_dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (models, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (set->inputs) && set->inputs[i].name != NULL; i++)
+    {
+      char *path = write_image (in_dir, set->inputs[i].name, set->inputs[i].width,
+                                set->inputs[i].height, 3);
+      if (first == NULL)
+        first = path;
+      else
+        g_free (path);
+    }
+  output = set->folder ? g_strdup (out_dir) : g_build_filename (out_dir, set->output, NULL);
+
+  g_ptr_array_add (args, "-i");
+  g_ptr_array_add (args, set->folder ? in_dir : first);
+  g_ptr_array_add (args, "-o");
+  g_ptr_array_add (args, output);
+  for (guint i = 0; set->args[i] != NULL; i++)
+    g_ptr_array_add (args, g_str_equal (set->args[i], "@MODELS@") ? models : (char *) set->args[i]);
+  g_ptr_array_add (args, NULL);
+
+  run_compat (r, tmp.path, (const char * const *) args->pdata);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "");
+
+  for (; n_outputs < G_N_ELEMENTS (set->outputs) && set->outputs[n_outputs].name != NULL; n_outputs++)
+    {
+      g_autofree char *path = g_build_filename (out_dir, set->outputs[n_outputs].name, NULL);
+      assert_image_size (path, set->outputs[n_outputs].width, set->outputs[n_outputs].height);
+    }
+  g_assert_cmpint (count_files (out_dir), ==, n_outputs);
+  check_progress (r->err, n_outputs);
 }
 
-/* Several tiles: one line each, rising. */
+static void
+test_flag_set (gconstpointer data)
+{
+  const FlagSet *set = data;
+  g_auto (EtuCliResult) r = { 0 };
+
+  if (etu_require_model (set->model))
+    run_flag_set (set, &r);
+}
+
+#define UPSCAYL_MODEL "-m", "@MODELS@", "-n", FAST_MODEL
+
+static const struct {
+  const char *path;
+  FlagSet set;
+} flag_sets[] = {
+  /* GNOME Upscaler, upscaler/window.py: -i IN -o OUT -n MODEL -s 4, MODEL
+   * realesrgan-x4plus (photos) or realesrgan-x4plus-anime (cartoons);
+   * stderr read line by line for the percentage, the exit status for
+   * failure. */
+  { "/compat/gnome-upscaler/photo",
+    { "realesrgan-x4plus", { { "photo.png", 40, 32 } }, FALSE, "photo-upscaled.png",
+      { "-n", "realesrgan-x4plus", "-s", "4" }, { { "photo-upscaled.png", 160, 128 } } } },
+  { "/compat/gnome-upscaler/cartoon",
+    { "realesrgan-x4plus-anime", { { "toon.jpg", 40, 32 } }, FALSE, "toon-upscaled.png",
+      { "-n", "realesrgan-x4plus-anime", "-s", "4" }, { { "toon-upscaled.png", 160, 128 } } } },
+
+  /* Upscayl, electron/utils/get-arguments.ts. getSingleImageArguments:
+   * -i DIR/FILE -o OUT [-s S] -m MODELS -n MODEL [-g GPU] -f FORMAT [-w W]
+   * -c COMPRESSION [-t TILE], "" in place of each option left out, OUT
+   * named FILE_upscayl_4x_MODEL.FORMAT. */
+  { "/compat/upscayl/single",
+    { FAST_MODEL, { { "cat.jpg", 48, 40 } }, FALSE, "cat_upscayl_4x_" FAST_MODEL ".png",
+      { "", "", UPSCAYL_MODEL, "", "", "-f", "png", "", "", "-c", "0", "", "" },
+      { { "cat_upscayl_4x_" FAST_MODEL ".png", 192, 160 } } } },
+  /* the same with a scale other than the model's, a GPU id (the first
+   * device), a tile size and WebP */
+  { "/compat/upscayl/single-scaled",
+    { FAST_MODEL, { { "cat.png", 48, 40 } }, FALSE, "cat_upscayl_2x_" FAST_MODEL ".webp",
+      { "-s", "2", UPSCAYL_MODEL, "-g", "0", "-f", "webp", "", "", "-c", "0", "-t", "32" },
+      { { "cat_upscayl_2x_" FAST_MODEL ".webp", 96, 80 } } } },
+  /* getBatchArguments: -i INPUT_DIR -o OUTPUT_DIR …: every image of the
+   * folder to NAME.FORMAT */
+  { "/compat/upscayl/batch",
+    { FAST_MODEL, { { "a.png", 24, 16 }, { "b.jpg", 16, 24 }, { "c.tif", 20, 20 } }, TRUE, NULL,
+      { "", "", UPSCAYL_MODEL, "", "", "-f", "png", "", "", "-c", "0", "", "" },
+      { { "a.png", 96, 64 }, { "b.png", 64, 96 }, { "c.png", 80, 80 } } } },
+
+  /* Model names and scales: the defaults (realesr-animevideov3, 4×), -s
+   * picking realesr-animevideov3's x2/x3 network, a name of ours, and a 4×
+   * model at 3× (then a resample). */
+  { "/compat/model/default",
+    { "realesr-animevideov3-x4", { { "in.webp", 20, 10 } }, FALSE, "out.png",
+      { NULL }, { { "out.png", 80, 40 } } } },
+  { "/compat/model/animevideov3-s2",
+    { "realesr-animevideov3-x2", { { "in.webp", 20, 10 } }, FALSE, "out.png",
+      { "-n", "realesr-animevideov3", "-s", "2" }, { { "out.png", 40, 20 } } } },
+  { "/compat/model/animevideov3-s3",
+    { "realesr-animevideov3-x3", { { "in.webp", 20, 10 } }, FALSE, "out.png",
+      { "-s", "3" }, { { "out.png", 60, 30 } } } },
+  { "/compat/model/animevideov3-x4",
+    { "realesr-animevideov3-x4", { { "in.webp", 20, 10 } }, FALSE, "out.png",
+      { "-n", "realesr-animevideov3-x4" }, { { "out.png", 80, 40 } } } },
+  { "/compat/model/x4fast-s3",
+    { FAST_MODEL, { { "in.webp", 20, 10 } }, FALSE, "out.png",
+      { "-n", FAST_MODEL, "-s", "3" }, { { "out.png", 60, 30 } } } },
+};
+
+/* Several tiles: one line each, rising to 100.00%. */
 static void
 test_progress_per_tile (void)
 {
-  if (!etu_require_model (FAST_MODEL))
-    return;
-
-  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *input = write_image (tmp.path, "in.png", 64, 64, 3);
-  g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
-  const char *args[] = { "-i", input, "-o", output, "-n", FAST_MODEL, "-t", "32", NULL };
+  static const FlagSet set = {
+    FAST_MODEL, { { "in.png", 64, 64 } }, FALSE, "out.png",
+    { "-n", FAST_MODEL, "-t", "32" }, { { "out.png", 256, 256 } }
+  };
   g_auto (EtuCliResult) r = { 0 };
 
-  run_compat (&r, tmp.path, args);
-  g_assert_cmpint (r.status, ==, 0);
+  if (!etu_require_model (FAST_MODEL))
+    return;
+  run_flag_set (&set, &r);
   g_assert_cmpuint (check_progress (r.err, 1), ==, 4);
   assert_contains (r.err, "25.00%\n50.00%\n75.00%\n100.00%\n");
-  assert_image_size (output, 256, 256);
-}
-
-/* ---- Upscayl (electron/utils/get-arguments.ts) --------------------------- */
-
-/* getSingleImageArguments: -i DIR/FILE -o OUT [-s S] -m MODELS -n MODEL
- * [-g GPU] -f FORMAT [-w W] -c COMPRESSION [-t TILE], with "" in place of
- * every option left out, OUT named FILE_upscayl_4x_MODEL.png. -m is
- * Upscayl's own model folder: here one without our files, so the installed
- * models are used. */
-static void
-test_upscayl_single (void)
-{
-  if (!etu_require_model (FAST_MODEL))
-    return;
-
-  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *input = write_image (tmp.path, "cat.jpg", 48, 40, 3);
-  g_autofree char *models = g_build_filename (tmp.path, "models", NULL);
-  g_autofree char *output = g_build_filename (tmp.path, "cat_upscayl_4x_" FAST_MODEL ".png", NULL);
-  g_assert_cmpint (g_mkdir (models, 0755), ==, 0);
-  const char *args[] = {
-    "-i", input, "-o", output, "", "", "-m", models, "-n", FAST_MODEL, "", "",
-    "-f", "png", "", "", "-c", "0", "", "", NULL
-  };
-  g_auto (EtuCliResult) r = { 0 };
-
-  run_compat (&r, tmp.path, args);
-  g_assert_cmpint (r.status, ==, 0);
-  check_progress (r.err, 1);
-  assert_image_size (output, 192, 160);
-}
-
-/* The same with a scale other than the model's (-s 2), a GPU id (-g 0: the
- * first device), a tile size and WebP. */
-static void
-test_upscayl_single_scaled (void)
-{
-  if (!etu_require_model (FAST_MODEL))
-    return;
-
-  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *input = write_image (tmp.path, "cat.png", 48, 40, 3);
-  g_autofree char *output = g_build_filename (tmp.path, "cat_upscayl_2x_" FAST_MODEL ".webp", NULL);
-  const char *args[] = {
-    "-i", input, "-o", output, "-s", "2", "-m", tmp.path, "-n", FAST_MODEL, "-g", "0",
-    "-f", "webp", "", "", "-c", "0", "-t", "32", NULL
-  };
-  g_auto (EtuCliResult) r = { 0 };
-
-  run_compat (&r, tmp.path, args);
-  g_assert_cmpint (r.status, ==, 0);
-  check_progress (r.err, 1);
-  assert_image_size (output, 96, 80);
 }
 
 /* getDoubleUpscaleSecondPassArguments: -i OUT -o OUT, the output of the
@@ -244,40 +298,6 @@ test_upscayl_double (void)
   g_assert_cmpint (r2.status, ==, 0);
   check_progress (r2.err, 1);
   assert_image_size (output, 256, 192);
-}
-
-/* getBatchArguments: -i INPUT_DIR -o OUTPUT_DIR … : every image of the
- * folder to NAME.FORMAT in the output folder. */
-static void
-test_upscayl_batch (void)
-{
-  if (!etu_require_model (FAST_MODEL))
-    return;
-
-  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *in_dir = g_build_filename (tmp.path, "in", NULL);
-  g_autofree char *out_dir = g_build_filename (tmp.path, "out", NULL);
-  g_assert_cmpint (g_mkdir (in_dir, 0755), ==, 0);
-  g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
-  g_free (write_image (in_dir, "a.png", 24, 16, 3));
-  g_free (write_image (in_dir, "b.jpg", 16, 24, 3));
-  g_free (write_image (in_dir, "c.tif", 20, 20, 3));
-  const char *args[] = {
-    "-i", in_dir, "-o", out_dir, "", "", "-m", tmp.path, "-n", FAST_MODEL, "", "",
-    "-f", "png", "", "", "-c", "0", "", "", NULL
-  };
-  g_auto (EtuCliResult) r = { 0 };
-
-  run_compat (&r, tmp.path, args);
-  g_assert_cmpint (r.status, ==, 0);
-  check_progress (r.err, 3);
-  g_assert_cmpint (count_files (out_dir), ==, 3);
-  g_autofree char *a = g_build_filename (out_dir, "a.png", NULL);
-  g_autofree char *b = g_build_filename (out_dir, "b.png", NULL);
-  g_autofree char *c = g_build_filename (out_dir, "c.png", NULL);
-  assert_image_size (a, 96, 64);
-  assert_image_size (b, 64, 96);
-  assert_image_size (c, 80, 80);
 }
 
 /* Folder mode with -f jpg, -v, two inputs whose names differ only in the
@@ -315,57 +335,6 @@ test_folder_mixed (void)
   g_autofree char *second = g_build_filename (out_dir, "x.png.jpg", NULL);
   assert_image_size (first, 64, 64);
   assert_image_size (second, 64, 64);
-}
-
-/* ---- models, scales, options --------------------------------------------- */
-
-typedef struct {
-  const char *name;     /* -n, NULL: left out */
-  const char *scale;    /* -s, NULL: left out */
-  const char *model;    /* ours, that must be installed */
-  int factor;
-} ModelCase;
-
-static const ModelCase model_cases[] = {
-  { NULL, NULL, "realesr-animevideov3-x4", 4 },          /* the defaults */
-  { "realesr-animevideov3", "2", "realesr-animevideov3-x2", 2 },
-  { "realesr-animevideov3", "3", "realesr-animevideov3-x3", 3 },
-  { "realesr-animevideov3-x4", NULL, "realesr-animevideov3-x4", 4 },
-  { FAST_MODEL, "3", FAST_MODEL, 3 },                     /* 4× and a resample */
-};
-
-static void
-test_model_names (gconstpointer data)
-{
-  const ModelCase *c = data;
-  if (!etu_require_model (c->model))
-    return;
-
-  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *input = write_image (tmp.path, "in.webp", 20, 10, 3);
-  g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_ptr_array_add (args, "-i");
-  g_ptr_array_add (args, input);
-  g_ptr_array_add (args, "-o");
-  g_ptr_array_add (args, output);
-  if (c->name != NULL)
-    {
-      g_ptr_array_add (args, "-n");
-      g_ptr_array_add (args, (char *) c->name);
-    }
-  if (c->scale != NULL)
-    {
-      g_ptr_array_add (args, "-s");
-      g_ptr_array_add (args, (char *) c->scale);
-    }
-  g_ptr_array_add (args, NULL);
-  g_auto (EtuCliResult) r = { 0 };
-
-  run_compat (&r, tmp.path, (const char * const *) args->pdata);
-  g_assert_cmpint (r.status, ==, 0);
-  check_progress (r.err, 1);
-  assert_image_size (output, 20 * c->factor, 10 * c->factor);
 }
 
 /* A model the original knows and Enlarge has not: its error status, a
@@ -484,22 +453,11 @@ main (int argc, char **argv)
   compat_program = g_build_filename (link_dir, "realesrgan-ncnn-vulkan", NULL);
   g_assert_cmpint (symlink (cli_abs, compat_program), ==, 0);
 
-  g_test_add_data_func ("/compat/gnome-upscaler/photo", "realesrgan-x4plus", test_gnome_upscaler);
-  g_test_add_data_func ("/compat/gnome-upscaler/cartoon", "realesrgan-x4plus-anime",
-                        test_gnome_upscaler);
+  for (gsize i = 0; i < G_N_ELEMENTS (flag_sets); i++)
+    g_test_add_data_func (flag_sets[i].path, &flag_sets[i].set, test_flag_set);
   g_test_add_func ("/compat/progress-per-tile", test_progress_per_tile);
-  g_test_add_func ("/compat/upscayl/single", test_upscayl_single);
-  g_test_add_func ("/compat/upscayl/single-scaled", test_upscayl_single_scaled);
   g_test_add_func ("/compat/upscayl/double", test_upscayl_double);
-  g_test_add_func ("/compat/upscayl/batch", test_upscayl_batch);
   g_test_add_func ("/compat/folder-mixed", test_folder_mixed);
-  for (gsize i = 0; i < G_N_ELEMENTS (model_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/compat/model/%s-s%s",
-                                               model_cases[i].name != NULL ? model_cases[i].name : "default",
-                                               model_cases[i].scale != NULL ? model_cases[i].scale : "default");
-      g_test_add_data_func (path, &model_cases[i], test_model_names);
-    }
   g_test_add_func ("/compat/bad-model", test_bad_model);
   g_test_add_func ("/compat/usage-errors", test_usage_errors);
   g_test_add_func ("/compat/alpha-to-jpeg", test_alpha_to_jpeg);
