@@ -38,6 +38,14 @@ usage_error (const char *format, ...)
   return EXIT_USAGE;
 }
 
+int
+fatal_exit_status (const GError *error)
+{
+  return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ||
+         g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT)
+         ? EXIT_USAGE : EXIT_FAILED;
+}
+
 void
 json_append_string (GString *s, const char *text)
 {

@@ -27,6 +27,11 @@ void print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
  * EXIT_USAGE. */
 int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* The exit status for an error that stops a run (no model, no device):
+ * EXIT_USAGE for a --device that names nothing here (a bad value),
+ * EXIT_FAILED otherwise. */
+int fatal_exit_status (const GError *error);
+
 /* Appends @text to @s as a JSON string, quoted and escaped. */
 void json_append_string (GString *s, const char *text);
 

@@ -701,10 +701,7 @@ main (int argc, char **argv)
             {
               /* Without a model or a device no other input can succeed. */
               print_error ("%s", error->message);
-              /* A --device that names nothing here is a bad value. */
-              return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ||
-                     g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT)
-                     ? EXIT_USAGE : EXIT_FAILED;
+              return fatal_exit_status (error);
             }
           print_error ("%s: %s", job->input, error->message);
           g_clear_error (&error);

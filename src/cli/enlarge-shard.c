@@ -281,9 +281,7 @@ enlarge_shard_run (const Options *options, const char *shard, gboolean overwrite
         {
           /* Without a model or a device no other input can succeed. */
           print_error ("%s", error->message);
-          return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ||
-                 g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT)
-                 ? EXIT_USAGE : EXIT_FAILED;
+          return fatal_exit_status (error);
         }
       print_error ("%s: %s", job->input, error->message);
       status = EXIT_FAILED;
