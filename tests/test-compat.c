@@ -226,6 +226,11 @@ static const struct {
     { FAST_MODEL, { { "cat.png", 48, 40 } }, FALSE, "cat_upscayl_2x_" FAST_MODEL ".webp",
       { "-s", "2", UPSCAYL_MODEL, "-g", "0", "-f", "webp", "", "", "-c", "0", "-t", "32" },
       { { "cat_upscayl_2x_" FAST_MODEL ".webp", 96, 80 } } } },
+  /* with a custom width (then no -s) and a compression, to JPEG */
+  { "/compat/upscayl/custom-width",
+    { FAST_MODEL, { { "cat.png", 48, 40 } }, FALSE, "cat_upscayl_4x_" FAST_MODEL ".jpg",
+      { "", "", UPSCAYL_MODEL, "", "", "-f", "jpg", "-w", "100", "-c", "10", "", "" },
+      { { "cat_upscayl_4x_" FAST_MODEL ".jpg", 100, 83 } } } },
   /* getBatchArguments: -i INPUT_DIR -o OUTPUT_DIR …: every image of the
    * folder to NAME.FORMAT */
   { "/compat/upscayl/batch",
@@ -382,6 +387,8 @@ test_usage_errors (void)
     { { "-i", input, "-o", tmp.path }, "must be either file or directory" },
     { { "-i", tmp.path, "-o", tmp.path, "-f", "bmp" }, "invalid format argument" },
     { { "-i", input, "-o", output, "-g", "99" }, "invalid gpu device" },
+    { { "-i", input, "-o", output, "-c", "101" }, "invalid compression argument" },
+    { { "-i", input, "-o", output, "-w", "wide" }, "invalid width argument" },
     { { "-i", input, "-o", output, "-o" }, "option requires an argument -- 'o'" },
   };
 

@@ -39,7 +39,8 @@ typedef struct {
   gboolean tta;
   char *format;
   gboolean verbose;
-  gboolean help;
+  int compression;   /* upscayl-bin's -c, 0 … 100 */
+  int width;         /* upscayl-bin's -w; 0 = off */
 } CompatOptions;
 
 static void
@@ -89,7 +90,10 @@ print_usage (void)
          "  -x                   enable tta mode\n"
          "  -f format            output image format (jpg/png/webp/tiff, default=ext/png)\n"
          "  -v                   verbose output\n"
-         "  -c, -w, -z, -r       upscayl-bin's options: accepted and ignored\n"
+         "  -c compression       upscayl-bin's: 0 (default) … 100; JPEG quality 100 - c,\n"
+         "                       lossless WebP at 0\n"
+         "  -w width             upscayl-bin's: the output's width in pixels\n"
+         "  -z, -r               upscayl-bin's: accepted and ignored\n"
          "\n"
          "This is enlarge-cli (Enlarge " PACKAGE_VERSION ") speaking the command line of\n"
          "realesrgan-ncnn-vulkan; see enlarge-cli(1) for what differs.\n",
@@ -268,8 +272,22 @@ parse_args (int argc, char **argv, CompatOptions *options)
             case 'x':
               options->tta = TRUE;
               break;
-            case 'c': case 'w': case 'z': case 'r':
-              /* upscayl-bin's compression, width, model scale, resize */
+            case 'c':
+            case 'w':
+              {
+                gint64 number;
+                if (!g_ascii_string_to_signed (value, 10, opt == 'c' ? 0 : 1,
+                                               opt == 'c' ? 100 : 1000000, &number, NULL))
+                  return compat_error (opt == 'c' ? "invalid compression argument “%s”: use 0 … 100"
+                                                  : "invalid width argument “%s”", value);
+                if (opt == 'c')
+                  options->compression = (int) number;
+                else
+                  options->width = (int) number;
+              }
+              break;
+            case 'z': case 'r':
+              /* upscayl-bin's model scale and resize */
               break;
             case 'h':
               print_usage ();
@@ -437,20 +455,42 @@ open_engine (Engine *engine, const char *gpu, const char *model, const char *mod
   return EXIT_OK;
 }
 
+/* upscayl-bin's -w: the factor that makes @job's output @width wide. */
+static gboolean
+scale_to_width (const Job *job, int width, double *scale, GError **error)
+{
+  g_autoptr (EnlargeImage) image = enlarge_image_load (job->input, error);
+  if (image == NULL)
+    return FALSE;
+
+  *scale = (double) width / image->width;
+  if (!(*scale >= 1 && *scale <= 16))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "a width of %d is %.3g× the input's %d; Enlarge scales by 1 to 16",
+                   width, *scale, image->width);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
-run_jobs (GPtrArray *jobs, const CompatOptions *compat, const char *model)
+run_jobs (GPtrArray *jobs, const CompatOptions *compat, const char *model, const char *format)
 {
   g_auto (Engine) engine = { NULL, NULL };
   int status = open_engine (&engine, compat->gpu, model, compat->model_dir);
   if (status != EXIT_OK)
     return status;
 
+  /* The original writes JPEG at quality 100 and WebP losslessly;
+   * upscayl-bin's -c trades that for size. */
   Options options = {
     .model = (char *) model,
     .creativity = 0.5,
     .scale = compat->scale,
     .target_mp = 0,
-    .quality = 0,
+    .quality = 100 - compat->compression > 0 ? 100 - compat->compression : 1,
+    .lossless = g_str_equal (format, "webp") && compat->compression == 0,
     .alpha_mode = ENLARGE_ALPHA_MODEL,
     .tta = compat->tta,
     .tile = compat->tile,
@@ -477,7 +517,8 @@ run_jobs (GPtrArray *jobs, const CompatOptions *compat, const char *model)
           continue;
         }
 
-      if (!run_job (job, &engine, &options, &fatal, &error))
+      if ((compat->width > 0 && !scale_to_width (job, compat->width, &options.scale, &error)) ||
+          !run_job (job, &engine, &options, &fatal, &error))
         {
           if (g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
             fprintf (stderr, "decode image %s failed: %s\n", job->input, error->message);
@@ -556,5 +597,5 @@ enlarge_compat_main (int argc, char **argv)
 
   if (jobs->len == 0)
     return EXIT_OK;
-  return run_jobs (jobs, &compat, model);
+  return run_jobs (jobs, &compat, model, format);
 }
