@@ -22,7 +22,6 @@
 
 #define DEFAULT_MODEL "realesrgan-x4plus"
 
-
 static void
 options_clear (Options *options)
 {
