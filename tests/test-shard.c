@@ -334,6 +334,33 @@ test_dry_run (void)
   g_assert_null (g_dir_read_name (dir));
 }
 
+/* --from - reads the list from standard input, with Windows line ends. */
+static void
+test_from_stdin (void)
+{
+  g_auto (Batch) batch = { 0 };
+  batch_init (&batch, 2);
+  g_autofree char *quoted_cli = g_shell_quote (etu_get_cli_path ());
+  g_autofree char *quoted_out = g_shell_quote (batch.out_dir);
+  g_autofree char *script = g_strdup_printf ("printf 'in/photo-01.png\\r\\nin/photo-00.png\\r\\n' | "
+                                             "%s -m " FAST_MODEL " --dry-run --from - -o %s",
+                                             quoted_cli, quoted_out);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+
+  g_assert_true (g_spawn_sync (batch.dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  g_assert_nonnull (strstr (out, "in/photo-01.png → "));
+  g_assert_nonnull (strstr (out, "in/photo-00.png → "));
+  g_assert_true (strstr (out, "photo-01") < strstr (out, "photo-00"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shard/failed-line", test_failed_line);
   g_test_add_func ("/shard/usage", test_usage);
   g_test_add_func ("/shard/dry-run", test_dry_run);
+  g_test_add_func ("/shard/from-stdin", test_from_stdin);
 
   return g_test_run ();
 }
