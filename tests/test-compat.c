@@ -342,6 +342,81 @@ test_folder_mixed (void)
   assert_image_size (second, 64, 64);
 }
 
+/* -m: a folder with the model files, where none are installed, is used;
+ * without it, or with files that do not match the manifest, the model
+ * cannot be loaded (255, "failed"). */
+static void
+test_model_dir (void)
+{
+  if (!etu_require_model (FAST_MODEL))
+    return;
+
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *input = write_image (tmp.path, "in.png", 12, 10, 3);
+  g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
+  g_autofree char *models = g_build_filename (tmp.path, "models", NULL);
+  g_autofree char *bad = g_build_filename (tmp.path, "bad", NULL);
+  g_autofree char *empty = g_build_filename (tmp.path, "empty", NULL);
+  const EnlargeModelInfo *info = enlarge_model_lookup (FAST_MODEL);
+  g_assert_cmpint (g_mkdir (models, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (bad, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  const char *files[] = { info->param_file, info->bin_file };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *installed = enlarge_model_find_file_in (NULL, files[i]);
+      g_autoptr (GBytes) bytes = etu_read_file (installed);
+      g_autofree char *copy = g_build_filename (models, files[i], NULL);
+      g_autofree char *corrupt = g_build_filename (bad, files[i], NULL);
+      etu_write_file (copy, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      etu_write_file (corrupt, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes) / 2);
+    }
+
+  /* No installed models for the runs below: $XDG_DATA_HOME moved away
+   * (XDG_DATA_DIRS stays: it also holds the MIME database that image
+   * loading needs), which only works when the models are not installed
+   * system-wide. */
+  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
+    {
+      g_autofree char *system = g_build_filename (*dir, "enlarge", "models", info->param_file, NULL);
+      if (g_file_test (system, G_FILE_TEST_EXISTS))
+        {
+          g_test_skip ("the models are installed system-wide");
+          return;
+        }
+    }
+  g_autofree char *saved_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *saved_path = g_strdup (g_getenv ("ENLARGE_MODEL_PATH"));
+  g_setenv ("XDG_DATA_HOME", empty, TRUE);
+  g_unsetenv ("ENLARGE_MODEL_PATH");
+
+  const char *with_dir[] = { "-i", input, "-o", output, "-n", FAST_MODEL, "-m", models, NULL };
+  const char *without[] = { "-i", input, "-o", output, "-n", FAST_MODEL, NULL };
+  const char *corrupt[] = { "-i", input, "-o", output, "-n", FAST_MODEL, "-m", bad, NULL };
+  g_auto (EtuCliResult) r1 = { 0 };
+  g_auto (EtuCliResult) r2 = { 0 };
+  g_auto (EtuCliResult) r3 = { 0 };
+  run_compat (&r2, tmp.path, without);
+  run_compat (&r3, tmp.path, corrupt);
+  run_compat (&r1, tmp.path, with_dir);
+
+  if (saved_home != NULL)
+    g_setenv ("XDG_DATA_HOME", saved_home, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_HOME");
+  if (saved_path != NULL)
+    g_setenv ("ENLARGE_MODEL_PATH", saved_path, TRUE);
+
+  g_assert_cmpint (r2.status, ==, 255);
+  assert_contains (r2.err, "failed");
+  g_assert_cmpint (r3.status, ==, 255);
+  assert_contains (r3.err, "failed");
+  assert_contains (r3.err, bad);
+  g_assert_cmpint (r1.status, ==, 0);
+  check_progress (r1.err, 1);
+  assert_image_size (output, 48, 40);
+}
+
 /* A model the original knows and Enlarge has not: its error status, a
  * message with "failed" (what Upscayl looks for), no output. */
 static void
@@ -466,6 +541,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compat/upscayl/double", test_upscayl_double);
   g_test_add_func ("/compat/folder-mixed", test_folder_mixed);
   g_test_add_func ("/compat/bad-model", test_bad_model);
+  g_test_add_func ("/compat/model-dir", test_model_dir);
   g_test_add_func ("/compat/usage-errors", test_usage_errors);
   g_test_add_func ("/compat/alpha-to-jpeg", test_alpha_to_jpeg);
   g_test_add_func ("/compat/flag", test_compat_flag);
