@@ -65,7 +65,7 @@ enlarge_compat_wanted (int argc, char **argv)
       if (g_str_has_prefix (base, COMPAT_NAME) || g_str_has_prefix (base, "upscayl-bin"))
         return TRUE;
     }
-  for (int i = 1; i < argc; i++)
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
     if (g_str_equal (argv[i], "--compat"))
       return TRUE;
   return FALSE;
