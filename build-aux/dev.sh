@@ -26,6 +26,7 @@ PACKAGES=(
   libopenblas-dev
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
   xvfb xauth                                   # GUI tests without a display
+  scdoc                                        # the man pages (doc/*.scd)
 )
 
 BUILD_DIR=_build

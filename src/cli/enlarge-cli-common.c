@@ -37,3 +37,31 @@ usage_error (const char *format, ...)
   fprintf (stderr, "Try “%s --help” for more information.\n", PROGRAM_NAME);
   return EXIT_USAGE;
 }
+
+int
+fatal_exit_status (const GError *error)
+{
+  return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ||
+         g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT)
+         ? EXIT_USAGE : EXIT_FAILED;
+}
+
+void
+json_append_string (GString *s, const char *text)
+{
+  /* JSON is UTF-8: a file name that is not becomes valid with U+FFFD. */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (s, '"');
+  for (const char *p = valid; *p; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c == '"' || c == '\\')
+        g_string_append_printf (s, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (s, "\\u%04x", c);
+      else
+        g_string_append_c (s, (char) c);
+    }
+  g_string_append_c (s, '"');
+}

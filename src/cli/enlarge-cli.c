@@ -16,34 +16,11 @@
 #include "enlarge.h"
 #include "enlarge-cli-common.h"
 #include "enlarge-compare.h"
+#include "enlarge-compat.h"
+#include "enlarge-shard.h"
 #include "enlarge-environment.h"
 
 #define DEFAULT_MODEL "realesrgan-x4plus"
-
-typedef struct {
-  char *output;
-  char *model;
-  char *preset;
-  double creativity;   /* NAN = not given */
-  double scale;
-  double target_mp;
-  gboolean list_presets;
-  gboolean dry_run;
-  char *format;        /* canonical after parsing; NULL = from the extension */
-  int quality;         /* G_MININT = not given */
-  gboolean lossless;
-  gboolean keep_gps;
-  char *alpha;
-  EnlargeAlphaMode alpha_mode;
-  gboolean tta;
-  int tile;
-  char *device;
-  gboolean list_models;
-  gboolean list_devices;
-  gboolean quiet;
-  gboolean version;
-  GStrv inputs;
-} Options;
 
 static void
 options_clear (Options *options)
@@ -59,23 +36,13 @@ options_clear (Options *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
-/* One input and where its result goes, worked out before any upscaling so
- * that usage mistakes cost nothing. */
-typedef struct {
-  char *input;
-  char *output;
-  const char *format;   /* canonical: "png", "jpeg", "webp", "tiff" */
-} Job;
-
-static void
+void
 job_free (Job *job)
 {
   g_free (job->input);
   g_free (job->output);
   g_free (job);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
 static char *
 known_model_ids (void)
@@ -175,7 +142,7 @@ same_file (const char *a, const char *b)
 /* Works out every output path and rejects, before any work, outputs the
  * format of which is unknown, that would replace an input, or that two
  * inputs would both write. Returns EXIT_OK or EXIT_USAGE. */
-static int
+int
 plan_jobs (const Options *options, double scale, GPtrArray *jobs)
 {
   guint n_inputs = g_strv_length (options->inputs);
@@ -294,19 +261,12 @@ on_progress (const EnlargeProgress *progress, gpointer user_data)
   fflush (stderr);
 }
 
-typedef struct {
-  EnlargeNet *net;
-  EnlargeBackend *backend;
-} Engine;
-
-static void
+void
 engine_clear (Engine *engine)
 {
   g_clear_pointer (&engine->net, enlarge_net_unref);
   g_clear_pointer (&engine->backend, enlarge_backend_unref);
 }
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Engine, engine_clear)
 
 /* The model and device are opened on the first readable input, so that a
  * run where every input is unreadable fails fast and needs no model. */
@@ -331,7 +291,7 @@ engine_open (Engine *engine, const Options *options, GError **error)
   return TRUE;
 }
 
-static gboolean
+gboolean
 run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal, GError **error)
 {
   /* An output folder that cannot be written is found out now, not after
@@ -369,7 +329,12 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
   ProgressState state = { name, isatty (STDERR_FILENO), FALSE, -1.0 };
   EnlargeUpscaleOptions upscale_options = ENLARGE_UPSCALE_OPTIONS_INIT;
   upscale_options.tile_size = options->tile;
-  if (!options->quiet)
+  if (options->progress != NULL)
+    {
+      upscale_options.progress = options->progress;
+      upscale_options.progress_data = options->progress_data;
+    }
+  else if (!options->quiet)
     {
       upscale_options.progress = on_progress;
       upscale_options.progress_data = &state;
@@ -380,7 +345,7 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
   EnlargePlan plan;
   if (!enlarge_plan_compute (&settings, engine->net->scale, input->width, input->height, &plan, error))
     return FALSE;
-  if (!options->quiet)
+  if (!options->quiet && options->progress == NULL)
     {
       g_autofree char *text = enlarge_plan_describe (&plan);
       fprintf (stderr, "%s: %s\n", name, text);
@@ -534,9 +499,17 @@ main (int argc, char **argv)
   g_autofree char *compare = NULL;
   g_autofree char *region = NULL;
   gboolean json = FALSE;
+  /* --from, --shard, --overwrite (enlarge-shard.c) */
+  g_autofree char *from = NULL;
+  g_autofree char *shard = NULL;
+  gboolean overwrite = FALSE;
 
   setlocale (LC_ALL, "");
   enlarge_tune_malloc ();
+
+  /* Started as realesrgan-ncnn-vulkan, or with --compat (enlarge-compat.c) */
+  if (enlarge_compat_wanted (argc, argv))
+    return enlarge_compat_main (argc, argv);
 
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,
@@ -584,7 +557,13 @@ main (int argc, char **argv)
     { "region", 0, 0, G_OPTION_ARG_STRING, &region,
       "With --compare: the region in input pixels (default: the most detailed 64×64)", "X,Y,W,H" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "With --compare: print JSON instead of a table", NULL },
+      "JSON output: one line per file (with --compare: one object)", NULL },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
+      "Read more inputs from FILE, one path per line (- = stdin)", "FILE" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      "Process only inputs number I, I+N, I+2N, … (from 0)", "I/N" },
+    { "overwrite", 0, 0, G_OPTION_ARG_NONE, &overwrite,
+      "With --from/--shard: redo outputs that are already complete", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.inputs,
       NULL, "INPUT…" },
     { NULL }
@@ -617,6 +596,8 @@ main (int argc, char **argv)
       return EXIT_OK;
     }
 
+  if (from != NULL && enlarge_shard_add_inputs (from, &options.inputs) != EXIT_OK)
+    return EXIT_USAGE;
   if (options.inputs == NULL || options.inputs[0] == NULL)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
@@ -681,8 +662,8 @@ main (int argc, char **argv)
                                   options.device, options.creativity, options.scale,
                                   options.target_mp, options.quiet);
     }
-  if (region != NULL || json)
-    return usage_error ("--region and --json go with --compare");
+  if (region != NULL)
+    return usage_error ("--region goes with --compare");
 
   if (options.model == NULL)
     options.model = g_strdup (DEFAULT_MODEL);
@@ -695,6 +676,9 @@ main (int argc, char **argv)
 
   if (isnan (options.scale))
     options.scale = model->scale;
+
+  if (from != NULL || shard != NULL || overwrite || json)
+    return enlarge_shard_run (&options, shard, overwrite, json);
 
   g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
   int status = plan_jobs (&options, options.scale, jobs);
@@ -716,10 +700,7 @@ main (int argc, char **argv)
             {
               /* Without a model or a device no other input can succeed. */
               print_error ("%s", error->message);
-              /* A --device that names nothing here is a bad value. */
-              return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_DEVICE) ||
-                     g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT)
-                     ? EXIT_USAGE : EXIT_FAILED;
+              return fatal_exit_status (error);
             }
           print_error ("%s: %s", job->input, error->message);
           g_clear_error (&error);

@@ -244,23 +244,6 @@ make_sheet (const EnlargeImage *original, const GPtrArray *results, GError **err
 /* ---- output --------------------------------------------------------------- */
 
 static void
-json_string (GString *s, const char *text)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = text; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (s, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (s, "\\u%04x", c);
-      else
-        g_string_append_c (s, (char) c);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
 print_json (const char *input, const char *output, const EnlargeRect *region,
             double scale, double creativity, const EnlargeImage *sheet, const GPtrArray *results)
 {
@@ -268,9 +251,9 @@ print_json (const char *input, const char *output, const EnlargeRect *region,
   g_autofree char *sc = format_number ("%g", scale);
   g_autofree char *cr = format_number ("%g", creativity);
 
-  json_string (s, input);
+  json_append_string (s, input);
   g_string_append (s, ",\n  \"sheet\": ");
-  json_string (s, output);
+  json_append_string (s, output);
   g_string_append_printf (s, ",\n  \"sheet_size\": [%d, %d]", sheet->width, sheet->height);
   g_string_append_printf (s, ",\n  \"region\": [%d, %d, %d, %d]",
                           region->x, region->y, region->width, region->height);
@@ -284,7 +267,7 @@ print_json (const char *input, const char *output, const EnlargeRect *region,
 
       g_string_append (s, i ? ",\n    {" : "\n    {");
       g_string_append (s, "\"model\": ");
-      json_string (s, r->model);
+      json_append_string (s, r->model);
       g_string_append_printf (s, ", \"order\": %u, \"seconds\": %s, \"fidelity_db\": %s, "
                                  "\"width\": %d, \"height\": %d}",
                               r->completion, sec, db, r->image->width, r->image->height);
