@@ -349,8 +349,9 @@ conv_on (Config *cfg, const Conv *cv)
   for (int k = 0; k < N_K; k++)
     before[k] = enlarge_backend_get_launches (cfg->b, conv_kernels[k]);
   /* V and M as half, 11 significant bits, through the output transform's
-   * coefficients (up to 8 × 8) */
-  run_on_tol (cfg, label, &l, in, caps.half && plan.kernel == ENLARGE_CONV_WINO_SPLIT ? 1e-2 : 1e-4);
+   * coefficients (up to 8 × 8): errors of 1 % of the range are seen; a
+   * wrong or missing pixel is off by about the whole range */
+  run_on_tol (cfg, label, &l, in, caps.half && plan.kernel == ENLARGE_CONV_WINO_SPLIT ? 5e-2 : 1e-4);
   for (int k = 0; k < N_K; k++)
     if (enlarge_backend_get_launches (cfg->b, conv_kernels[k]) - before[k] != planned[k])
       g_test_fail_printf ("%s: %s: %u launches of %s, the plan says %u", cfg->name, label,
@@ -421,6 +422,16 @@ test_winograd_split (void)
       g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_SPLIT], >=, 5);
       g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_FUSED], ==, 0);
     }
+  /* bands of tile rows (TY0 > 0, a last band of one row): with 512
+   * output channels a row of 40 tiles is 2.9 MB of M, two in a CPU band
+   * of 8 MiB (the smallest that makes bands: half a minute) */
+  {
+    Config *cfg = &configs[CPU_64K];
+    const guint before = enlarge_backend_get_launches (cfg->b, "wino_input");
+    conv_on (cfg, &(Conv) { .ic = 16, .oc = 512, .w = 160, .h = 9, .k = 3, .stride = 1, .dil = 1,
+                            .pad = 1 });
+    g_assert_cmpuint (enlarge_backend_get_launches (cfg->b, "wino_input") - before, ==, 2);
+  }
   tests_done++;
 }
 
