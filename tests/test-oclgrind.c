@@ -230,8 +230,9 @@ run_on_tol (Config *cfg, const char *label, const EnlargeLayer *l, EnlargeTensor
       g_test_fail_printf ("%s: %s: %s", cfg->name, label, error->message);
       return;
     }
+  /* the start of it: the whole is on stderr */
   if (reports != NULL)
-    g_test_fail_printf ("%s: %s: oclgrind reported:\n%s", cfg->name, label, reports);
+    g_test_fail_printf ("%s: %s: oclgrind reported:\n%.2000s", cfg->name, label, reports);
 
   for (gsize i = 0; i < enlarge_tensor_size (ref); i++)
     {
@@ -696,7 +697,7 @@ test_network (void)
       reports = watch_end ();
       g_assert_no_error (error);
       if (reports != NULL)
-        g_test_fail_printf ("%s: network: oclgrind reported:\n%s", cfg->name, reports);
+        g_test_fail_printf ("%s: network: oclgrind reported:\n%.2000s", cfg->name, reports);
       for (gsize k = 0; k < enlarge_tensor_size (ref); k++)
         err = MAX (err, fabs ((double) out->data[k] - ref->data[k]));
       g_assert_true (enlarge_cl_backend_get_caps (cfg->b, &caps));
