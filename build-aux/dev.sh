@@ -23,6 +23,7 @@ PACKAGES=(
   zlib1g-dev                                   # our PNG encoder deflates in parallel
   icc-profiles-free                            # ICC profiles for the image tests
   ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
+  oclgrind                                     # the kernels checked on a simulator
   libopenblas-dev
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
   xvfb xauth                                   # GUI tests without a display

@@ -44,9 +44,14 @@ typedef struct {
   const char *kernel_cache_dir;
   /* OpenCL dispatches of ops besides the built-in ones (NULL-terminated) */
   const EnlargeClOp * const *extra_cl_ops;
+  /* plan and launch as on a device of this kind (an EnlargeDeviceKind;
+   * 0: the kind the device reports), like local_mem_cap: oclgrind, which
+   * reports every type, runs the CPU kernels so (tests/test-oclgrind.c).
+   * The kernels are still built for the device's own kind. */
+  int plan_kind;
 } EnlargeBackendOptions;
 
 #define ENLARGE_BACKEND_OPTIONS_INIT \
-  ((EnlargeBackendOptions) { ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, ENLARGE_PROFILE_NONE, -1, NULL, NULL })
+  ((EnlargeBackendOptions) { ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, ENLARGE_PROFILE_NONE, -1, NULL, NULL, 0 })
 
 G_END_DECLS

@@ -109,10 +109,12 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, const EnlargeBackendOpt
   p->nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
   g_queue_init (&p->pool);
   p->launches = self->launches;
-  p->caps.kind = device->kind;
+  p->caps.kind = options->plan_kind > ENLARGE_DEVICE_REFERENCE &&
+                 options->plan_kind <= ENLARGE_DEVICE_ACCELERATOR
+                   ? (EnlargeDeviceKind) options->plan_kind : device->kind;
   p->caps.local_mem = info->local_mem;
   p->caps.winograd = options->winograd;
-  p->caps.half = options->fp16 == ENLARGE_FP16_AUTO ? device->kind == ENLARGE_DEVICE_GPU
+  p->caps.half = options->fp16 == ENLARGE_FP16_AUTO ? p->caps.kind == ENLARGE_DEVICE_GPU
                                                     : options->fp16 == ENLARGE_FP16_ON;
   {
     cl_uint bits = 0;

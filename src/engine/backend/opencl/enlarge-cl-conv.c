@@ -368,7 +368,7 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
 
   if (plan.winograd)
     ok = run_winograd (p, cw, &plan, in, is, out, os, pl, pt, act, a0, a1,
-                       self->device->kind == ENLARGE_DEVICE_CPU, &res, &local_error);
+                       p->caps.kind == ENLARGE_DEVICE_CPU, &res, &local_error);
   else if (plan.kernel == ENLARGE_CONV_BLOCKED)
     {
       cl_kernel k = cl_kernel_get (p, "conv3x3_b8");
