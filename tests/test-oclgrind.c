@@ -437,8 +437,8 @@ test_winograd_split (void)
 }
 
 /* the fused CPU kernels: all four with the local memory oclgrind is given
- * (tests/meson.build), F(4×4) alone, and with 256 KiB, where F(6×6) and
- * the 48-channel input no longer fit */
+ * (tests/meson.build), F(4×4) alone, and with 256 KiB, where F(6×6) no
+ * longer fits and the 48-channel input goes through wino_fused in bands */
 static void
 test_winograd_fused (void)
 {
@@ -466,9 +466,19 @@ test_winograd_fused (void)
 
   memset (kinds, 0, sizeof kinds);
   winograd_on (&configs[CPU_256K], kinds);
-  g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_FUSED], ==, G_N_ELEMENTS (wino_cases) - 1);
-  g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_SPLIT], ==, 1);
+  g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_FUSED], ==, G_N_ELEMENTS (wino_cases));
   g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_256K].b, "wino63_fused"), ==, 0);
+  {
+    const EnlargeConvParams c = { .num_input = 48, .num_output = 16, .kernel_w = 3, .kernel_h = 3,
+                                  .stride_w = 1, .stride_h = 1, .dilation_w = 1,
+                                  .dilation_h = 1 };
+    const EnlargeShape is = { 48, 5, 52 }, os = { 16, 3, 50 };
+    EnlargeConvPlan plan;
+    g_assert_true (enlarge_cl_backend_get_caps (configs[CPU_256K].b, &caps));
+    enlarge_conv_plan (&c, &is, &os, &caps, &plan);
+    g_assert_cmpint (plan.kernel, ==, ENLARGE_CONV_WINO_FUSED);
+    g_assert_cmpint (plan.icb, <, 48);
+  }
   tests_done++;
 }
 
