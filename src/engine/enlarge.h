@@ -8,6 +8,7 @@
 #include "enlarge-backend.h"
 #include "enlarge-tiler.h"
 #include "enlarge-image.h"
+#include "enlarge-output.h"
 #include "enlarge-upscaler.h"
 #include "enlarge-resample.h"
 #include "enlarge-pipeline.h"

@@ -10,9 +10,11 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <webp/encode.h>
 #include <webp/mux.h>
+#include <zlib.h>
 
 #include "enlarge-error.h"
 #include "enlarge-metadata.h"
+#include "enlarge-output.h"
 #include "enlarge-png.h"
 
 EnlargeImage *
@@ -219,6 +221,100 @@ png_is_complete (const guint8 *data, gsize len)
   return FALSE;
 }
 
+/* Bytes of filtered image data an IHDR calls for: a filter byte and the
+ * packed samples of every row of every pass (Adam7 has seven). FALSE for
+ * an invalid header. */
+static gboolean
+png_expected_data (const guint8 *ihdr, guint64 *expected)
+{
+  static const int start_x[7] = { 0, 4, 0, 2, 0, 1, 0 }, step_x[7] = { 8, 8, 4, 4, 2, 2, 1 };
+  static const int start_y[7] = { 0, 0, 4, 0, 2, 0, 1 }, step_y[7] = { 8, 8, 8, 4, 4, 2, 2 };
+  guint64 width = read_be32 (ihdr), height = read_be32 (ihdr + 4);
+  int depth = ihdr[8], color = ihdr[9], interlace = ihdr[12];
+  int samples;
+
+  switch (color)
+    {
+    case 0: samples = 1; break;
+    case 2: samples = 3; break;
+    case 3: samples = 1; break;
+    case 4: samples = 2; break;
+    case 6: samples = 4; break;
+    default: return FALSE;
+    }
+  if (width == 0 || height == 0 || width > G_MAXINT32 || height > G_MAXINT32 ||
+      (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16) || interlace > 1)
+    return FALSE;
+
+  /* Below 2^31 × 2^31 × 64 bits, none of this overflows 64 bits. */
+  guint64 bits = (guint64) samples * depth;
+  *expected = 0;
+  for (int pass = 0; pass < (interlace ? 7 : 1); pass++)
+    {
+      guint64 w = interlace ? (width + step_x[pass] - 1 - start_x[pass]) / step_x[pass] : width;
+      guint64 h = interlace ? (height + step_y[pass] - 1 - start_y[pass]) / step_y[pass] : height;
+      if (interlace && (width <= (guint64) start_x[pass] || height <= (guint64) start_y[pass]))
+        continue;
+      *expected += h * (1 + (w * bits + 7) / 8);
+    }
+  return TRUE;
+}
+
+/* GdkPixbuf's PNG loader takes a file whose image data ends early but that
+ * still has its IEND chunk, and leaves the missing rows grey; inflating the
+ * IDAT data and counting the bytes is the only sure way to know. */
+static gboolean
+png_data_is_complete (const guint8 *data, gsize len)
+{
+  gsize pos = 8;
+  guint64 expected = 0, produced = 0;
+  gboolean have_header = FALSE, ended = FALSE;
+  z_stream z = { 0 };
+  guint8 scratch[16384];
+
+  if (inflateInit (&z) != Z_OK)
+    return TRUE;   /* cannot check; the loader still decodes */
+
+  while (len - pos >= 12 && !ended)
+    {
+      guint32 length = read_be32 (data + pos);
+      const guint8 *type = data + pos + 4;
+      if (length > len - pos - 12)
+        break;
+      if (memcmp (type, "IHDR", 4) == 0 && length >= 13)
+        have_header = png_expected_data (data + pos + 8, &expected);
+      else if (memcmp (type, "IEND", 4) == 0)
+        break;
+      else if (memcmp (type, "IDAT", 4) == 0 && have_header)
+        {
+          z.next_in = (Bytef *) data + pos + 8;
+          z.avail_in = length;
+          while (z.avail_in > 0 && !ended)
+            {
+              z.next_out = scratch;
+              z.avail_out = sizeof scratch;
+              int ret = inflate (&z, Z_NO_FLUSH);
+              produced += sizeof scratch - z.avail_out;
+              if (ret == Z_STREAM_END)
+                ended = TRUE;
+              else if (ret != Z_OK && ret != Z_BUF_ERROR)
+                break;
+              else if (ret == Z_BUF_ERROR && z.avail_out > 0)
+                break;
+              /* more than the header calls for is damage too, and
+               * inflating it all would only waste time */
+              if (produced > expected)
+                break;
+            }
+          if (!ended && z.avail_in > 0)
+            break;
+        }
+      pos += 12 + (gsize) length;
+    }
+  inflateEnd (&z);
+  return !have_header || (ended && produced == expected);
+}
+
 /* Walks the marker segments up to EOI; anything after EOI (some phones
  * append a video) is ignored. */
 static gboolean
@@ -342,10 +438,62 @@ set_metadata (EnlargeImage *image, GdkPixbuf *pixbuf, EnlargeFileMetadata *found
     g_debug ("%d-bit image: read with 8 bits per channel", image->meta.bits_per_sample);
 }
 
+/* Refuses an image above the limit from its size, which every GdkPixbuf
+ * loader reports before it allocates the pixels: a size of 0 × 0 makes
+ * them stop with an error (as in gdk_pixbuf_get_file_info). */
+typedef struct {
+  guint64 max_pixels;
+  int width;
+  int height;
+  gboolean too_large;
+} SizeGuard;
+
+static void
+on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
+{
+  SizeGuard *guard = user_data;
+
+  guard->width = width;
+  guard->height = height;
+  if (width <= 0 || height <= 0 || (guint64) width * (guint64) height > guard->max_pixels)
+    {
+      guard->too_large = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+    }
+}
+
+/* Megapixels (1024² pixels) with as many decimals as small values need. */
+static char *
+format_mp (double pixels)
+{
+  double mp = pixels / (1 << 20);
+
+  return g_strdup_printf ("%.*f MP", mp >= 10 ? 0 : mp >= 1 ? 1 : 3, mp);
+}
+
+static void
+set_too_large (GError **error, const char *name, const SizeGuard *guard)
+{
+  g_autofree char *size = format_mp ((double) guard->width * guard->height);
+  g_autofree char *limit = format_mp (guard->max_pixels);
+
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+               "Could not load %s: the image is %d × %d pixels (%s), more than the limit of %s",
+               name, guard->width, guard->height, size, limit);
+}
+
 static EnlargeImage *
-load_data (const guint8 *data, gsize len, const char *name, GError **error)
+load_data (const guint8             *data,
+           gsize                     len,
+           const char               *name,
+           const EnlargeLoadOptions *options,
+           GError                  **error)
 {
   g_autoptr (GError) local_error = NULL;
+  SizeGuard guard = { ENLARGE_IMAGE_DEFAULT_MAX_PIXELS, 0, 0, FALSE };
+
+  if (options != NULL && options->max_pixels > 0)
+    guard.max_pixels = options->max_pixels;
 
   if (len == 0)
     {
@@ -358,16 +506,27 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
   if (!data_is_complete (data, len))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
-                   "Could not load %s: the file is truncated or damaged (incomplete image data)", name);
+                   "Could not load %s: the file is damaged or incomplete (truncated)", name);
       return NULL;
     }
 
   g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  gboolean ok = gdk_pixbuf_loader_write (loader, data, len, &local_error);
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &guard);
+
+  /* In pieces, so that nothing more is fed once the size is refused. */
+  const gsize piece = 256 * 1024;
+  gboolean ok = TRUE;
+  for (gsize pos = 0; pos < len && ok && !guard.too_large; pos += piece)
+    ok = gdk_pixbuf_loader_write (loader, data + pos, MIN (piece, len - pos), &local_error);
   /* A loader must be closed even after a failed write; the write's error
    * is the one worth reporting. */
-  if (!gdk_pixbuf_loader_close (loader, ok ? &local_error : NULL))
+  if (!gdk_pixbuf_loader_close (loader, ok && !guard.too_large ? &local_error : NULL))
     ok = FALSE;
+  if (guard.too_large)
+    {
+      set_too_large (error, name, &guard);
+      return NULL;
+    }
   if (!ok)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
@@ -383,6 +542,20 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
                    "Could not load %s: not a supported image", name);
       return NULL;
     }
+
+  /* After decoding, so that an image above the limit is reported as that
+   * rather than as incomplete. */
+  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  if (len >= 8 && memcmp (data, png_magic, 8) == 0 && !png_data_is_complete (data, len))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: the file is damaged or incomplete (its image data ends early)",
+                   name);
+      return NULL;
+    }
+
+  GdkPixbufAnimation *animation = gdk_pixbuf_loader_get_animation (loader);
+  gboolean animated = animation != NULL && !gdk_pixbuf_animation_is_static_image (animation);
 
   EnlargeFileMetadata found = { NULL, NULL, 0 };
   enlarge_file_metadata_scan (data, len, &found);
@@ -413,13 +586,22 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
       (memcmp (data, "II*\0", 4) == 0 || memcmp (data, "MM\0*", 4) == 0))
     unpremultiply (image);
   if (image != NULL)
-    set_metadata (image, pixbuf, &found);
+    {
+      set_metadata (image, pixbuf, &found);
+      image->meta.animated = animated;
+    }
   enlarge_file_metadata_clear (&found);
   return image;
 }
 
 EnlargeImage *
 enlarge_image_load (const char *path, GError **error)
+{
+  return enlarge_image_load_full (path, NULL, error);
+}
+
+EnlargeImage *
+enlarge_image_load_full (const char *path, const EnlargeLoadOptions *options, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -473,17 +655,23 @@ enlarge_image_load (const char *path, GError **error)
     }
   close (fd);
 
-  return load_data (contents->data, contents->len, name, error);
+  return load_data (contents->data, contents->len, name, options, error);
 }
 
 EnlargeImage *
 enlarge_image_load_bytes (GBytes *bytes, GError **error)
 {
+  return enlarge_image_load_bytes_full (bytes, NULL, error);
+}
+
+EnlargeImage *
+enlarge_image_load_bytes_full (GBytes *bytes, const EnlargeLoadOptions *options, GError **error)
+{
   g_return_val_if_fail (bytes != NULL, NULL);
 
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  return load_data (data, len, "the image data", error);
+  return load_data (data, len, "the image data", options, error);
 }
 
 /* ---- saving ----------------------------------------------------------- */
@@ -577,6 +765,7 @@ typedef struct {
   GByteArray *held;     /* NULL once the insertion point has passed */
   gssize (*insert_offset) (const guint8 *data, gsize len);
   GByteArray *insert;
+  GCancellable *cancellable;
 } SaveTarget;
 
 static gboolean
@@ -621,6 +810,10 @@ write_to_target (const gchar *buf, gsize count, GError **error, gpointer data)
 {
   SaveTarget *target = data;
 
+  /* A signal during a long encode (TIFF: seconds) stops it here, and the
+   * caller removes the temporary file. */
+  if (g_cancellable_set_error_if_cancelled (target->cancellable, error))
+    return FALSE;
   if (target->held == NULL)
     return write_all (target->fd, (const guint8 *) buf, count, error);
 
@@ -888,7 +1081,7 @@ enlarge_image_save_full (const EnlargeImage       *image,
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GByteArray) insert = g_byte_array_new ();
-  SaveTarget target = { -1, NULL, NULL, NULL };
+  SaveTarget target = { -1, NULL, NULL, NULL, options->cancellable };
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GBytes) encoded = NULL;
 
@@ -966,9 +1159,13 @@ enlarge_image_save_full (const EnlargeImage       *image,
   /* The temporary file lives beside the target (a rename cannot cross file
    * systems) and is hidden so file managers do not show it mid-write. */
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp_base = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp_path = g_build_filename (dir, tmp_base, NULL);
+  g_autofree char *tmp_path = enlarge_output_temp_template (path);
+
+  if (g_cancellable_set_error_if_cancelled (options->cancellable, error))
+    {
+      g_clear_pointer (&target.held, g_byte_array_unref);
+      return FALSE;
+    }
 
   /* 0666 so the result gets the usual umask-derived mode, not mkstemp's
    * private 0600. */
@@ -1016,6 +1213,8 @@ enlarge_image_save_full (const EnlargeImage       *image,
       g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                            g_strerror (saved_errno));
     }
+  if (ok && g_cancellable_set_error_if_cancelled (options->cancellable, &local_error))
+    ok = FALSE;
   if (ok && g_rename (tmp_path, path) != 0)
     {
       int saved_errno = errno;
@@ -1027,6 +1226,11 @@ enlarge_image_save_full (const EnlargeImage       *image,
   if (!ok)
     {
       g_unlink (tmp_path);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
                    "Could not save “%s”: %s", display,
                    local_error != NULL ? local_error->message : "unknown error");
