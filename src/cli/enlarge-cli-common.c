@@ -5,8 +5,14 @@
 
 #include "enlarge-cli-common.h"
 
+#include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 
 static void G_GNUC_PRINTF (1, 0)
 vprint_error (const char *format, va_list args)
@@ -36,4 +42,103 @@ usage_error (const char *format, ...)
   va_end (args);
   fprintf (stderr, "Try “%s --help” for more information.\n", PROGRAM_NAME);
   return EXIT_USAGE;
+}
+
+EnlargeImage *
+cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  EnlargeImage *image = enlarge_image_load_full (path, load, &local_error);
+
+  if (g_error_matches (local_error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE))
+    g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+                 "%s (--max-megapixels raises it)", local_error->message);
+  else if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  if (image != NULL && image->meta.animated)
+    print_error ("warning: %s is an animation; only its first frame is enlarged", path);
+  return image;
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static GCancellable *signal_cancellable;
+static gint signal_received;   /* the first watched signal, 0 = none */
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  int signum = GPOINTER_TO_INT (user_data);
+
+  if (!g_atomic_int_compare_and_exchange (&signal_received, 0, signum))
+    {
+      /* A second one: the user does not want to wait for the cleanup. */
+      signal (signum, SIG_DFL);
+      raise (signum);
+      _exit (128 + signum);
+    }
+  g_cancellable_cancel (signal_cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+signal_thread (gpointer data)
+{
+  GMainContext *context = data;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (context, FALSE);
+
+  g_main_context_push_thread_default (context);
+  g_main_loop_run (loop);
+  return NULL;
+}
+
+GCancellable *
+cli_signals_watch (void)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+  g_return_val_if_fail (signal_cancellable == NULL, signal_cancellable);
+
+  signal_cancellable = g_cancellable_new ();
+  GMainContext *context = g_main_context_new ();
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_autoptr (GSource) source = g_unix_signal_source_new (signals[i]);
+      g_source_set_callback (source, on_signal, GINT_TO_POINTER (signals[i]), NULL);
+      g_source_attach (source, context);
+    }
+  /* Runs until the program ends; never joined. */
+  g_thread_unref (g_thread_new ("signals", signal_thread, context));
+  return signal_cancellable;
+}
+
+void
+cli_signals_exit_if_received (void)
+{
+  int signum = g_atomic_int_get (&signal_received);
+
+  if (signum == 0)
+    return;
+  fflush (stdout);
+  signal (signum, SIG_DFL);
+  raise (signum);
+  _exit (128 + signum);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+gboolean
+cli_parse_finite (const char *option_name, const char *value, double *result, GError **error)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (value, &end);
+
+  if (end == value || *end != '\0' || !isfinite (v))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s needs a number, not “%s”", option_name, value);
+      return FALSE;
+    }
+  *result = v;
+  return TRUE;
 }

@@ -3,7 +3,9 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "enlarge.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +23,26 @@ void print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Prints "enlarge-cli: MESSAGE" and a pointer to --help to stderr; returns
  * EXIT_USAGE. */
 int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* enlarge_image_load_full, with a hint at --max-megapixels when the
+ * image is above the limit and a warning on stderr for an animation, of
+ * which only the first frame is loaded. */
+EnlargeImage *cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error);
+
+/* Watches SIGINT, SIGTERM and SIGHUP (a GLib unix signal source on a
+ * thread of its own, since the work runs on the main thread) and cancels
+ * the returned cancellable when one arrives, so that the run stops and
+ * the save removes its temporary file. A second signal ends the program
+ * at once. Call once; the cancellable lives as long as the program. */
+GCancellable *cli_signals_watch (void);
+
+/* When a watched signal arrived: ends the program as that signal does by
+ * default (the shell sees 130, 143 or 129). Returns otherwise. */
+void cli_signals_exit_if_received (void);
+
+/* Parses a finite number for a GOption callback; "nan" and "inf" are
+ * refused, since NAN means "not given" inside the CLI. */
+gboolean cli_parse_finite (const char *option_name, const char *value, double *result,
+                           GError **error);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ typedef struct {
   double creativity;   /* NAN = not given */
   double scale;
   double target_mp;
+  double max_mp;       /* the pixel limit of inputs, in MP (1024² pixels) */
   gboolean list_presets;
   gboolean dry_run;
   char *format;        /* canonical after parsing; NULL = from the extension */
@@ -157,23 +158,10 @@ extension_format (const char *path)
   return dot != NULL && dot != base ? enlarge_image_format_from_name (dot + 1) : NULL;
 }
 
-static gboolean
-same_file (const char *a, const char *b)
-{
-  struct stat sa, sb;
-
-  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-
-  /* Not both existing: compare the names, with "." and ".." resolved. */
-  g_autofree char *ca = g_canonicalize_filename (a, NULL);
-  g_autofree char *cb = g_canonicalize_filename (b, NULL);
-  return g_str_equal (ca, cb);
-}
-
 /* Works out every output path and rejects, before any work, outputs the
- * format of which is unknown, that would replace an input, or that two
- * inputs would both write. Returns EXIT_OK or EXIT_USAGE. */
+ * format of which is unknown, that would replace an input (by any name:
+ * enlarge_output_check), whose names are too long, or that two inputs
+ * would both write. Returns EXIT_OK or EXIT_USAGE. */
 static int
 plan_jobs (const Options *options, double scale, GPtrArray *jobs)
 {
@@ -234,15 +222,14 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
     {
       const Job *job = g_ptr_array_index (jobs, i);
 
-      for (guint j = 0; j < n_inputs; j++)
-        if (same_file (job->output, options->inputs[j]))
-          return usage_error ("refusing to overwrite the input file “%s”; choose another output",
-                              options->inputs[j]);
+      g_autoptr (GError) error = NULL;
+      if (!enlarge_output_check (job->output, (const char * const *) options->inputs, &error))
+        return usage_error ("%s", error->message);
 
       for (guint j = 0; j < i; j++)
         {
           const Job *other = g_ptr_array_index (jobs, j);
-          if (same_file (job->output, other->output))
+          if (enlarge_output_same_file (job->output, other->output))
             return usage_error ("“%s” and “%s” would both be written to “%s”",
                                 other->input, job->input, job->output);
         }
@@ -330,8 +317,19 @@ engine_open (Engine *engine, const Options *options, GError **error)
   return TRUE;
 }
 
+/* The pixel limit as the engine takes it. */
+static EnlargeLoadOptions
+load_options (const Options *options)
+{
+  EnlargeLoadOptions load = ENLARGE_LOAD_OPTIONS_INIT;
+
+  load.max_pixels = (guint64) (options->max_mp * (1 << 20));
+  return load;
+}
+
 static gboolean
-run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal, GError **error)
+run_job (const Job *job, Engine *engine, const Options *options, GCancellable *cancellable,
+         gboolean *fatal, GError **error)
 {
   /* An output folder that cannot be written is found out now, not after
    * minutes of upscaling (for root, access() only catches missing ones). */
@@ -345,7 +343,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
       return FALSE;
     }
 
-  g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, error);
+  EnlargeLoadOptions load = load_options (options);
+  g_autoptr (EnlargeImage) input = cli_load_input (job->input, &load, error);
   if (input == NULL)
     return FALSE;
 
@@ -386,7 +385,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
     }
 
   g_autoptr (EnlargeImage) output = enlarge_pipeline_run (engine->backend, engine->net, &settings,
-                                                          input, &upscale_options, NULL, error);
+                                                          input, &upscale_options, cancellable,
+                                                          error);
   if (state.line_open)
     fputc ('\n', stderr);
   if (output == NULL)
@@ -395,7 +395,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
   /* The output keeps the input's ICC profile, EXIF (edited: orientation 1,
    * the new size, GPS only with --keep-gps) and DPI. */
   enlarge_image_copy_metadata (output, input);
-  EnlargeSaveOptions save = { job->format, options->quality, options->lossless, options->keep_gps };
+  EnlargeSaveOptions save = { job->format, options->quality, options->lossless, options->keep_gps,
+                              cancellable };
   return enlarge_image_save_full (output, job->output, &save, error);
 }
 
@@ -426,7 +427,8 @@ dry_run (const Options *options, const GPtrArray *jobs, int model_scale)
     {
       const Job *job = g_ptr_array_index (jobs, i);
       g_autoptr (GError) error = NULL;
-      g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, &error);
+      EnlargeLoadOptions load = load_options (options);
+      g_autoptr (EnlargeImage) input = cli_load_input (job->input, &load, &error);
       EnlargeSettings settings = { options->creativity, options->scale, options->target_mp,
                                    options->alpha_mode, options->tta };
       EnlargePlan plan;
@@ -523,10 +525,31 @@ static const char description[] =
   "     would replace an input, a --format that disagrees with the output's\n"
   "     name, or a --device that matches no device\n";
 
+/* -c, -s, --target-mp and --max-megapixels: G_OPTION_ARG_DOUBLE takes
+ * "nan", which inside means "not given", so "-s nan" would silently be
+ * the default. */
+static gboolean
+parse_number (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  Options *options = data;
+  double *target;
+
+  if (g_str_equal (option_name, "-c") || g_str_equal (option_name, "--creativity"))
+    target = &options->creativity;
+  else if (g_str_equal (option_name, "-s") || g_str_equal (option_name, "--scale"))
+    target = &options->scale;
+  else if (g_str_equal (option_name, "--target-mp"))
+    target = &options->target_mp;
+  else
+    target = &options->max_mp;
+  return cli_parse_finite (option_name, value, target, error);
+}
+
 int
 main (int argc, char **argv)
 {
   g_auto (Options) options = { .tile = 0, .creativity = NAN, .scale = NAN, .target_mp = NAN,
+                               .max_mp = (double) (ENLARGE_IMAGE_DEFAULT_MAX_PIXELS >> 20),
                                .quality = G_MININT };
   g_autoptr (GError) error = NULL;
   /* --compare (enlarge-compare.c) */
@@ -544,12 +567,14 @@ main (int argc, char **argv)
       "Model to use (default " DEFAULT_MODEL ")", "NAME" },
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &options.preset,
       "Use-case preset (see --list-presets)", "NAME" },
-    { "creativity", 'c', 0, G_OPTION_ARG_DOUBLE, &options.creativity,
+    { "creativity", 'c', 0, G_OPTION_ARG_CALLBACK, parse_number,
       "0 = conservative … 1 = creative (default 0.5)", "C" },
-    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &options.scale,
+    { "scale", 's', 0, G_OPTION_ARG_CALLBACK, parse_number,
       "Total scale factor, 1 … 16 (default: the model's)", "F" },
-    { "target-mp", 0, 0, G_OPTION_ARG_DOUBLE, &options.target_mp,
+    { "target-mp", 0, 0, G_OPTION_ARG_CALLBACK, parse_number,
       "Prescale the input to this many megapixels (0 = off)", "MP" },
+    { "max-megapixels", 0, 0, G_OPTION_ARG_CALLBACK, parse_number,
+      "Refuse inputs above this many megapixels (default 128)", "MP" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options.format,
       "Output format: png, jpeg, webp or tiff (default: from the name)", "FORMAT" },
     { "quality", 0, 0, G_OPTION_ARG_INT, &options.quality,
@@ -593,7 +618,10 @@ main (int argc, char **argv)
   g_option_context_set_summary (context,
                                 "Enlarge images with Real-ESRGAN neural networks (4× with the default model).");
   g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* The group's data is what parse_number fills in. */
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &options, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -672,13 +700,22 @@ main (int argc, char **argv)
     return usage_error ("--target-mp must be 0 (off) or a positive number of megapixels, not %g",
                         options.target_mp);
 
+  if (!(options.max_mp > 0 && options.max_mp <= 1 << 20))
+    return usage_error ("--max-megapixels must be a positive number of megapixels, at most %d, not %g",
+                        1 << 20, options.max_mp);
+
+  GCancellable *cancellable = cli_signals_watch ();
+  int status;
   if (compare != NULL)
     {
       if (g_strv_length (options.inputs) != 1)
         return usage_error ("--compare takes one input image");
-      return enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
-                                  options.device, options.creativity, options.scale,
-                                  options.target_mp, options.quiet);
+      EnlargeLoadOptions load = load_options (&options);
+      status = enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
+                                    options.device, options.creativity, options.scale,
+                                    options.target_mp, &load, options.quiet, cancellable);
+      cli_signals_exit_if_received ();
+      return status;
     }
   if (region != NULL || json)
     return usage_error ("--region and --json go with --compare");
@@ -696,7 +733,7 @@ main (int argc, char **argv)
     options.scale = model->scale;
 
   g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
-  int status = plan_jobs (&options, options.scale, jobs);
+  status = plan_jobs (&options, options.scale, jobs);
   if (status != EXIT_OK)
     return status;
   if (options.dry_run)
@@ -709,8 +746,11 @@ main (int argc, char **argv)
       const Job *job = g_ptr_array_index (jobs, i);
       gboolean fatal = FALSE;
 
-      if (!run_job (job, &engine, &options, &fatal, &error))
+      if (!run_job (job, &engine, &options, cancellable, &fatal, &error))
         {
+          /* Interrupted: the save removed its temporary file; the other
+           * inputs are not started. */
+          cli_signals_exit_if_received ();
           if (fatal)
             {
               /* Without a model or a device no other input can succeed. */
@@ -731,5 +771,6 @@ main (int argc, char **argv)
       fflush (stdout);
     }
 
+  cli_signals_exit_if_received ();
   return status;
 }
