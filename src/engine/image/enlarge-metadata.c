@@ -313,10 +313,12 @@ keep_range (Rebuild *r, gsize off, gsize len)
   memset (r->kept + off, 1, len);
 }
 
-/* The IFD's table and next pointer and the values its entries point at;
- * FALSE when it cannot be read. */
+/* The IFD's table and next pointer and the values its entries point at,
+ * but for those of the entry tagged @drop (0 = none), which is removed
+ * afterwards: a GPS pointer of another type than LONG points at bytes of
+ * the GPS data. FALSE when it cannot be read. */
 static gboolean
-keep_ifd (Rebuild *r, guint32 ifd, guint *count)
+keep_ifd (Rebuild *r, guint32 ifd, guint16 drop, guint *count)
 {
   if (!ifd_get (r->src, ifd, count))
     return FALSE;
@@ -324,6 +326,8 @@ keep_ifd (Rebuild *r, guint32 ifd, guint *count)
   for (guint i = 0; i < *count; i++)
     {
       gsize entry = entry_offset (ifd, i), off, len;
+      if (drop != 0 && t16 (r->src, entry) == drop)
+        continue;
       if (entry_value (r->src, entry, &off, &len) && off != entry + 8)
         keep_range (r, off, len);
     }
@@ -384,18 +388,18 @@ enlarge_exif_for_output (GBytes *exif, int width, int height, gboolean keep_gps)
   Tiff *t = &r.dst;
 
   keep_range (&r, 0, 8);
-  keep_ifd (&r, ifd0, &count);
+  keep_ifd (&r, ifd0, keep_gps ? 0 : TAG_GPS_IFD, &count);
   guint32 interop;
   if ((i = ifd_find (&src, ifd0, count, TAG_EXIF_IFD)) >= 0 &&
-      entry_uint (&src, entry_offset (ifd0, i), &sub) && keep_ifd (&r, sub, &n) &&
+      entry_uint (&src, entry_offset (ifd0, i), &sub) && keep_ifd (&r, sub, 0, &n) &&
       (i = ifd_find (&src, sub, n, TAG_INTEROP_IFD)) >= 0 &&
       entry_uint (&src, entry_offset (sub, i), &interop))
-    keep_ifd (&r, interop, &n);
+    keep_ifd (&r, interop, 0, &n);
 
   gboolean has_gps = (i = ifd_find (&src, ifd0, count, TAG_GPS_IFD)) >= 0 &&
                      entry_uint (&src, entry_offset (ifd0, i), &gps);
   if (keep_gps && has_gps)
-    keep_ifd (&r, gps, &n);
+    keep_ifd (&r, gps, 0, &n);
   else if (has_gps && ifd_overlaps_kept (&r, gps))
     {
       /* a crafted block: the location would be copied with what is kept */
@@ -403,7 +407,8 @@ enlarge_exif_for_output (GBytes *exif, int width, int height, gboolean keep_gps)
       g_free (t->data);
       return NULL;
     }
-  if (!keep_gps && (i = ifd_find (t, ifd0, count, TAG_GPS_IFD)) >= 0)
+  /* every one: a crafted IFD0 can name the tag twice */
+  while (!keep_gps && (i = ifd_find (t, ifd0, count, TAG_GPS_IFD)) >= 0)
     ifd_remove_entry (t, ifd0, &count, i);
 
   /* Orientation 1: the pixels were turned upright on load. */
