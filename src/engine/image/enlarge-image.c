@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <webp/encode.h>
+#include <webp/demux.h>
 #include <webp/mux.h>
 #include <zlib.h>
 
@@ -355,10 +356,89 @@ jpeg_is_complete (const guint8 *data, gsize len)
   return FALSE;
 }
 
+/* The RIFF size, then libwebp's own parse of the chunks and frames:
+ * webp-pixbuf-loader hands a damaged animation to GdkPixbuf with a NULL
+ * frame iterator (critical warnings, then an image or not). */
 static gboolean
 webp_is_complete (const guint8 *data, gsize len)
 {
-  return len >= 12 && (guint64) read_le32 (data + 4) + 8 <= len;
+  if (len < 12 || (guint64) read_le32 (data + 4) + 8 > len)
+    return FALSE;
+
+  WebPData webp = { data, len };
+  WebPDemuxer *demux = WebPDemux (&webp);
+  if (demux == NULL)
+    return FALSE;
+  gboolean ok = WebPDemuxGetI (demux, WEBP_FF_FRAME_COUNT) > 0;
+  WebPDemuxDelete (demux);
+  return ok;
+}
+
+/* Skips a chain of GIF data sub-blocks (a size byte, then that many
+ * bytes, until a size of 0); FALSE when the data ends first. */
+static gboolean
+gif_skip_sub_blocks (const guint8 *data, gsize len, gsize *pos)
+{
+  while (*pos < len)
+    {
+      guint8 size = data[(*pos)++];
+      if (size == 0)
+        return TRUE;
+      if (size > len - *pos)
+        return FALSE;
+      *pos += size;
+    }
+  return FALSE;
+}
+
+/* Walks the blocks of a GIF: every frame must have a size (GdkPixbuf
+ * 2.42's loader asks for a 0-pixel buffer otherwise, a critical warning)
+ * and the data must not end inside a block. A missing trailer after a
+ * whole block is allowed; encoders that forget it exist. */
+static gboolean
+gif_is_complete (const guint8 *data, gsize len)
+{
+  gsize pos = 13;
+  gboolean frames = FALSE;
+
+  if (len < 13)
+    return FALSE;
+  if (data[10] & 0x80)
+    pos += 3 * ((gsize) 2 << (data[10] & 7));
+  while (pos < len)
+    {
+      guint8 block = data[pos++];
+      if (block == 0x3b)
+        return frames;
+      if (block == 0x21)
+        {
+          if (pos >= len)
+            return FALSE;
+          pos++;   /* the extension's label */
+          if (!gif_skip_sub_blocks (data, len, &pos))
+            return FALSE;
+        }
+      else if (block == 0x2c)
+        {
+          if (len - pos < 10)
+            return FALSE;
+          guint width = data[pos + 4] | (data[pos + 5] << 8);
+          guint height = data[pos + 6] | (data[pos + 7] << 8);
+          guint8 flags = data[pos + 8];
+          if (width == 0 || height == 0)
+            return FALSE;
+          pos += 9;
+          if (flags & 0x80)
+            pos += 3 * ((gsize) 2 << (flags & 7));
+          pos++;   /* the LZW minimum code size */
+          if (pos > len || !gif_skip_sub_blocks (data, len, &pos))
+            return FALSE;
+          frames = TRUE;
+        }
+      else
+        return FALSE;
+    }
+  return frames && pos == len;
 }
 
 static gboolean
@@ -372,6 +452,8 @@ data_is_complete (const guint8 *data, gsize len)
     return jpeg_is_complete (data, len);
   if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
     return webp_is_complete (data, len);
+  if (len >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
+    return gif_is_complete (data, len);
   return TRUE;
 }
 
@@ -448,18 +530,28 @@ typedef struct {
   gboolean too_large;
 } SizeGuard;
 
+static gboolean
+size_guard_check (SizeGuard *guard, int width, int height)
+{
+  guard->width = width;
+  guard->height = height;
+  guard->too_large = width <= 0 || height <= 0 ||
+                     (guint64) width * (guint64) height > guard->max_pixels;
+  return !guard->too_large;
+}
+
 static void
 on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
 {
   SizeGuard *guard = user_data;
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
 
-  guard->width = width;
-  guard->height = height;
-  if (width <= 0 || height <= 0 || (guint64) width * (guint64) height > guard->max_pixels)
-    {
-      guard->too_large = TRUE;
-      gdk_pixbuf_loader_set_size (loader, 0, 0);
-    }
+  /* GdkPixbuf 2.42's GIF loader asks for a pixbuf of the size set here
+   * even when it is 0 × 0 (a critical warning); GIF sizes are checked
+   * from the header instead, before the loader sees the file. */
+  if (!size_guard_check (guard, width, height) && g_strcmp0 (name, "gif") != 0)
+    gdk_pixbuf_loader_set_size (loader, 0, 0);
 }
 
 /* Megapixels (1024² pixels) with as many decimals as small values need. */
@@ -507,6 +599,14 @@ load_data (const guint8             *data,
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
                    "Could not load %s: the file is damaged or incomplete (truncated)", name);
+      return NULL;
+    }
+
+  /* GIF: the logical screen, which every frame is drawn into */
+  if (len >= 10 && memcmp (data, "GIF8", 4) == 0 &&
+      !size_guard_check (&guard, data[6] | (data[7] << 8), data[8] | (data[9] << 8)))
+    {
+      set_too_large (error, name, &guard);
       return NULL;
     }
 
