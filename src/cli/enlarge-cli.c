@@ -502,6 +502,10 @@ static const char description[] =
   "                      (1 MP = 1024 × 1024; area averaging when shrinking,\n"
   "                      Lanczos-3 when enlarging); 0 = off (default). The\n"
   "                      scale factor applies to the rescaled image.\n"
+  "  --max-megapixels=MP Refuse inputs of more than MP megapixels (1 MP =\n"
+  "                      1024 × 1024 pixels; default 128), read from the file's\n"
+  "                      header before anything is decoded: a file of a few\n"
+  "                      hundred bytes can claim 60000 × 60000 pixels.\n"
   "  --dry-run           Print each input's plan and output path; write nothing.\n"
   "  --list-presets      List the presets with their values and reasons.\n"
   "  --tile=PX           Tile size in input pixels: 0 (the default) picks one\n"
@@ -516,14 +520,19 @@ static const char description[] =
   "\n"
   "Progress goes to standard error; each written file is reported on standard\n"
   "output as “wrote PATH”. Files are written to a temporary name and renamed\n"
-  "into place, so a failure never leaves a partial file.\n"
+  "into place, so a failure never leaves a partial file; on SIGINT, SIGTERM or\n"
+  "SIGHUP the run stops, the temporary file is removed and the program ends by\n"
+  "that signal (the shell shows 130, 143 or 129). Inputs are never replaced,\n"
+  "whatever name or link leads to them.\n"
   "\n"
   "Exit status:\n"
   "  0  every output was written\n"
-  "  1  at least one input failed (the others are still processed)\n"
-  "  2  bad usage: unknown option, no input, an invalid value, an output that\n"
-  "     would replace an input, a --format that disagrees with the output's\n"
-  "     name, or a --device that matches no device\n";
+  "  1  at least one input failed (the others are still processed): unreadable,\n"
+  "     damaged or incomplete, or above --max-megapixels\n"
+  "  2  bad usage: unknown option, no input, an invalid value (NaN included),\n"
+  "     an output that would replace an input or whose name is too long, a\n"
+  "     --format that disagrees with the output's name, or a --device that\n"
+  "     matches no device\n";
 
 /* -c, -s, --target-mp and --max-megapixels: G_OPTION_ARG_DOUBLE takes
  * "nan", which inside means "not given", so "-s nan" would silently be
