@@ -66,6 +66,22 @@ etu_temp_dir_clear (EtuTempDir *dir)
   g_clear_pointer (&dir->path, g_free);
 }
 
+GBytes *
+etu_animated_gif (void)
+{
+  static const guint8 gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
+    0, 0, 0, 255, 255, 255,
+    0x21, 0xff, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0', 3, 1, 0, 0, 0,
+    0x21, 0xf9, 4, 0, 10, 0, 0, 0,
+    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 5, 0x84, 0x8f, 0xa9, 0xcb, 0x5d, 0,
+    0x21, 0xf9, 4, 0, 10, 0, 0, 0,
+    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 5, 0x84, 0x1d, 0x81, 0x7a, 0x50, 0,
+    0x3b,
+  };
+  return g_bytes_new_static (gif, sizeof gif);
+}
+
 /* ---- golden data -------------------------------------------------------- */
 
 const char *

@@ -29,6 +29,9 @@ void etu_temp_dir_clear (EtuTempDir *dir);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EtuTempDir, etu_temp_dir_clear)
 
+/* A 2-frame 4 × 4 animated GIF (NETSCAPE loop, 2 colours). */
+GBytes *etu_animated_gif (void);
+
 /* ---- golden data (tests/data/golden) ------------------------------------ */
 
 /* $ENLARGE_TEST_DATA, or tests/data in the source tree. */

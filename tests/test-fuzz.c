@@ -183,23 +183,6 @@ saved (EnlargeImage *image, const char *name, gboolean lossless)
   return bytes;
 }
 
-/* A 2-frame 4 × 4 animated GIF (NETSCAPE loop, 2 colours). */
-static GBytes *
-make_gif (void)
-{
-  static const guint8 gif[] = {
-    'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
-    0, 0, 0, 255, 255, 255,
-    0x21, 0xff, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0', 3, 1, 0, 0, 0,
-    0x21, 0xf9, 4, 0, 10, 0, 0, 0,
-    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 5, 0x84, 0x8f, 0xa9, 0xcb, 0x5d, 0,
-    0x21, 0xf9, 4, 0, 10, 0, 0, 0,
-    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 5, 0x84, 0x1d, 0x81, 0x7a, 0x50, 0,
-    0x3b,
-  };
-  return g_bytes_new (gif, sizeof gif);
-}
-
 static void
 make_seeds (void)
 {
@@ -221,7 +204,7 @@ make_seeds (void)
   add_seed ("tiff", saved (rgb, "seed.tif", FALSE));
   add_seed ("tiff-alpha", saved (rgba, "seed.tif", FALSE));
   add_seed ("png-alpha", saved (rgba, "seed.png", FALSE));
-  add_seed ("gif", make_gif ());
+  add_seed ("gif", etu_animated_gif ());
 
   /* an interlaced PNG: GdkPixbuf's saver makes none, so its rows are
    * written here (all filter 0) */

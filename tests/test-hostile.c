@@ -677,6 +677,33 @@ test_gps_bad_pointer (void)
   g_assert_false (bytes_contain (written, secret, sizeof secret));
 }
 
+/* ---- minor: animations are reduced to their first frame, with a warning */
+
+static void
+test_animation_warns (void)
+{
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autoptr (GBytes) gif = etu_animated_gif ();
+  g_autofree char *input = write_bytes (tmp.path, "anim.gif", gif);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) image = enlarge_image_load (input, &error);
+  g_assert_no_error (error);
+  g_assert_true (image->meta.animated);
+
+  g_auto (EtuCliResult) r = { 0 };
+  etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference", "-s", "2",
+               "anim.gif", "-o", "still.png", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.err, "warning: anim.gif is an animation; only its first frame is enlarged");
+
+  /* a still image says nothing */
+  g_autofree char *still = g_build_filename (tmp.path, "still.png", NULL);
+  g_autoptr (EnlargeImage) result = enlarge_image_load (still, &error);
+  g_assert_no_error (error);
+  g_assert_false (result->meta.animated);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -706,6 +733,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/5-nan", test_nan_options);
   g_test_add_func ("/hostile/6-long-names", test_long_names);
   g_test_add_func ("/hostile/7-gps-bad-pointer", test_gps_bad_pointer);
+  g_test_add_func ("/hostile/minor/animation-warns", test_animation_warns);
 
   return g_test_run ();
 }
