@@ -677,6 +677,36 @@ test_gps_bad_pointer (void)
   g_assert_false (bytes_contain (written, secret, sizeof secret));
 }
 
+/* ---- 2b. inputs that never end or are larger than any image ----------- */
+
+static void
+test_endless_input (void)
+{
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *sparse = g_build_filename (tmp.path, "sparse.png", NULL);
+  g_autoptr (GBytes) header = huge_png (100, 100);
+  etu_write_file (sparse, g_bytes_get_data (header, NULL), g_bytes_get_size (header));
+  /* 3 GiB, most of it a hole: refused from its size, never read */
+  g_assert_cmpint (truncate (sparse, G_GINT64_CONSTANT (3) << 30), ==, 0);
+
+  const char *device[] = { "-q", "-m", MODEL, "--device", "reference", "/dev/zero",
+                           "-o", "zero.png", NULL };
+  const char *big[] = { "-q", "-m", MODEL, "--device", "reference", "sparse.png", NULL };
+  const char * const *cases[] = { device, big };
+  const char *messages[] = { "it is not a file", "more than any image within the pixel limit" };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Measured) m = { 0 };
+      run_measured (&m, tmp.path, cases[i]);
+      g_assert_cmpint (m.status, ==, 1);
+      assert_contains (m.err, messages[i]);
+      g_assert_cmpfloat (m.seconds, <, 10.0);
+      g_assert_cmpint (m.max_rss_kib, <, 300 * 1024);
+    }
+  g_autofree char *listing = list_dir (tmp.path);
+  g_assert_cmpstr (listing, ==, "sparse.png");
+}
+
 /* ---- minor: animations are reduced to their first frame, with a warning */
 
 static void
@@ -726,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/1-output/check", test_output_check);
   g_test_add_func ("/hostile/2-pixel-limit/engine", test_pixel_limit_engine);
   g_test_add_func ("/hostile/2-pixel-limit/cli", test_pixel_limit_cli);
+  g_test_add_func ("/hostile/2-pixel-limit/endless-input", test_endless_input);
   g_test_add_func ("/hostile/3-incomplete/png", test_incomplete_png);
   g_test_add_data_func ("/hostile/4-signal/term", GINT_TO_POINTER (SIGTERM), test_signal_during_save);
   g_test_add_data_func ("/hostile/4-signal/int", GINT_TO_POINTER (SIGINT), test_signal_during_save);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -724,9 +725,36 @@ enlarge_image_load_full (const char *path, const EnlargeLoadOptions *options, GE
       return NULL;
     }
 
+  /* A device (/dev/zero, /dev/urandom) never ends; a regular file or a
+   * pipe (a download through <(…)) does. */
+  GStatBuf st;
+  if (fstat (fd, &st) != 0 || !(S_ISREG (st.st_mode) || S_ISFIFO (st.st_mode)))
+    {
+      close (fd);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: it is not a file", name);
+      return NULL;
+    }
+
+  /* No image within the pixel limit takes more than 8 bytes a pixel
+   * (16-bit RGBA, uncompressed) plus its metadata, so a larger file is
+   * refused before it is read into memory. */
+  guint64 max_pixels = options != NULL && options->max_pixels > 0
+                       ? options->max_pixels : ENLARGE_IMAGE_DEFAULT_MAX_PIXELS;
+  guint64 max_bytes = MIN (max_pixels, G_MAXUINT32 / 8) * 8 + (64 << 20);
+  max_bytes = MIN (max_bytes, G_MAXUINT32);
+  if (S_ISREG (st.st_mode) && (guint64) st.st_size > max_bytes)
+    {
+      close (fd);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+                   "Could not load %s: the file is %" G_GUINT64_FORMAT " MiB, more than any "
+                   "image within the pixel limit needs", name, (guint64) st.st_size >> 20);
+      return NULL;
+    }
+
   /* read() rather than g_file_get_contents so the reason ("Permission
    * denied", "Is a directory") can be phrased around the file name. */
-  g_autoptr (GByteArray) contents = g_byte_array_new ();
+  g_autoptr (GByteArray) contents = g_byte_array_sized_new (S_ISREG (st.st_mode) ? st.st_size : 0);
   const gsize chunk = 64 * 1024;
   g_autofree guint8 *buffer = g_malloc (chunk);
   for (;;)
@@ -744,11 +772,12 @@ enlarge_image_load_full (const char *path, const EnlargeLoadOptions *options, GE
         }
       if (n == 0)
         break;
-      if (contents->len > G_MAXUINT - (guint) n)
+      if (contents->len + (guint64) n > max_bytes)
         {
           close (fd);
-          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
-                       "Could not load %s: the file is too large", name);
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+                       "Could not load %s: the data is more than any image within the pixel "
+                       "limit needs (%" G_GUINT64_FORMAT " MiB)", name, max_bytes >> 20);
           return NULL;
         }
       g_byte_array_append (contents, buffer, n);
