@@ -65,19 +65,38 @@ cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error
 static GCancellable *signal_cancellable;
 static gint signal_received;   /* the first watched signal, 0 = none */
 
+/* Ends the program as @signum does by default. */
+static void G_GNUC_NORETURN
+die_by_signal (int signum)
+{
+  signal (signum, SIG_DFL);
+  raise (signum);
+  _exit (128 + signum);
+}
+
+/* The main thread did not wind down in time: it is blocked in a system
+ * call (opening a FIFO nobody writes to) or in a long encode. */
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  die_by_signal (g_atomic_int_get (&signal_received));
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
   int signum = GPOINTER_TO_INT (user_data);
 
+  /* A second one: the user does not want to wait for the cleanup. */
   if (!g_atomic_int_compare_and_exchange (&signal_received, 0, signum))
-    {
-      /* A second one: the user does not want to wait for the cleanup. */
-      signal (signum, SIG_DFL);
-      raise (signum);
-      _exit (128 + signum);
-    }
+    die_by_signal (signum);
+
   g_cancellable_cancel (signal_cancellable);
+  /* A TIFF encode of a 4096² result, which only then sees the cancel,
+   * takes about 3 s on a slow machine. */
+  g_autoptr (GSource) grace = g_timeout_source_new_seconds (10);
+  g_source_set_callback (grace, on_grace_over, NULL, NULL);
+  g_source_attach (grace, g_main_context_get_thread_default ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -120,9 +139,7 @@ cli_signals_exit_if_received (void)
   if (signum == 0)
     return;
   fflush (stdout);
-  signal (signum, SIG_DFL);
-  raise (signum);
-  _exit (128 + signum);
+  die_by_signal (signum);
 }
 
 /* ---- options ------------------------------------------------------------ */
