@@ -734,6 +734,35 @@ test_animation_warns (void)
   g_assert_false (result->meta.animated);
 }
 
+/* ---- minor: -v says which model files were used ------------------------ */
+
+static void
+test_verbose_model_files (void)
+{
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *input = write_image (tmp.path, "in.png", 8, 8);
+  g_autofree char *empty = g_build_filename (tmp.path, "models", NULL);
+  g_autofree char *env_path = g_strconcat ("ENLARGE_MODEL_PATH=", empty, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  /* the first folder lacks the files: they come from a later one, and
+   * -v says which */
+  const char *argv[] = { "env", env_path, etu_get_cli_path (), "-v", "-q", "-m", MODEL,
+                         "--device", "reference", "-s", "1", "in.png", "-o", "out.png", NULL };
+  g_spawn_sync (tmp.path, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr:\n%s", err);
+  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+  g_autofree char *param = enlarge_model_find_file (MODEL ".param");
+  g_assert_nonnull (param);
+  g_autofree char *line = g_strdup_printf ("model %s: %s\n", MODEL, param);
+  assert_contains (err, line);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -765,6 +794,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/6-long-names", test_long_names);
   g_test_add_func ("/hostile/7-gps-bad-pointer", test_gps_bad_pointer);
   g_test_add_func ("/hostile/minor/animation-warns", test_animation_warns);
+  g_test_add_func ("/hostile/minor/verbose-model-files", test_verbose_model_files);
 
   return g_test_run ();
 }

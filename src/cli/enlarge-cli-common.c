@@ -60,6 +60,33 @@ cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error
   return image;
 }
 
+static gboolean verbose;
+
+void
+cli_set_verbose (gboolean value)
+{
+  verbose = value;
+}
+
+EnlargeNet *
+cli_model_load (const char *id, GError **error)
+{
+  const EnlargeModelInfo *info = enlarge_model_lookup (id);
+
+  if (verbose && info != NULL)
+    {
+      const char *files[] = { info->param_file, info->bin_file };
+      for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+        {
+          g_autofree char *path = enlarge_model_find_file (files[i]);
+          g_autofree char *display = path != NULL ? g_filename_display_name (path) : NULL;
+          fprintf (stderr, "%s: model %s: %s\n", PROGRAM_NAME, id,
+                   display != NULL ? display : files[i]);
+        }
+    }
+  return enlarge_model_load (id, error);
+}
+
 /* ---- signals ------------------------------------------------------------ */
 
 static GCancellable *signal_cancellable;

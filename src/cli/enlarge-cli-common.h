@@ -29,6 +29,14 @@ int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
  * which only the first frame is loaded. */
 EnlargeImage *cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error);
 
+/* With -v: enlarge_model_load prints which file of which folder it took
+ * (a file missing from the first folder of the search path is taken from
+ * a later one without a word otherwise). */
+void cli_set_verbose (gboolean verbose);
+
+/* enlarge_model_load, saying with -v where its files came from. */
+EnlargeNet *cli_model_load (const char *id, GError **error);
+
 /* Watches SIGINT, SIGTERM and SIGHUP (a GLib unix signal source on a
  * thread of its own, since the work runs on the main thread) and cancels
  * the returned cancellable when one arrives, so that the run stops and

@@ -41,6 +41,7 @@ typedef struct {
   gboolean list_models;
   gboolean list_devices;
   gboolean quiet;
+  gboolean verbose;
   gboolean version;
   GStrv inputs;
 } Options;
@@ -308,7 +309,7 @@ engine_open (Engine *engine, const Options *options, GError **error)
   if (backend == NULL)
     return FALSE;
 
-  g_autoptr (EnlargeNet) net = enlarge_model_load (options->model, error);
+  g_autoptr (EnlargeNet) net = cli_model_load (options->model, error);
   if (net == NULL)
     return FALSE;
 
@@ -516,6 +517,8 @@ static const char description[] =
   "  --list-models       List the models and whether they are installed.\n"
   "  --list-devices      List the devices that can run the models.\n"
   "  -q, --quiet         Do not show progress on standard error.\n"
+  "  -v, --verbose       Say which model files were used (the first folder of\n"
+  "                      the search path that has each file).\n"
   "  --version           Show the version and exit.\n"
   "\n"
   "Progress goes to standard error; each written file is reported on standard\n"
@@ -610,6 +613,8 @@ main (int argc, char **argv)
       "List the devices and exit", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options.quiet,
       "Do not show progress", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose,
+      "Say which model files were used", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options.version,
       "Show the version and exit", NULL },
     { "compare", 0, 0, G_OPTION_ARG_STRING, &compare,
@@ -713,6 +718,7 @@ main (int argc, char **argv)
     return usage_error ("--max-megapixels must be a positive number of megapixels, at most %d, not %g",
                         1 << 20, options.max_mp);
 
+  cli_set_verbose (options.verbose);
   GCancellable *cancellable = cli_signals_watch ();
   int status;
   if (compare != NULL)

@@ -414,7 +414,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   for (guint i = 0; i < models->len; i++)
     {
       EnlargeSettings s = ENLARGE_SETTINGS_INIT;
-      EnlargeNet *net = enlarge_model_load (g_ptr_array_index (models, i), &error);
+      EnlargeNet *net = cli_model_load (g_ptr_array_index (models, i), &error);
       if (net == NULL)
         {
           print_error ("%s", error->message);
