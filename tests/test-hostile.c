@@ -33,37 +33,6 @@ sha256_of (const char *path)
   return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-/* The sorted names in @path, hidden ones included (a leftover temporary
- * file is hidden). */
-static char *
-list_dir (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (path, 0, &error);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (",", (char **) names->pdata);
-}
-
-static void
-assert_contains (const char *haystack, const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("expected “%s” in:\n%s", needle, haystack);
-}
-
 static gboolean
 bytes_contain (GBytes *bytes, const void *needle, gsize len)
 {
@@ -178,16 +147,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Measured, measured_clear)
 static void
 run_measured (Measured *m, const char *cwd, const char * const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = etu_cli_argv (args);
   g_autoptr (GError) error = NULL;
   GPid pid;
   int err_fd, wait_status;
   struct rusage usage;
 
-  g_ptr_array_add (argv, (char *) etu_get_cli_path ());
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
   g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
   g_test_message ("running: %s", command);
 
@@ -243,11 +208,11 @@ test_compare_through_link (gconstpointer data)
       g_auto (EtuCliResult) r = { 0 };
       etu_run_cli_argv (&r, tmp.path, cases[i]);
       g_assert_cmpint (r.status, ==, 2);
-      assert_contains (r.err, "refusing to overwrite the input file “link.png”");
+      etu_assert_contains (r.err, "refusing to overwrite the input file “link.png”");
 
       g_autofree char *after = sha256_of (real);
       g_assert_cmpstr (after, ==, before);
-      g_autofree char *listing = list_dir (tmp.path);
+      g_autofree char *listing = etu_list_dir (tmp.path);
       g_assert_cmpstr (listing, ==, "link.png,real.png");
     }
 }
@@ -372,8 +337,8 @@ test_pixel_limit_engine (void)
 
       g_assert_null (image);
       g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE);
-      assert_contains (error->message, "60000 × 60000");
-      assert_contains (error->message, "limit of 128 MP");
+      etu_assert_contains (error->message, "60000 × 60000");
+      etu_assert_contains (error->message, "limit of 128 MP");
       /* refused from the header: no pixels were ever allocated */
       g_test_message ("%.3f s, peak RSS %ld → %ld KiB", seconds, before.ru_maxrss, after.ru_maxrss);
       g_assert_cmpfloat (seconds, <, 1.0);
@@ -389,7 +354,7 @@ test_pixel_limit_engine (void)
   g_autoptr (EnlargeImage) refused = enlarge_image_load_full (small, &options, &error);
   g_assert_null (refused);
   g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE);
-  assert_contains (error->message, "64 × 40");
+  etu_assert_contains (error->message, "64 × 40");
   g_clear_error (&error);
   options.max_pixels = 64 * 40;
   g_autoptr (EnlargeImage) loaded = enlarge_image_load_full (small, &options, &error);
@@ -420,14 +385,14 @@ test_pixel_limit_cli (void)
       g_auto (Measured) m = { 0 };
       run_measured (&m, tmp.path, cases[i]);
       g_assert_cmpint (m.status, ==, 1);
-      assert_contains (m.err, sizes[i]);
-      assert_contains (m.err, "more than the limit of");
-      assert_contains (m.err, "--max-megapixels");
+      etu_assert_contains (m.err, sizes[i]);
+      etu_assert_contains (m.err, "more than the limit of");
+      etu_assert_contains (m.err, "--max-megapixels");
       /* before the fix: 10.5 GB for 77 s, and 1.5 GB for the dry run */
       g_assert_cmpfloat (m.seconds, <, 10.0);
       g_assert_cmpint (m.max_rss_kib, <, 300 * 1024);
     }
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "big.png,huge.png,small.png");
   g_autofree char *after = sha256_of (huge_path);
   g_assert_cmpstr (after, ==, huge_sum);
@@ -476,7 +441,7 @@ test_incomplete_png (void)
       g_autoptr (EnlargeImage) none = enlarge_image_load_bytes (bad[i], &error);
       g_assert_null (none);
       g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD);
-      assert_contains (error->message, "damaged or incomplete");
+      etu_assert_contains (error->message, "damaged or incomplete");
       g_clear_error (&error);
     }
 
@@ -485,9 +450,9 @@ test_incomplete_png (void)
   g_auto (EtuCliResult) r = { 0 };
   etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference", "cut.png", NULL);
   g_assert_cmpint (r.status, ==, 1);
-  assert_contains (r.err, "cut.png");
-  assert_contains (r.err, "damaged or incomplete");
-  g_autofree char *listing = list_dir (tmp.path);
+  etu_assert_contains (r.err, "cut.png");
+  etu_assert_contains (r.err, "damaged or incomplete");
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "cut.png");
   g_autofree char *after = sha256_of (path);
   g_assert_cmpstr (after, ==, before);
@@ -522,7 +487,7 @@ test_signal_during_save (gconstpointer data)
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (!seen && g_get_monotonic_time () < deadline)
     {
-      g_autofree char *listing = list_dir (out_dir);
+      g_autofree char *listing = etu_list_dir (out_dir);
       if (listing[0] == '.')
         seen = TRUE;
       else if (waitpid (pid, &wait_status, WNOHANG) == pid)
@@ -537,7 +502,7 @@ test_signal_during_save (gconstpointer data)
   /* ended by the signal, as before (the shell shows 128 + N) */
   g_assert_true (WIFSIGNALED (wait_status));
   g_assert_cmpint (WTERMSIG (wait_status), ==, signum);
-  g_autofree char *listing = list_dir (out_dir);
+  g_autofree char *listing = etu_list_dir (out_dir);
   g_assert_cmpstr (listing, ==, "");
   g_autofree char *after = sha256_of (input);
   g_assert_cmpstr (after, ==, before);
@@ -560,10 +525,10 @@ test_nan_options (void)
         etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference",
                      options[i], values[j], "in.png", NULL);
         g_assert_cmpint (r.status, ==, 2);
-        assert_contains (r.err, options[i]);
-        assert_contains (r.err, "needs a number");
+        etu_assert_contains (r.err, options[i]);
+        etu_assert_contains (r.err, "needs a number");
       }
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "in.png");
 }
 
@@ -596,9 +561,9 @@ test_long_names (void)
   g_auto (Measured) m = { 0 };
   run_measured (&m, tmp.path, args);
   g_assert_cmpint (m.status, ==, 2);
-  assert_contains (m.err, "its name is 256 bytes long");
+  etu_assert_contains (m.err, "its name is 256 bytes long");
   g_assert_cmpfloat (m.seconds, <, 5.0);
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "in.png");
 }
 
@@ -699,11 +664,11 @@ test_endless_input (void)
       g_auto (Measured) m = { 0 };
       run_measured (&m, tmp.path, cases[i]);
       g_assert_cmpint (m.status, ==, 1);
-      assert_contains (m.err, messages[i]);
+      etu_assert_contains (m.err, messages[i]);
       g_assert_cmpfloat (m.seconds, <, 10.0);
       g_assert_cmpint (m.max_rss_kib, <, 300 * 1024);
     }
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "sparse.png");
 }
 
@@ -725,7 +690,7 @@ test_animation_warns (void)
   etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference", "-s", "2",
                "anim.gif", "-o", "still.png", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.err, "warning: anim.gif is an animation; only its first frame is enlarged");
+  etu_assert_contains (r.err, "warning: anim.gif is an animation; only its first frame is enlarged");
 
   /* a still image says nothing */
   g_autofree char *still = g_build_filename (tmp.path, "still.png", NULL);
@@ -760,7 +725,7 @@ test_verbose_model_files (void)
   g_autofree char *param = enlarge_model_find_file (MODEL ".param");
   g_assert_nonnull (param);
   g_autofree char *line = g_strdup_printf ("model %s: %s\n", MODEL, param);
-  assert_contains (err, line);
+  etu_assert_contains (err, line);
 }
 
 int
