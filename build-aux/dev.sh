@@ -20,6 +20,7 @@ PACKAGES=(
   libglib2.0-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader
   libwebp-dev                                  # WebP output (lossless, ICC, EXIF)
   zlib1g-dev                                   # our PNG encoder deflates in parallel
+  libjpeg-dev                                  # JPEG data checked for missing parts
   icc-profiles-free                            # ICC profiles for the image tests
   ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
   libopenblas-dev

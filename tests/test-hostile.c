@@ -458,6 +458,53 @@ test_incomplete_png (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* A JPEG whose entropy-coded data is cut at 40 % and closed with an EOI:
+ * libjpeg fills the rest with grey and only warns. */
+static void
+test_incomplete_jpeg (void)
+{
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *png = write_image (tmp.path, "noise.png", 64, 64);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) noise = enlarge_image_load (png, &error);
+  g_assert_no_error (error);
+  g_autofree char *jpeg_path = g_build_filename (tmp.path, "full.jpg", NULL);
+  enlarge_image_save (noise, jpeg_path, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) full = etu_read_file (jpeg_path);
+
+  gsize len;
+  const guint8 *p = g_bytes_get_data (full, &len);
+  gsize sos = 2;
+  while (sos + 4 < len && !(p[sos] == 0xff && p[sos + 1] == 0xda))
+    sos += 2 + ((p[sos + 2] << 8) | p[sos + 3]);
+  g_assert_cmpuint (sos + 4, <, len);
+  gsize data_start = sos + 2 + ((p[sos + 2] << 8) | p[sos + 3]);
+  gsize cut_at = data_start + (len - data_start) * 4 / 10;
+  g_autoptr (GByteArray) cut = g_byte_array_new ();
+  g_byte_array_append (cut, p, cut_at);
+  g_byte_array_append (cut, (const guint8 *) "\xff\xd9", 2);
+  g_autoptr (GBytes) cut_bytes = g_bytes_new (cut->data, cut->len);
+
+  g_autoptr (EnlargeImage) whole = enlarge_image_load_bytes (full, &error);
+  g_assert_no_error (error);
+  g_autoptr (EnlargeImage) none = enlarge_image_load_bytes (cut_bytes, &error);
+  g_assert_null (none);
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD);
+  etu_assert_contains (error->message, "damaged or incomplete");
+
+  g_autofree char *path = write_bytes (tmp.path, "cut.jpg", cut_bytes);
+  g_autofree char *before = sha256_of (path);
+  g_auto (EtuCliResult) r = { 0 };
+  etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference", "cut.jpg", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  etu_assert_contains (r.err, "damaged or incomplete");
+  g_autofree char *listing = etu_list_dir (tmp.path);
+  g_assert_cmpstr (listing, ==, "cut.jpg,full.jpg,noise.png");
+  g_autofree char *after = sha256_of (path);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* ---- 4. a signal during the save leaves no temporary file -------------- */
 
 static void
@@ -752,6 +799,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/2-pixel-limit/cli", test_pixel_limit_cli);
   g_test_add_func ("/hostile/2-pixel-limit/endless-input", test_endless_input);
   g_test_add_func ("/hostile/3-incomplete/png", test_incomplete_png);
+  g_test_add_func ("/hostile/3-incomplete/jpeg", test_incomplete_jpeg);
   g_test_add_data_func ("/hostile/4-signal/term", GINT_TO_POINTER (SIGTERM), test_signal_during_save);
   g_test_add_data_func ("/hostile/4-signal/int", GINT_TO_POINTER (SIGINT), test_signal_during_save);
   g_test_add_data_func ("/hostile/4-signal/hup", GINT_TO_POINTER (SIGHUP), test_signal_during_save);

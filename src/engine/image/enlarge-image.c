@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +15,8 @@
 #include <webp/demux.h>
 #include <webp/mux.h>
 #include <zlib.h>
+#include <jpeglib.h>
+#include <jerror.h>
 
 #include "enlarge-error.h"
 #include "enlarge-metadata.h"
@@ -315,6 +319,71 @@ png_data_is_complete (const guint8 *data, gsize len)
     }
   inflateEnd (&z);
   return !have_header || (ended && produced == expected);
+}
+
+/* libjpeg supplies grey for image data that is missing, with a warning
+ * that GdkPixbuf's loader ignores: a JPEG cut in its data and closed with
+ * an EOI (as a resumed download can be) loads without an error. So the
+ * data is decoded once more here, at 1/8 scale (the entropy decoding is
+ * all there is to check; the small IDCT keeps it cheap), and the two
+ * warnings of missing data make it incomplete. Other warnings (stray
+ * bytes before a marker) come with many a usable file. */
+typedef struct {
+  struct jpeg_error_mgr mgr;
+  jmp_buf jump;
+  gboolean missing_data;
+} JpegCheck;
+
+static void
+jpeg_check_error_exit (j_common_ptr cinfo)
+{
+  JpegCheck *check = (JpegCheck *) cinfo->err;
+  longjmp (check->jump, 1);
+}
+
+static void
+jpeg_check_message (j_common_ptr cinfo, int msg_level)
+{
+  JpegCheck *check = (JpegCheck *) cinfo->err;
+
+  if (msg_level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF ||
+                        cinfo->err->msg_code == JWRN_HIT_MARKER))
+    check->missing_data = TRUE;
+}
+
+static gboolean
+jpeg_data_is_complete (const guint8 *data, gsize len)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegCheck check = { { 0 } };
+  gboolean complete = FALSE;
+
+  cinfo.err = jpeg_std_error (&check.mgr);
+  check.mgr.error_exit = jpeg_check_error_exit;
+  check.mgr.emit_message = jpeg_check_message;
+  jpeg_create_decompress (&cinfo);
+  if (setjmp (check.jump) == 0)
+    {
+      jpeg_mem_src (&cinfo, data, len);
+      jpeg_read_header (&cinfo, TRUE);
+      cinfo.scale_num = 1;
+      cinfo.scale_denom = 8;
+      cinfo.dct_method = JDCT_IFAST;
+      cinfo.do_fancy_upsampling = FALSE;
+      jpeg_start_decompress (&cinfo);
+      JSAMPARRAY row = (*cinfo.mem->alloc_sarray) ((j_common_ptr) &cinfo, JPOOL_IMAGE,
+                                                   cinfo.output_width * cinfo.output_components, 1);
+      while (cinfo.output_scanline < cinfo.output_height && !check.missing_data)
+        jpeg_read_scanlines (&cinfo, row, 1);
+      complete = !check.missing_data;
+    }
+  else
+    {
+      /* a fatal error: GdkPixbuf's loader reports it in its own words */
+      complete = TRUE;
+    }
+  jpeg_destroy_decompress (&cinfo);
+  return complete;
 }
 
 /* Walks the marker segments up to EOI; anything after EOI (some phones
@@ -647,7 +716,8 @@ load_data (const guint8             *data,
   /* After decoding, so that an image above the limit is reported as that
    * rather than as incomplete. */
   static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  if (len >= 8 && memcmp (data, png_magic, 8) == 0 && !png_data_is_complete (data, len))
+  if ((len >= 8 && memcmp (data, png_magic, 8) == 0 && !png_data_is_complete (data, len)) ||
+      (len >= 2 && data[0] == 0xff && data[1] == 0xd8 && !jpeg_data_is_complete (data, len)))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
                    "Could not load %s: the file is damaged or incomplete (its image data ends early)",
