@@ -252,16 +252,19 @@ png_expected_data (const guint8 *ihdr, guint64 *expected)
       (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16) || interlace > 1)
     return FALSE;
 
-  /* Below 2^31 × 2^31 × 64 bits, none of this overflows 64 bits. */
+  /* A row is at most 2^31 × 64 bits, but rows × height can pass 2^64. */
   guint64 bits = (guint64) samples * depth;
   *expected = 0;
   for (int pass = 0; pass < (interlace ? 7 : 1); pass++)
     {
       guint64 w = interlace ? (width + step_x[pass] - 1 - start_x[pass]) / step_x[pass] : width;
       guint64 h = interlace ? (height + step_y[pass] - 1 - start_y[pass]) / step_y[pass] : height;
+      guint64 bytes;
       if (interlace && (width <= (guint64) start_x[pass] || height <= (guint64) start_y[pass]))
         continue;
-      *expected += h * (1 + (w * bits + 7) / 8);
+      if (!g_uint64_checked_mul (&bytes, h, 1 + (w * bits + 7) / 8) ||
+          !g_uint64_checked_add (expected, *expected, bytes))
+        return FALSE;
     }
   return TRUE;
 }
