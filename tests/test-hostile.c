@@ -404,6 +404,26 @@ test_pixel_limit_cli (void)
 
 /* ---- 3. image data that ends early, with IEND after it ------------------ */
 
+/* enlarge-cli on @bytes written as @name in @dir: exit 1, "damaged or
+ * incomplete", the input unchanged and nothing written beside it (the
+ * folder holds @listing). */
+static void
+cli_refuses_damaged (const char *dir, const char *name, GBytes *bytes, const char *listing)
+{
+  g_autofree char *path = write_bytes (dir, name, bytes);
+  g_autofree char *before = sha256_of (path);
+  g_auto (EtuCliResult) r = { 0 };
+
+  etu_run_cli (&r, dir, "-q", "-m", MODEL, "--device", "reference", name, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  etu_assert_contains (r.err, name);
+  etu_assert_contains (r.err, "damaged or incomplete");
+  g_autofree char *names = etu_list_dir (dir);
+  g_assert_cmpstr (names, ==, listing);
+  g_autofree char *after = sha256_of (path);
+  g_assert_cmpstr (after, ==, before);
+}
+
 static void
 test_incomplete_png (void)
 {
@@ -445,17 +465,7 @@ test_incomplete_png (void)
       g_clear_error (&error);
     }
 
-  g_autofree char *path = write_bytes (tmp.path, "cut.png", cut);
-  g_autofree char *before = sha256_of (path);
-  g_auto (EtuCliResult) r = { 0 };
-  etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference", "cut.png", NULL);
-  g_assert_cmpint (r.status, ==, 1);
-  etu_assert_contains (r.err, "cut.png");
-  etu_assert_contains (r.err, "damaged or incomplete");
-  g_autofree char *listing = etu_list_dir (tmp.path);
-  g_assert_cmpstr (listing, ==, "cut.png");
-  g_autofree char *after = sha256_of (path);
-  g_assert_cmpstr (after, ==, before);
+  cli_refuses_damaged (tmp.path, "cut.png", cut, "cut.png");
 }
 
 /* A JPEG whose entropy-coded data is cut at 40 % and closed with an EOI:
@@ -493,16 +503,7 @@ test_incomplete_jpeg (void)
   g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD);
   etu_assert_contains (error->message, "damaged or incomplete");
 
-  g_autofree char *path = write_bytes (tmp.path, "cut.jpg", cut_bytes);
-  g_autofree char *before = sha256_of (path);
-  g_auto (EtuCliResult) r = { 0 };
-  etu_run_cli (&r, tmp.path, "-q", "-m", MODEL, "--device", "reference", "cut.jpg", NULL);
-  g_assert_cmpint (r.status, ==, 1);
-  etu_assert_contains (r.err, "damaged or incomplete");
-  g_autofree char *listing = etu_list_dir (tmp.path);
-  g_assert_cmpstr (listing, ==, "cut.jpg,full.jpg,noise.png");
-  g_autofree char *after = sha256_of (path);
-  g_assert_cmpstr (after, ==, before);
+  cli_refuses_damaged (tmp.path, "cut.jpg", cut_bytes, "cut.jpg,full.jpg,noise.png");
 }
 
 /* ---- 4. a signal during the save leaves no temporary file -------------- */
