@@ -5,6 +5,7 @@
 #include "enlarge-test-utils.h"
 
 #include <stdarg.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -64,6 +65,58 @@ etu_temp_dir_clear (EtuTempDir *dir)
   if (dir->path != NULL)
     etu_remove_tree (dir->path);
   g_clear_pointer (&dir->path, g_free);
+}
+
+GBytes *
+etu_animated_gif (void)
+{
+  static const guint8 gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
+    0, 0, 0, 255, 255, 255,
+    0x21, 0xff, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0', 3, 1, 0, 0, 0,
+    0x21, 0xf9, 4, 0, 10, 0, 0, 0,
+    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 5, 0x84, 0x8f, 0xa9, 0xcb, 0x5d, 0,
+    0x21, 0xf9, 4, 0, 10, 0, 0, 0,
+    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 5, 0x84, 0x1d, 0x81, 0x7a, 0x50, 0,
+    0x3b,
+  };
+  return g_bytes_new_static (gif, sizeof gif);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+char *
+etu_list_dir (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (path, 0, &error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (",", (char **) names->pdata);
+}
+
+void
+etu_assert_contains (const char *haystack, const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("expected “%s” in:\n%s", needle, haystack);
+}
+
+void
+etu_assert_not_contains (const char *haystack, const char *needle)
+{
+  if (strstr (haystack, needle) != NULL)
+    g_error ("did not expect “%s” in:\n%s", needle, haystack);
 }
 
 /* ---- golden data -------------------------------------------------------- */
@@ -161,17 +214,24 @@ etu_cli_result_clear (EtuCliResult *result)
   g_clear_pointer (&result->err, g_free);
 }
 
-void
-etu_run_cli_argv (EtuCliResult *result, const char *cwd, const char * const *args)
+GPtrArray *
+etu_cli_argv (const char * const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int wait_status = -1;
+  GPtrArray *argv = g_ptr_array_new ();
 
   g_ptr_array_add (argv, (char *) etu_get_cli_path ());
   for (gsize i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+void
+etu_run_cli_argv (EtuCliResult *result, const char *cwd, const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = etu_cli_argv (args);
+  g_autoptr (GError) error = NULL;
+  int wait_status = -1;
 
   g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
   g_test_message ("running: %s", command);

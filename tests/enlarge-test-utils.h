@@ -29,6 +29,17 @@ void etu_temp_dir_clear (EtuTempDir *dir);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EtuTempDir, etu_temp_dir_clear)
 
+/* The sorted names in @path, comma separated, hidden ones included (so a
+ * leftover temporary ".NAME.XXXXXX" shows up). */
+char *etu_list_dir (const char *path);
+
+/* Fail the test, showing @haystack, when @needle is (not) in it. */
+void etu_assert_contains (const char *haystack, const char *needle);
+void etu_assert_not_contains (const char *haystack, const char *needle);
+
+/* A 2-frame 4 × 4 animated GIF (NETSCAPE loop, 2 colours). */
+GBytes *etu_animated_gif (void);
+
 /* ---- golden data (tests/data/golden) ------------------------------------ */
 
 /* $ENLARGE_TEST_DATA, or tests/data in the source tree. */
@@ -64,6 +75,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EtuCliResult, etu_cli_result_clear)
 /* The program run_cli runs: the one set here, else $ENLARGE_CLI. */
 void etu_set_cli_path (const char *path);
 const char *etu_get_cli_path (void);
+
+/* The argument vector of a CLI run: the program, @args, NULL. */
+GPtrArray *etu_cli_argv (const char * const *args);
 
 /* Runs the CLI in @cwd (NULL: the current folder) with the NULL-terminated
  * @args, logging the command line, its status and its output. */

@@ -20,30 +20,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-/* The sorted names in @dir, comma separated, hidden files included (so a
- * leftover temporary ".NAME.XXXXXX" shows up). */
-static char *
-list_dir (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (path, 0, &error);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (",", (char **) names->pdata);
-}
-
 static char *
 copy_golden (const char *name, const char *dir, const char *new_name)
 {
@@ -53,20 +29,6 @@ copy_golden (const char *name, const char *dir, const char *new_name)
 
   etu_write_file (dest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   return dest;
-}
-
-static void
-assert_contains (const char *haystack, const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("expected “%s” in:\n%s", needle, haystack);
-}
-
-static void
-assert_not_contains (const char *haystack, const char *needle)
-{
-  if (strstr (haystack, needle) != NULL)
-    g_error ("did not expect “%s” in:\n%s", needle, haystack);
 }
 
 static double
@@ -92,8 +54,8 @@ test_no_arguments (void)
 
   etu_run_cli (&r, NULL, NULL);
   g_assert_cmpint (r.status, ==, 2);
-  assert_contains (r.err, "Usage:");
-  assert_contains (r.err, "INPUT");
+  etu_assert_contains (r.err, "Usage:");
+  etu_assert_contains (r.err, "INPUT");
 }
 
 static void
@@ -103,7 +65,7 @@ test_unknown_option (void)
 
   etu_run_cli (&r, NULL, "--no-such-option", "x.png", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  assert_contains (r.err, "--no-such-option");
+  etu_assert_contains (r.err, "--no-such-option");
 }
 
 static void
@@ -118,10 +80,10 @@ test_bad_tile (void)
       g_auto (EtuCliResult) r = { 0 };
       etu_run_cli (&r, tmp.path, "--tile", bad[i], input, NULL);
       g_assert_cmpint (r.status, ==, 2);
-      assert_contains (r.err, "tile");
+      etu_assert_contains (r.err, "tile");
     }
 
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "astronaut-face-64.png");
 }
 
@@ -133,11 +95,11 @@ test_unknown_model (void)
 
   etu_run_cli (&r, NULL, "-m", "no-such-model", "x.png", NULL);
   g_assert_cmpint (r.status, !=, 0);
-  assert_contains (r.err, "no-such-model");
+  etu_assert_contains (r.err, "no-such-model");
   for (guint i = 0; i < models->len; i++)
     {
       const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
-      assert_contains (r.err, info->id);
+      etu_assert_contains (r.err, info->id);
     }
 }
 
@@ -151,8 +113,8 @@ test_unknown_extension (void)
 
   etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, input, "-o", output, NULL);
   g_assert_cmpint (r.status, ==, 2);
-  assert_contains (r.err, "out.xyz");
-  g_autofree char *listing = list_dir (tmp.path);
+  etu_assert_contains (r.err, "out.xyz");
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "astronaut-face-64.png");
 }
 
@@ -167,7 +129,7 @@ test_several_inputs_one_file (void)
 
   etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, a, b, "-o", output, NULL);
   g_assert_cmpint (r.status, ==, 2);
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "astronaut-face-64.png,text-120x64.png");
 }
 
@@ -180,8 +142,8 @@ test_unknown_device (void)
 
   etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "no-such-device", input, NULL);
   g_assert_cmpint (r.status, ==, 2);
-  assert_contains (r.err, "no-such-device");
-  g_autofree char *listing = list_dir (tmp.path);
+  etu_assert_contains (r.err, "no-such-device");
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "astronaut-face-64.png");
 }
 
@@ -196,10 +158,10 @@ test_missing_input (void)
 
   etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference", input, NULL);
   g_assert_cmpint (r.status, ==, 1);
-  assert_contains (r.err, "does-not-exist.png");
-  assert_contains (r.err, "enlarge-cli: ");
+  etu_assert_contains (r.err, "does-not-exist.png");
+  etu_assert_contains (r.err, "enlarge-cli: ");
   g_assert_cmpstr (r.out, ==, "");
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "");
 }
 
@@ -254,15 +216,15 @@ test_corrupt_input (gconstpointer data)
         etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference", input, NULL);
 
       g_assert_cmpint (r.status, ==, 1);
-      assert_contains (r.err, "enlarge-cli: ");
-      assert_contains (r.err, name);
+      etu_assert_contains (r.err, "enlarge-cli: ");
+      etu_assert_contains (r.err, name);
       if (kind == CORRUPT_EMPTY)
-        assert_contains (r.err, "empty");
+        etu_assert_contains (r.err, "empty");
       if (kind == CORRUPT_HEADER_ONLY || kind == CORRUPT_HALF)
-        assert_contains (r.err, "truncated");
+        etu_assert_contains (r.err, "truncated");
       g_assert_cmpstr (r.out, ==, "");
 
-      g_autofree char *listing = list_dir (tmp.path);
+      g_autofree char *listing = etu_list_dir (tmp.path);
       g_assert_cmpstr (listing, ==, name);
       g_autoptr (GBytes) after = etu_read_file (input);
       g_assert_true (g_bytes_equal (before, after));
@@ -291,11 +253,11 @@ test_unwritable_output (void)
       etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
                input, "-o", outputs[i], NULL);
       g_assert_cmpint (r.status, ==, 1);
-      assert_contains (r.err, "out.png");
+      etu_assert_contains (r.err, "out.png");
       g_assert_cmpstr (r.out, ==, "");
       g_assert_false (g_file_test (outputs[i], G_FILE_TEST_EXISTS));
 
-      g_autofree char *listing = list_dir (tmp.path);
+      g_autofree char *listing = etu_list_dir (tmp.path);
       g_assert_cmpstr (listing, ==, "astronaut-face-64.png,plain-file");
     }
 }
@@ -320,12 +282,12 @@ test_output_is_input (void)
       etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--device", "reference",
                "astronaut-face-64.png", "-o", outputs[i], NULL);
       g_assert_cmpint (r.status, !=, 0);
-      assert_contains (r.err, "astronaut-face-64.png");
+      etu_assert_contains (r.err, "astronaut-face-64.png");
       g_assert_cmpstr (r.out, ==, "");
 
       g_autoptr (GBytes) after = etu_read_file (input);
       g_assert_true (g_bytes_equal (before, after));
-      g_autofree char *listing = list_dir (tmp.path);
+      g_autofree char *listing = etu_list_dir (tmp.path);
       g_assert_cmpstr (listing, ==, "astronaut-face-64.png,link.png");
     }
 }
@@ -339,9 +301,9 @@ test_list_models (void)
 
   etu_run_cli (&r, NULL, "--list-models", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.out, "realesrgan-x4plus");
-  assert_contains (r.out, "realesrgan-x4fast");
-  assert_contains (r.out, "realesr-animevideov3-x4");
+  etu_assert_contains (r.out, "realesrgan-x4plus");
+  etu_assert_contains (r.out, "realesrgan-x4fast");
+  etu_assert_contains (r.out, "realesr-animevideov3-x4");
 }
 
 static void
@@ -351,7 +313,7 @@ test_list_devices (void)
 
   etu_run_cli (&r, NULL, "--list-devices", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.out, "reference");
+  etu_assert_contains (r.out, "reference");
 }
 
 static void
@@ -366,7 +328,7 @@ test_help (void)
   etu_run_cli (&r, NULL, "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
-    assert_contains (r.out, options[i]);
+    etu_assert_contains (r.out, options[i]);
 }
 
 static void
@@ -376,7 +338,7 @@ test_version (void)
 
   etu_run_cli (&r, NULL, "--version", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.out, PACKAGE_VERSION);
+  etu_assert_contains (r.out, PACKAGE_VERSION);
 }
 
 /* ---- (g) golden outputs ------------------------------------------------- */
@@ -404,8 +366,8 @@ test_golden (gconstpointer data)
 
   etu_run_cli (&r, tmp.path, "-m", golden->model, "--device", "auto", input, "-o", output, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.out, "wrote ");
-  assert_contains (r.out, output);
+  etu_assert_contains (r.out, "wrote ");
+  etu_assert_contains (r.out, output);
 
   double psnr = psnr_of_files (output, expected);
   /* On stdout as "# PSNR …": a bare line would break the TAP stream. */
@@ -440,13 +402,13 @@ test_default_output_name (void)
   g_autofree char *line = g_strdup_printf ("wrote %s\n", canonical);
   g_autofree char *line_plain = g_strdup_printf ("wrote %s\n", expected_output);
   if (strstr (r.out, line) == NULL)
-    assert_contains (r.out, line_plain);
+    etu_assert_contains (r.out, line_plain);
 
   /* Not --quiet: progress lines on stderr (a pipe, so one line each). */
-  assert_contains (r.err, "astronaut-face-64.png: tile ");
-  assert_contains (r.err, "elapsed");
+  etu_assert_contains (r.err, "astronaut-face-64.png: tile ");
+  etu_assert_contains (r.err, "elapsed");
 
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "astronaut-face-64-enlarged-4x.png,astronaut-face-64.png");
 
   double psnr = psnr_of_files (expected_output, reference);
@@ -471,9 +433,9 @@ test_two_inputs_to_folder (void)
 
   etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "--quiet", a, b, "-o", out_dir, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_not_contains (r.err, "tile ");
+  etu_assert_not_contains (r.err, "tile ");
 
-  g_autofree char *listing = list_dir (out_dir);
+  g_autofree char *listing = etu_list_dir (out_dir);
   g_assert_cmpstr (listing, ==, "astronaut-face-64-enlarged-4x.png,text-120x64-enlarged-4x.png");
   g_auto (GStrv) lines = g_strsplit (g_strstrip (r.out), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 2);
@@ -508,11 +470,11 @@ test_good_and_bad_input (void)
   /* The bad one first: the run must go on to the good one. */
   etu_run_cli (&r, tmp.path, "-m", FAST_MODEL, "-q", bad, good, "-o", out_dir, NULL);
   g_assert_cmpint (r.status, ==, 1);
-  assert_contains (r.err, "enlarge-cli: ");
-  assert_contains (r.err, "bad.png");
-  assert_contains (r.out, "astronaut-face-64-enlarged-4x.png");
+  etu_assert_contains (r.err, "enlarge-cli: ");
+  etu_assert_contains (r.err, "bad.png");
+  etu_assert_contains (r.out, "astronaut-face-64-enlarged-4x.png");
 
-  g_autofree char *listing = list_dir (out_dir);
+  g_autofree char *listing = etu_list_dir (out_dir);
   g_assert_cmpstr (listing, ==, "astronaut-face-64-enlarged-4x.png");
 }
 
@@ -549,7 +511,7 @@ test_jpeg_output_tiled (void)
     g_assert_cmpfloat (psnr_of_files (jpeg, reference), >=, 30.0);
   }
 
-  g_autofree char *listing = list_dir (tmp.path);
+  g_autofree char *listing = etu_list_dir (tmp.path);
   g_assert_cmpstr (listing, ==, "tiled.JPG,tiled.png");
 }
 

@@ -99,6 +99,7 @@ enlarge_file_io_output_file_for (GSettings *settings,
  * main thread when the save starts. */
 typedef struct {
   GFile        *file;
+  GFile        *input;     /* never to be replaced; NULL = none */
   EnlargeImage *image;
   const char   *format;    /* canonical, static */
   int           quality;
@@ -109,6 +110,7 @@ static void
 save_data_free (SaveData *data)
 {
   g_clear_object (&data->file);
+  g_clear_object (&data->input);
   g_clear_pointer (&data->image, enlarge_image_unref);
   g_free (data);
 }
@@ -127,10 +129,15 @@ save_thread (GTask        *task,
   options.format = data->format;
   options.quality = data->quality;
   options.lossless = data->lossless;
+  g_autofree char *input = data->input != NULL ? g_file_get_path (data->input) : NULL;
+  const char *inputs[] = { input, NULL };
+
   if (path == NULL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                              _("Only local folders can be saved to"));
-  else if (!enlarge_image_save_full (data->image, path, &options, &error))
+  /* the engine's check, as for enlarge-cli: a link to the input is the input */
+  else if (!enlarge_output_check (path, inputs, &error) ||
+           !enlarge_image_save_full (data->image, path, &options, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -145,12 +152,27 @@ enlarge_file_io_save_async (gpointer             source_object,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  enlarge_file_io_save_input_async (source_object, settings, file, NULL, image, cancellable,
+                                    callback, user_data);
+}
+
+void
+enlarge_file_io_save_input_async (gpointer             source_object,
+                                  GSettings           *settings,
+                                  GFile               *file,
+                                  GFile               *input,
+                                  const EnlargeImage  *image,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   SaveData *data = g_new0 (SaveData, 1);
   g_autofree char *path = g_file_get_path (file);
   g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, enlarge_file_io_save_async);
   data->file = g_object_ref (file);
+  data->input = input != NULL ? g_object_ref (input) : NULL;
   data->image = enlarge_image_ref ((EnlargeImage *) image);
   data->format = path ? enlarge_image_format_for_path (path) : NULL;
   if (g_strcmp0 (data->format, "jpeg") == 0 || g_strcmp0 (data->format, "webp") == 0)

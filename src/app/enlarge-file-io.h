@@ -40,6 +40,16 @@ void          enlarge_file_io_save_async     (gpointer             source_object
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+/* The same, refusing (before writing) to replace @input by any name
+ * that leads to it: enlarge_output_check, as enlarge-cli does. */
+void          enlarge_file_io_save_input_async (gpointer             source_object,
+                                                GSettings           *settings,
+                                                GFile               *file,
+                                                GFile               *input,
+                                                const EnlargeImage  *image,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
 gboolean      enlarge_file_io_save_finish    (GAsyncResult  *result,
                                               GError       **error);
 /* What a save was asked to write, and where. */

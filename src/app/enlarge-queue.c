@@ -224,8 +224,9 @@ on_job_done (GObject      *source,
                                             enlarge_queue_item_get_file (self->item),
                                             enlarge_job_settings_effective_scale (self->job_settings));
   enlarge_queue_item_set_saving (self->item, TRUE);
-  enlarge_file_io_save_async (self, self->settings, output, result, self->cancellable,
-                              on_saved, g_object_ref (self->item));
+  enlarge_file_io_save_input_async (self, self->settings, output,
+                                    enlarge_queue_item_get_file (self->item), result,
+                                    self->cancellable, on_saved, g_object_ref (self->item));
 }
 
 static void

@@ -6,7 +6,9 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "enlarge.h"
 
 #include "enlarge.h"
 
@@ -42,6 +44,7 @@ typedef struct {
   double creativity;   /* NAN = not given */
   double scale;
   double target_mp;
+  double max_mp;       /* the pixel limit of inputs, in MP (1024² pixels) */
   gboolean list_presets;
   gboolean dry_run;
   char *format;        /* canonical after parsing; NULL = from the extension */
@@ -56,6 +59,7 @@ typedef struct {
   gboolean list_models;
   gboolean list_devices;
   gboolean quiet;
+  gboolean verbose;
   gboolean version;
   GStrv inputs;
   /* Set by enlarge-compat.c; NULL in enlarge-cli: */
@@ -87,15 +91,45 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Engine, engine_clear)
 
 /* Works out every output path of @options->inputs into @jobs (Job *) and
  * rejects, before any work, outputs the format of which is unknown, that
- * would replace an input, or that two inputs would both write. Returns
- * EXIT_OK or EXIT_USAGE (the message printed). */
+ * would replace an input (by any name: enlarge_output_check), whose names
+ * are too long, or that two inputs would both write. Returns EXIT_OK or
+ * EXIT_USAGE (the message printed). */
 int plan_jobs (const Options *options, double scale, GPtrArray *jobs);
 
 /* Runs one job: loads the input, opens @engine on first use, upscales and
- * writes the output (a temporary file renamed into place). *@fatal is set
- * when the model or the device could not be opened, so that no other job
- * can succeed. */
-gboolean run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal,
-                  GError **error);
+ * writes the output (a temporary file renamed into place, removed when
+ * @cancellable is cancelled). *@fatal is set when the model or the device
+ * could not be opened, so that no other job can succeed. */
+gboolean run_job (const Job *job, Engine *engine, const Options *options,
+                  GCancellable *cancellable, gboolean *fatal, GError **error);
+
+/* enlarge_image_load_full, with a hint at --max-megapixels when the
+ * image is above the limit and a warning on stderr for an animation, of
+ * which only the first frame is loaded. */
+EnlargeImage *cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error);
+
+/* With -v: enlarge_model_load prints which file of which folder it took
+ * (a file missing from the first folder of the search path is taken from
+ * a later one without a word otherwise). */
+void cli_set_verbose (gboolean verbose);
+
+/* enlarge_model_load, saying with -v where its files came from. */
+EnlargeNet *cli_model_load (const char *id, GError **error);
+
+/* Watches SIGINT, SIGTERM and SIGHUP (a GLib unix signal source on a
+ * thread of its own, since the work runs on the main thread) and cancels
+ * the returned cancellable when one arrives, so that the run stops and
+ * the save removes its temporary file. A second signal ends the program
+ * at once. Call once; the cancellable lives as long as the program. */
+GCancellable *cli_signals_watch (void);
+
+/* When a watched signal arrived: ends the program as that signal does by
+ * default (the shell sees 130, 143 or 129). Returns otherwise. */
+void cli_signals_exit_if_received (void);
+
+/* Parses a finite number for a GOption callback; "nan" and "inf" are
+ * refused, since NAN means "not given" inside the CLI. */
+gboolean cli_parse_finite (const char *option_name, const char *value, double *result,
+                           GError **error);
 
 G_END_DECLS

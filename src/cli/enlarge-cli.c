@@ -125,23 +125,10 @@ extension_format (const char *path)
   return dot != NULL && dot != base ? enlarge_image_format_from_name (dot + 1) : NULL;
 }
 
-static gboolean
-same_file (const char *a, const char *b)
-{
-  struct stat sa, sb;
-
-  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-
-  /* Not both existing: compare the names, with "." and ".." resolved. */
-  g_autofree char *ca = g_canonicalize_filename (a, NULL);
-  g_autofree char *cb = g_canonicalize_filename (b, NULL);
-  return g_str_equal (ca, cb);
-}
-
 /* Works out every output path and rejects, before any work, outputs the
- * format of which is unknown, that would replace an input, or that two
- * inputs would both write. Returns EXIT_OK or EXIT_USAGE. */
+ * format of which is unknown, that would replace an input (by any name:
+ * enlarge_output_check), whose names are too long, or that two inputs
+ * would both write. Returns EXIT_OK or EXIT_USAGE. */
 int
 plan_jobs (const Options *options, double scale, GPtrArray *jobs)
 {
@@ -202,15 +189,14 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
     {
       const Job *job = g_ptr_array_index (jobs, i);
 
-      for (guint j = 0; j < n_inputs; j++)
-        if (same_file (job->output, options->inputs[j]))
-          return usage_error ("refusing to overwrite the input file “%s”; choose another output",
-                              options->inputs[j]);
+      g_autoptr (GError) error = NULL;
+      if (!enlarge_output_check (job->output, (const char * const *) options->inputs, &error))
+        return usage_error ("%s", error->message);
 
       for (guint j = 0; j < i; j++)
         {
           const Job *other = g_ptr_array_index (jobs, j);
-          if (same_file (job->output, other->output))
+          if (enlarge_output_same_file (job->output, other->output))
             return usage_error ("“%s” and “%s” would both be written to “%s”",
                                 other->input, job->input, job->output);
         }
@@ -282,7 +268,7 @@ engine_open (Engine *engine, const Options *options, GError **error)
   if (backend == NULL)
     return FALSE;
 
-  g_autoptr (EnlargeNet) net = enlarge_model_load_in (enlarge_environment_model_dirs (), options->model, error);
+  g_autoptr (EnlargeNet) net = cli_model_load (options->model, error);
   if (net == NULL)
     return FALSE;
 
@@ -291,8 +277,19 @@ engine_open (Engine *engine, const Options *options, GError **error)
   return TRUE;
 }
 
+/* The pixel limit as the engine takes it. */
+static EnlargeLoadOptions
+load_options (const Options *options)
+{
+  EnlargeLoadOptions load = ENLARGE_LOAD_OPTIONS_INIT;
+
+  load.max_pixels = (guint64) (options->max_mp * (1 << 20));
+  return load;
+}
+
 gboolean
-run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal, GError **error)
+run_job (const Job *job, Engine *engine, const Options *options, GCancellable *cancellable,
+         gboolean *fatal, GError **error)
 {
   /* An output folder that cannot be written is found out now, not after
    * minutes of upscaling (for root, access() only catches missing ones). */
@@ -306,7 +303,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
       return FALSE;
     }
 
-  g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, error);
+  EnlargeLoadOptions load = load_options (options);
+  g_autoptr (EnlargeImage) input = cli_load_input (job->input, &load, error);
   if (input == NULL)
     return FALSE;
 
@@ -352,7 +350,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
     }
 
   g_autoptr (EnlargeImage) output = enlarge_pipeline_run (engine->backend, engine->net, &settings,
-                                                          input, &upscale_options, NULL, error);
+                                                          input, &upscale_options, cancellable,
+                                                          error);
   if (state.line_open)
     fputc ('\n', stderr);
   if (output == NULL)
@@ -361,7 +360,8 @@ run_job (const Job *job, Engine *engine, const Options *options, gboolean *fatal
   /* The output keeps the input's ICC profile, EXIF (edited: orientation 1,
    * the new size, GPS only with --keep-gps) and DPI. */
   enlarge_image_copy_metadata (output, input);
-  EnlargeSaveOptions save = { job->format, options->quality, options->lossless, options->keep_gps };
+  EnlargeSaveOptions save = { job->format, options->quality, options->lossless, options->keep_gps,
+                              cancellable };
   return enlarge_image_save_full (output, job->output, &save, error);
 }
 
@@ -392,7 +392,8 @@ dry_run (const Options *options, const GPtrArray *jobs, int model_scale)
     {
       const Job *job = g_ptr_array_index (jobs, i);
       g_autoptr (GError) error = NULL;
-      g_autoptr (EnlargeImage) input = enlarge_image_load (job->input, &error);
+      EnlargeLoadOptions load = load_options (options);
+      g_autoptr (EnlargeImage) input = cli_load_input (job->input, &load, &error);
       EnlargeSettings settings = { options->creativity, options->scale, options->target_mp,
                                    options->alpha_mode, options->tta };
       EnlargePlan plan;
@@ -466,6 +467,10 @@ static const char description[] =
   "                      (1 MP = 1024 × 1024; area averaging when shrinking,\n"
   "                      Lanczos-3 when enlarging); 0 = off (default). The\n"
   "                      scale factor applies to the rescaled image.\n"
+  "  --max-megapixels=MP Refuse inputs of more than MP megapixels (1 MP =\n"
+  "                      1024 × 1024 pixels; default 128), read from the file's\n"
+  "                      header before anything is decoded: a file of a few\n"
+  "                      hundred bytes can claim 60000 × 60000 pixels.\n"
   "  --dry-run           Print each input's plan and output path; write nothing.\n"
   "  --list-presets      List the presets with their values and reasons.\n"
   "  --tile=PX           Tile size in input pixels: 0 (the default) picks one\n"
@@ -476,23 +481,51 @@ static const char description[] =
   "  --list-models       List the models and whether they are installed.\n"
   "  --list-devices      List the devices that can run the models.\n"
   "  -q, --quiet         Do not show progress on standard error.\n"
+  "  -v, --verbose       Say which model files were used (the first folder of\n"
+  "                      the search path that has each file).\n"
   "  --version           Show the version and exit.\n"
   "\n"
   "Progress goes to standard error; each written file is reported on standard\n"
   "output as “wrote PATH”. Files are written to a temporary name and renamed\n"
-  "into place, so a failure never leaves a partial file.\n"
+  "into place, so a failure never leaves a partial file; on SIGINT, SIGTERM or\n"
+  "SIGHUP the run stops, the temporary file is removed and the program ends by\n"
+  "that signal (the shell shows 130, 143 or 129). Inputs are never replaced,\n"
+  "whatever name or link leads to them.\n"
   "\n"
   "Exit status:\n"
   "  0  every output was written\n"
-  "  1  at least one input failed (the others are still processed)\n"
-  "  2  bad usage: unknown option, no input, an invalid value, an output that\n"
-  "     would replace an input, a --format that disagrees with the output's\n"
-  "     name, or a --device that matches no device\n";
+  "  1  at least one input failed (the others are still processed): unreadable,\n"
+  "     damaged or incomplete, or above --max-megapixels\n"
+  "  2  bad usage: unknown option, no input, an invalid value (NaN included),\n"
+  "     an output that would replace an input or whose name is too long, a\n"
+  "     --format that disagrees with the output's name, or a --device that\n"
+  "     matches no device\n";
+
+/* -c, -s, --target-mp and --max-megapixels: G_OPTION_ARG_DOUBLE takes
+ * "nan", which inside means "not given", so "-s nan" would silently be
+ * the default. */
+static gboolean
+parse_number (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  Options *options = data;
+  double *target;
+
+  if (g_str_equal (option_name, "-c") || g_str_equal (option_name, "--creativity"))
+    target = &options->creativity;
+  else if (g_str_equal (option_name, "-s") || g_str_equal (option_name, "--scale"))
+    target = &options->scale;
+  else if (g_str_equal (option_name, "--target-mp"))
+    target = &options->target_mp;
+  else
+    target = &options->max_mp;
+  return cli_parse_finite (option_name, value, target, error);
+}
 
 int
 main (int argc, char **argv)
 {
   g_auto (Options) options = { .tile = 0, .creativity = NAN, .scale = NAN, .target_mp = NAN,
+                               .max_mp = (double) (ENLARGE_IMAGE_DEFAULT_MAX_PIXELS >> 20),
                                .quality = G_MININT };
   g_autoptr (GError) error = NULL;
   /* --compare (enlarge-compare.c) */
@@ -518,12 +551,14 @@ main (int argc, char **argv)
       "Model to use (default " DEFAULT_MODEL ")", "NAME" },
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &options.preset,
       "Use-case preset (see --list-presets)", "NAME" },
-    { "creativity", 'c', 0, G_OPTION_ARG_DOUBLE, &options.creativity,
+    { "creativity", 'c', 0, G_OPTION_ARG_CALLBACK, parse_number,
       "0 = conservative … 1 = creative (default 0.5)", "C" },
-    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &options.scale,
+    { "scale", 's', 0, G_OPTION_ARG_CALLBACK, parse_number,
       "Total scale factor, 1 … 16 (default: the model's)", "F" },
-    { "target-mp", 0, 0, G_OPTION_ARG_DOUBLE, &options.target_mp,
+    { "target-mp", 0, 0, G_OPTION_ARG_CALLBACK, parse_number,
       "Prescale the input to this many megapixels (0 = off)", "MP" },
+    { "max-megapixels", 0, 0, G_OPTION_ARG_CALLBACK, parse_number,
+      "Refuse inputs above this many megapixels (default 128)", "MP" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options.format,
       "Output format: png, jpeg, webp or tiff (default: from the name)", "FORMAT" },
     { "quality", 0, 0, G_OPTION_ARG_INT, &options.quality,
@@ -550,6 +585,8 @@ main (int argc, char **argv)
       "List the devices and exit", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options.quiet,
       "Do not show progress", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose,
+      "Say which model files were used", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options.version,
       "Show the version and exit", NULL },
     { "compare", 0, 0, G_OPTION_ARG_STRING, &compare,
@@ -573,7 +610,10 @@ main (int argc, char **argv)
   g_option_context_set_summary (context,
                                 "Enlarge images with Real-ESRGAN neural networks (4× with the default model).");
   g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* The group's data is what parse_number fills in. */
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &options, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -654,13 +694,23 @@ main (int argc, char **argv)
     return usage_error ("--target-mp must be 0 (off) or a positive number of megapixels, not %g",
                         options.target_mp);
 
+  if (!(options.max_mp > 0 && options.max_mp <= 1 << 20))
+    return usage_error ("--max-megapixels must be a positive number of megapixels, at most %d, not %g",
+                        1 << 20, options.max_mp);
+
+  cli_set_verbose (options.verbose);
+  GCancellable *cancellable = cli_signals_watch ();
+  int status;
   if (compare != NULL)
     {
       if (g_strv_length (options.inputs) != 1)
         return usage_error ("--compare takes one input image");
-      return enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
-                                  options.device, options.creativity, options.scale,
-                                  options.target_mp, options.quiet);
+      EnlargeLoadOptions load = load_options (&options);
+      status = enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
+                                    options.device, options.creativity, options.scale,
+                                    options.target_mp, &load, options.quiet, cancellable);
+      cli_signals_exit_if_received ();
+      return status;
     }
   if (region != NULL)
     return usage_error ("--region goes with --compare");
@@ -678,10 +728,10 @@ main (int argc, char **argv)
     options.scale = model->scale;
 
   if (from != NULL || shard != NULL || overwrite || json)
-    return enlarge_shard_run (&options, shard, overwrite, json);
+    return enlarge_shard_run (&options, shard, overwrite, json, cancellable);
 
   g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
-  int status = plan_jobs (&options, options.scale, jobs);
+  status = plan_jobs (&options, options.scale, jobs);
   if (status != EXIT_OK)
     return status;
   if (options.dry_run)
@@ -694,8 +744,11 @@ main (int argc, char **argv)
       const Job *job = g_ptr_array_index (jobs, i);
       gboolean fatal = FALSE;
 
-      if (!run_job (job, &engine, &options, &fatal, &error))
+      if (!run_job (job, &engine, &options, cancellable, &fatal, &error))
         {
+          /* Interrupted: the save removed its temporary file; the other
+           * inputs are not started. */
+          cli_signals_exit_if_received ();
           if (fatal)
             {
               /* Without a model or a device no other input can succeed. */
@@ -713,5 +766,6 @@ main (int argc, char **argv)
       fflush (stdout);
     }
 
+  cli_signals_exit_if_received ();
   return status;
 }

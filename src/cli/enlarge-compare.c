@@ -323,7 +323,8 @@ on_result (const EnlargeCompareResult *r, gpointer data)
 int
 enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean json,
                      const char *input_path, const char *output, const char *device,
-                     double creativity, double scale, double target_mp, gboolean quiet)
+                     double creativity, double scale, double target_mp,
+                     const EnlargeLoadOptions *load, gboolean quiet, GCancellable *cancellable)
 {
   g_auto (GStrv) ids = g_strsplit (models_csv, ",", -1);
   g_autoptr (GPtrArray) models = g_ptr_array_new ();
@@ -360,12 +361,11 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   if (enlarge_image_format_for_path (output) == NULL)
     return usage_error ("cannot tell the image format of “%s”: use a name ending in .png, .jpg, "
                         ".tif or .webp", output);
-  {
-    g_autofree char *a = g_canonicalize_filename (output, NULL);
-    g_autofree char *b = g_canonicalize_filename (input_path, NULL);
-    if (g_str_equal (a, b))
-      return usage_error ("refusing to overwrite the input file “%s”; choose another output", input_path);
-  }
+  /* The same check as every writer: by device and inode, so a symbolic
+   * or hard link to the input is the input. */
+  const char *inputs[] = { input_path, NULL };
+  if (!enlarge_output_check (output, inputs, &error))
+    return usage_error ("%s", error->message);
   if (region_text != NULL && !parse_region (region_text, &region))
     return usage_error ("--region must be X,Y,W,H in input pixels (W, H > 0), not “%s”", region_text);
   if (isnan (scale) || scale <= 0)
@@ -375,7 +375,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   if (isnan (target_mp))
     target_mp = 0;
 
-  input = enlarge_image_load (input_path, &error);
+  input = cli_load_input (input_path, load, &error);
   if (input == NULL)
     {
       print_error ("%s", error->message);
@@ -398,7 +398,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   for (guint i = 0; i < models->len; i++)
     {
       EnlargeSettings s = ENLARGE_SETTINGS_INIT;
-      EnlargeNet *net = enlarge_model_load_in (enlarge_environment_model_dirs (), g_ptr_array_index (models, i), &error);
+      EnlargeNet *net = cli_model_load (g_ptr_array_index (models, i), &error);
       if (net == NULL)
         {
           print_error ("%s", error->message);
@@ -415,7 +415,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
     fprintf (stderr, "%s: comparing %u models on %d,%d %d×%d at %g×\n", PROGRAM_NAME,
              models->len, region.x, region.y, region.width, region.height, scale);
   if (!enlarge_compare_run (backend, entries, models->len, input, &region, on_result,
-                            GINT_TO_POINTER (quiet), results, NULL, &error))
+                            GINT_TO_POINTER (quiet), results, cancellable, &error))
     {
       print_error ("%s", error->message);
       return g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT) ? EXIT_USAGE : EXIT_FAILED;
@@ -424,7 +424,9 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   original = enlarge_image_crop (input, &region, &error);
   if (original != NULL)
     sheet = make_sheet (original, results, &error);
-  if (sheet == NULL || !enlarge_image_save (sheet, output, NULL, &error))
+  EnlargeSaveOptions save = ENLARGE_SAVE_OPTIONS_INIT;
+  save.cancellable = cancellable;
+  if (sheet == NULL || !enlarge_image_save_full (sheet, output, &save, &error))
     {
       print_error ("%s", error->message);
       return EXIT_FAILED;

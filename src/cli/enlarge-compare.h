@@ -1,6 +1,8 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "enlarge.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +22,9 @@ G_BEGIN_DECLS
  * a built-in 5 × 7 pixel font: (n + 1) · tw + (n + 2) · 8 wide,
  * th + 44 + 2 · 8 high.
  *
+ * The input is loaded with @load (the pixel limit); @cancellable stops
+ * the run and the save (a signal).
+ *
  * Returns the exit status: 0 written, 1 failed (input, model, device),
  * 2 bad usage (unknown model, bad region or output name). */
 int enlarge_cli_compare (const char *models_csv,
@@ -31,6 +36,8 @@ int enlarge_cli_compare (const char *models_csv,
                          double      creativity,
                          double      scale,
                          double      target_mp,
-                         gboolean    quiet);
+                         const EnlargeLoadOptions *load,
+                         gboolean    quiet,
+                         GCancellable *cancellable);
 
 G_END_DECLS

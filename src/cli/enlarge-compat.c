@@ -481,6 +481,8 @@ run_jobs (GPtrArray *jobs, const CompatOptions *compat, const char *model, const
   int status = open_engine (&engine, compat->gpu, model, compat->model_dir);
   if (status != EXIT_OK)
     return status;
+  /* Ctrl+C removes the output being written, as in enlarge-cli */
+  GCancellable *cancellable = cli_signals_watch ();
 
   /* The original writes JPEG at quality 100 and WebP losslessly;
    * upscayl-bin's -c trades that for size. */
@@ -518,8 +520,9 @@ run_jobs (GPtrArray *jobs, const CompatOptions *compat, const char *model, const
         }
 
       if ((compat->width > 0 && !scale_to_width (job, compat->width, &options.scale, &error)) ||
-          !run_job (job, &engine, &options, &fatal, &error))
+          !run_job (job, &engine, &options, cancellable, &fatal, &error))
         {
+          cli_signals_exit_if_received ();
           if (g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
             fprintf (stderr, "decode image %s failed: %s\n", job->input, error->message);
           else

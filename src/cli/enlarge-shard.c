@@ -222,7 +222,8 @@ report (const Reporter *reporter, const char *event, guint index, const Job *job
 }
 
 int
-enlarge_shard_run (const Options *options, const char *shard, gboolean overwrite, gboolean json)
+enlarge_shard_run (const Options *options, const char *shard, gboolean overwrite, gboolean json,
+                   GCancellable *cancellable)
 {
   guint64 index = 0, count = 1;
 
@@ -268,8 +269,10 @@ enlarge_shard_run (const Options *options, const char *shard, gboolean overwrite
 
       report (&reporter, "started", i, job, -1, NULL);
       gint64 start = g_get_monotonic_time ();
-      gboolean ok = run_job (job, &engine, options, &fatal, &error);
+      gboolean ok = run_job (job, &engine, options, cancellable, &fatal, &error);
       double seconds = (g_get_monotonic_time () - start) / 1e6;
+      if (!ok)
+        cli_signals_exit_if_received ();
       if (ok)
         {
           report (&reporter, "done", i, job, seconds, NULL);

@@ -26,6 +26,6 @@ int enlarge_shard_add_inputs (const char *from, GStrv *inputs);
  * failed, EXIT_USAGE for bad usage (a bad I/N, outputs that collide
  * anywhere in the whole list). */
 int enlarge_shard_run (const Options *options, const char *shard, gboolean overwrite,
-                       gboolean json);
+                       gboolean json, GCancellable *cancellable);
 
 G_END_DECLS

@@ -32,6 +32,8 @@ typedef enum {
   /* images */
   ENLARGE_ERROR_IMAGE_LOAD,
   ENLARGE_ERROR_IMAGE_SAVE,
+  /* an image above the pixel limit (EnlargeLoadOptions.max_pixels) */
+  ENLARGE_ERROR_TOO_LARGE,
 } EnlargeError;
 
 GQuark enlarge_error_quark (void);

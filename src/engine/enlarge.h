@@ -9,6 +9,7 @@
 #include "enlarge-tiler.h"
 #include "enlarge-image.h"
 #include "enlarge-metrics.h"
+#include "enlarge-output.h"
 #include "enlarge-upscaler.h"
 #include "enlarge-resample.h"
 #include "enlarge-pipeline.h"

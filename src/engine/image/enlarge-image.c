@@ -3,16 +3,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <webp/encode.h>
+#include <webp/demux.h>
 #include <webp/mux.h>
+#include <zlib.h>
+#include <jpeglib.h>
+#include <jerror.h>
 
 #include "enlarge-error.h"
 #include "enlarge-metadata.h"
+#include "enlarge-output.h"
 #include "enlarge-png.h"
 
 EnlargeImage *
@@ -219,6 +227,168 @@ png_is_complete (const guint8 *data, gsize len)
   return FALSE;
 }
 
+/* Bytes of filtered image data an IHDR calls for: a filter byte and the
+ * packed samples of every row of every pass (Adam7 has seven). FALSE for
+ * an invalid header. */
+static gboolean
+png_expected_data (const guint8 *ihdr, guint64 *expected)
+{
+  static const int start_x[7] = { 0, 4, 0, 2, 0, 1, 0 }, step_x[7] = { 8, 8, 4, 4, 2, 2, 1 };
+  static const int start_y[7] = { 0, 0, 4, 0, 2, 0, 1 }, step_y[7] = { 8, 8, 8, 4, 4, 2, 2 };
+  guint64 width = read_be32 (ihdr), height = read_be32 (ihdr + 4);
+  int depth = ihdr[8], color = ihdr[9], interlace = ihdr[12];
+  int samples;
+
+  switch (color)
+    {
+    case 0: samples = 1; break;
+    case 2: samples = 3; break;
+    case 3: samples = 1; break;
+    case 4: samples = 2; break;
+    case 6: samples = 4; break;
+    default: return FALSE;
+    }
+  if (width == 0 || height == 0 || width > G_MAXINT32 || height > G_MAXINT32 ||
+      (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16) || interlace > 1)
+    return FALSE;
+
+  /* A row is at most 2^31 × 64 bits, but rows × height can pass 2^64. */
+  guint64 bits = (guint64) samples * depth;
+  *expected = 0;
+  for (int pass = 0; pass < (interlace ? 7 : 1); pass++)
+    {
+      guint64 w = interlace ? (width + step_x[pass] - 1 - start_x[pass]) / step_x[pass] : width;
+      guint64 h = interlace ? (height + step_y[pass] - 1 - start_y[pass]) / step_y[pass] : height;
+      guint64 bytes;
+      if (interlace && (width <= (guint64) start_x[pass] || height <= (guint64) start_y[pass]))
+        continue;
+      if (!g_uint64_checked_mul (&bytes, h, 1 + (w * bits + 7) / 8) ||
+          !g_uint64_checked_add (expected, *expected, bytes))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* GdkPixbuf's PNG loader takes a file whose image data ends early but that
+ * still has its IEND chunk, and leaves the missing rows grey; inflating the
+ * IDAT data and counting the bytes is the only sure way to know. */
+static gboolean
+png_data_is_complete (const guint8 *data, gsize len)
+{
+  gsize pos = 8;
+  guint64 expected = 0, produced = 0;
+  gboolean have_header = FALSE, ended = FALSE;
+  z_stream z = { 0 };
+  guint8 scratch[16384];
+
+  if (inflateInit (&z) != Z_OK)
+    return TRUE;   /* cannot check; the loader still decodes */
+
+  while (len - pos >= 12 && !ended)
+    {
+      guint32 length = read_be32 (data + pos);
+      const guint8 *type = data + pos + 4;
+      if (length > len - pos - 12)
+        break;
+      if (memcmp (type, "IHDR", 4) == 0 && length >= 13)
+        have_header = png_expected_data (data + pos + 8, &expected);
+      else if (memcmp (type, "IEND", 4) == 0)
+        break;
+      else if (memcmp (type, "IDAT", 4) == 0 && have_header)
+        {
+          z.next_in = (Bytef *) data + pos + 8;
+          z.avail_in = length;
+          while (z.avail_in > 0 && !ended)
+            {
+              z.next_out = scratch;
+              z.avail_out = sizeof scratch;
+              int ret = inflate (&z, Z_NO_FLUSH);
+              produced += sizeof scratch - z.avail_out;
+              if (ret == Z_STREAM_END)
+                ended = TRUE;
+              else if (ret != Z_OK && ret != Z_BUF_ERROR)
+                break;
+              else if (ret == Z_BUF_ERROR && z.avail_out > 0)
+                break;
+              /* more than the header calls for is damage too, and
+               * inflating it all would only waste time */
+              if (produced > expected)
+                break;
+            }
+          if (!ended && z.avail_in > 0)
+            break;
+        }
+      pos += 12 + (gsize) length;
+    }
+  inflateEnd (&z);
+  return !have_header || (ended && produced == expected);
+}
+
+/* libjpeg supplies grey for image data that is missing, with a warning
+ * that GdkPixbuf's loader ignores: a JPEG cut in its data and closed with
+ * an EOI (as a resumed download can be) loads without an error. So the
+ * data is decoded once more here, at 1/8 scale (the entropy decoding is
+ * all there is to check; the small IDCT keeps it cheap), and the two
+ * warnings of missing data make it incomplete. Other warnings (stray
+ * bytes before a marker) come with many a usable file. */
+typedef struct {
+  struct jpeg_error_mgr mgr;
+  jmp_buf jump;
+  gboolean missing_data;
+} JpegCheck;
+
+static void
+jpeg_check_error_exit (j_common_ptr cinfo)
+{
+  JpegCheck *check = (JpegCheck *) cinfo->err;
+  longjmp (check->jump, 1);
+}
+
+static void
+jpeg_check_message (j_common_ptr cinfo, int msg_level)
+{
+  JpegCheck *check = (JpegCheck *) cinfo->err;
+
+  if (msg_level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF ||
+                        cinfo->err->msg_code == JWRN_HIT_MARKER))
+    check->missing_data = TRUE;
+}
+
+static gboolean
+jpeg_data_is_complete (const guint8 *data, gsize len)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegCheck check = { { 0 } };
+  gboolean complete = FALSE;
+
+  cinfo.err = jpeg_std_error (&check.mgr);
+  check.mgr.error_exit = jpeg_check_error_exit;
+  check.mgr.emit_message = jpeg_check_message;
+  jpeg_create_decompress (&cinfo);
+  if (setjmp (check.jump) == 0)
+    {
+      jpeg_mem_src (&cinfo, data, len);
+      jpeg_read_header (&cinfo, TRUE);
+      cinfo.scale_num = 1;
+      cinfo.scale_denom = 8;
+      cinfo.dct_method = JDCT_IFAST;
+      cinfo.do_fancy_upsampling = FALSE;
+      jpeg_start_decompress (&cinfo);
+      JSAMPARRAY row = (*cinfo.mem->alloc_sarray) ((j_common_ptr) &cinfo, JPOOL_IMAGE,
+                                                   cinfo.output_width * cinfo.output_components, 1);
+      while (cinfo.output_scanline < cinfo.output_height && !check.missing_data)
+        jpeg_read_scanlines (&cinfo, row, 1);
+      complete = !check.missing_data;
+    }
+  else
+    {
+      /* a fatal error: GdkPixbuf's loader reports it in its own words */
+      complete = TRUE;
+    }
+  jpeg_destroy_decompress (&cinfo);
+  return complete;
+}
+
 /* Walks the marker segments up to EOI; anything after EOI (some phones
  * append a video) is ignored. */
 static gboolean
@@ -259,10 +429,89 @@ jpeg_is_complete (const guint8 *data, gsize len)
   return FALSE;
 }
 
+/* The RIFF size, then libwebp's own parse of the chunks and frames:
+ * webp-pixbuf-loader hands a damaged animation to GdkPixbuf with a NULL
+ * frame iterator (critical warnings, then an image or not). */
 static gboolean
 webp_is_complete (const guint8 *data, gsize len)
 {
-  return len >= 12 && (guint64) read_le32 (data + 4) + 8 <= len;
+  if (len < 12 || (guint64) read_le32 (data + 4) + 8 > len)
+    return FALSE;
+
+  WebPData webp = { data, len };
+  WebPDemuxer *demux = WebPDemux (&webp);
+  if (demux == NULL)
+    return FALSE;
+  gboolean ok = WebPDemuxGetI (demux, WEBP_FF_FRAME_COUNT) > 0;
+  WebPDemuxDelete (demux);
+  return ok;
+}
+
+/* Skips a chain of GIF data sub-blocks (a size byte, then that many
+ * bytes, until a size of 0); FALSE when the data ends first. */
+static gboolean
+gif_skip_sub_blocks (const guint8 *data, gsize len, gsize *pos)
+{
+  while (*pos < len)
+    {
+      guint8 size = data[(*pos)++];
+      if (size == 0)
+        return TRUE;
+      if (size > len - *pos)
+        return FALSE;
+      *pos += size;
+    }
+  return FALSE;
+}
+
+/* Walks the blocks of a GIF: every frame must have a size (GdkPixbuf
+ * 2.42's loader asks for a 0-pixel buffer otherwise, a critical warning)
+ * and the data must not end inside a block. A missing trailer after a
+ * whole block is allowed; encoders that forget it exist. */
+static gboolean
+gif_is_complete (const guint8 *data, gsize len)
+{
+  gsize pos = 13;
+  gboolean frames = FALSE;
+
+  if (len < 13)
+    return FALSE;
+  if (data[10] & 0x80)
+    pos += 3 * ((gsize) 2 << (data[10] & 7));
+  while (pos < len)
+    {
+      guint8 block = data[pos++];
+      if (block == 0x3b)
+        return frames;
+      if (block == 0x21)
+        {
+          if (pos >= len)
+            return FALSE;
+          pos++;   /* the extension's label */
+          if (!gif_skip_sub_blocks (data, len, &pos))
+            return FALSE;
+        }
+      else if (block == 0x2c)
+        {
+          if (len - pos < 10)
+            return FALSE;
+          guint width = data[pos + 4] | (data[pos + 5] << 8);
+          guint height = data[pos + 6] | (data[pos + 7] << 8);
+          guint8 flags = data[pos + 8];
+          if (width == 0 || height == 0)
+            return FALSE;
+          pos += 9;
+          if (flags & 0x80)
+            pos += 3 * ((gsize) 2 << (flags & 7));
+          pos++;   /* the LZW minimum code size */
+          if (pos > len || !gif_skip_sub_blocks (data, len, &pos))
+            return FALSE;
+          frames = TRUE;
+        }
+      else
+        return FALSE;
+    }
+  return frames && pos == len;
 }
 
 static gboolean
@@ -276,6 +525,8 @@ data_is_complete (const guint8 *data, gsize len)
     return jpeg_is_complete (data, len);
   if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
     return webp_is_complete (data, len);
+  if (len >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
+    return gif_is_complete (data, len);
   return TRUE;
 }
 
@@ -342,10 +593,72 @@ set_metadata (EnlargeImage *image, GdkPixbuf *pixbuf, EnlargeFileMetadata *found
     g_debug ("%d-bit image: read with 8 bits per channel", image->meta.bits_per_sample);
 }
 
+/* Refuses an image above the limit from its size, which every GdkPixbuf
+ * loader reports before it allocates the pixels: a size of 0 × 0 makes
+ * them stop with an error (as in gdk_pixbuf_get_file_info). */
+typedef struct {
+  guint64 max_pixels;
+  int width;
+  int height;
+  gboolean too_large;
+} SizeGuard;
+
+static gboolean
+size_guard_check (SizeGuard *guard, int width, int height)
+{
+  guard->width = width;
+  guard->height = height;
+  guard->too_large = width <= 0 || height <= 0 ||
+                     (guint64) width * (guint64) height > guard->max_pixels;
+  return !guard->too_large;
+}
+
+static void
+on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
+{
+  SizeGuard *guard = user_data;
+  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
+  g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
+
+  /* GdkPixbuf 2.42's GIF loader asks for a pixbuf of the size set here
+   * even when it is 0 × 0 (a critical warning); GIF sizes are checked
+   * from the header instead, before the loader sees the file. */
+  if (!size_guard_check (guard, width, height) && g_strcmp0 (name, "gif") != 0)
+    gdk_pixbuf_loader_set_size (loader, 0, 0);
+}
+
+/* Megapixels (1024² pixels) with as many decimals as small values need. */
+static char *
+format_mp (double pixels)
+{
+  double mp = pixels / (1 << 20);
+
+  return g_strdup_printf ("%.*f MP", mp >= 10 ? 0 : mp >= 1 ? 1 : 3, mp);
+}
+
+static void
+set_too_large (GError **error, const char *name, const SizeGuard *guard)
+{
+  g_autofree char *size = format_mp ((double) guard->width * guard->height);
+  g_autofree char *limit = format_mp (guard->max_pixels);
+
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+               "Could not load %s: the image is %d × %d pixels (%s), more than the limit of %s",
+               name, guard->width, guard->height, size, limit);
+}
+
 static EnlargeImage *
-load_data (const guint8 *data, gsize len, const char *name, GError **error)
+load_data (const guint8             *data,
+           gsize                     len,
+           const char               *name,
+           const EnlargeLoadOptions *options,
+           GError                  **error)
 {
   g_autoptr (GError) local_error = NULL;
+  SizeGuard guard = { ENLARGE_IMAGE_DEFAULT_MAX_PIXELS, 0, 0, FALSE };
+
+  if (options != NULL && options->max_pixels > 0)
+    guard.max_pixels = options->max_pixels;
 
   if (len == 0)
     {
@@ -358,16 +671,35 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
   if (!data_is_complete (data, len))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
-                   "Could not load %s: the file is truncated or damaged (incomplete image data)", name);
+                   "Could not load %s: the file is damaged or incomplete (truncated)", name);
+      return NULL;
+    }
+
+  /* GIF: the logical screen, which every frame is drawn into */
+  if (len >= 10 && memcmp (data, "GIF8", 4) == 0 &&
+      !size_guard_check (&guard, data[6] | (data[7] << 8), data[8] | (data[9] << 8)))
+    {
+      set_too_large (error, name, &guard);
       return NULL;
     }
 
   g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  gboolean ok = gdk_pixbuf_loader_write (loader, data, len, &local_error);
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &guard);
+
+  /* In pieces, so that nothing more is fed once the size is refused. */
+  const gsize piece = 256 * 1024;
+  gboolean ok = TRUE;
+  for (gsize pos = 0; pos < len && ok && !guard.too_large; pos += piece)
+    ok = gdk_pixbuf_loader_write (loader, data + pos, MIN (piece, len - pos), &local_error);
   /* A loader must be closed even after a failed write; the write's error
    * is the one worth reporting. */
-  if (!gdk_pixbuf_loader_close (loader, ok ? &local_error : NULL))
+  if (!gdk_pixbuf_loader_close (loader, ok && !guard.too_large ? &local_error : NULL))
     ok = FALSE;
+  if (guard.too_large)
+    {
+      set_too_large (error, name, &guard);
+      return NULL;
+    }
   if (!ok)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
@@ -383,6 +715,21 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
                    "Could not load %s: not a supported image", name);
       return NULL;
     }
+
+  /* After decoding, so that an image above the limit is reported as that
+   * rather than as incomplete. */
+  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  if ((len >= 8 && memcmp (data, png_magic, 8) == 0 && !png_data_is_complete (data, len)) ||
+      (len >= 2 && data[0] == 0xff && data[1] == 0xd8 && !jpeg_data_is_complete (data, len)))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: the file is damaged or incomplete (its image data ends early)",
+                   name);
+      return NULL;
+    }
+
+  GdkPixbufAnimation *animation = gdk_pixbuf_loader_get_animation (loader);
+  gboolean animated = animation != NULL && !gdk_pixbuf_animation_is_static_image (animation);
 
   EnlargeFileMetadata found = { NULL, NULL, 0 };
   enlarge_file_metadata_scan (data, len, &found);
@@ -413,13 +760,22 @@ load_data (const guint8 *data, gsize len, const char *name, GError **error)
       (memcmp (data, "II*\0", 4) == 0 || memcmp (data, "MM\0*", 4) == 0))
     unpremultiply (image);
   if (image != NULL)
-    set_metadata (image, pixbuf, &found);
+    {
+      set_metadata (image, pixbuf, &found);
+      image->meta.animated = animated;
+    }
   enlarge_file_metadata_clear (&found);
   return image;
 }
 
 EnlargeImage *
 enlarge_image_load (const char *path, GError **error)
+{
+  return enlarge_image_load_full (path, NULL, error);
+}
+
+EnlargeImage *
+enlarge_image_load_full (const char *path, const EnlargeLoadOptions *options, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -442,9 +798,36 @@ enlarge_image_load (const char *path, GError **error)
       return NULL;
     }
 
+  /* A device (/dev/zero, /dev/urandom) never ends; a regular file or a
+   * pipe (a download through <(…)) does. */
+  GStatBuf st;
+  if (fstat (fd, &st) != 0 || !(S_ISREG (st.st_mode) || S_ISFIFO (st.st_mode)))
+    {
+      close (fd);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: it is not a file", name);
+      return NULL;
+    }
+
+  /* No image within the pixel limit takes more than 8 bytes a pixel
+   * (16-bit RGBA, uncompressed) plus its metadata, so a larger file is
+   * refused before it is read into memory. */
+  guint64 max_pixels = options != NULL && options->max_pixels > 0
+                       ? options->max_pixels : ENLARGE_IMAGE_DEFAULT_MAX_PIXELS;
+  guint64 max_bytes = MIN (max_pixels, G_MAXUINT32 / 8) * 8 + (64 << 20);
+  max_bytes = MIN (max_bytes, G_MAXUINT32);
+  if (S_ISREG (st.st_mode) && (guint64) st.st_size > max_bytes)
+    {
+      close (fd);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+                   "Could not load %s: the file is %" G_GUINT64_FORMAT " MiB, more than any "
+                   "image within the pixel limit needs", name, (guint64) st.st_size >> 20);
+      return NULL;
+    }
+
   /* read() rather than g_file_get_contents so the reason ("Permission
    * denied", "Is a directory") can be phrased around the file name. */
-  g_autoptr (GByteArray) contents = g_byte_array_new ();
+  g_autoptr (GByteArray) contents = g_byte_array_sized_new (S_ISREG (st.st_mode) ? st.st_size : 0);
   const gsize chunk = 64 * 1024;
   g_autofree guint8 *buffer = g_malloc (chunk);
   for (;;)
@@ -462,28 +845,35 @@ enlarge_image_load (const char *path, GError **error)
         }
       if (n == 0)
         break;
-      if (contents->len > G_MAXUINT - (guint) n)
+      if (contents->len + (guint64) n > max_bytes)
         {
           close (fd);
-          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
-                       "Could not load %s: the file is too large", name);
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+                       "Could not load %s: the data is more than any image within the pixel "
+                       "limit needs (%" G_GUINT64_FORMAT " MiB)", name, max_bytes >> 20);
           return NULL;
         }
       g_byte_array_append (contents, buffer, n);
     }
   close (fd);
 
-  return load_data (contents->data, contents->len, name, error);
+  return load_data (contents->data, contents->len, name, options, error);
 }
 
 EnlargeImage *
 enlarge_image_load_bytes (GBytes *bytes, GError **error)
 {
+  return enlarge_image_load_bytes_full (bytes, NULL, error);
+}
+
+EnlargeImage *
+enlarge_image_load_bytes_full (GBytes *bytes, const EnlargeLoadOptions *options, GError **error)
+{
   g_return_val_if_fail (bytes != NULL, NULL);
 
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  return load_data (data, len, "the image data", error);
+  return load_data (data, len, "the image data", options, error);
 }
 
 /* ---- saving ----------------------------------------------------------- */
@@ -577,6 +967,7 @@ typedef struct {
   GByteArray *held;     /* NULL once the insertion point has passed */
   gssize (*insert_offset) (const guint8 *data, gsize len);
   GByteArray *insert;
+  GCancellable *cancellable;
 } SaveTarget;
 
 static gboolean
@@ -621,6 +1012,10 @@ write_to_target (const gchar *buf, gsize count, GError **error, gpointer data)
 {
   SaveTarget *target = data;
 
+  /* A signal during a long encode (TIFF: seconds) stops it here, and the
+   * caller removes the temporary file. */
+  if (g_cancellable_set_error_if_cancelled (target->cancellable, error))
+    return FALSE;
   if (target->held == NULL)
     return write_all (target->fd, (const guint8 *) buf, count, error);
 
@@ -888,7 +1283,7 @@ enlarge_image_save_full (const EnlargeImage       *image,
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GByteArray) insert = g_byte_array_new ();
-  SaveTarget target = { -1, NULL, NULL, NULL };
+  SaveTarget target = { -1, NULL, NULL, NULL, options->cancellable };
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GBytes) encoded = NULL;
 
@@ -966,9 +1361,13 @@ enlarge_image_save_full (const EnlargeImage       *image,
   /* The temporary file lives beside the target (a rename cannot cross file
    * systems) and is hidden so file managers do not show it mid-write. */
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp_base = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp_path = g_build_filename (dir, tmp_base, NULL);
+  g_autofree char *tmp_path = enlarge_output_temp_template (path);
+
+  if (g_cancellable_set_error_if_cancelled (options->cancellable, error))
+    {
+      g_clear_pointer (&target.held, g_byte_array_unref);
+      return FALSE;
+    }
 
   /* 0666 so the result gets the usual umask-derived mode, not mkstemp's
    * private 0600. */
@@ -1016,6 +1415,8 @@ enlarge_image_save_full (const EnlargeImage       *image,
       g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                            g_strerror (saved_errno));
     }
+  if (ok && g_cancellable_set_error_if_cancelled (options->cancellable, &local_error))
+    ok = FALSE;
   if (ok && g_rename (tmp_path, path) != 0)
     {
       int saved_errno = errno;
@@ -1027,6 +1428,11 @@ enlarge_image_save_full (const EnlargeImage       *image,
   if (!ok)
     {
       g_unlink (tmp_path);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
                    "Could not save “%s”: %s", display,
                    local_error != NULL ? local_error->message : "unknown error");

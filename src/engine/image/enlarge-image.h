@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * dpi_x, dpi_y: the resolution (PNG pHYs, JPEG JFIF density, TIFF), 0 =
  *   unknown. Kept as is when saving, so an enlarged image prints larger at
  *   the same density — which is what enlarging for print is for.
+ * animated: TRUE for an animated GIF or WebP, of which only the first
+ *   frame is loaded (callers warn: animations are not supported yet).
  * bits_per_sample: of the source file (8, or 16 for a 16-bit PNG/TIFF);
  *   0 for an image not loaded from a file. The pixels are always 8-bit:
  *   GdkPixbuf reads 16-bit files reduced to 8 bits and outputs are 8-bit,
@@ -29,6 +31,8 @@ typedef struct {
   int dpi_x;
   int dpi_y;
   int bits_per_sample;
+  gboolean animated;   /* the file is an animation (GIF, WebP): only its
+                          first frame was loaded */
 } EnlargeImageMetadata;
 
 /* An 8-bit image in memory: RGB (3 channels) or RGBA (4), rows of
@@ -63,11 +67,36 @@ enlarge_image_pixel (const EnlargeImage *image, int x, int y)
   return image->pixels + ((gsize) y * image->width + x) * image->n_channels;
 }
 
+/* The largest image loaded by default: 128 MP (1 MP = 1024² pixels, as
+ * for --target-mp), a 13 000 × 10 000 photograph; decoded as RGBA it takes
+ * 512 MiB, and a 4× result of it 6 GiB as RGB. */
+#define ENLARGE_IMAGE_DEFAULT_MAX_PIXELS (G_GUINT64_CONSTANT (128) << 20)
+
+typedef struct {
+  /* Images with more pixels are refused from their header, before
+   * anything is decoded or allocated: a file of a few hundred bytes can
+   * claim 60000 × 60000. 0 = ENLARGE_IMAGE_DEFAULT_MAX_PIXELS. */
+  guint64 max_pixels;
+} EnlargeLoadOptions;
+
+#define ENLARGE_LOAD_OPTIONS_INIT { 0 }
+
 /* Loads PNG, JPEG, TIFF, WebP (when the loader is installed), … through
  * GdkPixbuf, applying the EXIF orientation (JPEG, PNG eXIf, WebP EXIF, TIFF).
  * Grayscale comes back as RGB. An alpha channel that is fully opaque is
  * dropped. The metadata is filled in; metadata that is malformed is
- * dropped (g_debug), never a reason to fail. */
+ * dropped (g_debug), never a reason to fail. A file cut short or damaged
+ * (image data that ends early, even with a proper end marker) is an
+ * ENLARGE_ERROR_IMAGE_LOAD error saying "damaged or incomplete"; an image
+ * above @options' max_pixels is ENLARGE_ERROR_TOO_LARGE. @options may be
+ * NULL for the defaults. */
+EnlargeImage *enlarge_image_load_full (const char               *path,
+                                       const EnlargeLoadOptions *options,
+                                       GError                  **error);
+EnlargeImage *enlarge_image_load_bytes_full (GBytes                   *bytes,
+                                             const EnlargeLoadOptions *options,
+                                             GError                  **error);
+/* The same with the default options. */
 EnlargeImage *enlarge_image_load (const char *path, GError **error);
 EnlargeImage *enlarge_image_load_bytes (GBytes *bytes, GError **error);
 
@@ -93,9 +122,12 @@ typedef struct {
   gboolean lossless;   /* WebP: lossless instead of lossy; an error for
                           JPEG; PNG and TIFF are always lossless */
   gboolean keep_gps;   /* keep the EXIF GPS location (dropped by default) */
+  GCancellable *cancellable;  /* checked while writing; on cancel the
+                                 temporary file is removed and the error
+                                 is G_IO_ERROR_CANCELLED. NULL = none */
 } EnlargeSaveOptions;
 
-#define ENLARGE_SAVE_OPTIONS_INIT { NULL, 0, FALSE, FALSE }
+#define ENLARGE_SAVE_OPTIONS_INIT { NULL, 0, FALSE, FALSE, NULL }
 
 /* Writes @image with its metadata (see EnlargeImageMetadata: ICC profile
  * in every format; EXIF in JPEG, PNG and WebP; DPI in PNG, JPEG and TIFF)

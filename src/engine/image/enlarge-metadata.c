@@ -40,6 +40,7 @@ enum {
   TAG_GPS_IFD = 0x8825,
   TAG_PIXEL_X = 0xa002,
   TAG_PIXEL_Y = 0xa003,
+  TAG_INTEROP_IFD = 0xa005,
 };
 
 enum {
@@ -292,33 +293,65 @@ ranges_overlap (gsize a, gsize a_len, gsize b, gsize b_len)
   return a < b + b_len && b < a + a_len;
 }
 
-/* Zeroes the GPS IFD and the values it points at. FALSE when it overlaps
- * the IFD at @keep (a crafted block): then the caller drops all EXIF. */
+/* The output's EXIF block is rebuilt from what is kept rather than
+ * patched: a block of the same length, zero but for the ranges copied here,
+ * at their old offsets (so maker notes, whose offsets are absolute, stay
+ * valid). Whatever nothing kept points at (the GPS IFD behind a damaged
+ * pointer, the thumbnail, stray bytes) is gone from the file. */
+typedef struct {
+  const Tiff *src;
+  Tiff dst;
+  guint8 *kept;   /* one byte per byte of the block: copied or not */
+} Rebuild;
+
+static void
+keep_range (Rebuild *r, gsize off, gsize len)
+{
+  if (off > r->src->len || len > r->src->len - off)
+    return;
+  memcpy (r->dst.data + off, r->src->data + off, len);
+  memset (r->kept + off, 1, len);
+}
+
+/* The IFD's table and next pointer and the values its entries point at,
+ * but for those of the entry tagged @drop (0 = none), which is removed
+ * afterwards: a GPS pointer of another type than LONG points at bytes of
+ * the GPS data. FALSE when it cannot be read. */
 static gboolean
-scrub_ifd (Tiff *t, guint32 ifd, guint32 keep, guint keep_count)
+keep_ifd (Rebuild *r, guint32 ifd, guint16 drop, guint *count)
+{
+  if (!ifd_get (r->src, ifd, count))
+    return FALSE;
+  keep_range (r, ifd, 2 + (gsize) *count * 12 + (ifd_has_next (r->src, ifd, *count) ? 4 : 0));
+  for (guint i = 0; i < *count; i++)
+    {
+      gsize entry = entry_offset (ifd, i), off, len;
+      if (drop != 0 && t16 (r->src, entry) == drop)
+        continue;
+      if (entry_value (r->src, entry, &off, &len) && off != entry + 8)
+        keep_range (r, off, len);
+    }
+  return TRUE;
+}
+
+/* Whether any byte of the IFD at @ifd or of its values was kept. */
+static gboolean
+ifd_overlaps_kept (const Rebuild *r, guint32 ifd)
 {
   guint count;
-  gsize keep_len = 2 + (gsize) keep_count * 12 + 4;
 
-  if (!ifd_get (t, ifd, &count))
-    return TRUE;   /* nothing readable there to leak */
-
-  gsize table_len = 2 + (gsize) count * 12 + (ifd_has_next (t, ifd, count) ? 4 : 0);
-  if (ranges_overlap (ifd, table_len, keep, keep_len))
-    return FALSE;
-
+  if (!ifd_get (r->src, ifd, &count))
+    return FALSE;   /* nothing readable there; it was not copied either */
+  gsize table_len = 2 + (gsize) count * 12 + (ifd_has_next (r->src, ifd, count) ? 4 : 0);
+  if (memchr (r->kept + ifd, 1, table_len) != NULL)
+    return TRUE;
   for (guint i = 0; i < count; i++)
     {
       gsize entry = entry_offset (ifd, i), off, len;
-      if (entry_value (t, entry, &off, &len) && off != entry + 8)
-        {
-          if (ranges_overlap (off, len, keep, keep_len))
-            return FALSE;
-          memset (t->data + off, 0, len);
-        }
+      if (entry_value (r->src, entry, &off, &len) && len > 0 && memchr (r->kept + off, 1, len) != NULL)
+        return TRUE;
     }
-  memset (t->data + ifd, 0, table_len);
-  return TRUE;
+  return FALSE;
 }
 
 static void
@@ -342,57 +375,70 @@ set_dimension (Tiff *t, gsize entry, guint32 value)
 GBytes *
 enlarge_exif_for_output (GBytes *exif, int width, int height, gboolean keep_gps)
 {
-  Tiff t;
-  guint32 ifd0, sub;
+  Tiff src;
+  guint32 ifd0, sub, gps = 0;
   guint count, n;
   int i;
 
-  if (!exif_open (exif, &t, &ifd0, &count))
+  if (!exif_open (exif, &src, &ifd0, &count))
     return NULL;
 
-  gsize len;
-  const guint8 *src = g_bytes_get_data (exif, &len);
-  guint8 *data = g_memdup2 (src, len);
-  tiff_open (&t, data, len);
+  g_autofree guint8 *kept = g_malloc0 (src.len);
+  Rebuild r = { &src, { g_malloc0 (src.len), src.len, src.be }, kept };
+  Tiff *t = &r.dst;
+
+  keep_range (&r, 0, 8);
+  keep_ifd (&r, ifd0, keep_gps ? 0 : TAG_GPS_IFD, &count);
+  guint32 interop;
+  if ((i = ifd_find (&src, ifd0, count, TAG_EXIF_IFD)) >= 0 &&
+      entry_uint (&src, entry_offset (ifd0, i), &sub) && keep_ifd (&r, sub, 0, &n) &&
+      (i = ifd_find (&src, sub, n, TAG_INTEROP_IFD)) >= 0 &&
+      entry_uint (&src, entry_offset (sub, i), &interop))
+    keep_ifd (&r, interop, 0, &n);
+
+  gboolean has_gps = (i = ifd_find (&src, ifd0, count, TAG_GPS_IFD)) >= 0 &&
+                     entry_uint (&src, entry_offset (ifd0, i), &gps);
+  if (keep_gps && has_gps)
+    keep_ifd (&r, gps, 0, &n);
+  else if (has_gps && ifd_overlaps_kept (&r, gps))
+    {
+      /* a crafted block: the location would be copied with what is kept */
+      g_debug ("EXIF: the GPS data overlaps the data kept; dropping all EXIF");
+      g_free (t->data);
+      return NULL;
+    }
+  /* every one: a crafted IFD0 can name the tag twice */
+  while (!keep_gps && (i = ifd_find (t, ifd0, count, TAG_GPS_IFD)) >= 0)
+    ifd_remove_entry (t, ifd0, &count, i);
 
   /* Orientation 1: the pixels were turned upright on load. */
-  if ((i = ifd_find (&t, ifd0, count, TAG_ORIENTATION)) >= 0)
-    entry_set_uint (&t, entry_offset (ifd0, i), TYPE_SHORT, 1);
+  if ((i = ifd_find (t, ifd0, count, TAG_ORIENTATION)) >= 0)
+    entry_set_uint (t, entry_offset (ifd0, i), TYPE_SHORT, 1);
 
   /* Some writers put the size in IFD0 as well as in the Exif IFD. */
-  if ((i = ifd_find (&t, ifd0, count, TAG_IMAGE_WIDTH)) >= 0)
-    set_dimension (&t, entry_offset (ifd0, i), width);
-  if ((i = ifd_find (&t, ifd0, count, TAG_IMAGE_LENGTH)) >= 0)
-    set_dimension (&t, entry_offset (ifd0, i), height);
+  if ((i = ifd_find (t, ifd0, count, TAG_IMAGE_WIDTH)) >= 0)
+    set_dimension (t, entry_offset (ifd0, i), width);
+  if ((i = ifd_find (t, ifd0, count, TAG_IMAGE_LENGTH)) >= 0)
+    set_dimension (t, entry_offset (ifd0, i), height);
 
-  if ((i = ifd_find (&t, ifd0, count, TAG_EXIF_IFD)) >= 0 &&
-      entry_uint (&t, entry_offset (ifd0, i), &sub) && ifd_get (&t, sub, &n) &&
+  if ((i = ifd_find (t, ifd0, count, TAG_EXIF_IFD)) >= 0 &&
+      entry_uint (t, entry_offset (ifd0, i), &sub) && ifd_get (t, sub, &n) &&
       !ranges_overlap (sub, 2 + (gsize) n * 12, ifd0, 2 + (gsize) count * 12))
     {
-      int ix = ifd_find (&t, sub, n, TAG_PIXEL_X);
-      int iy = ifd_find (&t, sub, n, TAG_PIXEL_Y);
+      int ix = ifd_find (t, sub, n, TAG_PIXEL_X);
+      int iy = ifd_find (t, sub, n, TAG_PIXEL_Y);
       if (ix >= 0)
-        set_dimension (&t, entry_offset (sub, ix), width);
+        set_dimension (t, entry_offset (sub, ix), width);
       if (iy >= 0)
-        set_dimension (&t, entry_offset (sub, iy), height);
+        set_dimension (t, entry_offset (sub, iy), height);
     }
 
-  if (!keep_gps && (i = ifd_find (&t, ifd0, count, TAG_GPS_IFD)) >= 0)
-    {
-      if (entry_uint (&t, entry_offset (ifd0, i), &sub) && !scrub_ifd (&t, sub, ifd0, count))
-        {
-          g_debug ("EXIF: the GPS data overlaps the main IFD; dropping all EXIF");
-          g_free (data);
-          return NULL;
-        }
-      ifd_remove_entry (&t, ifd0, &count, i);
-    }
+  /* The thumbnail (IFD1) shows the input as stored, not as turned upright;
+   * it was not copied, and the pointer to it goes too. */
+  if (ifd_has_next (t, ifd0, count))
+    w32 (t, entry_offset (ifd0, count), 0);
 
-  /* The thumbnail shows the input as stored, not as turned upright. */
-  if (ifd_has_next (&t, ifd0, count))
-    w32 (&t, entry_offset (ifd0, count), 0);
-
-  return g_bytes_new_take (data, len);
+  return g_bytes_new_take (t->data, t->len);
 }
 
 /* ---- scanning files ---------------------------------------------------- */

@@ -7,10 +7,12 @@
  *
  * The EXIF block is kept as the raw TIFF structure ("II*\0…" or "MM\0*…"),
  * the form JPEG's APP1 (after "Exif\0\0"), PNG's eXIf chunk and WebP's EXIF
- * chunk all carry. It is edited in place, never re-laid out, so that the
- * offsets inside maker notes (which point at absolute positions in the
- * block) stay valid. Every read is bounds-checked: a block from a file is
- * untrusted, and a malformed one is dropped, never a reason to fail. */
+ * chunk all carry. It is never re-laid out, so that the offsets inside
+ * maker notes (which point at absolute positions in the block) stay valid:
+ * an output's block keeps only what it needs, each part at its old offset
+ * (enlarge_exif_for_output). Every read is bounds-checked: a block from a
+ * file is untrusted, and a malformed one is dropped, never a reason to
+ * fail. */
 
 #include <glib.h>
 
@@ -44,12 +46,16 @@ gboolean enlarge_exif_has_gps (GBytes *exif);
 /* PixelXDimension / PixelYDimension of the Exif IFD; FALSE when absent. */
 gboolean enlarge_exif_get_pixel_size (GBytes *exif, guint32 *width, guint32 *height);
 
-/* A copy of @exif fit for an output image of @width × @height: Orientation
+/* A block fit for an output image of @width × @height, rebuilt from what
+ * is kept: the header, IFD0, the Exif and Interoperability IFDs and the
+ * values they point at (the GPS IFD too with @keep_gps), copied at their
+ * old offsets into a block of zeros of the same length. Orientation is
  * set to 1 (the pixels were rotated on load), PixelXDimension and
- * PixelYDimension set to the output size, the thumbnail (IFD1, which shows
- * the input, unrotated) unlinked, and unless @keep_gps the GPS IFD unlinked
- * and its bytes zeroed, so the location is really gone from the file.
- * NULL when @exif is malformed. */
+ * PixelYDimension to the output size; the thumbnail (IFD1, which shows
+ * the input, unrotated) and, unless @keep_gps, the GPS IFD are neither
+ * linked nor copied, so the location is gone from the file even behind a
+ * damaged pointer. NULL when @exif is malformed, or when the GPS data
+ * overlaps what is kept. */
 GBytes *enlarge_exif_for_output (GBytes *exif, int width, int height, gboolean keep_gps);
 
 /* Writes @v big-endian at @p (4 bytes). */
