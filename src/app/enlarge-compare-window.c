@@ -227,18 +227,9 @@ original_texture (EnlargeCompareWindow *self, int width, int height)
   g_autoptr (EnlargeImage) crop = enlarge_image_crop (self->input, &self->region, NULL);
   g_autoptr (EnlargeImage) big = NULL;
 
-  if (crop == NULL)
-    return NULL;
-  big = enlarge_image_new (width, height, crop->n_channels, NULL);
-  if (big == NULL)
-    return NULL;
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      memcpy (enlarge_image_pixel (big, x, y),
-              enlarge_image_pixel (crop, (int) ((gint64) x * crop->width / width),
-                                   (int) ((gint64) y * crop->height / height)),
-              crop->n_channels);
-  return enlarge_texture_new_for_image (big);
+  if (crop != NULL)
+    big = enlarge_resample (crop, width, height, ENLARGE_FILTER_NEAREST, NULL);
+  return big != NULL ? enlarge_texture_new_for_image (big) : NULL;
 }
 
 static char *
