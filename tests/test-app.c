@@ -10,7 +10,7 @@
 
 #include "enlarge.h"
 #include "enlarge-application.h"
-#include "enlarge-window.h"
+#include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
 
 #define WAIT_TIMEOUT_S 300

@@ -12,7 +12,7 @@
 #include "enlarge-compare-view.h"
 #include "enlarge-compare-window.h"
 #include "enlarge-job.h"
-#include "enlarge-window.h"
+#include "enlarge-window-private.h"
 
 /* The region proposed: large enough to judge texture, small enough that a
  * fast model runs on it in a second or two on a CPU. */

@@ -1,0 +1,280 @@
+/* enlarge-window-controls.c: the main window's presets, model and sliders,
+ * bound to GSettings; a preset sets the others, moving one makes it
+ * Custom. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "enlarge-presets.h"
+#include "enlarge-window-private.h"
+
+const char *
+enlarge_window_get_model (EnlargeWindow *self)
+{
+  guint i = adw_combo_row_get_selected (self->model_row);
+
+  if (self->model_ids == NULL || i >= self->model_ids->len)
+    return NULL;
+  return g_ptr_array_index (self->model_ids, i);
+}
+
+void
+enlarge_window_set_model (EnlargeWindow *self,
+              const char    *id)
+{
+  for (guint i = 0; i < self->model_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->model_ids, i), id) == 0)
+      {
+        adw_combo_row_set_selected (self->model_row, i);
+        return;
+      }
+}
+
+EnlargeJobSettings *
+_enlarge_window_collect_settings (EnlargeWindow *self)
+{
+  EnlargeJobSettings s = { 0 };
+  g_autofree char *device = g_settings_get_string (self->settings, "device");
+
+  s.model = (char *) enlarge_window_get_model (self);
+  s.scale = gtk_adjustment_get_value (self->scale_adjustment);
+  s.creativity = gtk_adjustment_get_value (self->creativity_adjustment);
+  s.target_mp = gtk_adjustment_get_value (self->target_adjustment);
+  s.tile_size = g_settings_get_int (self->settings, "tile-size");
+  s.device = device;
+  return enlarge_job_settings_copy (&s);
+}
+
+void
+_enlarge_window_update_summary (EnlargeWindow *self)
+{
+  g_autoptr (EnlargeJobSettings) s = _enlarge_window_collect_settings (self);
+  g_autofree char *text = NULL;
+
+  if (s->model == NULL)
+    text = g_strdup (_("No models are installed. Install them with “enlarge-install-models”."));
+  else if (self->input == NULL)
+    text = g_strdup (_("Open an image to see what will happen."));
+  else
+    text = enlarge_job_settings_describe (s, self->input->width, self->input->height);
+  gtk_label_set_label (self->summary_label, text);
+}
+
+static char *
+format_creativity (double value)
+{
+  return g_strdup_printf ("%.2f", value);
+}
+
+static char *
+format_scale (double value)
+{
+  /* Translators: a scale factor, e.g. 4.0× */
+  return g_strdup_printf (_("%.1f×"), value);
+}
+
+static char *
+format_target (double value)
+{
+  if (value <= 0)
+    return g_strdup (C_("target size", "Off"));
+  /* Translators: megapixels */
+  return g_strdup_printf (_("%.2f MP"), value);
+}
+
+void
+_enlarge_window_update_values (EnlargeWindow *self)
+{
+  g_autofree char *c = format_creativity (gtk_adjustment_get_value (self->creativity_adjustment));
+  g_autofree char *f = format_scale (gtk_adjustment_get_value (self->scale_adjustment));
+  g_autofree char *t = format_target (gtk_adjustment_get_value (self->target_adjustment));
+
+  gtk_label_set_label (self->creativity_value, c);
+  gtk_label_set_label (self->scale_value, f);
+  gtk_label_set_label (self->target_value, t);
+}
+
+static void
+on_preset_selected (EnlargeWindow *self)
+{
+  guint n;
+  const EnlargeAppPreset *presets = enlarge_app_presets_get (&n);
+  guint i = adw_combo_row_get_selected (self->preset_row);
+
+  if (!self->applying && i < n && presets[i].model != NULL)
+    {
+      const EnlargeModelInfo *info = enlarge_model_lookup (presets[i].model);
+
+      self->applying = TRUE;
+      enlarge_window_set_model (self, presets[i].model);
+      gtk_adjustment_set_value (self->creativity_adjustment, presets[i].creativity);
+      if (info)
+        gtk_adjustment_set_value (self->scale_adjustment, info->scale);
+      gtk_adjustment_set_value (self->target_adjustment, presets[i].target_mp);
+      self->applying = FALSE;
+      if (g_strcmp0 (enlarge_window_get_model (self), presets[i].model) != 0)
+        _enlarge_window_show_toast (self, _("The preset’s model is not installed"));
+    }
+  _enlarge_window_settings_changed (self);
+}
+
+/* The user moved a control: the preset no longer describes the settings. */
+static void
+on_control_changed (EnlargeWindow *self)
+{
+  if (!self->applying)
+    {
+      self->applying = TRUE;
+      adw_combo_row_set_selected (self->preset_row, enlarge_app_preset_index (ENLARGE_PRESET_CUSTOM));
+      self->applying = FALSE;
+    }
+  _enlarge_window_settings_changed (self);
+}
+
+static gboolean
+preset_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_uint (value, enlarge_app_preset_index (g_variant_get_string (variant, NULL)));
+  return TRUE;
+}
+
+static GVariant *
+preset_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  guint n;
+  const EnlargeAppPreset *presets = enlarge_app_presets_get (&n);
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_string (i < n ? presets[i].id : ENLARGE_PRESET_CUSTOM);
+}
+
+static gboolean
+model_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  EnlargeWindow *self = user_data;
+  const char *id = g_variant_get_string (variant, NULL);
+
+  g_value_set_uint (value, 0);
+  for (guint i = 0; i < self->model_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->model_ids, i), id) == 0)
+      g_value_set_uint (value, i);
+  return TRUE;
+}
+
+static GVariant *
+model_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  EnlargeWindow *self = user_data;
+  guint i = g_value_get_uint (value);
+
+  if (i >= self->model_ids->len)
+    return NULL;
+  return g_variant_new_string (g_ptr_array_index (self->model_ids, i));
+}
+
+void
+_enlarge_window_controls_init (EnlargeWindow *self)
+{
+  g_autoptr (GtkStringList) preset_names = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) model_names = gtk_string_list_new (NULL);
+  const GPtrArray *models = enlarge_model_list ();
+  const EnlargeAppPreset *presets;
+  guint n;
+
+  presets = enlarge_app_presets_get (&n);
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (preset_names, _(presets[i].title));
+  adw_combo_row_set_model (self->preset_row, G_LIST_MODEL (preset_names));
+
+  self->model_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < models->len; i++)
+    {
+      const EnlargeModelInfo *info = g_ptr_array_index (models, i);
+      if (!enlarge_model_is_installed (info))
+        continue;
+      g_ptr_array_add (self->model_ids, g_strdup (info->id));
+      gtk_string_list_append (model_names, info->title ? info->title : info->id);
+    }
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (model_names));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), self->model_ids->len > 0);
+
+  gtk_scale_add_mark (self->creativity_scale, 0.5, GTK_POS_BOTTOM, NULL);
+  for (guint i = 0; i < 5; i++)
+    {
+      static const int marks[] = { 2, 3, 4, 8, 16 };
+      /* 3× has a mark but no label: it would overlap its neighbours */
+      g_autofree char *label = marks[i] != 3 ? g_strdup_printf ("%d×", marks[i]) : NULL;
+      gtk_scale_add_mark (self->scale_scale, marks[i], GTK_POS_BOTTOM, label);
+    }
+  gtk_scale_add_mark (self->target_scale, 0.35, GTK_POS_BOTTOM, NULL);
+  gtk_scale_add_mark (self->target_scale, 1, GTK_POS_BOTTOM, NULL);
+  gtk_scale_add_mark (self->target_scale, 4, GTK_POS_BOTTOM, NULL);
+
+  /* Restoring the settings moves the controls: not a user change. */
+  self->applying = TRUE;
+  g_settings_bind_with_mapping (self->settings, "model", self->model_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, model_get_mapping, model_set_mapping,
+                                self, NULL);
+  g_settings_bind (self->settings, "creativity", self->creativity_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "scale", self->scale_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "target-mp", self->target_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "preset", self->preset_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, preset_get_mapping, preset_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (self->settings, "compare-mode", self->compare_view, "mode",
+                   G_SETTINGS_BIND_DEFAULT);
+  self->applying = FALSE;
+
+  g_signal_connect_swapped (self->preset_row, "notify::selected",
+                            G_CALLBACK (on_preset_selected), self);
+  g_signal_connect_swapped (self->model_row, "notify::selected",
+                            G_CALLBACK (on_control_changed), self);
+  g_signal_connect_swapped (self->creativity_adjustment, "value-changed",
+                            G_CALLBACK (on_control_changed), self);
+  g_signal_connect_swapped (self->scale_adjustment, "value-changed",
+                            G_CALLBACK (on_control_changed), self);
+  g_signal_connect_swapped (self->target_adjustment, "value-changed",
+                            G_CALLBACK (on_control_changed), self);
+  g_signal_connect_swapped (self->settings, "changed::device",
+                            G_CALLBACK (_enlarge_window_settings_changed), self);
+  g_signal_connect_swapped (self->settings, "changed::tile-size",
+                            G_CALLBACK (_enlarge_window_settings_changed), self);
+}
+
+const char *
+enlarge_window_get_preset (EnlargeWindow *self)
+{
+  guint n;
+  const EnlargeAppPreset *presets = enlarge_app_presets_get (&n);
+  guint i = adw_combo_row_get_selected (self->preset_row);
+
+  return i < n ? presets[i].id : ENLARGE_PRESET_CUSTOM;
+}
+
+void
+enlarge_window_set_preset (EnlargeWindow *self, const char *preset)
+{
+  adw_combo_row_set_selected (self->preset_row, enlarge_app_preset_index (preset));
+}
+
+GtkAdjustment *
+enlarge_window_get_creativity_adjustment (EnlargeWindow *self)
+{
+  return self->creativity_adjustment;
+}
+
+GtkAdjustment *
+enlarge_window_get_scale_adjustment (EnlargeWindow *self)
+{
+  return self->scale_adjustment;
+}
+
+GtkAdjustment *
+enlarge_window_get_target_adjustment (EnlargeWindow *self)
+{
+  return self->target_adjustment;
+}
