@@ -343,7 +343,7 @@ compare_action (GtkWidget  *widget,
     return;
   if (self->compare_window == NULL)
     {
-      self->compare_window = enlarge_compare_window_new (self);
+      self->compare_window = enlarge_compare_window_new (GTK_WINDOW (self), self->input);
       g_object_add_weak_pointer (G_OBJECT (self->compare_window),
                                  (gpointer *) &self->compare_window);
     }
