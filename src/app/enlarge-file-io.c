@@ -41,6 +41,87 @@ enlarge_file_io_load (GFile         *file,
   return enlarge_image_load_bytes (data, error);
 }
 
+typedef struct {
+  GFile        *file;
+  GBytes       *bytes;
+  GFile        *also;
+  EnlargeImage *also_image;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_object (&data->also);
+  g_clear_pointer (&data->also_image, enlarge_image_unref);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *image = enlarge_file_io_load (data->file, data->bytes, cancellable, &error);
+
+  if (image == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->also)
+    data->also_image = enlarge_file_io_load (data->also, NULL, cancellable, NULL);
+  g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
+}
+
+void
+enlarge_file_io_load_async (gpointer             source_object,
+                            GFile               *file,
+                            GBytes              *bytes,
+                            GFile               *also,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->file = file ? g_object_ref (file) : NULL;
+  data->bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  data->also = also ? g_object_ref (also) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+EnlargeImage *
+enlarge_file_io_load_finish (GAsyncResult  *result,
+                             EnlargeImage **also,
+                             GError       **error)
+{
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  EnlargeImage *image = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (also != NULL)
+    *also = image != NULL ? g_steal_pointer (&data->also_image) : NULL;
+  return image;
+}
+
+GFile *
+enlarge_file_io_load_get_file (GAsyncResult *result)
+{
+  return ((LoadData *) g_task_get_task_data (G_TASK (result)))->file;
+}
+
+GFile *
+enlarge_file_io_load_get_also (GAsyncResult *result)
+{
+  return ((LoadData *) g_task_get_task_data (G_TASK (result)))->also;
+}
+
 const char *
 enlarge_file_io_output_format (GSettings *settings)
 {

@@ -19,6 +19,24 @@ EnlargeImage *enlarge_file_io_load (GFile         *file,
                                     GCancellable  *cancellable,
                                     GError       **error);
 
+/* enlarge_file_io_load on a worker thread, the task's source object
+ * @source_object. @also, when set, is loaded too, and may fail (a queue
+ * entry's saved output, which may have gone since). */
+void          enlarge_file_io_load_async    (gpointer              source_object,
+                                             GFile                *file,
+                                             GBytes               *bytes,
+                                             GFile                *also,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+/* The image, and in @also (when not NULL) @also's image or NULL. */
+EnlargeImage *enlarge_file_io_load_finish   (GAsyncResult  *result,
+                                             EnlargeImage **also,
+                                             GError       **error);
+/* What a load was asked to read (NULL for bytes), and its @also. */
+GFile        *enlarge_file_io_load_get_file (GAsyncResult  *result);
+GFile        *enlarge_file_io_load_get_also (GAsyncResult  *result);
+
 /* The format of default names and of Save: the output-format setting,
  * PNG when this system cannot write that one. */
 const char *enlarge_file_io_output_format (GSettings *settings);

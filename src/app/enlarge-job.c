@@ -460,6 +460,70 @@ enlarge_job_get_preview (EnlargeJob *self)
   return self->preview_texture;
 }
 
+/* ---- a job slot ------------------------------------------------------- */
+
+typedef struct {
+  GObject            *owner;
+  EnlargeJobSlot     *slot;
+  EnlargeJobSlotDone  done;
+} SlotRun;
+
+static void
+slot_job_done (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  SlotRun *run = user_data;
+  EnlargeJob *job = ENLARGE_JOB (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
+
+  /* stale when cancelled or replaced: the slot holds another job or none */
+  if (job == run->slot->job)
+    {
+      g_autoptr (EnlargeJob) finished = g_steal_pointer (&run->slot->job);
+
+      g_clear_signal_handler (&run->slot->progress_id, finished);
+      g_clear_object (&run->slot->cancellable);
+      run->done (run->owner, finished, g_steal_pointer (&result), error);
+    }
+  g_object_unref (run->owner);
+  g_free (run);
+}
+
+void
+enlarge_job_slot_start (EnlargeJobSlot           *slot,
+                        GObject                  *owner,
+                        const EnlargeJobSettings *settings,
+                        const EnlargeImage       *input,
+                        GCancellable             *cancellable,
+                        GCallback                 on_progress,
+                        EnlargeJobSlotDone        done)
+{
+  SlotRun *run = g_new0 (SlotRun, 1);
+
+  enlarge_job_slot_stop (slot);
+  slot->job = enlarge_job_new (settings, input);
+  slot->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  if (on_progress)
+    slot->progress_id = g_signal_connect (slot->job, "progress", on_progress, owner);
+  run->owner = g_object_ref (owner);
+  run->slot = slot;
+  run->done = done;
+  enlarge_job_run_async (slot->job, slot->cancellable, slot_job_done, run);
+}
+
+void
+enlarge_job_slot_stop (EnlargeJobSlot *slot)
+{
+  if (slot->job == NULL)
+    return;
+  g_cancellable_cancel (slot->cancellable);
+  g_clear_signal_handler (&slot->progress_id, slot->job);
+  g_clear_object (&slot->job);
+  g_clear_object (&slot->cancellable);
+}
+
 /* ---- model comparison ---------------------------------------------------- */
 
 typedef struct {

@@ -57,6 +57,35 @@ EnlargeImage *enlarge_job_run_finish (EnlargeJob    *self,
                                       GAsyncResult  *result,
                                       GError       **error);
 
+/* The job an owner (the window, the queue) runs: starting one forgets
+ * the one before, whose result is then dropped, so that an owner sees the
+ * end of its current job only. A zeroed struct is an empty slot. */
+typedef struct {
+  EnlargeJob   *job;
+  GCancellable *cancellable;
+  gulong        progress_id;
+} EnlargeJobSlot;
+
+/* The end of the slot's current job, on the main context, the slot
+ * already empty: @result (the callee's) or @error (cancelled or failed). */
+typedef void (*EnlargeJobSlotDone) (GObject      *owner,
+                                    EnlargeJob   *job,
+                                    EnlargeImage *result,
+                                    const GError *error);
+
+/* Runs @settings on @input in @slot, which @owner holds (and keeps alive
+ * until the job ends); @cancellable is the job's (a new one when NULL);
+ * @on_progress (EnlargeJob *, @owner) is connected to "progress". */
+void enlarge_job_slot_start (EnlargeJobSlot           *slot,
+                             GObject                  *owner,
+                             const EnlargeJobSettings *settings,
+                             const EnlargeImage       *input,
+                             GCancellable             *cancellable,
+                             GCallback                 on_progress,
+                             EnlargeJobSlotDone        done);
+/* Cancels the slot's job and forgets it: its end is not reported. */
+void enlarge_job_slot_stop  (EnlargeJobSlot *slot);
+
 /* Valid in a "progress" handler (main thread). */
 int        enlarge_job_get_tiles_done  (EnlargeJob *self);
 int        enlarge_job_get_tiles_total (EnlargeJob *self);

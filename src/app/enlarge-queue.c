@@ -21,8 +21,7 @@ struct _EnlargeQueue
   /* the batch */
   GCancellable       *cancellable;       /* set while the batch runs */
   EnlargeJobSettings *job_settings;
-  EnlargeJob         *job;
-  gulong              progress_id;
+  EnlargeJobSlot      job;
   EnlargeQueueItem   *item;              /* the one running */
   guint               done;
   guint               failed;
@@ -198,20 +197,14 @@ on_progress (EnlargeJob   *job,
 }
 
 static void
-on_job_done (GObject      *source,
-             GAsyncResult *res,
-             gpointer      user_data)
+on_job_done (GObject      *owner,
+             EnlargeJob   *job,
+             EnlargeImage *image,
+             const GError *error)
 {
-  g_autoptr (EnlargeQueue) self = user_data;
-  EnlargeJob *job = ENLARGE_JOB (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
+  EnlargeQueue *self = ENLARGE_QUEUE (owner);
+  g_autoptr (EnlargeImage) result = image;
   g_autoptr (GFile) output = NULL;
-
-  if (job != self->job)
-    return;  /* cancelled */
-  g_clear_signal_handler (&self->progress_id, self->job);
-  g_clear_object (&self->job);
 
   if (result == NULL)
     {
@@ -229,28 +222,13 @@ on_job_done (GObject      *source,
 }
 
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  g_autoptr (GError) error = NULL;
-  EnlargeImage *image = enlarge_file_io_load (task_data, NULL, cancellable, &error);
-
-  if (image == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
-}
-
-static void
 on_loaded (GObject      *source,
            GAsyncResult *res,
            gpointer      user_data)
 {
   EnlargeQueue *self = ENLARGE_QUEUE (source);
   g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) image = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr (EnlargeImage) image = enlarge_file_io_load_finish (res, NULL, &error);
 
   if (g_task_get_cancellable (G_TASK (res)) != self->cancellable || self->item == NULL)
     return;  /* cancelled */
@@ -267,9 +245,8 @@ on_loaded (GObject      *source,
       return;
     }
 
-  self->job = enlarge_job_new (self->job_settings, image);
-  self->progress_id = g_signal_connect (self->job, "progress", G_CALLBACK (on_progress), self);
-  enlarge_job_run_async (self->job, self->cancellable, on_job_done, g_object_ref (self));
+  enlarge_job_slot_start (&self->job, G_OBJECT (self), self->job_settings, image,
+                          self->cancellable, G_CALLBACK (on_progress), on_job_done);
 }
 
 /* Starts the next waiting entry, or ends the batch. */
@@ -277,7 +254,6 @@ static void
 batch_next (EnlargeQueue *self)
 {
   EnlargeQueueItem *item = NULL;
-  g_autoptr (GTask) task = NULL;
   guint index = 0, n = self->items->len;
 
   for (guint i = 0; i < n && item == NULL; i++)
@@ -300,9 +276,8 @@ batch_next (EnlargeQueue *self)
   g_object_thaw_notify (G_OBJECT (item));
   g_signal_emit (self, signals[ITEM_STARTED], 0, item, index, n);
 
-  task = g_task_new (self, self->cancellable, on_loaded, NULL);
-  g_task_set_task_data (task, g_object_ref (enlarge_queue_item_get_file (item)), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+  enlarge_file_io_load_async (self, enlarge_queue_item_get_file (item), NULL, NULL,
+                              self->cancellable, on_loaded, NULL);
 }
 
 void
@@ -336,11 +311,7 @@ enlarge_queue_cancel (EnlargeQueue *self)
     return;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->job)
-    {
-      g_clear_signal_handler (&self->progress_id, self->job);
-      g_clear_object (&self->job);
-    }
+  enlarge_job_slot_stop (&self->job);
   if (self->item && enlarge_queue_item_get_state (self->item) == ENLARGE_QUEUE_RUNNING &&
       !enlarge_queue_item_get_saving (self->item))
     set_state (self, self->item, ENLARGE_QUEUE_WAITING);

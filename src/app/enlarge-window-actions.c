@@ -92,17 +92,6 @@ default_output_file (EnlargeWindow *self)
 }
 
 static void
-show_error_dialog (EnlargeWindow *self,
-                   const char    *heading,
-                   const char    *body)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 on_saved (GObject      *source,
           GAsyncResult *res,
           gpointer      user_data)
@@ -115,7 +104,7 @@ on_saved (GObject      *source,
   if (!enlarge_file_io_save_finish (res, &error))
     {
       self->close_after_save = FALSE;
-      show_error_dialog (self, _("Could Not Save the Image"), error->message);
+      _enlarge_window_show_error (self, _("Could Not Save the Image"), error->message);
       _enlarge_window_update_state (self);
       return;
     }
@@ -155,15 +144,15 @@ save_to (EnlargeWindow *self,
     return;
   if (self->input_file && g_file_equal (file, self->input_file))
     {
-      show_error_dialog (self, _("Could Not Save the Image"),
-                         _("The original image is never overwritten. Choose another name."));
+      _enlarge_window_show_error (self, _("Could Not Save the Image"),
+                                  _("The original image is never overwritten. Choose another name."));
       self->close_after_save = FALSE;
       return;
     }
   if (path == NULL || enlarge_image_format_for_path (path) == NULL)
     {
-      show_error_dialog (self, _("Could Not Save the Image"),
-                         _("The file name must end in .png, .jpg, .tiff or .webp."));
+      _enlarge_window_show_error (self, _("Could Not Save the Image"),
+                                  _("The file name must end in .png, .jpg, .tiff or .webp."));
       self->close_after_save = FALSE;
       return;
     }
@@ -297,7 +286,7 @@ cancel_action (GtkWidget  *widget,
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
 
   /* Escape stops a run first, and then leaves the preview mode */
-  if (self->job == NULL && self->restart_id == 0 && !enlarge_queue_get_running (self->queue) &&
+  if (self->job.job == NULL && self->restart_id == 0 && !enlarge_queue_get_running (self->queue) &&
       self->preview_mode)
     {
       _enlarge_window_set_preview_mode (self, FALSE);

@@ -104,7 +104,7 @@ _enlarge_window_schedule_preview (EnlargeWindow *self)
   if (self->preview_cancellable)
     g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
-  if (self->job != NULL || self->restart_id != 0 || enlarge_queue_get_running (self->queue))
+  if (self->job.job != NULL || self->restart_id != 0 || enlarge_queue_get_running (self->queue))
     return;
   self->preview_timeout_id = g_timeout_add (PREVIEW_DELAY_MS, preview_timeout, self);
 }

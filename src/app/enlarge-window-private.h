@@ -62,10 +62,8 @@ struct _EnlargeWindow
   gboolean            close_confirmed;
 
   /* the running job */
-  EnlargeJob   *job;
-  GCancellable *job_cancellable;
-  gulong        job_progress_id;
-  guint         restart_id;
+  EnlargeJobSlot job;
+  guint          restart_id;
 
   guint toast_count;
   char *last_toast;
@@ -95,6 +93,10 @@ struct _EnlargeWindow
 void _enlarge_window_update_state     (EnlargeWindow *self);
 void _enlarge_window_show_toast       (EnlargeWindow *self,
                                        const char    *text);
+/* A dialog with a Close button, for failures the user must notice. */
+void _enlarge_window_show_error       (EnlargeWindow *self,
+                                       const char    *heading,
+                                       const char    *body);
 void _enlarge_window_start_job        (EnlargeWindow *self);
 void _enlarge_window_stop_job         (EnlargeWindow *self);
 /* A control changed: a running job starts over, the preview follows. */

@@ -28,6 +28,17 @@ _enlarge_window_show_toast (EnlargeWindow *self,
   self->last_toast = g_strdup (text);
 }
 
+void
+_enlarge_window_show_error (EnlargeWindow *self,
+                            const char    *heading,
+                            const char    *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static char *
 format_duration (double seconds)
 {
@@ -55,7 +66,7 @@ void
 _enlarge_window_update_state (EnlargeWindow *self)
 {
   GtkWidget *w = GTK_WIDGET (self);
-  gboolean running = self->job != NULL;
+  gboolean running = self->job.job != NULL;
   gboolean has_input = self->input != NULL;
   gboolean batch = self->queue && enlarge_queue_get_running (self->queue);
   gboolean to_do = self->queue && enlarge_queue_get_has_work (self->queue);
@@ -136,12 +147,9 @@ void
 _enlarge_window_stop_job (EnlargeWindow *self)
 {
   g_clear_handle_id (&self->restart_id, g_source_remove);
-  if (self->job == NULL)
+  if (self->job.job == NULL)
     return;
-  g_cancellable_cancel (self->job_cancellable);
-  g_clear_signal_handler (&self->job_progress_id, self->job);
-  g_clear_object (&self->job);
-  g_clear_object (&self->job_cancellable);
+  enlarge_job_slot_stop (&self->job);
   /* back to the previous result (or none) */
   if (self->compare_view)
     enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
@@ -177,36 +185,19 @@ on_job_progress (EnlargeJob    *job,
 }
 
 static void
-on_job_done (GObject      *source,
-             GAsyncResult *res,
-             gpointer      user_data)
+on_job_done (GObject      *owner,
+             EnlargeJob   *job,
+             EnlargeImage *image,
+             const GError *error)
 {
-  g_autoptr (EnlargeWindow) self = user_data;
-  EnlargeJob *job = ENLARGE_JOB (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
-
-  if (job != self->job)
-    return;  /* stale: cancelled or replaced */
-
-  g_clear_signal_handler (&self->job_progress_id, self->job);
-  g_clear_object (&self->job_cancellable);
+  EnlargeWindow *self = ENLARGE_WINDOW (owner);
+  g_autoptr (EnlargeImage) result = image;
 
   if (result == NULL)
     {
-      g_autoptr (EnlargeJob) finished = g_steal_pointer (&self->job);
-
       enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          AdwMessageDialog *dialog;
-
-          dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                               _("Could Not Upscale"),
-                                                               error->message));
-          adw_message_dialog_add_response (dialog, "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (dialog));
-        }
+        _enlarge_window_show_error (self, _("Could Not Upscale"), error->message);
       _enlarge_window_schedule_preview (self);
       _enlarge_window_update_state (self);
       return;
@@ -216,7 +207,6 @@ on_job_done (GObject      *source,
   self->result_settings = enlarge_job_settings_copy (enlarge_job_get_settings (job));
   self->result = g_steal_pointer (&result);
   self->result_texture = enlarge_texture_new_for_image (self->result);
-  g_clear_object (&self->job);
   enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
   _enlarge_window_update_state (self);
 }
@@ -238,14 +228,11 @@ _enlarge_window_start_job (EnlargeWindow *self)
 
   /* the full run replaces the preview */
   _enlarge_window_clear_preview (self);
-  self->job = enlarge_job_new (settings, self->input);
-  self->job_cancellable = g_cancellable_new ();
-  self->job_progress_id = g_signal_connect (self->job, "progress",
-                                            G_CALLBACK (on_job_progress), self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   gtk_label_set_label (self->progress_label, "");
-  enlarge_job_run_async (self->job, self->job_cancellable, on_job_done, g_object_ref (self));
+  enlarge_job_slot_start (&self->job, G_OBJECT (self), settings, self->input, NULL,
+                          G_CALLBACK (on_job_progress), on_job_done);
   _enlarge_window_update_state (self);
 }
 
@@ -264,12 +251,12 @@ restart_timeout (gpointer data)
 void
 _enlarge_window_settings_changed (EnlargeWindow *self)
 {
-  if (self->job != NULL || self->restart_id != 0)
+  if (self->job.job != NULL || self->restart_id != 0)
     {
       g_autoptr (EnlargeJobSettings) s = _enlarge_window_collect_settings (self);
 
-      if (self->job == NULL ||
-          !enlarge_job_settings_equal (s, enlarge_job_get_settings (self->job)))
+      if (self->job.job == NULL ||
+          !enlarge_job_settings_equal (s, enlarge_job_get_settings (self->job.job)))
         {
           _enlarge_window_stop_job (self);
           self->restart_id = g_timeout_add (RESTART_DELAY_MS, restart_timeout, self);
@@ -277,47 +264,6 @@ _enlarge_window_settings_changed (EnlargeWindow *self)
     }
   _enlarge_window_schedule_preview (self);
   _enlarge_window_update_state (self);
-}
-
-typedef struct {
-  GFile        *file;
-  GBytes       *bytes;
-  GFile        *result_file;  /* a queue entry's saved output, shown too */
-  EnlargeImage *result;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_clear_object (&data->file);
-  g_clear_pointer (&data->bytes, g_bytes_unref);
-  g_clear_object (&data->result_file);
-  g_clear_pointer (&data->result, enlarge_image_unref);
-  g_free (data);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadData *data = task_data;
-  g_autoptr (GError) error = NULL;
-  EnlargeImage *image = enlarge_file_io_load (data->file, data->bytes, cancellable, &error);
-
-  if (image == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (data->result_file)
-    {
-      g_autofree char *path = g_file_get_path (data->result_file);
-      /* the output may have gone since: then only the input is shown */
-      data->result = path ? enlarge_image_load (path, NULL) : NULL;
-    }
-  g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
 }
 
 static void
@@ -351,15 +297,16 @@ on_loaded (GObject      *source,
            gpointer      user_data)
 {
   EnlargeWindow *self = ENLARGE_WINDOW (source);
-  LoadData *data = g_task_get_task_data (G_TASK (res));
+  GFile *file = enlarge_file_io_load_get_file (res);
   g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) image = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr (EnlargeImage) result = NULL;
+  g_autoptr (EnlargeImage) image = enlarge_file_io_load_finish (res, &result, &error);
 
   if (image == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *name = enlarge_file_io_display_name (data->file);
+          g_autofree char *name = enlarge_file_io_display_name (file);
           g_autofree char *text = NULL;
 
           /* Translators: a file could not be opened as an image */
@@ -374,13 +321,13 @@ on_loaded (GObject      *source,
   if (g_task_get_cancellable (G_TASK (res)) != self->load_cancellable)
     return;  /* a later open replaced this one */
   g_clear_object (&self->load_cancellable);
-  set_input (self, image, data->file);
-  if (data->result)
+  set_input (self, image, file);
+  if (result)
     {
       /* a finished queue entry: its saved output is the result */
-      self->result = enlarge_image_ref (data->result);
+      self->result = g_steal_pointer (&result);
       self->result_texture = enlarge_texture_new_for_image (self->result);
-      g_set_object (&self->saved_file, data->result_file);
+      g_set_object (&self->saved_file, enlarge_file_io_load_get_also (res));
       self->saved = TRUE;
       enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
       _enlarge_window_update_state (self);
@@ -389,24 +336,16 @@ on_loaded (GObject      *source,
 
 void
 _enlarge_window_load (EnlargeWindow *self,
-            GFile         *file,
-            GBytes        *bytes,
-            GFile         *result_file)
+                      GFile         *file,
+                      GBytes        *bytes,
+                      GFile         *result_file)
 {
-  g_autoptr (GTask) task = NULL;
-  LoadData *data = g_new0 (LoadData, 1);
-
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
-
-  data->file = file ? g_object_ref (file) : NULL;
-  data->bytes = bytes ? g_bytes_ref (bytes) : NULL;
-  data->result_file = result_file ? g_object_ref (result_file) : NULL;
-  task = g_task_new (self, self->load_cancellable, on_loaded, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
+  enlarge_file_io_load_async (self, file, bytes, result_file, self->load_cancellable,
+                              on_loaded, NULL);
 }
 
 void
@@ -645,7 +584,7 @@ enlarge_window_get_loading (EnlargeWindow *self)
 gboolean
 enlarge_window_get_running (EnlargeWindow *self)
 {
-  return self->job != NULL || self->restart_id != 0;
+  return self->job.job != NULL || self->restart_id != 0;
 }
 
 gboolean
