@@ -252,6 +252,132 @@ test_cancel_keeps_result (void)
   g_settings_set_int (settings, "tile-size", 0);
 }
 
+static gboolean not_saving (void) { return !enlarge_window_get_saving (win); }
+
+/* Answers the window's question as a click on @response would. */
+static void
+answer (const char *response)
+{
+  AdwMessageDialog *question = enlarge_window_get_question (win);
+
+  g_assert_nonnull (question);
+  g_assert_true (adw_message_dialog_has_response (question, response));
+  adw_message_dialog_response (question, response);
+  gtk_window_destroy (GTK_WINDOW (question));
+  g_assert_null (enlarge_window_get_question (win));
+}
+
+/* Opening another image over an unsaved result asks first, as closing
+ * does: Cancel keeps the result, Save saves it and then shows the other
+ * image, Discard shows the other image. */
+static void
+test_open_asks (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *saved_path = NULL;
+  EnlargeImage *result = enlarge_window_get_result (win);
+  EnlargeImage *input = enlarge_window_get_input (win);
+  AdwMessageDialog *question;
+  g_autoptr (GFile) text = g_file_new_for_path (golden ("text-120x64.png"));
+  g_autoptr (GFile) coffee = g_file_new_for_path (golden ("coffee-96x72.png"));
+
+  g_assert_nonnull (result);
+  g_assert_true (enlarge_window_get_unsaved (win));
+  g_assert_null (enlarge_window_get_question (win));
+
+  /* Cancel: A and its result stay */
+  enlarge_window_open_file (win, text);
+  wait_for (not_loading, "the second image to load");
+  question = enlarge_window_get_question (win);
+  g_assert_nonnull (question);
+  g_test_message ("question: %s — %s", adw_message_dialog_get_heading (question),
+                  adw_message_dialog_get_body (question));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "text-120x64.png"));
+  g_assert_true (enlarge_window_get_input (win) == input);
+  save_screenshot ("enlarge-window-open-asks.png");
+  answer ("cancel");
+  spin (0.2);
+  g_assert_true (enlarge_window_get_input (win) == input);
+  g_assert_true (enlarge_window_get_result (win) == result);
+  g_assert_true (enlarge_window_get_unsaved (win));
+
+  /* Save: A's result is written, then B is shown */
+  g_settings_set_string (settings, "output-folder", tmp_dir);
+  enlarge_window_open_file (win, text);
+  wait_for (not_loading, "the second image to load");
+  answer ("save");
+  wait_for (not_saving, "the save to finish");
+  spin (0.2);
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 120);
+  g_assert_null (enlarge_window_get_result (win));
+  {
+    g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)))
+      if (g_str_has_prefix (name, "coffee-96x72-enlarged-"))
+        saved_path = g_build_filename (tmp_dir, name, NULL);
+  }
+  g_assert_nonnull (saved_path);
+  g_test_message ("saved before opening: %s", saved_path);
+  {
+    g_autoptr (EnlargeImage) saved = enlarge_image_load (saved_path, NULL);
+    g_assert_nonnull (saved);
+    g_assert_cmpint (saved->width, ==, 240);
+  }
+  g_unlink (saved_path);
+  g_settings_reset (settings, "output-folder");
+
+  /* Discard: an unsaved result of B, then A opened over it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  wait_for (not_running, "the upscale to finish");
+  g_assert_nonnull (enlarge_window_get_result (win));
+  enlarge_window_open_file (win, coffee);
+  wait_for (not_loading, "the first image to load again");
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 120);
+  answer ("discard");
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
+  g_assert_null (enlarge_window_get_result (win));
+  g_assert_false (enlarge_window_get_unsaved (win));
+}
+
+static gboolean
+first_tiles (void)
+{
+  return enlarge_compare_view_get_after (enlarge_window_get_compare_view (win)) != NULL;
+}
+
+/* Closing while a job runs asks, and says what runs; Cancel keeps it
+ * running. */
+static void
+test_close_asks_during_job (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  AdwMessageDialog *question;
+
+  g_assert_null (enlarge_window_get_result (win));
+  g_settings_set_int (settings, "tile-size", 16);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  wait_for (first_tiles, "the first tiles");
+  g_assert_true (enlarge_window_get_running (win));
+  gtk_window_close (GTK_WINDOW (win));
+  question = enlarge_window_get_question (win);
+  g_assert_nonnull (question);
+  g_test_message ("question: %s — %s", adw_message_dialog_get_heading (question),
+                  adw_message_dialog_get_body (question));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "coffee-96x72.png"));
+  g_assert_true (adw_message_dialog_has_response (question, "stop"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+  answer ("cancel");
+  spin (0.1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+  g_assert_true (enlarge_window_get_running (win));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
+  g_assert_false (enlarge_window_get_running (win));
+  g_settings_set_int (settings, "tile-size", 0);
+}
+
 static void
 test_presets (void)
 {
@@ -401,8 +527,6 @@ test_screenshot (void)
   spin (0.5);
   save_screenshot ("enlarge-window-split.png");
 }
-
-static gboolean not_saving (void) { return !enlarge_window_get_saving (win); }
 
 /* Save uses the output-format preference for the default name and the
  * file, with the quality setting. */
@@ -753,6 +877,8 @@ test_upscale_all (void)
   enlarge_window_open_files (win, files);
   g_slist_free_full (files, g_object_unref);
   wait_for (not_loading, "the first file to load");
+  /* the preview test left an unsaved result */
+  answer ("discard");
   g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (enlarge_window_get_queue_state (win, i), ==, ENLARGE_QUEUE_WAITING);
@@ -760,6 +886,14 @@ test_upscale_all (void)
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale-all", NULL));
+  g_assert_true (enlarge_window_get_batch_running (win));
+  /* closing during the batch asks, and Cancel lets it run on */
+  gtk_window_close (GTK_WINDOW (win));
+  g_assert_nonnull (enlarge_window_get_question (win));
+  g_test_message ("question: %s", adw_message_dialog_get_body (enlarge_window_get_question (win)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (enlarge_window_get_question (win)), "Upscale All"));
+  answer ("cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   g_assert_true (enlarge_window_get_batch_running (win));
   wait_for (batch_idle, "Upscale All to finish");
   save_screenshot ("enlarge-window-queue.png");
@@ -829,6 +963,8 @@ test_large_image (void)
   g_assert_no_error (error);
 
   open_and_wait (path);
+  if (enlarge_window_get_question (win) != NULL)
+    answer ("discard");
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 5000);
   g_assert_null (enlarge_compare_view_get_after (view));
   g_test_message ("a 5000 × 300 image is drawn from %u textures",
@@ -871,6 +1007,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/open-shows-image", test_open_shows_image);
   g_test_add_func ("/app/upscale-matches-cli", test_upscale_matches_cli);
   g_test_add_func ("/app/cancel-keeps-result", test_cancel_keeps_result);
+  g_test_add_func ("/app/open-asks", test_open_asks);
+  g_test_add_func ("/app/close-asks-during-job", test_close_asks_during_job);
   g_test_add_func ("/app/screenshot", test_screenshot);
   g_test_add_func ("/app/save-format", test_save_format);
   g_test_add_func ("/app/narrow", test_narrow);

@@ -103,7 +103,8 @@ on_saved (GObject      *source,
   self->saving = FALSE;
   if (!enlarge_file_io_save_finish (res, &error))
     {
-      self->close_after_save = FALSE;
+      self->after_save = ENLARGE_AFTER_SAVE_NOTHING;
+      _enlarge_window_drop_pending (self);
       _enlarge_window_show_error (self, _("Could Not Save the Image"), error->message);
       _enlarge_window_update_state (self);
       return;
@@ -114,11 +115,20 @@ on_saved (GObject      *source,
       g_set_object (&self->saved_file, file);
       self->saved = TRUE;
     }
-  if (self->close_after_save)
+  switch (self->after_save)
     {
+    case ENLARGE_AFTER_SAVE_CLOSE:
+      self->after_save = ENLARGE_AFTER_SAVE_NOTHING;
       self->close_confirmed = TRUE;
       gtk_window_close (GTK_WINDOW (self));
       return;
+    case ENLARGE_AFTER_SAVE_SHOW_PENDING:
+      self->after_save = ENLARGE_AFTER_SAVE_NOTHING;
+      _enlarge_window_show_pending (self);
+      break;
+    case ENLARGE_AFTER_SAVE_NOTHING:
+    default:
+      break;
     }
 
   g_autofree char *name = enlarge_file_io_display_name (file);
@@ -146,14 +156,16 @@ save_to (EnlargeWindow *self,
     {
       _enlarge_window_show_error (self, _("Could Not Save the Image"),
                                   _("The original image is never overwritten. Choose another name."));
-      self->close_after_save = FALSE;
+      self->after_save = ENLARGE_AFTER_SAVE_NOTHING;
+      _enlarge_window_drop_pending (self);
       return;
     }
   if (path == NULL || enlarge_image_format_for_path (path) == NULL)
     {
       _enlarge_window_show_error (self, _("Could Not Save the Image"),
                                   _("The file name must end in .png, .jpg, .tiff or .webp."));
-      self->close_after_save = FALSE;
+      self->after_save = ENLARGE_AFTER_SAVE_NOTHING;
+      _enlarge_window_drop_pending (self);
       return;
     }
 

@@ -12,6 +12,16 @@
 
 G_BEGIN_DECLS
 
+/* What a save started by a question leads to. */
+typedef enum {
+  ENLARGE_AFTER_SAVE_NOTHING,
+  ENLARGE_AFTER_SAVE_CLOSE,          /* the window */
+  ENLARGE_AFTER_SAVE_SHOW_PENDING,   /* the image opened meanwhile */
+} EnlargeAfterSave;
+
+typedef void (*EnlargeAnswerFunc) (EnlargeWindow *self,
+                                   const char    *response);
+
 struct _EnlargeWindow
 {
   AdwApplicationWindow parent_instance;
@@ -58,8 +68,19 @@ struct _EnlargeWindow
   GFile              *saved_file;
   gboolean            saved;
   gboolean            saving;
-  gboolean            close_after_save;
+  EnlargeAfterSave    after_save;
   gboolean            close_confirmed;
+
+  /* the question shown (weak), what its answer does, and what waits for
+   * it: an image opened while an unsaved result is shown, or a job over
+   * the size that asks first */
+  AdwMessageDialog   *question;
+  EnlargeAnswerFunc   answer;
+  EnlargeImage       *pending_input;
+  GFile              *pending_file;
+  EnlargeImage       *pending_result;
+  GFile              *pending_result_file;
+  gboolean            huge_confirmed;
 
   /* the running job */
   EnlargeJobSlot job;
@@ -108,6 +129,33 @@ void _enlarge_window_load             (EnlargeWindow *self,
                                        GBytes        *bytes,
                                        GFile         *result_file);
 
+/* Shows a loaded image (and a queue entry's saved @result, if any). */
+void _enlarge_window_show_loaded      (EnlargeWindow *self,
+                                       EnlargeImage  *image,
+                                       GFile         *file,
+                                       EnlargeImage  *result,
+                                       GFile         *result_file);
+gboolean _enlarge_window_get_unsaved  (EnlargeWindow *self);
+
+/* enlarge-window-guards.c: the questions asked before the user's work or
+ * time is lost */
+/* Shows a loaded image, after asking when it would replace an unsaved
+ * result. */
+void     _enlarge_window_open_loaded   (EnlargeWindow *self,
+                                        EnlargeImage  *image,
+                                        GFile         *file,
+                                        EnlargeImage  *result,
+                                        GFile         *result_file);
+void     _enlarge_window_show_pending  (EnlargeWindow *self);
+void     _enlarge_window_drop_pending  (EnlargeWindow *self);
+/* TRUE when the window may close now; otherwise a question is asked. */
+gboolean _enlarge_window_may_close     (EnlargeWindow *self);
+/* TRUE when a job of @settings may start now; otherwise (a result over
+ * HUGE_OUTPUT_MP) a question is asked, and its Upscale starts the job. */
+gboolean _enlarge_window_may_start     (EnlargeWindow            *self,
+                                        const EnlargeJobSettings *settings);
+void     _enlarge_window_guards_dispose (EnlargeWindow *self);
+
 /* enlarge-window-actions.c: open, save, zoom, upscale, cancel, compare */
 void _enlarge_window_class_actions_init (GtkWidgetClass *widget_class);
 void _enlarge_window_save               (EnlargeWindow  *self);
@@ -149,6 +197,9 @@ GFile            *enlarge_window_get_queue_output  (EnlargeWindow *self, guint i
 gboolean          enlarge_window_get_batch_running (EnlargeWindow *self);
 gboolean          enlarge_window_get_saving        (EnlargeWindow *self);
 
+/* The question the window asks (save or discard, stop and close, a huge
+ * result), NULL when none. */
+AdwMessageDialog   *enlarge_window_get_question     (EnlargeWindow *self);
 EnlargeImage       *enlarge_window_get_input        (EnlargeWindow *self);
 EnlargeImage       *enlarge_window_get_result       (EnlargeWindow *self);
 gboolean            enlarge_window_get_loading      (EnlargeWindow *self);

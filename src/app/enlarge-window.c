@@ -225,6 +225,8 @@ _enlarge_window_start_job (EnlargeWindow *self)
       _enlarge_window_show_toast (self, _("No models are installed"));
       return;
     }
+  if (!_enlarge_window_may_start (self, settings))
+    return;
 
   /* the full run replaces the preview */
   _enlarge_window_clear_preview (self);
@@ -321,17 +323,33 @@ on_loaded (GObject      *source,
   if (g_task_get_cancellable (G_TASK (res)) != self->load_cancellable)
     return;  /* a later open replaced this one */
   g_clear_object (&self->load_cancellable);
+  _enlarge_window_open_loaded (self, image, file, result, enlarge_file_io_load_get_also (res));
+}
+
+void
+_enlarge_window_show_loaded (EnlargeWindow *self,
+                             EnlargeImage  *image,
+                             GFile         *file,
+                             EnlargeImage  *result,
+                             GFile         *result_file)
+{
   set_input (self, image, file);
   if (result)
     {
       /* a finished queue entry: its saved output is the result */
-      self->result = g_steal_pointer (&result);
+      self->result = enlarge_image_ref (result);
       self->result_texture = enlarge_texture_new_for_image (self->result);
-      g_set_object (&self->saved_file, enlarge_file_io_load_get_also (res));
+      g_set_object (&self->saved_file, result_file);
       self->saved = TRUE;
       enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
       _enlarge_window_update_state (self);
     }
+}
+
+gboolean
+_enlarge_window_get_unsaved (EnlargeWindow *self)
+{
+  return self->result != NULL && !self->saved;
 }
 
 void
@@ -359,23 +377,6 @@ enlarge_window_open_file (EnlargeWindow *self,
 }
 
 static void
-on_close_response (AdwMessageDialog *dialog,
-                   const char       *response,
-                   EnlargeWindow    *self)
-{
-  if (g_str_equal (response, "discard"))
-    {
-      self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
-  else if (g_str_equal (response, "save"))
-    {
-      self->close_after_save = TRUE;
-      _enlarge_window_save (self);
-    }
-}
-
-static void
 save_window_state (EnlargeWindow *self)
 {
   int width, height;
@@ -393,28 +394,8 @@ enlarge_window_close_request (GtkWindow *window)
   EnlargeWindow *self = ENLARGE_WINDOW (window);
 
   save_window_state (self);
-  if (self->result != NULL && !self->saved && !self->close_confirmed)
-    {
-      GtkWidget *dialog;
-
-      dialog = adw_message_dialog_new (window, _("Save the Result?"),
-                                       _("The upscaled image has not been saved. "
-                                         "If you close the window, it is lost."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"),
-                                        "discard", _("_Discard"),
-                                        "save", _("_Save"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
-                                                  ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-      g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
-      gtk_window_present (GTK_WINDOW (dialog));
-      return TRUE;
-    }
+  if (!_enlarge_window_may_close (self))
+    return TRUE;
   _enlarge_window_stop_job (self);
   enlarge_queue_cancel (self->queue);
   return GTK_WINDOW_CLASS (enlarge_window_parent_class)->close_request (window);
@@ -426,6 +407,7 @@ enlarge_window_dispose (GObject *object)
   EnlargeWindow *self = ENLARGE_WINDOW (object);
 
   _enlarge_window_stop_job (self);
+  _enlarge_window_guards_dispose (self);
   _enlarge_window_queue_dispose (self);
   _enlarge_window_preview_dispose (self);
   if (self->compare_window)
@@ -596,7 +578,7 @@ enlarge_window_get_saving (EnlargeWindow *self)
 gboolean
 enlarge_window_get_unsaved (EnlargeWindow *self)
 {
-  return self->result != NULL && !self->saved;
+  return _enlarge_window_get_unsaved (self);
 }
 
 guint
