@@ -6,7 +6,11 @@
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <dlfcn.h>
 #include <adwaita.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "enlarge.h"
 #include "enlarge-application.h"
@@ -238,6 +242,26 @@ test_cancel_keeps_result (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   wait_for (preview_shown, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
+  /* progress and Cancel lie inside the 1100 × 720 window, not below the fold */
+  {
+    graphene_rect_t bounds;
+    GtkWidget *widgets[] = { GTK_WIDGET (win->progress_box), GTK_WIDGET (win->progress_bar), win->cancel_button };
+
+    spin (0.2);
+    for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+      {
+        g_assert_true (gtk_widget_get_mapped (widgets[i]));
+        g_assert_true (gtk_widget_compute_bounds (widgets[i], GTK_WIDGET (win), &bounds));
+        g_test_message ("progress widget %u at %.0f, %.0f, %.0f × %.0f in %d × %d", i,
+                        bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height,
+                        gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+        g_assert_cmpfloat (bounds.size.width, >, 0);
+        g_assert_cmpfloat (bounds.origin.x, >=, 0);
+        g_assert_cmpfloat (bounds.origin.y, >=, 0);
+        g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (win)));
+        g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (win)));
+      }
+  }
   save_screenshot ("enlarge-window-progress.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
   g_assert_false (enlarge_window_get_running (win));
@@ -295,7 +319,8 @@ test_open_asks (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "text-120x64.png"));
   g_assert_true (enlarge_window_get_input (win) == input);
-  save_screenshot ("enlarge-window-open-asks.png");
+  spin (0.3);
+  save_window_screenshot (GTK_WIDGET (question), "enlarge-window-open-asks.png");
   answer ("cancel");
   spin (0.2);
   g_assert_true (enlarge_window_get_input (win) == input);
@@ -376,6 +401,188 @@ test_close_asks_during_job (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
   g_assert_false (enlarge_window_get_running (win));
   g_settings_set_int (settings, "tile-size", 0);
+}
+
+/* After a result, any control that changes what Upscale would make marks
+ * the result out of date, on the image and in the title; back to the
+ * same settings, the mark goes. */
+static void
+test_outdated (void)
+{
+  GtkAdjustment *creativity = enlarge_window_get_creativity_adjustment (win);
+  double value = gtk_adjustment_get_value (creativity);
+  AdwWindowTitle *title = win->window_title;
+
+  g_assert_nonnull (enlarge_window_get_result (win));
+  g_assert_false (enlarge_window_get_outdated (win));
+  g_assert_false (gtk_widget_get_visible (win->outdated_box));
+  g_assert_null (strstr (adw_window_title_get_subtitle (title), "settings changed"));
+
+  gtk_adjustment_set_value (creativity, value + 0.2);
+  g_assert_true (enlarge_window_get_outdated (win));
+  spin (0.3);
+  g_assert_true (gtk_widget_get_mapped (win->outdated_box));
+  g_test_message ("subtitle: %s", adw_window_title_get_subtitle (title));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (title), "settings changed"));
+  save_screenshot ("enlarge-window-outdated.png");
+
+  /* the model too */
+  gtk_adjustment_set_value (creativity, value);
+  g_assert_false (enlarge_window_get_outdated (win));
+  enlarge_window_set_model (win, "realesrgan-x4fast");
+  g_assert_true (enlarge_window_get_outdated (win));
+  enlarge_window_set_model (win, "realesr-animevideov3-x4");
+  g_assert_false (enlarge_window_get_outdated (win));
+  spin (0.1);
+  g_assert_false (gtk_widget_get_visible (win->outdated_box));
+}
+
+/* A result over 100 MP asks before it starts; Cancel starts nothing. */
+static void
+test_huge_asks (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "large-1000x700.png", NULL);
+  g_autoptr (EnlargeImage) image = enlarge_image_new (1000, 700, 3, NULL);
+  GtkAdjustment *scale = enlarge_window_get_scale_adjustment (win);
+  double old_scale = gtk_adjustment_get_value (scale);
+  AdwMessageDialog *question;
+
+  g_assert_null (enlarge_window_get_result (win));
+  memset (image->pixels, 128, (gsize) image->width * image->height * 3);
+  g_assert_true (enlarge_image_save (image, path, NULL, NULL));
+  open_and_wait (path);
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 1000);
+
+  /* 16 000 × 11 200: 179 MP */
+  gtk_adjustment_set_value (scale, 16);
+  wait_for (not_running, "no job to be running");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  question = enlarge_window_get_question (win);
+  g_assert_nonnull (question);
+  g_test_message ("question: %s — %s", adw_message_dialog_get_heading (question),
+                  adw_message_dialog_get_body (question));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "16000 × 11200"));
+  g_assert_false (enlarge_window_get_running (win));
+  spin (0.3);
+  save_window_screenshot (GTK_WIDGET (question), "enlarge-window-huge-question.png");
+  answer ("cancel");
+  spin (0.2);
+  g_assert_false (enlarge_window_get_running (win));
+  g_assert_null (enlarge_window_get_result (win));
+
+  /* a modest size starts at once */
+  gtk_adjustment_set_value (scale, old_scale);
+  open_and_wait (golden ("coffee-96x72.png"));
+  g_assert_null (enlarge_window_get_question (win));
+}
+
+#ifdef GDK_WINDOWING_X11
+typedef int (*FakeMotionFunc) (Display *, int, int, int, unsigned long);
+typedef int (*FakeButtonFunc) (Display *, unsigned int, int, unsigned long);
+typedef int (*TranslateFunc) (Display *, Window, Window, int, int, int *, int *, Window *);
+
+/* Turns the real mouse wheel (XTest) over the middle of @widget. */
+static gboolean
+wheel_over (GtkWidget *widget, int clicks)
+{
+  static void *xtst;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  FakeMotionFunc fake_motion;
+  FakeButtonFunc fake_button;
+  TranslateFunc translate;
+  Display *xdisplay;
+  Window child;
+  double wx, wy, sx, sy;
+  int rx, ry;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return FALSE;
+  if (xtst == NULL)
+    xtst = dlopen ("libXtst.so.6", RTLD_NOW);
+  if (xtst == NULL)
+    return FALSE;
+  fake_motion = (FakeMotionFunc) dlsym (xtst, "XTestFakeMotionEvent");
+  fake_button = (FakeButtonFunc) dlsym (xtst, "XTestFakeButtonEvent");
+  translate = (TranslateFunc) dlsym (RTLD_DEFAULT, "XTranslateCoordinates");
+  if (fake_motion == NULL || fake_button == NULL || translate == NULL)
+    return FALSE;
+
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+#if GTK_CHECK_VERSION (4, 12, 0)
+  {
+    graphene_point_t p;
+    g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                   gtk_widget_get_height (widget) / 2.f), &p));
+    wx = p.x;
+    wy = p.y;
+  }
+#else
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native),
+                                                   gtk_widget_get_width (widget) / 2.0,
+                                                   gtk_widget_get_height (widget) / 2.0, &wx, &wy));
+#endif
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  translate (xdisplay, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+             DefaultRootWindow (xdisplay), (int) (wx + sx), (int) (wy + sy), &rx, &ry, &child);
+  fake_motion (xdisplay, -1, rx, ry, 0);
+  gdk_display_sync (display);
+  spin (0.2);
+  for (int i = 0; i < clicks; i++)
+    {
+      /* button 5: the wheel turned towards the user (scroll down) */
+      fake_button (xdisplay, 5, True, 0);
+      fake_button (xdisplay, 5, False, 0);
+      gdk_display_sync (display);
+      spin (0.05);
+    }
+  spin (0.3);
+  return TRUE;
+}
+#endif
+
+/* The wheel over a slider scrolls the sidebar and leaves the value alone;
+ * once the slider has the focus, the wheel moves it. Real X events. */
+static void
+test_wheel_over_sliders (void)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkAdjustment *scale = enlarge_window_get_scale_adjustment (win);
+  GtkAdjustment *sidebar = gtk_scrolled_window_get_vadjustment (win->sidebar_scroller);
+  double value = gtk_adjustment_get_value (scale);
+
+  /* short enough that the sidebar scrolls */
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 420);
+  spin (0.5);
+  gtk_adjustment_set_value (sidebar, 0);
+  gtk_window_set_focus (GTK_WINDOW (win), NULL);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (sidebar), >, gtk_adjustment_get_page_size (sidebar));
+  if (!wheel_over (GTK_WIDGET (win->scale_scale), 3))
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
+      g_test_skip ("no X11 display with XTest");
+      return;
+    }
+  g_test_message ("after the wheel: sidebar at %.0f, scale %.2f (was %.2f)",
+                  gtk_adjustment_get_value (sidebar), gtk_adjustment_get_value (scale), value);
+  g_assert_cmpfloat (gtk_adjustment_get_value (scale), ==, value);
+  /* the events arrived: the sidebar scrolled instead */
+  g_assert_cmpfloat (gtk_adjustment_get_value (sidebar), >, 0);
+
+  /* focused, the slider takes the wheel */
+  gtk_widget_grab_focus (GTK_WIDGET (win->scale_scale));
+  g_assert_true (wheel_over (GTK_WIDGET (win->scale_scale), 1));
+  g_test_message ("focused: scale %.2f", gtk_adjustment_get_value (scale));
+  g_assert_cmpfloat (gtk_adjustment_get_value (scale), !=, value);
+  gtk_adjustment_set_value (scale, value);
+  gtk_window_set_focus (GTK_WINDOW (win), NULL);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
+  spin (0.3);
+  wait_for (not_running, "no job to be running");
+#else
+  g_test_skip ("not built with X11");
+#endif
 }
 
 static void
@@ -557,10 +764,12 @@ test_save_format (void)
   dir = g_dir_open (tmp_dir, 0, &error);
   g_assert_no_error (error);
   while ((name = g_dir_read_name (dir)))
-    if (g_str_has_prefix (name, "coffee-96x72-enlarged-") && g_str_has_suffix (name, "x.jpg"))
+    if (g_str_has_prefix (name, "coffee-96x72-enlarged-") && g_str_has_suffix (name, ".jpg"))
       found = g_build_filename (tmp_dir, name, NULL);
   g_assert_nonnull (found);
   g_test_message ("saved %s", found);
+  /* the default name says which model made it */
+  g_assert_true (g_str_has_suffix (found, "x-realesr-animevideov3-x4.jpg"));
   g_assert_true (g_file_get_contents (found, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 3);
   g_assert_cmpint ((guint8) contents[0], ==, 0xff);
@@ -879,6 +1088,11 @@ test_upscale_all (void)
   wait_for (not_loading, "the first file to load");
   /* the preview test left an unsaved result */
   answer ("discard");
+  /* the queue does not widen the sidebar */
+  spin (0.3);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win->queue_group)));
+  g_test_message ("sidebar with the queue: %d px", gtk_widget_get_width (win->sidebar));
+  g_assert_cmpint (gtk_widget_get_width (win->sidebar), <=, 330);
   g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (enlarge_window_get_queue_state (win, i), ==, ENLARGE_QUEUE_WAITING);
@@ -901,7 +1115,7 @@ test_upscale_all (void)
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *stem = g_strndup (good[i].name, strlen (good[i].name) - 4);
-      g_autofree char *expected = g_strdup_printf ("queue-%s-enlarged-4x.png", stem);
+      g_autofree char *expected = g_strdup_printf ("queue-%s-enlarged-4x-realesr-animevideov3-x4.png", stem);
       g_autofree char *out = g_build_filename (tmp_dir, expected, NULL);
       GFile *output = enlarge_window_get_queue_output (win, i);
       g_autofree char *output_path = NULL;
@@ -1009,7 +1223,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/cancel-keeps-result", test_cancel_keeps_result);
   g_test_add_func ("/app/open-asks", test_open_asks);
   g_test_add_func ("/app/close-asks-during-job", test_close_asks_during_job);
+  g_test_add_func ("/app/huge-asks", test_huge_asks);
+  g_test_add_func ("/app/wheel-over-sliders", test_wheel_over_sliders);
   g_test_add_func ("/app/screenshot", test_screenshot);
+  g_test_add_func ("/app/outdated", test_outdated);
   g_test_add_func ("/app/save-format", test_save_format);
   g_test_add_func ("/app/narrow", test_narrow);
   g_test_add_func ("/app/presets", test_presets);

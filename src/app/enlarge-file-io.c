@@ -134,9 +134,10 @@ enlarge_file_io_output_format (GSettings *settings)
 }
 
 GFile *
-enlarge_file_io_output_file_for (GSettings *settings,
-                                 GFile     *input,
-                                 double     scale)
+enlarge_file_io_output_file_for (GSettings  *settings,
+                                 GFile      *input,
+                                 double      scale,
+                                 const char *model)
 {
   g_autofree char *folder_setting = g_settings_get_string (settings, "output-folder");
   const char *ext = enlarge_image_format_extension (enlarge_file_io_output_format (settings));
@@ -165,11 +166,13 @@ enlarge_file_io_output_file_for (GSettings *settings,
   else
     stem = g_strdup ("pasted");
 
-  factor = g_strdup_printf ("%g", scale);
+  /* the model in the name: results of two models side by side in a
+   * folder say which is which */
+  factor = model ? g_strdup_printf ("%gx-%s", scale, model) : g_strdup_printf ("%gx", scale);
   for (int i = 1; ; i++)
     {
-      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%sx.%s", stem, factor, ext)
-                                     : g_strdup_printf ("%s-enlarged-%sx-%d.%s", stem, factor, i, ext);
+      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%s.%s", stem, factor, ext)
+                                     : g_strdup_printf ("%s-enlarged-%s-%d.%s", stem, factor, i, ext);
       g_autoptr (GFile) file = g_file_get_child (folder, name);
       if ((!g_file_query_exists (file, NULL) && !(input && g_file_equal (file, input))) || i > 999)
         return g_steal_pointer (&file);

@@ -41,12 +41,13 @@ GFile        *enlarge_file_io_load_get_also (GAsyncResult  *result);
  * PNG when this system cannot write that one. */
 const char *enlarge_file_io_output_format (GSettings *settings);
 
-/* NAME-enlarged-4x.EXT in the output folder, or beside @input (or in
- * Pictures for a pasted image), with -2, -3, … while the name is taken;
- * never @input itself. */
-GFile *enlarge_file_io_output_file_for (GSettings *settings,
-                                        GFile     *input,
-                                        double     scale);
+/* NAME-enlarged-4x-MODEL.EXT (NAME-enlarged-4x.EXT without @model) in the
+ * output folder, or beside @input (or in Pictures for a pasted image),
+ * with -2, -3, … while the name is taken; never @input itself. */
+GFile *enlarge_file_io_output_file_for (GSettings  *settings,
+                                        GFile      *input,
+                                        double      scale,
+                                        const char *model);
 
 /* Saves @image to @file on a worker thread, the format following the
  * file's extension and the quality and lossless settings applying where

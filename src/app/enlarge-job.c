@@ -43,12 +43,19 @@ gboolean
 enlarge_job_settings_equal (const EnlargeJobSettings *a,
                             const EnlargeJobSettings *b)
 {
-  return g_strcmp0 (a->model, b->model) == 0 &&
+  return enlarge_job_settings_same_result (a, b) &&
          g_strcmp0 (a->device, b->device) == 0 &&
+         a->tile_size == b->tile_size;
+}
+
+gboolean
+enlarge_job_settings_same_result (const EnlargeJobSettings *a,
+                                  const EnlargeJobSettings *b)
+{
+  return g_strcmp0 (a->model, b->model) == 0 &&
          a->scale == b->scale &&
          a->creativity == b->creativity &&
-         a->target_mp == b->target_mp &&
-         a->tile_size == b->tile_size;
+         a->target_mp == b->target_mp;
 }
 
 static EnlargeSettings

@@ -20,6 +20,10 @@ EnlargeJobSettings *enlarge_job_settings_copy (const EnlargeJobSettings *setting
 void                enlarge_job_settings_free (EnlargeJobSettings *settings);
 gboolean            enlarge_job_settings_equal (const EnlargeJobSettings *a,
                                                 const EnlargeJobSettings *b);
+/* Whether @a and @b give the same image: model, scale, creativity and
+ * target size (the device and the tile size only change how fast). */
+gboolean            enlarge_job_settings_same_result (const EnlargeJobSettings *a,
+                                                      const EnlargeJobSettings *b);
 
 /* The size the job will produce for a @width × @height input; FALSE when
  * the model is unknown. */

@@ -215,7 +215,8 @@ on_job_done (GObject      *owner,
 
   output = enlarge_file_io_output_file_for (self->settings,
                                             enlarge_queue_item_get_file (self->item),
-                                            enlarge_job_settings_effective_scale (self->job_settings));
+                                            enlarge_job_settings_effective_scale (self->job_settings),
+                                            self->job_settings->model);
   enlarge_queue_item_set_saving (self->item, TRUE);
   enlarge_file_io_save_async (self, self->settings, output, result, self->cancellable,
                               on_saved, g_object_ref (self->item));

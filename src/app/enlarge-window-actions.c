@@ -55,6 +55,8 @@ open_action (GtkWidget  *widget,
 {
   EnlargeWindow *self = ENLARGE_WINDOW (widget);
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  /* the next image is most often beside the one shown */
+  g_autoptr (GFile) folder = self->input_file ? g_file_get_parent (self->input_file) : NULL;
 
   gtk_file_filter_set_name (filter, _("Images"));
   gtk_file_filter_add_pixbuf_formats (filter);
@@ -66,6 +68,8 @@ open_action (GtkWidget  *widget,
   g_list_store_append (filters, filter);
   gtk_file_dialog_set_title (dialog, _("Open Image"));
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  if (folder)
+    gtk_file_dialog_set_initial_folder (dialog, folder);
   gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (self), NULL, on_open_dialog_done, g_object_ref (self));
 #else
   GtkFileChooserNative *chooser;
@@ -76,6 +80,8 @@ open_action (GtkWidget  *widget,
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  if (folder)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
   self->file_chooser = GTK_NATIVE_DIALOG (chooser);
@@ -88,7 +94,8 @@ default_output_file (EnlargeWindow *self)
 {
   double scale = self->result_settings ? enlarge_job_settings_effective_scale (self->result_settings) : 4;
 
-  return enlarge_file_io_output_file_for (self->settings, self->input_file, scale);
+  return enlarge_file_io_output_file_for (self->settings, self->input_file, scale,
+                                          self->result_settings ? self->result_settings->model : NULL);
 }
 
 static void

@@ -173,6 +173,25 @@ model_set_mapping (const GValue *value, const GVariantType *type, gpointer user_
   return g_variant_new_string (g_ptr_array_index (self->model_ids, i));
 }
 
+/* A wheel over a slider scrolls the sidebar: the slider takes the wheel
+ * only while it has the focus (clicked or reached with Tab), so scrolling
+ * down the sidebar never changes a value on the way. */
+static void
+sync_wheel (GtkWidget *scale)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (scale);
+  gboolean focused = gtk_widget_has_focus (scale);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        gtk_event_controller_set_propagation_phase (controller,
+                                                    focused ? GTK_PHASE_BUBBLE : GTK_PHASE_NONE);
+    }
+}
+
 void
 _enlarge_window_controls_init (EnlargeWindow *self)
 {
@@ -198,6 +217,17 @@ _enlarge_window_controls_init (EnlargeWindow *self)
     }
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (model_names));
   gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), self->model_ids->len > 0);
+
+  {
+    GtkWidget *scales[] = { GTK_WIDGET (self->creativity_scale), GTK_WIDGET (self->scale_scale),
+                            GTK_WIDGET (self->target_scale) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+      {
+        sync_wheel (scales[i]);
+        g_signal_connect (scales[i], "notify::has-focus", G_CALLBACK (sync_wheel), NULL);
+      }
+  }
 
   gtk_scale_add_mark (self->creativity_scale, 0.5, GTK_POS_BOTTOM, NULL);
   for (guint i = 0; i < 5; i++)

@@ -48,6 +48,10 @@ struct _EnlargeWindow
   GtkProgressBar     *progress_bar;
   GtkLabel           *progress_label;
   GtkLabel           *zoom_label;
+  GtkWidget          *sidebar;
+  GtkScrolledWindow  *sidebar_scroller;
+  GtkWidget          *cancel_button;
+  GtkWidget          *outdated_box;
   AdwPreferencesGroup *queue_group;
   GtkListBox         *queue_list;
 
@@ -85,6 +89,8 @@ struct _EnlargeWindow
   /* the running job */
   EnlargeJobSlot job;
   guint          restart_id;
+  gint64         job_started;     /* monotonic µs */
+  guint          pulse_id;        /* the bar pulses until a tile is done */
 
   guint toast_count;
   char *last_toast;
@@ -119,6 +125,14 @@ void _enlarge_window_show_error       (EnlargeWindow *self,
                                        const char    *heading,
                                        const char    *body);
 void _enlarge_window_start_job        (EnlargeWindow *self);
+/* The progress note over the image: "Starting…", pulsing until the first
+ * tile is done; then @done of @total tiles. */
+void _enlarge_window_progress_start   (EnlargeWindow *self);
+void _enlarge_window_progress_tiles   (EnlargeWindow *self,
+                                       int            done,
+                                       int            total);
+/* The result was made with other settings than the controls show now. */
+gboolean _enlarge_window_get_outdated (EnlargeWindow *self);
 void _enlarge_window_stop_job         (EnlargeWindow *self);
 /* A control changed: a running job starts over, the preview follows. */
 void _enlarge_window_settings_changed (EnlargeWindow *self);
@@ -205,6 +219,7 @@ EnlargeImage       *enlarge_window_get_result       (EnlargeWindow *self);
 gboolean            enlarge_window_get_loading      (EnlargeWindow *self);
 gboolean            enlarge_window_get_running      (EnlargeWindow *self);
 gboolean            enlarge_window_get_unsaved      (EnlargeWindow *self);
+gboolean            enlarge_window_get_outdated     (EnlargeWindow *self);
 guint               enlarge_window_get_toast_count  (EnlargeWindow *self);
 const char         *enlarge_window_get_last_toast   (EnlargeWindow *self);
 EnlargeCompareView *enlarge_window_get_compare_view (EnlargeWindow *self);

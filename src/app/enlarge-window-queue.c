@@ -74,9 +74,8 @@ on_queue_item_started (EnlargeQueue     *queue,
   /* Translators: "File 2 of 5: photo.jpg" */
   label = g_strdup_printf (_("File %u of %u: %s"), index + 1, n_items, name);
   gtk_label_set_label (self->progress_label, label);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   _enlarge_window_update_state (self);
+  _enlarge_window_progress_start (self);
 }
 
 static void
@@ -86,11 +85,7 @@ on_queue_item_progress (EnlargeQueue     *queue,
                         int               total,
                         EnlargeWindow    *self)
 {
-  g_autofree char *text = NULL;
-
-  gtk_progress_bar_set_fraction (self->progress_bar, enlarge_queue_item_get_progress (item));
-  text = g_strdup_printf (_("%d of %d tiles"), done, total);
-  gtk_progress_bar_set_text (self->progress_bar, text);
+  _enlarge_window_progress_tiles (self, done, total);
 }
 
 static void

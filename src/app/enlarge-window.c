@@ -85,11 +85,17 @@ _enlarge_window_update_state (EnlargeWindow *self)
   gtk_widget_action_set_enabled (w, "win.zoom-fit", has_input);
   gtk_widget_action_set_enabled (w, "win.zoom-100", has_input);
   gtk_widget_action_set_enabled (w, "win.zoom-toggle", has_input);
-  gtk_widget_action_set_enabled (w, "win.compare", has_input && self->model_ids != NULL &&
+  /* no comparison or preview while a batch holds the device */
+  gtk_widget_action_set_enabled (w, "win.compare", has_input && !batch && self->model_ids != NULL &&
                                                    self->model_ids->len > 0);
   if (self->preview_action)
-    g_simple_action_set_enabled (self->preview_action, has_input && enlarge_window_get_model (self) != NULL);
+    g_simple_action_set_enabled (self->preview_action, has_input && !batch &&
+                                                       enlarge_window_get_model (self) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running || self->restart_id != 0 || batch);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->progress_box)))
+    g_clear_handle_id (&self->pulse_id, g_source_remove);
+  gtk_widget_set_visible (self->outdated_box, !running && self->restart_id == 0 && !batch &&
+                                              _enlarge_window_get_outdated (self));
   gtk_widget_set_visible (GTK_WIDGET (self->queue_group), queued > 0);
   gtk_stack_set_visible_child_name (self->stack, has_input ? "image" : "empty");
 
@@ -99,10 +105,12 @@ _enlarge_window_update_state (EnlargeWindow *self)
       g_autofree char *subtitle = NULL;
 
       if (self->result)
-        subtitle = g_strdup_printf (_("%s — %d × %d → %d × %d%s"), name,
+        subtitle = g_strdup_printf (_("%s — %d × %d → %d × %d%s%s"), name,
                                     self->input->width, self->input->height,
                                     self->result->width, self->result->height,
-                                    self->saved ? "" : _(" (unsaved)"));
+                                    self->saved ? "" : _(" (unsaved)"),
+                                    /* Translators: the result was made with other settings */
+                                    _enlarge_window_get_outdated (self) ? _(" · settings changed") : "");
       else
         subtitle = g_strdup_printf (_("%s — %d × %d"), name,
                                     self->input->width, self->input->height);
@@ -155,6 +163,42 @@ _enlarge_window_stop_job (EnlargeWindow *self)
     enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
 }
 
+static gboolean
+pulse (gpointer data)
+{
+  EnlargeWindow *self = data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+_enlarge_window_progress_start (EnlargeWindow *self)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  /* nothing is measurable before the first tile, which can take long on a
+   * CPU: show that work goes on */
+  if (self->pulse_id == 0)
+    self->pulse_id = g_timeout_add (100, pulse, self);
+}
+
+void
+_enlarge_window_progress_tiles (EnlargeWindow *self,
+                                int            done,
+                                int            total)
+{
+  g_autofree char *text = NULL;
+
+  if (total <= 0 || done <= 0)
+    return;
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  /* Translators: progress in tiles */
+  text = g_strdup_printf (_("%d of %d tiles"), done, total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
 static void
 on_job_progress (EnlargeJob    *job,
                  EnlargeWindow *self)
@@ -162,15 +206,10 @@ on_job_progress (EnlargeJob    *job,
   int done = enlarge_job_get_tiles_done (job);
   int total = enlarge_job_get_tiles_total (job);
   GdkTexture *preview = enlarge_job_get_preview (job);
-  g_autofree char *text = NULL;
   g_autofree char *elapsed = format_duration (enlarge_job_get_elapsed (job));
   g_autofree char *label = NULL;
 
-  if (total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
-  /* Translators: progress in tiles */
-  text = g_strdup_printf (_("%d of %d tiles"), done, total);
-  gtk_progress_bar_set_text (self->progress_bar, text);
+  _enlarge_window_progress_tiles (self, done, total);
   if (enlarge_job_get_eta (job) >= 0 && done < total)
     {
       g_autofree char *eta = format_duration (enlarge_job_get_eta (job));
@@ -208,6 +247,15 @@ on_job_done (GObject      *owner,
   self->result = g_steal_pointer (&result);
   self->result_texture = enlarge_texture_new_for_image (self->result);
   enlarge_compare_view_set_after (self->compare_view, self->result_texture, FALSE);
+  {
+    double seconds = (g_get_monotonic_time () - self->job_started) / (double) G_USEC_PER_SEC;
+    g_autofree char *took = seconds < 60 ? g_strdup_printf (_("%.0f s"), MAX (seconds, 1))
+                                         : format_duration (seconds);
+    /* Translators: how long an upscale took, e.g. "Done in 12 s" */
+    g_autofree char *text = g_strdup_printf (_("Done in %s"), took);
+
+    _enlarge_window_show_toast (self, text);
+  }
   _enlarge_window_update_state (self);
 }
 
@@ -230,9 +278,13 @@ _enlarge_window_start_job (EnlargeWindow *self)
 
   /* the full run replaces the preview */
   _enlarge_window_clear_preview (self);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  _enlarge_window_progress_start (self);
   gtk_label_set_label (self->progress_label, "");
+  self->job_started = g_get_monotonic_time ();
+  /* in the narrow layout the sidebar covers the image: fold it so the
+   * result is seen as it comes */
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
   enlarge_job_slot_start (&self->job, G_OBJECT (self), settings, self->input, NULL,
                           G_CALLBACK (on_job_progress), on_job_done);
   _enlarge_window_update_state (self);
@@ -347,6 +399,18 @@ _enlarge_window_show_loaded (EnlargeWindow *self,
 }
 
 gboolean
+_enlarge_window_get_outdated (EnlargeWindow *self)
+{
+  g_autoptr (EnlargeJobSettings) now = NULL;
+
+  /* a queue entry's saved output: what made it is not known */
+  if (self->result == NULL || self->result_settings == NULL)
+    return FALSE;
+  now = _enlarge_window_collect_settings (self);
+  return !enlarge_job_settings_same_result (self->result_settings, now);
+}
+
+gboolean
 _enlarge_window_get_unsaved (EnlargeWindow *self)
 {
   return self->result != NULL && !self->saved;
@@ -407,6 +471,7 @@ enlarge_window_dispose (GObject *object)
   EnlargeWindow *self = ENLARGE_WINDOW (object);
 
   _enlarge_window_stop_job (self);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
   _enlarge_window_guards_dispose (self);
   _enlarge_window_queue_dispose (self);
   _enlarge_window_preview_dispose (self);
@@ -489,6 +554,10 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_group);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_list);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, sidebar_scroller);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, outdated_box);
 
   _enlarge_window_class_actions_init (widget_class);
   _enlarge_window_class_dnd_init (widget_class);
@@ -496,6 +565,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   _enlarge_window_class_queue_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
@@ -573,6 +643,12 @@ gboolean
 enlarge_window_get_saving (EnlargeWindow *self)
 {
   return self->saving;
+}
+
+gboolean
+enlarge_window_get_outdated (EnlargeWindow *self)
+{
+  return _enlarge_window_get_outdated (self);
 }
 
 gboolean
