@@ -192,6 +192,9 @@ test_upscale_matches_cli (void)
   g_assert_cmpint (result->width, ==, 240);
   g_assert_cmpint (result->height, ==, 180);
   g_assert_true (enlarge_window_get_unsaved (win));
+  /* the end is said, with the time it took */
+  g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
+  g_assert_true (g_str_has_prefix (enlarge_window_get_last_toast (win), "Done in "));
 
   {
     const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-c", "0.7", "-s", "2.5",
@@ -803,6 +806,13 @@ test_narrow (void)
   spin (0.5);
   g_test_message ("narrow window: %d px", gtk_widget_get_width (GTK_WIDGET (win)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 380);
+  /* the sidebar over the picture folds away when a job starts */
+  g_assert_true (adw_flap_get_folded (win->flap));
+  adw_flap_set_reveal_flap (win->flap, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  g_assert_true (enlarge_window_get_running (win));
+  g_assert_false (adw_flap_get_reveal_flap (win->flap));
+  wait_for (not_running, "the upscale to finish");
   save_screenshot ("enlarge-window-narrow.png");
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
   spin (0.3);
@@ -1101,6 +1111,8 @@ test_upscale_all (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale-all", NULL));
   g_assert_true (enlarge_window_get_batch_running (win));
+  /* the batch holds the device: no region preview meanwhile */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "preview-region"));
   /* closing during the batch asks, and Cancel lets it run on */
   gtk_window_close (GTK_WINDOW (win));
   g_assert_nonnull (enlarge_window_get_question (win));
