@@ -852,6 +852,9 @@ test_compare_models (void)
   compare = enlarge_window_get_compare_window (win);
   g_assert_nonnull (compare);
   wait_for (compare_mapped, "the compare window to be mapped");
+  spin (0.3);
+  /* before the first run, a hint says what to do */
+  save_window_screenshot (GTK_WIDGET (compare), "compare-empty.png");
   /* the proposed region: 128 × 128, clamped to the 96 × 72 image */
   region = enlarge_compare_window_get_region (compare);
   g_assert_cmpint (region.width, ==, 96);
@@ -883,7 +886,7 @@ test_compare_models (void)
             }
         }
       g_assert_nonnull (strstr (label, "creativity 0.50"));
-      g_assert_nonnull (strstr (label, " s · "));
+      g_assert_nonnull (strstr (label, " s · fidelity "));
       g_assert_true (g_str_has_suffix (label, " dB"));
     }
   g_assert_cmpuint (seen, ==, 7);
@@ -891,13 +894,23 @@ test_compare_models (void)
   spin (0.5);
   save_window_screenshot (GTK_WIDGET (compare), "compare.png");
 
-  /* "Use This" on realesrgan-x4fast sets the main window's model */
+  /* "Use This" on realesrgan-x4fast sets the main window's model, names
+   * it by its title there and closes the comparison */
   g_assert_true (enlarge_compare_window_use (compare, (guint) fast_cell));
+  spin (0.3);
   g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesrgan-x4fast");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.5, 1e-9);
+  g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
+  g_assert_nonnull (strstr (enlarge_window_get_last_toast (win),
+                            enlarge_model_lookup ("realesrgan-x4fast")->title));
+  g_assert_null (enlarge_window_get_compare_window (win));
 
   /* one model at three creativity values; Stop after the first result
    * keeps it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
+  compare = enlarge_window_get_compare_window (win);
+  g_assert_nonnull (compare);
+  wait_for (compare_mapped, "the compare window to be mapped again");
   enlarge_compare_window_set_vary_creativity (compare, TRUE);
   enlarge_compare_window_run (compare);
   wait_for (compare_first, "the first creativity result");
@@ -912,11 +925,9 @@ test_compare_models (void)
     g_assert_nonnull (strstr (label, "creativity 0.20"));
   }
   g_assert_true (enlarge_compare_window_use (compare, 0));
-  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.2, 1e-9);
-
-  gtk_window_close (GTK_WINDOW (compare));
   compare = NULL;
   spin (0.3);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.2, 1e-9);
   g_assert_null (enlarge_window_get_compare_window (win));
 }
 

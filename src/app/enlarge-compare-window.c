@@ -27,6 +27,7 @@ typedef struct {
   GtkLabel *title;
   GtkLabel *detail;
   GtkWidget *use_button;
+  GtkSpinner *spinner;           /* spins while the entry waits or runs */
   EnlargeCompareResult *result;  /* NULL while waiting (and for the original) */
 } Cell;
 
@@ -49,6 +50,7 @@ struct _EnlargeCompareWindow
   GtkWidget *run_button;
   GtkWidget *cancel_button;
   GtkLabel *status_label;
+  GtkStack *results_stack;
   GtkGrid *grid;
   /* the rows under the pictures, one height for all, so that every
    * picture has one size and fits at one zoom */
@@ -63,6 +65,13 @@ struct _EnlargeCompareWindow
 };
 
 G_DEFINE_FINAL_TYPE (EnlargeCompareWindow, enlarge_compare_window, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_USED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 cell_free (Cell *cell)
@@ -153,16 +162,18 @@ static void
 on_use_clicked (GtkButton *button, EnlargeCompareWindow *self)
 {
   Cell *cell = g_object_get_data (G_OBJECT (button), "enlarge-cell");
-  g_autofree char *text = NULL;
+  const EnlargeModelInfo *info;
 
   if (cell == NULL || cell->result == NULL)
     return;
+  info = enlarge_model_lookup (cell->result->model);
   /* the main window follows its settings */
   g_settings_set_string (self->settings, "model", cell->result->model);
   g_settings_set_double (self->settings, "creativity", cell->result->settings.creativity);
-  /* Translators: a model was chosen in the comparison */
-  text = g_strdup_printf (_("The main window now uses %s"), cell->result->model);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  /* the choice is made: back to the main window, which says what it uses */
+  g_signal_emit (self, signals[SIGNAL_USED], 0,
+                 info && info->title ? info->title : cell->result->model);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static Cell *
@@ -181,7 +192,22 @@ add_cell (EnlargeCompareWindow *self, const char *title, const char *detail, gbo
   gtk_widget_set_size_request (GTK_WIDGET (cell->view), 160, 160);
   gtk_widget_add_css_class (GTK_WIDGET (cell->view), "card");
   g_signal_connect (cell->view, "view-changed", G_CALLBACK (on_view_changed), self);
-  gtk_box_append (GTK_BOX (cell->box), GTK_WIDGET (cell->view));
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (cell->view));
+    if (usable)
+      {
+        cell->spinner = GTK_SPINNER (gtk_spinner_new ());
+        gtk_widget_set_size_request (GTK_WIDGET (cell->spinner), 32, 32);
+        gtk_widget_set_halign (GTK_WIDGET (cell->spinner), GTK_ALIGN_CENTER);
+        gtk_widget_set_valign (GTK_WIDGET (cell->spinner), GTK_ALIGN_CENTER);
+        gtk_widget_set_can_target (GTK_WIDGET (cell->spinner), FALSE);
+        gtk_spinner_start (cell->spinner);
+        gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (cell->spinner));
+      }
+    gtk_box_append (GTK_BOX (cell->box), overlay);
+  }
 
   /* the title on a line of its own: model names differ at their ends */
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -276,12 +302,14 @@ on_result (GObject *source, EnlargeCompareResult *result)
   settings = describe_settings (&result->settings);
   if (isinf (result->fidelity_db))
     /* Translators: settings, seconds taken, fidelity (identical to the input) */
-    detail = g_strdup_printf (_("%s · %.2f s · identical"), settings, result->seconds);
+    detail = g_strdup_printf (_("%s · %.2f s · fidelity: identical"), settings, result->seconds);
   else
     /* Translators: settings, seconds taken, fidelity in decibels */
-    detail = g_strdup_printf (_("%s · %.2f s · %.1f dB"), settings, result->seconds,
+    detail = g_strdup_printf (_("%s · %.2f s · fidelity %.1f dB"), settings, result->seconds,
                               result->fidelity_db);
   gtk_label_set_label (cell->detail, detail);
+  gtk_spinner_stop (cell->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (cell->spinner), FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (cell->detail),
                                _("Time on this region, and fidelity: how close the result, "
                                  "scaled back down, is to the original (higher is closer)"));
@@ -320,7 +348,11 @@ on_compare_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       Cell *cell = g_ptr_array_index (self->cells, i);
       if (cell->result == NULL)
-        gtk_label_set_label (cell->detail, _("Not run"));
+        {
+          gtk_label_set_label (cell->detail, _("Not run"));
+          gtk_spinner_stop (cell->spinner);
+          gtk_widget_set_visible (GTK_WIDGET (cell->spinner), FALSE);
+        }
     }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
@@ -374,6 +406,7 @@ enlarge_compare_window_run (EnlargeCompareWindow *self)
     }
 
   clear_cells (self);
+  gtk_stack_set_visible_child_name (self->results_stack, "grid");
   self->n_entries = entries->len;
   self->n_results = 0;
   add_cell (self, _("Original"), _("Nearest neighbour"), FALSE);
@@ -488,6 +521,12 @@ enlarge_compare_window_class_init (EnlargeCompareWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, grid);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, results_stack);
+
+  /* "Use This" chose @title's model (and its creativity); the window closes */
+  signals[SIGNAL_USED] =
+    g_signal_new ("used", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   gtk_widget_class_bind_template_callback (widget_class, enlarge_compare_window_run);
   gtk_widget_class_bind_template_callback (widget_class, enlarge_compare_window_cancel);
   gtk_widget_class_bind_template_callback (widget_class, update_state);

@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (EnlargeCompareWindow, enlarge_compare_window, ENLARGE, COM
  * shows the results in a grid that zooms and pans as one. The settings
  * (model, creativity, scale, target size, device) are the app's GSettings,
  * which the main window follows: "Use This" writes the model and
- * creativity there. */
+ * creativity there, emits "used" (the model's title) and closes. */
 EnlargeCompareWindow *enlarge_compare_window_new (GtkWindow    *parent,
                                                   EnlargeImage *input);
 
@@ -31,7 +31,8 @@ guint       enlarge_compare_window_get_n_results    (EnlargeCompareWindow *self)
  * fidelity; NULL while it has no result. */
 char       *enlarge_compare_window_get_label        (EnlargeCompareWindow *self,
                                                      guint                 i);
-/* Clicks the "Use This" button of entry @i; FALSE while it has no result. */
+/* Clicks the "Use This" button of entry @i (which closes the window);
+ * FALSE while it has no result. */
 gboolean    enlarge_compare_window_use              (EnlargeCompareWindow *self,
                                                      guint                 i);
 

@@ -339,6 +339,17 @@ zoom_action (GtkWidget  *widget,
     enlarge_compare_view_zoom_fit (view);
 }
 
+static void
+on_compare_used (EnlargeCompareWindow *compare,
+                 const char           *title,
+                 EnlargeWindow        *self)
+{
+  /* Translators: a model was chosen in Compare Models */
+  g_autofree char *text = g_strdup_printf (_("Now using %s"), title);
+
+  _enlarge_window_show_toast (self, text);
+}
+
 /* Opens "Compare Models" on the current image, or brings it back. */
 static void
 compare_action (GtkWidget  *widget,
@@ -352,6 +363,7 @@ compare_action (GtkWidget  *widget,
   if (self->compare_window == NULL)
     {
       self->compare_window = enlarge_compare_window_new (GTK_WINDOW (self), self->input);
+      g_signal_connect_object (self->compare_window, "used", G_CALLBACK (on_compare_used), self, 0);
       g_object_add_weak_pointer (G_OBJECT (self->compare_window),
                                  (gpointer *) &self->compare_window);
     }
