@@ -26,6 +26,12 @@ enlarge_file_io_load (GFile         *file,
                       GError       **error)
 {
   g_autoptr (GBytes) data = bytes ? g_bytes_ref (bytes) : NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *mime = NULL;
+  EnlargeImage *image;
+  gsize size;
+  const guint8 *contents;
 
   if (data == NULL)
     {
@@ -33,12 +39,32 @@ enlarge_file_io_load (GFile         *file,
       if (data == NULL)
         return NULL;
     }
-  if (g_bytes_get_size (data) == 0)
+  contents = g_bytes_get_data (data, &size);
+  if (size == 0)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("The file is empty"));
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("the file is empty"));
       return NULL;
     }
-  return enlarge_image_load_bytes (data, error);
+  image = enlarge_image_load_bytes (data, &local_error);
+  if (image != NULL)
+    return image;
+  if (!g_error_matches (local_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* The engine's reason is the decoder's, in English; the user is told
+   * which of the two cases it is: no picture at all, or a broken one. */
+  g_debug ("%s", local_error->message);
+  type = g_content_type_guess (NULL, contents, MIN (size, 4096), NULL);
+  mime = g_content_type_get_mime_type (type);
+  if (mime == NULL || !g_str_has_prefix (mime, "image/"))
+    g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("it is not an image"));
+  else
+    g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                 _("the image is damaged or incomplete"));
+  return NULL;
 }
 
 typedef struct {

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 char *enlarge_file_io_display_name (GFile *file);
 
 /* Loads @bytes, or @file when @bytes is NULL, as an image; blocking, for a
- * worker thread. An empty file is an ENLARGE_ERROR_IMAGE_LOAD error. */
+ * worker thread. An ENLARGE_ERROR_IMAGE_LOAD error says, in the user's
+ * words, whether the file is empty, not an image, or a damaged image. */
 EnlargeImage *enlarge_file_io_load (GFile         *file,
                                     GBytes        *bytes,
                                     GCancellable  *cancellable,

@@ -235,13 +235,8 @@ on_loaded (GObject      *source,
     return;  /* cancelled */
   if (image == NULL)
     {
-      g_autofree char *reason = NULL;
-
-      if (g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
-        reason = g_strdup_printf (_("not a supported image (%s)"), error->message);
-      else
-        reason = g_strdup (error->message);
-      item_failed (self, reason);
+      /* the reason is in the user's words already */
+      item_failed (self, error->message);
       batch_next (self);
       return;
     }

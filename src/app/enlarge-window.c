@@ -363,9 +363,8 @@ on_loaded (GObject      *source,
           g_autofree char *name = enlarge_file_io_display_name (file);
           g_autofree char *text = NULL;
 
-          /* Translators: a file could not be opened as an image */
-          text = g_strdup_printf (_("Could not open “%s”: not a supported image"), name);
-          g_debug ("%s: %s", text, error->message);
+          /* Translators: a file could not be opened; the reason follows */
+          text = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
           _enlarge_window_show_toast (self, text);
         }
       if (g_task_get_cancellable (G_TASK (res)) == self->load_cancellable)
