@@ -16,6 +16,7 @@
 #include "enlarge-application.h"
 #include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
+#include "enlarge-queue-row.h"
 
 #define WAIT_TIMEOUT_S 300
 
@@ -262,8 +263,9 @@ test_cancel_keeps_result (void)
   cancel_view = enlarge_window_get_compare_view (win);
   cancel_result_texture = enlarge_compare_view_get_after (cancel_view);
 
-  /* many small tiles, so that the job is still running after the first */
-  g_settings_set_int (settings, "tile-size", 16);
+  /* many small tiles, so that the job is still running after the first
+   * and after a screenshot */
+  g_settings_set_int (settings, "tile-size", 8);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   wait_for (preview_shown, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
@@ -272,7 +274,7 @@ test_cancel_keeps_result (void)
     graphene_rect_t bounds;
     GtkWidget *widgets[] = { GTK_WIDGET (win->progress_box), GTK_WIDGET (win->progress_bar), win->cancel_button };
 
-    spin (0.2);
+    /* laid out by now: frames were drawn while waiting for the first tiles */
     for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
       {
         g_assert_true (gtk_widget_get_mapped (widgets[i]));
@@ -287,6 +289,7 @@ test_cancel_keeps_result (void)
         g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (win)));
       }
   }
+  g_assert_true (enlarge_window_get_running (win));
   save_screenshot ("enlarge-window-progress.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
   g_assert_false (enlarge_window_get_running (win));
@@ -407,7 +410,7 @@ test_close_asks_during_job (void)
   AdwMessageDialog *question;
 
   g_assert_null (enlarge_window_get_result (win));
-  g_settings_set_int (settings, "tile-size", 16);
+  g_settings_set_int (settings, "tile-size", 8);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   wait_for (first_tiles, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
@@ -1070,6 +1073,21 @@ test_preview_region (void)
 
 static gboolean batch_idle (void) { return !enlarge_window_get_batch_running (win); }
 
+static gboolean
+thumbnails_loaded (void)
+{
+  for (int i = 0; i < 2; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (win->queue_list, i);
+      GdkPaintable *thumbnail = row ? enlarge_queue_row_get_thumbnail (ENLARGE_QUEUE_ROW (row)) : NULL;
+
+      if (thumbnail == NULL)
+        return FALSE;
+      g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), >, 0);
+    }
+  return TRUE;
+}
+
 static char *
 copy_to_tmp (const char *src, const char *name)
 {
@@ -1138,6 +1156,32 @@ test_upscale_all (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win->queue_group)));
   g_test_message ("sidebar with the queue: %d px", gtk_widget_get_width (win->sidebar));
   g_assert_cmpint (gtk_widget_get_width (win->sidebar), <=, 330);
+  /* thumbnails of the two images; none for the broken file */
+  wait_for (thumbnails_loaded, "the thumbnails");
+  g_assert_null (enlarge_queue_row_get_thumbnail (ENLARGE_QUEUE_ROW (gtk_list_box_get_row_at_index (win->queue_list, 2))));
+  /* one entry removed and added again */
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (broken);
+    g_autofree char *uri = g_file_get_uri (file);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.queue-remove", "s", uri));
+    g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 2);
+    files = g_slist_append (NULL, g_file_new_for_path (paths[0]));
+    files = g_slist_append (files, g_object_ref (file));
+    enlarge_window_open_files (win, files);
+    g_slist_free_full (files, g_object_unref);
+    wait_for (not_loading, "the first file to load again");
+    g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
+    g_assert_true (g_file_equal (enlarge_window_get_queue_file (win, 2), file));
+  }
+  {
+    GtkAdjustment *sidebar = gtk_scrolled_window_get_vadjustment (win->sidebar_scroller);
+
+    spin (0.3);
+    gtk_adjustment_set_value (sidebar, gtk_adjustment_get_upper (sidebar));
+    save_screenshot ("enlarge-window-queue-thumbnails.png");
+    gtk_adjustment_set_value (sidebar, 0);
+  }
   g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (enlarge_window_get_queue_state (win, i), ==, ENLARGE_QUEUE_WAITING);

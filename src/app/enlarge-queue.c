@@ -375,6 +375,30 @@ enlarge_queue_clear (EnlargeQueue *self)
 }
 
 gboolean
+enlarge_queue_remove (EnlargeQueue *self,
+                      GFile        *file)
+{
+  g_return_val_if_fail (ENLARGE_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      EnlargeQueueItem *item = g_ptr_array_index (self->items, i);
+
+      if (!g_file_equal (enlarge_queue_item_get_file (item), file))
+        continue;
+      /* the entry being worked on stays until it is done or cancelled */
+      if (item == self->item)
+        return FALSE;
+      g_ptr_array_remove_index (self->items, i);
+      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+      sync_has_work (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
 enlarge_queue_get_has_work (EnlargeQueue *self)
 {
   g_return_val_if_fail (ENLARGE_IS_QUEUE (self), FALSE);

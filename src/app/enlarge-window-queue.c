@@ -144,9 +144,23 @@ clear_queue_action (GtkWidget  *widget,
   _enlarge_window_update_state (self);
 }
 
+/* win.queue-remove (s): the URI of the entry to remove */
+static void
+queue_remove_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  EnlargeWindow *self = ENLARGE_WINDOW (widget);
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  enlarge_queue_remove (self->queue, file);
+  _enlarge_window_update_state (self);
+}
+
 void
 _enlarge_window_class_queue_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.queue-remove", "s", queue_remove_action);
   gtk_widget_class_install_action (widget_class, "win.upscale-all", NULL, upscale_all_action);
   gtk_widget_class_install_action (widget_class, "win.clear-queue", NULL, clear_queue_action);
 }
