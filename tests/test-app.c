@@ -763,6 +763,22 @@ test_screenshot (void)
   enlarge_compare_view_set_divider (enlarge_window_get_compare_view (win), 0.5);
   spin (0.5);
   save_screenshot ("enlarge-window-split.png");
+  /* what it shows, in words, for screen readers */
+  {
+    EnlargeCompareView *view = enlarge_window_get_compare_view (win);
+    g_autofree char *error = NULL;
+
+    error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                "Before and after, split at 50 %, fitted to the view");
+    g_assert_null (error);
+    enlarge_compare_view_set_divider (view, 0.4);
+    enlarge_compare_view_set_zoom (view, 2);
+    error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                "Before and after, split at 40 %, zoom 200 %");
+    g_assert_null (error);
+    enlarge_compare_view_zoom_fit (view);
+    enlarge_compare_view_set_divider (view, 0.5);
+  }
 }
 
 /* Save uses the output-format preference for the default name and the
@@ -1245,6 +1261,131 @@ test_upscale_all (void)
   g_assert_cmpint (enlarge_window_get_queue_state (win, 1), ==, ENLARGE_QUEUE_DONE);
 }
 
+/* ---- accessibility -------------------------------------------------------- */
+
+static gboolean
+is_control (GtkWidget *w)
+{
+  return GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || GTK_IS_RANGE (w) || GTK_IS_SWITCH (w) ||
+         GTK_IS_CHECK_BUTTON (w) || GTK_IS_SPIN_BUTTON (w) || GTK_IS_DROP_DOWN (w) ||
+         ADW_IS_COMBO_ROW (w) || ADW_IS_ENTRY_ROW (w) || GTK_IS_ENTRY (w);
+}
+
+/* Whether @w has a name a screen reader reads, as far as GTK 4.8 lets a
+ * test see it. A button is labelled by its child, which names it only
+ * when that is a label: an icon button needs the label property (else it
+ * is read as "GtkImage"). Other controls: the label property, or a
+ * labelled-by relation (a mnemonic label), or their own text. */
+static gboolean
+has_name (GtkWidget *w)
+{
+  const char *text = NULL;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+  if (GTK_IS_BUTTON (w))
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (w));
+
+      if (gtk_button_get_icon_name (GTK_BUTTON (w)) == NULL)
+        text = gtk_button_get_label (GTK_BUTTON (w));
+      if ((text == NULL || text[0] == '\0') && GTK_IS_LABEL (child))
+        text = gtk_label_get_text (GTK_LABEL (child));
+    }
+  else if (GTK_IS_MENU_BUTTON (w))
+    text = gtk_menu_button_get_label (GTK_MENU_BUTTON (w));
+  else if (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  else if (GTK_IS_CHECK_BUTTON (w))
+    text = gtk_check_button_get_label (GTK_CHECK_BUTTON (w));
+  else if (ADW_IS_PREFERENCES_ROW (w))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w));
+  return text != NULL && text[0] != '\0';
+}
+
+/* Walks the shown widgets of @root: every control has a name, and a slider
+ * is not named twice (a label and a labelled-by read "Creativity
+ * Creativity"). Returns how many controls were checked. */
+static guint
+check_names (GtkWidget *root, GString *missing)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      /* scrollbars are the pointer's, the keyboard scrolls their view; a
+       * toast's close button is libadwaita 1.2's own and has no name there
+       * (toasts time out by themselves) */
+      if (!gtk_widget_get_mapped (c) || GTK_IS_SCROLLBAR (c) ||
+          g_str_equal (G_OBJECT_TYPE_NAME (c), "AdwToastWidget"))
+        continue;
+      if (!is_control (c))
+        {
+          n += check_names (c, missing);
+          continue;
+        }
+      n++;
+      if (!has_name (c))
+        g_string_append_printf (missing, " %s in %s (%s)", G_OBJECT_TYPE_NAME (c),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (c)),
+                                gtk_widget_get_tooltip_text (c) ? gtk_widget_get_tooltip_text (c) : "");
+      if (GTK_IS_RANGE (c) &&
+          gtk_test_accessible_has_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          gtk_test_accessible_has_relation (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        g_string_append_printf (missing, " %s named twice", G_OBJECT_TYPE_NAME (c));
+      /* a control's insides (a menu button's toggle) are not controls of their own */
+      if (ADW_IS_ACTION_ROW (c) || ADW_IS_COMBO_ROW (c))
+        n += check_names (c, missing);
+    }
+  return n;
+}
+
+/* @at_least: the controls @window shows for sure, so that a walk that
+ * found nothing cannot pass */
+static void
+assert_named (GtkWidget *window, const char *what, guint at_least)
+{
+  g_autoptr (GString) missing = g_string_new (NULL);
+  guint n = check_names (window, missing);
+
+  g_test_message ("%s: %u controls checked%s%s", what, n, missing->len ? "; unnamed:" : "", missing->str);
+  g_assert_cmpuint (n, >=, at_least);
+  g_assert_cmpstr (missing->str, ==, "");
+}
+
+/* Every control of every window has a name for screen readers; the
+ * sliders say their value with its unit. */
+static void
+test_accessible_names (void)
+{
+  EnlargeCompareWindow *cw;
+  GtkWidget *prefs;
+
+  g_assert_nonnull (enlarge_window_get_input (win));
+  /* what it shows with an image and a queue of three: the walk found 25 */
+  g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
+  assert_named (GTK_WIDGET (win), "main window", 25);
+
+  g_assert_true (gtk_test_accessible_check_property (GTK_ACCESSIBLE (win->scale_scale),
+                                                     GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                                     "4.0×") == NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
+  cw = enlarge_window_get_compare_window (win);
+  compare = cw;
+  wait_for (compare_mapped, "the compare window to be mapped");
+  assert_named (GTK_WIDGET (cw), "compare window", 8);
+  gtk_window_close (GTK_WINDOW (cw));
+  compare = NULL;
+
+  prefs = enlarge_preferences_window_new (GTK_WINDOW (win));
+  gtk_window_present (GTK_WINDOW (prefs));
+  spin (0.5);
+  assert_named (prefs, "preferences", 5);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  spin (0.2);
+}
+
 /* An image wider than a texture may be is drawn from a grid of tiles. */
 static void
 test_large_image (void)
@@ -1326,6 +1467,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/compare-models", test_compare_models);
   g_test_add_func ("/app/preview-region", test_preview_region);
   g_test_add_func ("/app/upscale-all", test_upscale_all);
+  g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/large-image", test_large_image);
   g_test_add_func ("/app/close-window", test_close_window);
 

@@ -120,6 +120,35 @@ enlarge_compare_view_set_property (GObject      *object,
     }
 }
 
+/* What the view shows, for screen readers: the role is an image, so its
+ * description is what a sighted user sees at a glance. */
+static void
+update_description (EnlargeCompareView *self)
+{
+  g_autofree char *zoom = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->fit)
+    zoom = g_strdup (_("fitted to the view"));
+  else
+    /* Translators: a zoom level, for screen readers */
+    zoom = g_strdup_printf (_("zoom %.0f %%"), enlarge_compare_view_get_zoom (self) * 100);
+
+  if (self->before == NULL)
+    text = g_strdup (_("No image"));
+  else if (self->after == NULL && self->preview == NULL)
+    /* Translators: the view shows the input alone; then the zoom */
+    text = g_strdup_printf (_("The original, %s"), zoom);
+  else if (self->mode == ENLARGE_COMPARE_SINGLE)
+    text = g_strdup_printf (_("The result, %s"), zoom);
+  else if (self->mode == ENLARGE_COMPARE_SIDE_BY_SIDE)
+    text = g_strdup_printf (_("Before and after side by side, %s"), zoom);
+  else
+    /* Translators: where the divider of the split view is, then the zoom */
+    text = g_strdup_printf (_("Before and after, split at %.0f %%, %s"), self->divider * 100, zoom);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
 static void
 enlarge_compare_view_class_init (EnlargeCompareViewClass *klass)
 {
@@ -183,6 +212,16 @@ enlarge_compare_view_init (EnlargeCompareView *self)
   self->divider = 0.5;
   self->pointer_x = self->pointer_y = -1;
   self->mode = ENLARGE_COMPARE_SPLIT;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Before and After"), -1);
+  for (guint i = 0; i < 6; i++)
+    {
+      static const char *props[] = { "notify::before", "notify::after", "notify::mode",
+                                      "notify::divider", "notify::zoom", "notify::fit" };
+      g_signal_connect (self, props[i], G_CALLBACK (update_description), NULL);
+    }
+  update_description (self);
 
   self->before_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), _("Before"));
   self->after_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), _("After"));

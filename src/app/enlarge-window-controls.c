@@ -90,9 +90,21 @@ _enlarge_window_update_values (EnlargeWindow *self)
   g_autofree char *f = format_scale (gtk_adjustment_get_value (self->scale_adjustment));
   g_autofree char *t = format_target (gtk_adjustment_get_value (self->target_adjustment));
 
+  double target = gtk_adjustment_get_value (self->target_adjustment);
+  /* Translators: the target size slider's value for screen readers */
+  g_autofree char *t_spoken = target > 0 ? g_strdup_printf (_("%.2f megapixels"), target)
+                                         : g_strdup (C_("target size", "Off"));
+
   gtk_label_set_label (self->creativity_value, c);
   gtk_label_set_label (self->scale_value, f);
   gtk_label_set_label (self->target_value, t);
+  /* a screen reader says the value with its unit, not the bare number */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->creativity_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, c, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->scale_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, f, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->target_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, t_spoken, -1);
 }
 
 static void
@@ -228,6 +240,18 @@ _enlarge_window_controls_init (EnlargeWindow *self)
         g_signal_connect (scales[i], "notify::has-focus", G_CALLBACK (sync_wheel), NULL);
       }
   }
+
+  /* named by their mnemonic labels; described once */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->creativity_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Faithful to the original, or richer invented detail; "
+                                    "0.5 is the model’s own output"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->scale_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("How many times larger the result is"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->target_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Resize the input to this many megapixels first"), -1);
 
   gtk_scale_add_mark (self->creativity_scale, 0.5, GTK_POS_BOTTOM, NULL);
   for (guint i = 0; i < 5; i++)

@@ -48,6 +48,7 @@ struct _EnlargeWindow
   GtkProgressBar     *progress_bar;
   GtkLabel           *progress_label;
   GtkLabel           *zoom_label;
+  GtkWidget          *zoom_button;
   GtkWidget          *sidebar;
   GtkScrolledWindow  *sidebar_scroller;
   GtkWidget          *cancel_button;

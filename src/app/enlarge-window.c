@@ -60,6 +60,12 @@ update_zoom_label (EnlargeWindow *self)
     /* Translators: zoom level */
     text = g_strdup_printf (_("%.0f %%"), enlarge_compare_view_get_zoom (self->compare_view) * 100);
   gtk_label_set_label (self->zoom_label, text);
+  {
+    /* Translators: the zoom button for screen readers, with the zoom level */
+    g_autofree char *spoken = g_strdup_printf (_("Zoom: %s"), text);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+  }
 }
 
 void
@@ -551,6 +557,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_group);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_list);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, sidebar);
