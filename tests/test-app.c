@@ -218,6 +218,10 @@ test_upscale_matches_cli (void)
   /* the end is said, with the time it took */
   g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
   g_assert_true (g_str_has_prefix (enlarge_window_get_last_toast (win), "Done in "));
+  /* and reaches a screen reader through the status line (a live region) */
+  g_assert_cmpstr (gtk_label_get_label (win->status_label), ==, enlarge_window_get_last_toast (win));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (win->status_label)), ==,
+                   GTK_ACCESSIBLE_ROLE_STATUS);
 
   {
     const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-c", "0.7", "-s", "2.5",
@@ -576,34 +580,43 @@ static void
 test_wheel_over_sliders (void)
 {
 #ifdef GDK_WINDOWING_X11
-  GtkAdjustment *scale = enlarge_window_get_scale_adjustment (win);
+  GtkAdjustment *creativity = enlarge_window_get_creativity_adjustment (win);
   GtkAdjustment *sidebar = gtk_scrolled_window_get_vadjustment (win->sidebar_scroller);
-  double value = gtk_adjustment_get_value (scale);
+  GtkWidget *slider = GTK_WIDGET (win->creativity_scale);
+  double value = gtk_adjustment_get_value (creativity);
+  graphene_rect_t bounds;
 
-  /* short enough that the sidebar scrolls */
-  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 420);
+  /* short enough that the sidebar scrolls, tall enough that the slider
+   * shows in it */
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 480);
   spin (0.5);
   gtk_adjustment_set_value (sidebar, 0);
   gtk_window_set_focus (GTK_WINDOW (win), NULL);
+  spin (0.2);
   g_assert_cmpfloat (gtk_adjustment_get_upper (sidebar), >, gtk_adjustment_get_page_size (sidebar));
-  if (!wheel_over (GTK_WIDGET (win->scale_scale), 3))
+  g_assert_true (gtk_widget_compute_bounds (slider, GTK_WIDGET (win->sidebar_scroller), &bounds));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                     gtk_widget_get_height (GTK_WIDGET (win->sidebar_scroller)));
+  if (!wheel_over (slider, 3))
     {
       gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
       g_test_skip ("no X11 display with XTest");
       return;
     }
-  g_test_message ("after the wheel: sidebar at %.0f, scale %.2f (was %.2f)",
-                  gtk_adjustment_get_value (sidebar), gtk_adjustment_get_value (scale), value);
-  g_assert_cmpfloat (gtk_adjustment_get_value (scale), ==, value);
+  g_test_message ("after the wheel: sidebar at %.0f, creativity %.2f (was %.2f)",
+                  gtk_adjustment_get_value (sidebar), gtk_adjustment_get_value (creativity), value);
+  g_assert_cmpfloat (gtk_adjustment_get_value (creativity), ==, value);
   /* the events arrived: the sidebar scrolled instead */
   g_assert_cmpfloat (gtk_adjustment_get_value (sidebar), >, 0);
 
   /* focused, the slider takes the wheel */
-  gtk_widget_grab_focus (GTK_WIDGET (win->scale_scale));
-  g_assert_true (wheel_over (GTK_WIDGET (win->scale_scale), 1));
-  g_test_message ("focused: scale %.2f", gtk_adjustment_get_value (scale));
-  g_assert_cmpfloat (gtk_adjustment_get_value (scale), !=, value);
-  gtk_adjustment_set_value (scale, value);
+  gtk_adjustment_set_value (sidebar, 0);
+  gtk_widget_grab_focus (slider);
+  spin (0.2);
+  g_assert_true (wheel_over (slider, 1));
+  g_test_message ("focused: creativity %.2f", gtk_adjustment_get_value (creativity));
+  g_assert_cmpfloat (gtk_adjustment_get_value (creativity), !=, value);
+  gtk_adjustment_set_value (creativity, value);
   gtk_window_set_focus (GTK_WINDOW (win), NULL);
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
   spin (0.3);

@@ -144,10 +144,7 @@ on_saved (GObject      *source,
   AdwToast *toast = adw_toast_new (markup);
   adw_toast_set_button_label (toast, _("Open Folder"));
   adw_toast_set_action_name (toast, "win.open-folder");
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  self->toast_count++;
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (text);
+  _enlarge_window_add_toast (self, toast, text);
   _enlarge_window_update_state (self);
 }
 

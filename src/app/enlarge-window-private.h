@@ -49,6 +49,7 @@ struct _EnlargeWindow
   GtkLabel           *progress_label;
   GtkLabel           *zoom_label;
   GtkWidget          *zoom_button;
+  GtkLabel           *status_label;
   GtkWidget          *sidebar;
   GtkScrolledWindow  *sidebar_scroller;
   GtkWidget          *cancel_button;
@@ -120,6 +121,10 @@ struct _EnlargeWindow
 /* enlarge-window.c: state, jobs, loading */
 void _enlarge_window_update_state     (EnlargeWindow *self);
 void _enlarge_window_show_toast       (EnlargeWindow *self,
+                                       const char    *text);
+/* Shows @toast, whose message is @text, and says it to screen readers. */
+void _enlarge_window_add_toast        (EnlargeWindow *self,
+                                       AdwToast      *toast,
                                        const char    *text);
 /* A dialog with a Close button, for failures the user must notice. */
 void _enlarge_window_show_error       (EnlargeWindow *self,

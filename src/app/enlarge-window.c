@@ -17,15 +17,29 @@
 G_DEFINE_FINAL_TYPE (EnlargeWindow, enlarge_window, ADW_TYPE_APPLICATION_WINDOW)
 
 void
-_enlarge_window_show_toast (EnlargeWindow *self,
-            const char    *text)
+_enlarge_window_add_toast (EnlargeWindow *self,
+                           AdwToast      *toast,
+                           const char    *text)
 {
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
   self->toast_count++;
   g_free (self->last_toast);
   self->last_toast = g_strdup (text);
+  /* toasts are not read out on GTK 4.8: the status line under Upscale
+   * (a live region) says the same; newer GTK announces it too */
+  gtk_label_set_label (self->status_label, text);
+#if GTK_CHECK_VERSION (4, 14, 0)
+  gtk_accessible_announce (GTK_ACCESSIBLE (self), text, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
+#endif
+}
+
+void
+_enlarge_window_show_toast (EnlargeWindow *self,
+                            const char    *text)
+{
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  _enlarge_window_add_toast (self, adw_toast_new (markup), text);
 }
 
 void
@@ -558,6 +572,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_group);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, queue_list);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, sidebar);
