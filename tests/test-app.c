@@ -267,9 +267,10 @@ test_cancel_keeps_result (void)
   cancel_view = enlarge_window_get_compare_view (win);
   cancel_result_texture = enlarge_compare_view_get_after (cancel_view);
 
-  /* many small tiles, so that the job is still running after the first
-   * and after a screenshot */
+  /* many small tiles of the slowest model, so that the job is still
+   * running after the first and after a screenshot */
   g_settings_set_int (settings, "tile-size", 8);
+  enlarge_window_set_model (win, "realesrgan-x4plus");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   wait_for (preview_shown, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
@@ -293,8 +294,8 @@ test_cancel_keeps_result (void)
         g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (win)));
       }
   }
-  g_assert_true (enlarge_window_get_running (win));
   save_screenshot ("enlarge-window-progress.png");
+  g_assert_true (enlarge_window_get_running (win));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
   g_assert_false (enlarge_window_get_running (win));
 
@@ -306,6 +307,7 @@ test_cancel_keeps_result (void)
   g_assert_cmpfloat (enlarge_image_psnr (input, input_copy), ==, INFINITY);
   g_assert_true (enlarge_compare_view_get_after (cancel_view) == cancel_result_texture);
   g_settings_set_int (settings, "tile-size", 0);
+  enlarge_window_set_model (win, "realesr-animevideov3-x4");
 }
 
 static gboolean not_saving (void) { return !enlarge_window_get_saving (win); }
@@ -509,38 +511,51 @@ test_huge_asks (void)
 }
 
 #ifdef GDK_WINDOWING_X11
-typedef int (*FakeMotionFunc) (Display *, int, int, int, unsigned long);
-typedef int (*FakeButtonFunc) (Display *, unsigned int, int, unsigned long);
-typedef int (*TranslateFunc) (Display *, Window, Window, int, int, int *, int *, Window *);
+/* Real input through the XTEST extension of the X server (Xvfb has it):
+ * libXtst is opened at run time, so no build dependency is added. */
+static struct {
+  gboolean tried;
+  Display *display;
+  int (*motion) (Display *, int, int, int, unsigned long);
+  int (*button) (Display *, unsigned int, int, unsigned long);
+  int (*key) (Display *, unsigned int, int, unsigned long);
+  int (*translate) (Display *, Window, Window, int, int, int *, int *, Window *);
+  KeyCode (*keycode) (Display *, KeySym);
+} xtest;
 
-/* Turns the real mouse wheel (XTest) over the middle of @widget. */
+static gboolean
+xtest_load (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  void *lib;
+
+  if (xtest.tried)
+    return xtest.display != NULL;
+  xtest.tried = TRUE;
+  if (!GDK_IS_X11_DISPLAY (display) || (lib = dlopen ("libXtst.so.6", RTLD_NOW)) == NULL)
+    return FALSE;
+  xtest.motion = dlsym (lib, "XTestFakeMotionEvent");
+  xtest.button = dlsym (lib, "XTestFakeButtonEvent");
+  xtest.key = dlsym (lib, "XTestFakeKeyEvent");
+  /* libX11 is loaded already, by GTK */
+  xtest.translate = dlsym (RTLD_DEFAULT, "XTranslateCoordinates");
+  xtest.keycode = dlsym (RTLD_DEFAULT, "XKeysymToKeycode");
+  if (xtest.motion && xtest.button && xtest.key && xtest.translate && xtest.keycode)
+    xtest.display = gdk_x11_display_get_xdisplay (display);
+  return xtest.display != NULL;
+}
+
+/* Turns the real mouse wheel over the middle of @widget. */
 static gboolean
 wheel_over (GtkWidget *widget, int clicks)
 {
-  static void *xtst;
-  GdkDisplay *display = gtk_widget_get_display (widget);
   GtkNative *native = gtk_widget_get_native (widget);
-  FakeMotionFunc fake_motion;
-  FakeButtonFunc fake_button;
-  TranslateFunc translate;
-  Display *xdisplay;
   Window child;
   double wx, wy, sx, sy;
   int rx, ry;
 
-  if (!GDK_IS_X11_DISPLAY (display))
+  if (!xtest_load ())
     return FALSE;
-  if (xtst == NULL)
-    xtst = dlopen ("libXtst.so.6", RTLD_NOW);
-  if (xtst == NULL)
-    return FALSE;
-  fake_motion = (FakeMotionFunc) dlsym (xtst, "XTestFakeMotionEvent");
-  fake_button = (FakeButtonFunc) dlsym (xtst, "XTestFakeButtonEvent");
-  translate = (TranslateFunc) dlsym (RTLD_DEFAULT, "XTranslateCoordinates");
-  if (fake_motion == NULL || fake_button == NULL || translate == NULL)
-    return FALSE;
-
-  xdisplay = gdk_x11_display_get_xdisplay (display);
 #if GTK_CHECK_VERSION (4, 12, 0)
   {
     graphene_point_t p;
@@ -556,20 +571,48 @@ wheel_over (GtkWidget *widget, int clicks)
                                                    gtk_widget_get_height (widget) / 2.0, &wx, &wy));
 #endif
   gtk_native_get_surface_transform (native, &sx, &sy);
-  translate (xdisplay, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
-             DefaultRootWindow (xdisplay), (int) (wx + sx), (int) (wy + sy), &rx, &ry, &child);
-  fake_motion (xdisplay, -1, rx, ry, 0);
-  gdk_display_sync (display);
+  xtest.translate (xtest.display, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                   DefaultRootWindow (xtest.display), (int) (wx + sx), (int) (wy + sy), &rx, &ry, &child);
+  xtest.motion (xtest.display, -1, rx, ry, 0);
+  gdk_display_sync (gtk_widget_get_display (widget));
   spin (0.2);
   for (int i = 0; i < clicks; i++)
     {
       /* button 5: the wheel turned towards the user (scroll down) */
-      fake_button (xdisplay, 5, True, 0);
-      fake_button (xdisplay, 5, False, 0);
-      gdk_display_sync (display);
+      xtest.button (xtest.display, 5, True, 0);
+      xtest.button (xtest.display, 5, False, 0);
+      gdk_display_sync (gtk_widget_get_display (widget));
       spin (0.05);
     }
   spin (0.3);
+  return TRUE;
+}
+
+/* Presses and releases @keyval on the real keyboard, with Ctrl and/or
+ * Shift held when @mods says so. */
+static gboolean
+press_key (guint keyval, GdkModifierType mods)
+{
+  KeyCode ctrl, shift, code;
+
+  if (!xtest_load ())
+    return FALSE;
+  ctrl = xtest.keycode (xtest.display, GDK_KEY_Control_L);
+  shift = xtest.keycode (xtest.display, GDK_KEY_Shift_L);
+  code = xtest.keycode (xtest.display, keyval);
+  g_assert_cmpuint (code, !=, 0);
+  if (mods & GDK_CONTROL_MASK)
+    xtest.key (xtest.display, ctrl, True, 0);
+  if (mods & GDK_SHIFT_MASK)
+    xtest.key (xtest.display, shift, True, 0);
+  xtest.key (xtest.display, code, True, 0);
+  xtest.key (xtest.display, code, False, 0);
+  if (mods & GDK_SHIFT_MASK)
+    xtest.key (xtest.display, shift, False, 0);
+  if (mods & GDK_CONTROL_MASK)
+    xtest.key (xtest.display, ctrl, False, 0);
+  gdk_display_sync (gdk_display_get_default ());
+  spin (0.1);
   return TRUE;
 }
 #endif
@@ -621,6 +664,93 @@ test_wheel_over_sliders (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
   spin (0.3);
   wait_for (not_running, "no job to be running");
+#else
+  g_test_skip ("not built with X11");
+#endif
+}
+
+static EnlargeImage *keyboard_old_result;
+
+static gboolean
+new_result (void)
+{
+  return enlarge_window_get_result (win) != NULL && enlarge_window_get_result (win) != keyboard_old_result &&
+         !enlarge_window_get_running (win);
+}
+
+/* The keyboard alone: Tab reaches each slider (not the row around it
+ * first) and the before/after view; in the view, Left moves the divider;
+ * Ctrl+Enter upscales and Ctrl+S saves. Real key events, no pointer. */
+static void
+test_keyboard (void)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GPtrArray) visited = g_ptr_array_new ();
+  EnlargeCompareView *view = enlarge_window_get_compare_view (win);
+  GtkWidget *sliders[] = { GTK_WIDGET (win->creativity_scale), GTK_WIDGET (win->scale_scale),
+                           GTK_WIDGET (win->target_scale) };
+  double divider;
+  g_autofree char *saved_name = NULL;
+
+  if (!xtest_load ())
+    {
+      g_test_skip ("no X11 display with XTest");
+      return;
+    }
+  g_assert_nonnull (enlarge_window_get_result (win));
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_window_set_focus (GTK_WINDOW (win), NULL);
+  spin (0.3);
+  for (int i = 0; i < 40; i++)
+    {
+      GtkWidget *focus;
+
+      g_assert_true (press_key (GDK_KEY_Tab, 0));
+      focus = gtk_window_get_focus (GTK_WINDOW (win));
+      if (focus != NULL)
+        g_ptr_array_add (visited, focus);
+    }
+  g_test_message ("Tab visited %u widgets", visited->len);
+  for (guint i = 0; i < G_N_ELEMENTS (sliders); i++)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (sliders[i], ADW_TYPE_PREFERENCES_ROW);
+
+      g_assert_true (g_ptr_array_find (visited, sliders[i], NULL));
+      g_assert_false (g_ptr_array_find (visited, row, NULL));
+    }
+  g_assert_true (g_ptr_array_find (visited, view, NULL));
+
+  /* the divider from the keyboard */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  divider = enlarge_compare_view_get_divider (view);
+  g_assert_true (press_key (GDK_KEY_Left, 0));
+  g_test_message ("divider %.2f → %.2f", divider, enlarge_compare_view_get_divider (view));
+  g_assert_cmpfloat_with_epsilon (enlarge_compare_view_get_divider (view), divider - 0.05, 1e-9);
+  g_assert_true (press_key (GDK_KEY_Right, 0));
+  g_assert_cmpfloat_with_epsilon (enlarge_compare_view_get_divider (view), divider, 1e-9);
+
+  /* upscale and save */
+  g_settings_set_string (settings, "output-folder", tmp_dir);
+  keyboard_old_result = enlarge_window_get_result (win);
+  g_assert_true (press_key (GDK_KEY_Return, GDK_CONTROL_MASK));
+  wait_for (new_result, "the upscale from the keyboard");
+  g_assert_true (enlarge_window_get_unsaved (win));
+  g_assert_true (press_key (GDK_KEY_s, GDK_CONTROL_MASK));
+  wait_for (not_saving, "the save to finish");
+  g_assert_false (enlarge_window_get_unsaved (win));
+  {
+    g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)))
+      if (g_str_has_prefix (name, "coffee-96x72-enlarged-") && g_str_has_suffix (name, ".png"))
+        saved_name = g_build_filename (tmp_dir, name, NULL);
+  }
+  g_assert_nonnull (saved_name);
+  g_test_message ("saved from the keyboard: %s", saved_name);
+  g_unlink (saved_name);
+  g_settings_reset (settings, "output-folder");
 #else
   g_test_skip ("not built with X11");
 #endif
@@ -1474,6 +1604,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/outdated", test_outdated);
   g_test_add_func ("/app/save-format", test_save_format);
   g_test_add_func ("/app/narrow", test_narrow);
+  g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/presets", test_presets);
   g_test_add_func ("/app/settings-survive", test_settings_survive);
   g_test_add_func ("/app/bad-files", test_bad_files);

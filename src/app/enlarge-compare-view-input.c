@@ -245,11 +245,60 @@ on_leave (GtkEventControllerMotion *controller,
   self->pointer_x = self->pointer_y = -1;
 }
 
+/* The keyboard: in the split view Left and Right move the divider; the
+ * arrows (with Ctrl in the split view) pan a magnified image. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                EnlargeCompareView    *self)
+{
+  gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+  double dx = 0, dy = 0;
+
+  if (self->before == NULL)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left: case GDK_KEY_KP_Left:   dx = -1; break;
+    case GDK_KEY_Right: case GDK_KEY_KP_Right: dx = 1; break;
+    case GDK_KEY_Up: case GDK_KEY_KP_Up:       dy = -1; break;
+    case GDK_KEY_Down: case GDK_KEY_KP_Down:   dy = 1; break;
+    default: return FALSE;
+    }
+  if (dx != 0 && !ctrl && self->mode == ENLARGE_COMPARE_SPLIT && _ecv_has_after (self))
+    {
+      /* Shift for a fine step */
+      double step = (state & GDK_SHIFT_MASK) ? 0.01 : 0.05;
+      enlarge_compare_view_set_divider (self, CLAMP (self->divider + dx * step, 0, 1));
+      return TRUE;
+    }
+  if (self->fit)
+    return FALSE;
+  {
+    graphene_rect_t pane = _ecv_pane_rect (self, 0);
+
+    /* an eighth of the pane a press, in image pixels */
+    self->cx += dx * pane.size.width / 8 / self->zoom;
+    self->cy += dy * pane.size.height / 8 / self->zoom;
+    _ecv_clamp_center (self);
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+    _ecv_view_changed (self);
+  }
+  return TRUE;
+}
+
 void
 _ecv_input_init (EnlargeCompareView *self)
 {
   GtkGesture *drag, *zoom;
-  GtkEventController *scroll, *motion;
+  GtkEventController *scroll, *motion, *key;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
 
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
