@@ -118,6 +118,8 @@ test_window_opens (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   g_assert_null (enlarge_window_get_input (win));
   g_assert_null (enlarge_window_get_result (win));
+  /* the shortcuts window (ui/help-overlay.ui) builds */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
   /* nothing to upscale yet */
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL) &&
                   enlarge_window_get_running (win));
