@@ -103,6 +103,40 @@ enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
 }
 
 char *
+enlarge_job_settings_describe_plain (const EnlargeJobSettings *settings,
+                                     int width, int height)
+{
+  EnlargePlan plan;
+  GString *text;
+  int model_total = 1;
+  double mp;
+
+  if (!compute_plan (settings, width, height, &plan))
+    return g_strdup (_("No model selected"));
+  text = g_string_new (NULL);
+  mp = (double) plan.out_width * plan.out_height / 1e6;
+  /* Translators: the size of the result, in pixels and megapixels */
+  g_string_append_printf (text, _("The result: %d × %d pixels (%.*f megapixels)."),
+                          plan.out_width, plan.out_height, mp < 1 ? 2 : 1, mp);
+  if (plan.pre_width != plan.in_width || plan.pre_height != plan.in_height)
+    g_string_append_printf (text, " %s", _("The picture is resized to the target size first."));
+  for (int i = 0; i < plan.passes; i++)
+    model_total *= plan.model_scale;
+  if (plan.passes == 0)
+    g_string_append_printf (text, " %s", _("The model does not run: the picture is only resized."));
+  else if (plan.pre_width * model_total == plan.out_width && plan.pre_height * model_total == plan.out_height)
+    /* Translators: how many times larger the model makes the picture */
+    g_string_append_printf (text, _(" The model makes it %d× larger."), model_total);
+  else if (plan.pre_width * model_total > plan.out_width)
+    g_string_append_printf (text, _(" The model makes it %d× larger, then it is reduced to the exact size."),
+                            model_total);
+  else
+    g_string_append_printf (text, _(" The model makes it %d× larger, then it is stretched to the exact size."),
+                            model_total);
+  return g_string_free (text, FALSE);
+}
+
+char *
 enlarge_job_settings_describe (const EnlargeJobSettings *settings,
                                int width, int height)
 {

@@ -34,8 +34,13 @@ gboolean enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
 /* The factor the output will carry relative to the input (for file names). */
 double enlarge_job_settings_effective_scale (const EnlargeJobSettings *settings);
 
-/* A line saying what will happen, e.g.
- * "1024 × 768 → 4× model → 4096 × 3072, 12.6 MP". */
+/* What will happen in a photographer's words: the result's size, whether
+ * the picture is resized first, how much larger the model makes it. */
+char *enlarge_job_settings_describe_plain (const EnlargeJobSettings *settings,
+                                           int width, int height);
+
+/* The same as the engine's plan, e.g.
+ * "1024 × 768 → 4× model → 4096 × 3072, 12.6 MP": the details. */
 char *enlarge_job_settings_describe (const EnlargeJobSettings *settings,
                                      int width, int height);
 

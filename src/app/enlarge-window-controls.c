@@ -51,14 +51,20 @@ _enlarge_window_update_summary (EnlargeWindow *self)
 {
   g_autoptr (EnlargeJobSettings) s = _enlarge_window_collect_settings (self);
   g_autofree char *text = NULL;
+  g_autofree char *details = NULL;
 
   if (s->model == NULL)
     text = g_strdup (_("No models are installed. Install them with “enlarge-install-models”."));
   else if (self->input == NULL)
     text = g_strdup (_("Open an image to see what will happen."));
   else
-    text = enlarge_job_settings_describe (s, self->input->width, self->input->height);
+    {
+      text = enlarge_job_settings_describe_plain (s, self->input->width, self->input->height);
+      /* the engine's plan (passes, filters) for those who want it */
+      details = enlarge_job_settings_describe (s, self->input->width, self->input->height);
+    }
   gtk_label_set_label (self->summary_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), details);
 }
 
 static char *
