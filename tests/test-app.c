@@ -774,6 +774,11 @@ test_presets (void)
   enlarge_window_set_preset (win, "illustration");
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
   g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesr-animevideov3-x4");
+  /* each choice says what it is for */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (win->preset_row)), ==,
+                   "Drawings, anime, logos and flat colours");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (win->model_row)), ==,
+                   enlarge_model_lookup ("realesr-animevideov3-x4")->description);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.35, 1e-9);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (scale), 4, 1e-9);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (target), 0, 1e-9);

@@ -13,13 +13,27 @@
 #include "enlarge.h"
 
 static const EnlargeAppPreset presets[] = {
-  { "portrait",     N_("Portrait"),              "realesrgan-x4plus",       0.55, 0.0 },
-  { "product",      N_("Product Photography"),   "realesrgan-x4plus",       0.30, 0.0 },
-  { "landscape",    N_("Landscape"),             "realesrgan-x4plus",       0.60, 0.0 },
-  { "illustration", N_("Illustration"),          "realesr-animevideov3-x4", 0.35, 0.0 },
-  { "ai-generated", N_("AI-Generated Image"),    "realesrgan-x4plus",       0.50, 0.35 },
-  { "text",         N_("Text and Screenshots"),  "realesrgan-x4fast",       0.25, 0.0 },
-  { ENLARGE_PRESET_CUSTOM, N_("Custom"),          NULL,                      0.50, 0.0 },
+  { "portrait", N_("Portrait"),
+    N_("Faces and skin: natural detail, a little added texture"),
+    "realesrgan-x4plus",       0.55, 0.0 },
+  { "product", N_("Product Photography"),
+    N_("Objects and packaging: faithful, clean edges, nothing invented"),
+    "realesrgan-x4plus",       0.30, 0.0 },
+  { "landscape", N_("Landscape"),
+    N_("Nature and cities: richer texture in leaves, rock and water"),
+    "realesrgan-x4plus",       0.60, 0.0 },
+  { "illustration", N_("Illustration"),
+    N_("Drawings, anime, logos and flat colours"),
+    "realesr-animevideov3-x4", 0.35, 0.0 },
+  { "ai-generated", N_("AI-Generated Image"),
+    N_("Pictures from image generators, made smaller first"),
+    "realesrgan-x4plus",       0.50, 0.35 },
+  { "text", N_("Text and Screenshots"),
+    N_("Screenshots, documents and text: sharp letters"),
+    "realesrgan-x4fast",       0.25, 0.0 },
+  { ENLARGE_PRESET_CUSTOM, N_("Custom"),
+    N_("Your own model and sliders"),
+    NULL,                      0.50, 0.0 },
 };
 
 static EnlargeAppPreset merged[G_N_ELEMENTS (presets)];

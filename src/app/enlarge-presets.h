@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 typedef struct {
   const char *id;
   const char *title;        /* translatable, N_() */
+  const char *description;  /* what it is for, one line, N_() */
   const char *model;
   double creativity;
   double target_mp;         /* 0 = leave the input's size */

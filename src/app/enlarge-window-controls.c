@@ -101,9 +101,20 @@ _enlarge_window_update_values (EnlargeWindow *self)
   g_autofree char *t_spoken = target > 0 ? g_strdup_printf (_("%.2f megapixels"), target)
                                          : g_strdup (C_("target size", "Off"));
 
+  guint n;
+  const EnlargeAppPreset *presets = enlarge_app_presets_get (&n);
+  guint preset = adw_combo_row_get_selected (self->preset_row);
+  const char *model = enlarge_window_get_model (self);
+  const EnlargeModelInfo *info = model ? enlarge_model_lookup (model) : NULL;
+
   gtk_label_set_label (self->creativity_value, c);
   gtk_label_set_label (self->scale_value, f);
   gtk_label_set_label (self->target_value, t);
+  /* what the choices are good for, under them */
+  if (preset < n)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row), _(presets[preset].description));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->model_row),
+                               info && info->description ? info->description : "");
   /* a screen reader says the value with its unit, not the bare number */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->creativity_scale),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, c, -1);
