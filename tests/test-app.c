@@ -16,6 +16,7 @@
 #include "enlarge-application.h"
 #include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
+#include "enlarge-presets.h"
 #include "enlarge-queue-row.h"
 
 #define WAIT_TIMEOUT_S 300
@@ -762,6 +763,62 @@ test_keyboard (void)
 #else
   g_test_skip ("not built with X11");
 #endif
+}
+
+/* A preset suggested by the picture: a transparent logo and a drawing in
+ * flat colours are illustrations, dark strokes on light paper are text, a
+ * photo keeps the user's choice; Custom is never replaced. */
+static void
+test_preset_suggestion (void)
+{
+  g_autoptr (EnlargeImage) logo = enlarge_image_new (200, 120, 4, NULL);
+  g_autoptr (EnlargeImage) drawing = enlarge_image_new (300, 200, 3, NULL);
+  g_autoptr (EnlargeImage) coffee = enlarge_image_load (golden ("coffee-96x72.png"), NULL);
+  g_autoptr (EnlargeImage) chelsea = enlarge_image_load (golden ("chelsea-200x150.png"), NULL);
+  g_autoptr (EnlargeImage) text = enlarge_image_load (golden ("text-120x64.png"), NULL);
+  g_autofree char *logo_path = g_build_filename (tmp_dir, "logo.png", NULL);
+
+  /* a disc on a see-through ground */
+  for (int y = 0; y < logo->height; y++)
+    for (int x = 0; x < logo->width; x++)
+      {
+        guint8 *p = enlarge_image_pixel (logo, x, y);
+        gboolean in = (x - 100) * (x - 100) + (y - 60) * (y - 60) < 50 * 50;
+        p[0] = 200; p[1] = 40; p[2] = 60; p[3] = in ? 255 : 0;
+      }
+  /* three flat areas with a soft edge */
+  for (int y = 0; y < drawing->height; y++)
+    for (int x = 0; x < drawing->width; x++)
+      {
+        guint8 *p = enlarge_image_pixel (drawing, x, y);
+        p[0] = x < 100 ? 250 : x < 101 ? 180 : 30;
+        p[1] = y < 80 ? 200 : 90;
+        p[2] = 120;
+      }
+  g_assert_cmpstr (enlarge_app_preset_suggest (logo), ==, "illustration");
+  g_assert_cmpstr (enlarge_app_preset_suggest (drawing), ==, "illustration");
+  g_assert_cmpstr (enlarge_app_preset_suggest (text), ==, "text");
+  g_assert_null (enlarge_app_preset_suggest (coffee));
+  g_assert_null (enlarge_app_preset_suggest (chelsea));
+
+  /* in the window: from Portrait to Illustration, said in a toast */
+  g_assert_null (enlarge_window_get_result (win));
+  enlarge_window_set_preset (win, "portrait");
+  g_assert_true (enlarge_image_save (logo, logo_path, NULL, NULL));
+  open_and_wait (logo_path);
+  g_assert_null (enlarge_window_get_question (win));
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
+  g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
+  g_assert_nonnull (strstr (enlarge_window_get_last_toast (win), "Illustration"));
+  /* a photo keeps it */
+  open_and_wait (golden ("coffee-96x72.png"));
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
+  /* Custom stays Custom */
+  gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.45);
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
+  open_and_wait (golden ("text-120x64.png"));
+  g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
+  open_and_wait (golden ("coffee-96x72.png"));
 }
 
 static void
@@ -1621,6 +1678,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/presets", test_presets);
   g_test_add_func ("/app/settings-survive", test_settings_survive);
   g_test_add_func ("/app/bad-files", test_bad_files);
+  g_test_add_func ("/app/preset-suggestion", test_preset_suggestion);
   g_test_add_func ("/app/compare-models", test_compare_models);
   g_test_add_func ("/app/preview-region", test_preview_region);
   g_test_add_func ("/app/upscale-all", test_upscale_all);

@@ -2,6 +2,8 @@
 
 #include <glib.h>
 
+#include "enlarge.h"
+
 G_BEGIN_DECLS
 
 /* A use-case preset: a model and starting values for the sliders.
@@ -22,5 +24,12 @@ const EnlargeAppPreset *enlarge_app_presets_get (guint *n_presets);
 const EnlargeAppPreset *enlarge_app_preset_lookup (const char *id);
 /* The index of @id in enlarge_app_presets_get(), or the custom entry's. */
 guint enlarge_app_preset_index (const char *id);
+
+/* A preset suggested by what @image looks like: "illustration" for
+ * transparency or a few flat colours, "text" for dark strokes on a plain
+ * light ground, NULL when it cannot tell (a photo: faces are not
+ * detected, the user's choice stays). Looks at a sample of at most 64 k
+ * pixels, so it is quick on any size. */
+const char *enlarge_app_preset_suggest (const EnlargeImage *image);
 
 G_END_DECLS

@@ -202,6 +202,25 @@ model_set_mapping (const GValue *value, const GVariantType *type, gpointer user_
   return g_variant_new_string (g_ptr_array_index (self->model_ids, i));
 }
 
+void
+_enlarge_window_suggest_preset (EnlargeWindow *self)
+{
+  const char *id = self->input ? enlarge_app_preset_suggest (self->input) : NULL;
+  const char *current = enlarge_window_get_preset (self);
+  const EnlargeAppPreset *preset;
+  g_autofree char *text = NULL;
+
+  /* Custom is the user's own work: never overwritten; a photo keeps the
+   * last choice (faces are not detected) */
+  if (id == NULL || g_str_equal (current, ENLARGE_PRESET_CUSTOM) || g_str_equal (current, id))
+    return;
+  preset = enlarge_app_preset_lookup (id);
+  enlarge_window_set_preset (self, id);
+  /* Translators: a preset was chosen from what the picture looks like */
+  text = g_strdup_printf (_("Preset “%s” chosen for this picture"), _(preset->title));
+  _enlarge_window_show_toast (self, text);
+}
+
 /* A wheel over a slider scrolls the sidebar: the slider takes the wheel
  * only while it has the focus (clicked or reached with Tab), so scrolling
  * down the sidebar never changes a value on the way. */

@@ -185,6 +185,8 @@ void                _enlarge_window_controls_init    (EnlargeWindow *self);
 EnlargeJobSettings *_enlarge_window_collect_settings (EnlargeWindow *self);
 void                _enlarge_window_update_values    (EnlargeWindow *self);
 void                _enlarge_window_update_summary   (EnlargeWindow *self);
+/* A new picture: the preset its look suggests, unless the user's is Custom. */
+void                _enlarge_window_suggest_preset   (EnlargeWindow *self);
 
 /* enlarge-window-dnd.c: drops and the clipboard */
 void _enlarge_window_class_dnd_init (GtkWidgetClass *widget_class);

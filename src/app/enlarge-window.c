@@ -357,6 +357,7 @@ set_input (EnlargeWindow *self,
   enlarge_compare_view_set_after (self->compare_view, NULL, FALSE);
   enlarge_compare_view_set_before (self->compare_view, self->input_texture);
   enlarge_compare_view_zoom_fit (self->compare_view);
+  _enlarge_window_suggest_preset (self);
   if (self->preview_mode)
     {
       _enlarge_window_propose_region (self);
