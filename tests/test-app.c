@@ -834,7 +834,7 @@ test_presets (void)
   /* each choice says what it is for */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (win->preset_row)), ==,
                    "Drawings, anime, logos and flat colours");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (win->model_row)), ==,
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (win->model_row)), ==,
                    enlarge_model_lookup ("realesr-animevideov3-x4")->description);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.35, 1e-9);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (scale), 4, 1e-9);
@@ -1599,6 +1599,49 @@ test_accessible_names (void)
   spin (0.2);
 }
 
+/* The window under the high-contrast style and with text 1.5 times larger:
+ * screenshots to look at (nothing clipped, the plan line wraps). */
+static void
+test_contrast_and_large_text (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  int dpi = 0;
+
+  g_assert_nonnull (enlarge_window_get_input (win));
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+
+  /* without a portal, libadwaita follows the GNOME accessibility setting
+   * (the memory backend here), as the Settings app sets it */
+  {
+    GSettingsSchema *schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                                               "org.gnome.desktop.a11y.interface", TRUE);
+    if (schema != NULL)
+      {
+        g_autoptr (GSettings) a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
+
+        g_settings_set_boolean (a11y, "high-contrast", TRUE);
+        spin (0.5);
+        g_test_message ("high contrast: %d", adw_style_manager_get_high_contrast (style));
+        g_assert_true (adw_style_manager_get_high_contrast (style));
+        save_screenshot ("enlarge-window-high-contrast.png");
+        g_settings_reset (a11y, "high-contrast");
+        spin (0.3);
+        g_settings_schema_unref (schema);
+      }
+  }
+
+  /* text scaling 1.5: the DPI setting in 1024ths of a dot per inch */
+  g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+  spin (0.5);
+  save_screenshot ("enlarge-window-large-text.png");
+  /* the plan line wraps within the sidebar instead of widening it */
+  g_assert_cmpint (gtk_widget_get_width (win->sidebar), <=, 330);
+  g_assert_true (gtk_label_get_wrap (win->summary_label));
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  spin (0.3);
+}
+
 /* An image wider than a texture may be is drawn from a grid of tiles. */
 static void
 test_large_image (void)
@@ -1683,6 +1726,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/preview-region", test_preview_region);
   g_test_add_func ("/app/upscale-all", test_upscale_all);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
+  g_test_add_func ("/app/contrast-and-large-text", test_contrast_and_large_text);
   g_test_add_func ("/app/large-image", test_large_image);
   g_test_add_func ("/app/close-window", test_close_window);
 

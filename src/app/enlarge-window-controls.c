@@ -113,8 +113,7 @@ _enlarge_window_update_values (EnlargeWindow *self)
   /* what the choices are good for, under them */
   if (preset < n)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row), _(presets[preset].description));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->model_row),
-                               info && info->description ? info->description : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_row), info ? info->description : NULL);
   /* a screen reader says the value with its unit, not the bare number */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->creativity_scale),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, c, -1);
@@ -240,6 +239,44 @@ sync_wheel (GtkWidget *scale)
     }
 }
 
+/* The model list: each name with what the model is good for under it (the
+ * row itself shows the name only, so that it is not cut short). */
+static void
+setup_model_item (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  EnlargeWindow            *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *description = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (description), 0);
+  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (description), 40);
+  gtk_widget_add_css_class (description, "caption");
+  gtk_widget_add_css_class (description, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), description);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_model_item (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 EnlargeWindow            *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  guint i = gtk_list_item_get_position (item);
+  const EnlargeModelInfo *info = i < self->model_ids->len ?
+                                 enlarge_model_lookup (g_ptr_array_index (self->model_ids, i)) : NULL;
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)),
+                       gtk_string_object_get_string (gtk_list_item_get_item (item)));
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (box)),
+                       info && info->description ? info->description : "");
+}
+
 void
 _enlarge_window_controls_init (EnlargeWindow *self)
 {
@@ -264,6 +301,13 @@ _enlarge_window_controls_init (EnlargeWindow *self)
       gtk_string_list_append (model_names, info->title ? info->title : info->id);
     }
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (model_names));
+  {
+    g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_model_item), self);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_model_item), self);
+    adw_combo_row_set_list_factory (self->model_row, factory);
+  }
   gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), self->model_ids->len > 0);
 
   {
