@@ -250,6 +250,7 @@ test_upscale_matches_cli (void)
 
 static void save_screenshot (const char *name);
 static void save_window_screenshot (GtkWidget *window, const char *name);
+static guint count_grey (GtkWidget *window, guint8 v);
 
 static EnlargeCompareView *cancel_view;
 static GdkTexture *cancel_result_texture;
@@ -810,9 +811,19 @@ test_preset_suggestion (void)
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
   g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
   g_assert_nonnull (strstr (enlarge_window_get_last_toast (win), "Illustration"));
-  /* a photo keeps it */
+  /* a checkerboard shows where it is see-through */
+  {
+    guint light = count_grey (GTK_WIDGET (win), 204), dark = count_grey (GTK_WIDGET (win), 153);
+
+    g_test_message ("checkerboard: %u light and %u dark pixels", light, dark);
+    g_assert_cmpuint (light, >, 1000);
+    g_assert_cmpuint (dark, >, 1000);
+    save_screenshot ("enlarge-window-transparent.png");
+  }
+  /* a photo keeps it, and has no checkerboard */
   open_and_wait (golden ("coffee-96x72.png"));
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
+  g_assert_cmpuint (count_grey (GTK_WIDGET (win), 153), <, 1000);
   /* Custom stays Custom */
   gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.45);
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
@@ -926,15 +937,13 @@ test_bad_files (void)
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
 }
 
-static void
-save_window_screenshot (GtkWidget *window, const char *name)
+/* What @window shows, rendered as on screen. */
+static GdkTexture *
+render_window (GtkWidget *window)
 {
-  const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
-  g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
   g_autoptr (GdkPaintable) paintable = NULL;
   g_autoptr (GtkSnapshot) snapshot = NULL;
   g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
   GskRenderer *renderer;
   int w = 0, h = 0;
 
@@ -953,9 +962,36 @@ save_window_screenshot (GtkWidget *window, const char *name)
     }
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
+static void
+save_window_screenshot (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
+  g_autoptr (GdkTexture) texture = render_window (window);
+
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%d × %d)", path, w, h);
+  g_test_message ("screenshot: %s (%d × %d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
+}
+
+/* How many pixels of the window are exactly this grey. */
+static guint
+count_grey (GtkWidget *window, guint8 v)
+{
+  g_autoptr (GdkTexture) texture = render_window (window);
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
+  guint n = 0;
+
+  /* premultiplied BGRA or ARGB: a grey is the same in any channel order */
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    if (data[4 * i] == v && data[4 * i + 1] == v && data[4 * i + 2] == v)
+      n++;
+  return n;
 }
 
 static void

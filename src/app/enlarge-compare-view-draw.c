@@ -237,6 +237,28 @@ draw_label (EnlargeCompareView *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* Grey squares where an image is see-through, as image editors show it,
+ * instead of the view's background passing for the picture's. */
+static void
+draw_checkerboard (GtkSnapshot           *snapshot,
+                   const graphene_rect_t *bounds)
+{
+  const GdkRGBA light = { 0.80, 0.80, 0.80, 1 }, dark = { 0.60, 0.60, 0.60, 1 };
+  float x = bounds->origin.x, y = bounds->origin.y;
+
+  gtk_snapshot_push_repeat (snapshot, bounds, &GRAPHENE_RECT_INIT (x, y, 16, 16));
+  gtk_snapshot_append_color (snapshot, &light, &GRAPHENE_RECT_INIT (x, y, 16, 16));
+  gtk_snapshot_append_color (snapshot, &dark, &GRAPHENE_RECT_INIT (x, y, 8, 8));
+  gtk_snapshot_append_color (snapshot, &dark, &GRAPHENE_RECT_INIT (x + 8, y + 8, 8, 8));
+  gtk_snapshot_pop (snapshot);
+}
+
+static gboolean
+has_alpha (GdkTexture *texture)
+{
+  return texture != NULL && g_object_get_data (G_OBJECT (texture), ENLARGE_TEXTURE_HAS_ALPHA) != NULL;
+}
+
 static void
 draw_images (EnlargeCompareView    *self,
              GtkSnapshot           *snapshot,
@@ -245,6 +267,8 @@ draw_images (EnlargeCompareView    *self,
              gboolean               show_after)
 {
   gtk_snapshot_push_clip (snapshot, clip);
+  if (has_alpha (self->before) || (show_after && has_alpha (self->after)))
+    draw_checkerboard (snapshot, bounds);
   if (show_after && self->preview)
     {
       /* the before image dimmed, the preview at its place */

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "enlarge-compare-view.h"
+#include "enlarge-job.h"
 
 G_BEGIN_DECLS
 

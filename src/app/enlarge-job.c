@@ -297,11 +297,18 @@ enlarge_texture_new_for_image (const EnlargeImage *image)
   g_autoptr (GBytes) bytes = NULL;
   gsize stride = (gsize) image->width * image->n_channels;
 
+  GdkTexture *texture;
+
   bytes = g_bytes_new (image->pixels, stride * image->height);
-  return gdk_memory_texture_new (image->width, image->height,
-                                 image->n_channels == 4 ? GDK_MEMORY_R8G8B8A8
-                                                        : GDK_MEMORY_R8G8B8,
-                                 bytes, stride);
+  texture = gdk_memory_texture_new (image->width, image->height,
+                                    image->n_channels == 4 ? GDK_MEMORY_R8G8B8A8
+                                                           : GDK_MEMORY_R8G8B8,
+                                    bytes, stride);
+  /* GTK 4.8 cannot tell a texture's format: the view draws a checkerboard
+   * behind the ones marked */
+  if (image->n_channels == 4)
+    g_object_set_data (G_OBJECT (texture), ENLARGE_TEXTURE_HAS_ALPHA, GINT_TO_POINTER (TRUE));
+  return texture;
 }
 
 /* Main thread: turn what the worker left under the lock into a texture. */

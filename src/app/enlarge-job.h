@@ -143,7 +143,10 @@ EnlargeImage *enlarge_job_preview_finish (GObject       *source,
                                           double        *seconds,
                                           GError       **error);
 
-/* Makes a texture of an engine image (copies the pixels). */
+/* Makes a texture of an engine image (copies the pixels). One with an
+ * alpha channel carries this data key, for the views. */
+#define ENLARGE_TEXTURE_HAS_ALPHA "enlarge-has-alpha"
+
 GdkTexture *enlarge_texture_new_for_image (const EnlargeImage *image);
 
 G_END_DECLS
