@@ -555,34 +555,39 @@ xtest_load (void)
   return xtest.display != NULL;
 }
 
-/* Turns the real mouse wheel over the middle of @widget. */
-static gboolean
-wheel_over (GtkWidget *widget, int clicks)
+/* Where the point (@x, @y) of @widget is on the X screen. */
+static void
+to_root (GtkWidget *widget, double x, double y, int *rx, int *ry)
 {
   GtkNative *native = gtk_widget_get_native (widget);
   Window child;
   double wx, wy, sx, sy;
-  int rx, ry;
 
-  if (!xtest_load ())
-    return FALSE;
 #if GTK_CHECK_VERSION (4, 12, 0)
   {
     graphene_point_t p;
     g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
-                                                                   gtk_widget_get_height (widget) / 2.f), &p));
+                                             &GRAPHENE_POINT_INIT (x, y), &p));
     wx = p.x;
     wy = p.y;
   }
 #else
-  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native),
-                                                   gtk_widget_get_width (widget) / 2.0,
-                                                   gtk_widget_get_height (widget) / 2.0, &wx, &wy));
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy));
 #endif
   gtk_native_get_surface_transform (native, &sx, &sy);
   xtest.translate (xtest.display, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
-                   DefaultRootWindow (xtest.display), (int) (wx + sx), (int) (wy + sy), &rx, &ry, &child);
+                   DefaultRootWindow (xtest.display), (int) (wx + sx), (int) (wy + sy), rx, ry, &child);
+}
+
+/* Turns the real mouse wheel over the middle of @widget. */
+static gboolean
+wheel_over (GtkWidget *widget, int clicks)
+{
+  int rx, ry;
+
+  if (!xtest_load ())
+    return FALSE;
+  to_root (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0, &rx, &ry);
   xtest.motion (xtest.display, -1, rx, ry, 0);
   gdk_display_sync (gtk_widget_get_display (widget));
   spin (0.2);
@@ -595,6 +600,33 @@ wheel_over (GtkWidget *widget, int clicks)
       spin (0.05);
     }
   spin (0.3);
+  return TRUE;
+}
+
+/* Drags the real mouse with its first button from (@x0, @y0) to (@x1, @y1)
+ * of @widget, in steps. */
+static gboolean
+drag_over (GtkWidget *widget, double x0, double y0, double x1, double y1)
+{
+  int rx, ry;
+
+  if (!xtest_load ())
+    return FALSE;
+  to_root (widget, x0, y0, &rx, &ry);
+  xtest.motion (xtest.display, -1, rx, ry, 0);
+  gdk_display_sync (gtk_widget_get_display (widget));
+  spin (0.1);
+  xtest.button (xtest.display, 1, True, 0);
+  for (int i = 1; i <= 8; i++)
+    {
+      to_root (widget, x0 + (x1 - x0) * i / 8, y0 + (y1 - y0) * i / 8, &rx, &ry);
+      xtest.motion (xtest.display, -1, rx, ry, 0);
+      gdk_display_sync (gtk_widget_get_display (widget));
+      spin (0.03);
+    }
+  xtest.button (xtest.display, 1, False, 0);
+  gdk_display_sync (gtk_widget_get_display (widget));
+  spin (0.1);
   return TRUE;
 }
 
@@ -1290,7 +1322,37 @@ test_preview_region (void)
   g_assert_cmpint (out_rect.height, ==, region.height * 4);
   g_assert_cmpfloat (seconds, >=, 0);
   g_assert_nonnull (enlarge_compare_view_get_preview (view));
+  /* the picture says how to pick the region */
+  g_assert_true (gtk_widget_get_mapped (win->preview_hint));
   save_screenshot ("enlarge-window-preview.png");
+
+#ifdef GDK_WINDOWING_X11
+  /* a new region drawn by dragging outside the old one, with the mouse */
+  if (xtest_load ())
+    {
+      /* the fitted 96 × 72 picture: its scale and where it starts */
+      double w = gtk_widget_get_width (GTK_WIDGET (view)), h = gtk_widget_get_height (GTK_WIDGET (view));
+      double m = MIN (w / 96, h / 72), ox = (w - 96 * m) / 2, oy = (h - 72 * m) / 2;
+      EnlargeRect drawn;
+
+      count = enlarge_window_get_preview_count (win);
+      /* from input (70, 50) to (90, 66): right of and below the region */
+      g_assert_true (drag_over (GTK_WIDGET (view), ox + 70.5 * m, oy + 50.5 * m, ox + 90.5 * m, oy + 66.5 * m));
+      g_assert_true (enlarge_window_get_preview_region (win, &drawn));
+      g_test_message ("drawn region: %d, %d, %d × %d", drawn.x, drawn.y, drawn.width, drawn.height);
+      g_assert_cmpint (ABS (drawn.x - 70), <=, 1);
+      g_assert_cmpint (ABS (drawn.y - 50), <=, 1);
+      g_assert_cmpint (ABS (drawn.width - 20), <=, 2);
+      g_assert_cmpint (ABS (drawn.height - 16), <=, 2);
+      preview_target = count + 1;
+      wait_for (preview_reached, "the preview of the drawn region");
+      /* back to the region the rest of the test checks */
+      count = enlarge_window_get_preview_count (win);
+      enlarge_window_set_preview_region (win, &region);
+      preview_target = count + 1;
+      wait_for (preview_reached, "the preview of the region again");
+    }
+#endif
 
   /* a slider runs a new preview, once, and the main loop keeps running */
   count = enlarge_window_get_preview_count (win);

@@ -92,6 +92,16 @@ on_drag_begin (GtkGestureDrag     *gesture,
       return;
     }
   self->dragging_divider = fabs (x - self->divider * w) <= DIVIDER_GRAB && on_divider (self, x);
+  /* outside the region a drag draws a new one: on a fitted image, where
+   * there is nothing to pan, or with Shift on a magnified one */
+  if (!self->dragging_divider && self->has_region &&
+      (self->fit || (gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)) &
+                     GDK_SHIFT_MASK)))
+    {
+      self->region_drag = REGION_DRAW;
+      self->drag_pane = pane_at (self, x);
+      return;
+    }
   if (!self->dragging_divider)
     {
       begin_pan (self);
@@ -116,7 +126,19 @@ on_drag_update (GtkGestureDrag     *gesture,
 
       to_input (self, self->drag_pane, sx, sy, &x0, &y0);
       to_input (self, self->drag_pane, sx + dx, sy + dy, &x1, &y1);
-      if (self->region_drag == REGION_MOVE)
+      if (self->region_drag == REGION_DRAW)
+        {
+          /* the rectangle between the two points, at least MIN_REGION a side */
+          int ax = CLAMP ((int) round (x0), 0, bw), ay = CLAMP ((int) round (y0), 0, bh);
+          int bx = CLAMP ((int) round (x1), 0, bw), by = CLAMP ((int) round (y1), 0, bh);
+          int left = MIN (ax, bx), top = MIN (ay, by);
+          int width = MAX (ABS (bx - ax), MIN_REGION), height = MAX (ABS (by - ay), MIN_REGION);
+
+          left = CLAMP (left, 0, MAX (bw - width, 0));
+          top = CLAMP (top, 0, MAX (bh - height, 0));
+          r = (EnlargeRect) { left, top, MIN (width, bw), MIN (height, bh) };
+        }
+      else if (self->region_drag == REGION_MOVE)
         {
           r.x = CLAMP (s.x + (int) round (x1 - x0), 0, bw - s.width);
           r.y = CLAMP (s.y + (int) round (y1 - y0), 0, bh - s.height);

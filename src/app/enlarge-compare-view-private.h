@@ -39,6 +39,7 @@ typedef enum {
   REGION_TOP_RIGHT,
   REGION_BOTTOM_LEFT,
   REGION_BOTTOM_RIGHT,
+  REGION_DRAW,          /* a new region, from where the drag began */
 } RegionHit;
 
 typedef struct {

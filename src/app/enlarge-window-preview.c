@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "enlarge-window-private.h"
@@ -11,8 +12,12 @@
 /* The region preview runs once the region and the controls have been
  * still this long. */
 #define PREVIEW_DELAY_MS 300
-/* The region proposed when the preview mode is turned on (input pixels). */
-#define PREVIEW_REGION_SIZE 256
+/* The region proposed when the preview mode is turned on (input pixels a
+ * side) before a preview has measured the device: small, as a CPU takes
+ * seconds for 256 × 256 with the large models. */
+#define PREVIEW_REGION_SIZE 128
+/* Once measured, the proposal is sized to take about this long. */
+#define PREVIEW_TARGET_SECONDS 1.0
 
 /* Forgets the preview: the one running or waiting, and the one shown. */
 void
@@ -64,6 +69,9 @@ on_preview_done (GObject      *source,
   self->preview_rect = rect;
   self->preview_seconds = seconds;
   self->preview_count++;
+  /* the device's rate on this model, for the next proposed region */
+  if (seconds > 0.01 && self->preview_region_pixels > 0)
+    self->preview_pixels_per_second = self->preview_region_pixels / seconds;
   enlarge_compare_view_set_preview (self->compare_view, self->preview_texture, &rect,
                                     self->preview_out_width, self->preview_out_height);
   _enlarge_window_update_state (self);
@@ -86,6 +94,7 @@ preview_timeout (gpointer data)
       return G_SOURCE_REMOVE;
     }
   self->preview_cancellable = g_cancellable_new ();
+  self->preview_region_pixels = (double) region.width * region.height;
   enlarge_job_preview_async (G_OBJECT (self), settings, self->input, &region,
                              self->preview_cancellable, on_preview_done, g_object_ref (self));
   _enlarge_window_update_state (self);
@@ -109,12 +118,17 @@ _enlarge_window_schedule_preview (EnlargeWindow *self)
   self->preview_timeout_id = g_timeout_add (PREVIEW_DELAY_MS, preview_timeout, self);
 }
 
-/* The proposed region: the most detailed part of the image. */
+/* The proposed region: the most detailed part of the image, as large as
+ * the device previews in about a second once a preview has measured it. */
 void
 _enlarge_window_propose_region (EnlargeWindow *self)
 {
-  EnlargeRect region = enlarge_suggest_region (self->input, PREVIEW_REGION_SIZE);
+  int size = PREVIEW_REGION_SIZE;
+  EnlargeRect region;
 
+  if (self->preview_pixels_per_second > 0)
+    size = CLAMP ((int) sqrt (self->preview_pixels_per_second * PREVIEW_TARGET_SECONDS), 32, 512);
+  region = enlarge_suggest_region (self->input, size);
   region.x = CLAMP (region.x, 0, self->input->width - 1);
   region.y = CLAMP (region.y, 0, self->input->height - 1);
   region.width = CLAMP (region.width, 1, self->input->width - region.x);

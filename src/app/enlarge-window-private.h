@@ -54,6 +54,7 @@ struct _EnlargeWindow
   GtkScrolledWindow  *sidebar_scroller;
   GtkWidget          *cancel_button;
   GtkWidget          *outdated_box;
+  GtkWidget          *preview_hint;
   AdwPreferencesGroup *queue_group;
   GtkListBox         *queue_list;
 
@@ -113,6 +114,8 @@ struct _EnlargeWindow
   EnlargeRect    preview_rect;          /* where it lies in the output */
   double         preview_seconds;
   guint          preview_count;
+  double         preview_region_pixels;     /* input pixels of the running one */
+  double         preview_pixels_per_second; /* measured; 0 until then */
 
   /* several files: the queue and "Upscale All" */
   EnlargeQueue *queue;

@@ -117,6 +117,7 @@ _enlarge_window_update_state (EnlargeWindow *self)
   gtk_widget_set_visible (self->outdated_box, !running && self->restart_id == 0 && !batch &&
                                               _enlarge_window_get_outdated (self));
   gtk_widget_set_visible (GTK_WIDGET (self->queue_group), queued > 0);
+  gtk_widget_set_visible (self->preview_hint, self->preview_mode);
   gtk_stack_set_visible_child_name (self->stack, has_input ? "image" : "empty");
 
   if (has_input)
@@ -580,6 +581,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, sidebar_scroller);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, outdated_box);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, preview_hint);
 
   _enlarge_window_class_actions_init (widget_class);
   _enlarge_window_class_dnd_init (widget_class);
