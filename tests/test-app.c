@@ -1740,6 +1740,31 @@ test_contrast_and_large_text (void)
   spin (0.3);
 }
 
+/* Devices named as people call them, not as OpenCL drivers do. */
+static void
+test_device_labels (void)
+{
+  static const struct { EnlargeDeviceKind kind; const char *name, *label; } cases[] = {
+    { ENLARGE_DEVICE_CPU, "pthread-skylake-avx512-AMD EPYC", "Processor: AMD EPYC" },
+    { ENLARGE_DEVICE_CPU, "cpu-haswell-Intel(R) Core(TM) i7-4770 CPU @ 3.40GHz", "Processor: Intel Core i7-4770" },
+    { ENLARGE_DEVICE_CPU, "pthread-znver3-AMD Ryzen 7 5800X 8-Core Processor", "Processor: AMD Ryzen 7 5800X 8-Core" },
+    { ENLARGE_DEVICE_GPU, "NVIDIA GeForce RTX 3060", "Graphics card: NVIDIA GeForce RTX 3060" },
+    { ENLARGE_DEVICE_REFERENCE, "Reference C implementation (CPU, slow)",
+      "Built-in, without OpenCL (slowest, always works)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      EnlargeDeviceInfo info = { 0 };
+      g_autofree char *label = NULL;
+
+      info.kind = cases[i].kind;
+      info.name = (char *) cases[i].name;
+      label = enlarge_preferences_device_label (&info);
+      g_assert_cmpstr (label, ==, cases[i].label);
+    }
+}
+
 /* An image wider than a texture may be is drawn from a grid of tiles. */
 static void
 test_large_image (void)
@@ -1825,6 +1850,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/upscale-all", test_upscale_all);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/contrast-and-large-text", test_contrast_and_large_text);
+  g_test_add_func ("/app/device-labels", test_device_labels);
   g_test_add_func ("/app/large-image", test_large_image);
   g_test_add_func ("/app/close-window", test_close_window);
 
