@@ -1645,7 +1645,7 @@ check_names (GtkWidget *root, GString *missing)
           gtk_test_accessible_has_relation (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
         g_string_append_printf (missing, " %s named twice", G_OBJECT_TYPE_NAME (c));
       /* a control's insides (a menu button's toggle) are not controls of their own */
-      if (ADW_IS_ACTION_ROW (c) || ADW_IS_COMBO_ROW (c))
+      if (ADW_IS_PREFERENCES_ROW (c))
         n += check_names (c, missing);
     }
   return n;
@@ -1692,7 +1692,7 @@ test_accessible_names (void)
   prefs = enlarge_preferences_window_new (GTK_WINDOW (win));
   gtk_window_present (GTK_WINDOW (prefs));
   spin (0.5);
-  assert_named (prefs, "preferences", 5);
+  assert_named (prefs, "preferences", 6);
   gtk_window_destroy (GTK_WINDOW (prefs));
   spin (0.2);
 }

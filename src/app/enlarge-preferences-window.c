@@ -218,6 +218,63 @@ on_devices (GObject *source, GAsyncResult *res, gpointer user_data)
   gtk_widget_set_sensitive (GTK_WIDGET (self->device_row), TRUE);
 }
 
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+on_folder_chosen (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (EnlargePreferencesWindow) self = user_data;
+  g_autoptr (GFile) folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (source), res, NULL);
+  g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+
+  if (path)
+    g_settings_set_string (self->settings, "output-folder", path);
+}
+#else
+static void
+on_folder_response (GtkNativeDialog          *dialog,
+                    int                       response,
+                    EnlargePreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+
+      if (path)
+        g_settings_set_string (self->settings, "output-folder", path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+#endif
+
+/* A folder chooser for the output folder: typing a path stays possible */
+static void
+choose_folder (EnlargePreferencesWindow *self)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "output-folder");
+  g_autoptr (GFile) folder = current[0] ? g_file_new_for_path (current) : NULL;
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  g_autoptr (GtkFileDialog) dialog = gtk_file_dialog_new ();
+
+  gtk_file_dialog_set_title (dialog, _("Output Folder"));
+  if (folder)
+    gtk_file_dialog_set_initial_folder (dialog, folder);
+  gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), NULL, on_folder_chosen, g_object_ref (self));
+#else
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Output Folder"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                               _("_Select"), _("_Cancel"));
+
+  if (folder)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+#endif
+}
+
 static void
 enlarge_preferences_window_dispose (GObject *object)
 {
@@ -255,6 +312,7 @@ enlarge_preferences_window_class_init (EnlargePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, device_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, tile_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, format_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, quality_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, quality_adjustment);
