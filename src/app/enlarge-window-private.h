@@ -1,6 +1,7 @@
 /* enlarge-window-private.h: what the files of the main window share
- * (enlarge-window.c and its -actions, -controls, -dnd, -preview and -queue
- * parts), and the accessors the tests use. Nothing else includes it. */
+ * (enlarge-window.c and its -actions, -controls, -dnd, -guards, -preview
+ * and -queue parts), and the accessors the tests use. Only those files
+ * and the tests include it. */
 
 #pragma once
 

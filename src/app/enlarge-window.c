@@ -1,7 +1,8 @@
 /* enlarge-window.c: the main window: its state, the upscale job, loading
  * and closing. Its other parts: enlarge-window-actions.c (open, save,
  * zoom, compare), -controls.c (presets and sliders), -dnd.c (drops and
- * paste), -preview.c (Preview Region) and -queue.c (several files). */
+ * paste), -guards.c (the questions before work is lost), -preview.c
+ * (Preview Region) and -queue.c (several files). */
 
 #include "config.h"
 
