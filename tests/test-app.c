@@ -714,6 +714,13 @@ test_wheel_over_sliders (void)
 static EnlargeImage *keyboard_old_result;
 
 static gboolean
+keyboard_opened (void)
+{
+  return enlarge_window_get_input (win) != NULL && enlarge_window_get_input (win)->width == 120 &&
+         !enlarge_window_get_loading (win);
+}
+
+static gboolean
 new_result (void)
 {
   return enlarge_window_get_result (win) != NULL && enlarge_window_get_result (win) != keyboard_old_result &&
@@ -862,6 +869,60 @@ test_preset_suggestion (void)
   open_and_wait (golden ("text-120x64.png"));
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
   open_and_wait (golden ("coffee-96x72.png"));
+}
+
+/* Opening through the keyboard alone: Ctrl+O, Ctrl+L, the path typed,
+ * Enter; the chooser is GTK's own dialog here (no portal). */
+static gboolean
+type_text (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      guint keyval = gdk_unicode_to_keyval ((guchar) *p);
+
+      if (!press_key (keyval, 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_keyboard_open (void)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "enlarge-keyboard-open.png", NULL);
+  g_autoptr (EnlargeImage) image = enlarge_image_load (golden ("text-120x64.png"), NULL);
+
+  if (!xtest_load ())
+    {
+      g_test_skip ("no X11 display with XTest");
+      return;
+    }
+  /* typed as plain keys: letters, digits and / . - only (no Shift) */
+  for (const char *p = path; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && !strchr ("/.-", *p))
+      {
+        g_test_skip ("the temporary folder's name needs Shift to type");
+        return;
+      }
+  g_assert_true (enlarge_image_save (image, path, NULL, NULL));
+  g_assert_false (enlarge_window_get_unsaved (win));
+  gtk_window_present (GTK_WINDOW (win));
+  spin (0.3);
+  g_assert_true (press_key (GDK_KEY_o, GDK_CONTROL_MASK));
+  spin (1.0);
+  g_assert_true (press_key (GDK_KEY_l, GDK_CONTROL_MASK));
+  spin (0.3);
+  g_assert_true (type_text (path));
+  spin (0.3);
+  g_assert_true (press_key (GDK_KEY_Return, 0));
+  wait_for (keyboard_opened, "the image opened from the keyboard");
+  g_test_message ("opened from the keyboard: %d × %d", enlarge_window_get_input (win)->width,
+                  enlarge_window_get_input (win)->height);
+  g_unlink (path);
+#else
+  g_test_skip ("not built with X11");
+#endif
 }
 
 static void
@@ -1841,6 +1902,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/save-format", test_save_format);
   g_test_add_func ("/app/narrow", test_narrow);
   g_test_add_func ("/app/keyboard", test_keyboard);
+  g_test_add_func ("/app/keyboard-open", test_keyboard_open);
   g_test_add_func ("/app/presets", test_presets);
   g_test_add_func ("/app/settings-survive", test_settings_survive);
   g_test_add_func ("/app/bad-files", test_bad_files);
