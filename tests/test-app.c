@@ -940,6 +940,10 @@ test_presets (void)
                    "Drawings, anime, logos and flat colours");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (win->model_row)), ==,
                    enlarge_model_lookup ("realesr-animevideov3-x4")->description);
+  /* and a screen reader hears the current choice */
+  g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (win->preset_row),
+                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                     "Illustration: Drawings, anime, logos and flat colours"));
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.35, 1e-9);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (scale), 4, 1e-9);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (target), 0, 1e-9);

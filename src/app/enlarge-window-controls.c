@@ -110,10 +110,26 @@ _enlarge_window_update_values (EnlargeWindow *self)
   gtk_label_set_label (self->creativity_value, c);
   gtk_label_set_label (self->scale_value, f);
   gtk_label_set_label (self->target_value, t);
-  /* what the choices are good for, under them */
+  /* what the choices are good for, under them; a screen reader hears the
+   * choice and what it is for */
   if (preset < n)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row), _(presets[preset].description));
+    {
+      g_autofree char *spoken = g_strdup_printf ("%s: %s", _(presets[preset].title),
+                                                 _(presets[preset].description));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row), _(presets[preset].description));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->preset_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, spoken, -1);
+    }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_row), info ? info->description : NULL);
+  if (info)
+    {
+      g_autofree char *spoken = g_strdup_printf ("%s: %s", info->title ? info->title : info->id,
+                                                 info->description ? info->description : "");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->model_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, spoken, -1);
+    }
   /* a screen reader says the value with its unit, not the bare number */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->creativity_scale),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, c, -1);
