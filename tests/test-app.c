@@ -205,7 +205,11 @@ test_upscale_matches_cli (void)
   start = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   g_assert_true (enlarge_window_get_running (win));
+  /* nothing measured yet: the bar pulses instead of sitting empty */
+  g_assert_cmpuint (win->pulse_id, !=, 0);
+  g_assert_cmpstr (gtk_progress_bar_get_text (win->progress_bar), ==, "Starting…");
   wait_for (not_running, "the upscale to finish");
+  g_assert_cmpuint (win->pulse_id, ==, 0);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_source_remove (timer);
   g_test_message ("job took %.0f ms; the 16 ms timer fired %u times, longest gap %.0f ms",
