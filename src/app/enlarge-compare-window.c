@@ -217,7 +217,8 @@ add_cell (EnlargeCompareWindow *self, const char *title, const char *detail, gbo
   gtk_widget_add_css_class (GTK_WIDGET (cell->title), "heading");
   cell->detail = GTK_LABEL (gtk_label_new (detail));
   gtk_label_set_xalign (cell->detail, 0);
-  gtk_label_set_ellipsize (cell->detail, PANGO_ELLIPSIZE_END);
+  /* wrapped, not cut: the fidelity comes last and matters most */
+  gtk_label_set_wrap (cell->detail, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "numeric");
