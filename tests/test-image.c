@@ -929,6 +929,65 @@ test_cli_metadata (void)
   }
 }
 
+/* NEAREST copies source pixels unchanged: output pixel (x, y) is source
+ * pixel (x * w / W, y * h / H), enlarging and shrinking, with alpha; and a
+ * window of it is that window of the whole, as for the other filters. */
+static void
+test_resample_nearest (void)
+{
+  static const struct { int width, height; } sizes[] = { { 7, 5 }, { 2, 1 }, { 13, 2 } };
+  g_autoptr (EnlargeImage) src = enlarge_image_new (3, 4, 4, NULL);
+
+  for (int y = 0; y < src->height; y++)
+    for (int x = 0; x < src->width; x++)
+      {
+        guint8 *p = enlarge_image_pixel (src, x, y);
+        /* values that any averaging would change */
+        p[0] = (guint8) (x * 97 + y * 31);
+        p[1] = (guint8) (255 - x * 40 - y * 50);
+        p[2] = (guint8) ((x + y) % 2 ? 250 : 3);
+        p[3] = (guint8) (y * 80 + 10);
+      }
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int w = sizes[s].width, h = sizes[s].height;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EnlargeImage) out = enlarge_resample (src, w, h, ENLARGE_FILTER_NEAREST, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (out->width, ==, w);
+      g_assert_cmpint (out->n_channels, ==, 4);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          g_assert_cmpmem (enlarge_image_pixel (out, x, y), 4,
+                           enlarge_image_pixel (src, x * src->width / w, y * src->height / h), 4);
+    }
+
+  {
+    const EnlargeRect window = { 2, 1, 4, 3 };
+    g_autoptr (EnlargeImage) full = enlarge_resample (src, 7, 5, ENLARGE_FILTER_NEAREST, NULL);
+    g_autoptr (EnlargeImage) part = NULL;
+    g_autoptr (EnlargeImage) got = NULL;
+    g_autoptr (GError) error = NULL;
+    EnlargeRect source;
+
+    enlarge_resample_window_source (3, 4, 7, 5, &window, ENLARGE_FILTER_NEAREST, &source);
+    /* output columns 2 … 5 read source columns 0 … 2, rows 1 … 3 read 0 … 2 */
+    g_assert_cmpint (source.x, ==, 0);
+    g_assert_cmpint (source.width, ==, 3);
+    g_assert_cmpint (source.y, ==, 0);
+    g_assert_cmpint (source.height, ==, 3);
+    part = enlarge_image_crop (src, &source, &error);
+    g_assert_no_error (error);
+    got = enlarge_resample_window (part, source.x, source.y, 3, 4, 7, 5, &window,
+                                   ENLARGE_FILTER_NEAREST, &error);
+    g_assert_no_error (error);
+    for (int y = 0; y < window.height; y++)
+      g_assert_cmpmem (enlarge_image_pixel (got, 0, y), 4 * window.width,
+                       enlarge_image_pixel (full, window.x, window.y + y), 4 * window.width);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -948,6 +1007,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/exif/malformed", test_malformed_exif);
   g_test_add_func ("/image/dpi", test_dpi);
   g_test_add_func ("/image/png-encoder", test_png_encoder);
+  g_test_add_func ("/image/resample/nearest", test_resample_nearest);
   g_test_add_func ("/image/16-bit-png", test_16_bit_png);
   for (gsize i = 0; i < G_N_ELEMENTS (format_cases); i++)
     {

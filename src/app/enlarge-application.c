@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "enlarge.h"
 #include "enlarge-application.h"
 #include "enlarge-preferences-window.h"
 #include "enlarge-window.h"
@@ -67,18 +68,40 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   GtkApplication *app = user_data;
   static const char *developers[] = { "The Enlarge developers", NULL };
 
-  adw_show_about_window (gtk_application_get_active_window (app),
-                         "application-name", _("Enlarge"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "developer-name", _("The Enlarge developers"),
-                         "developers", developers,
-                         "comments", _("Upscale images with neural networks, on your own computer"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "website", "https://github.com/enlarge/enlarge",
-                         /* Translators: your names, one per line */
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  GtkWidget *about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                                   "transient-for", gtk_application_get_active_window (app),
+                                   "application-name", _("Enlarge"),
+                                   "application-icon", APP_ID,
+                                   "version", PACKAGE_VERSION,
+                                   "developer-name", _("The Enlarge developers"),
+                                   "developers", developers,
+                                   "comments", _("Upscale images with neural networks, on your own computer"),
+                                   "license-type", GTK_LICENSE_GPL_3_0,
+                                   "website", "https://github.com/enlarge/enlarge",
+                                   /* Translators: your names, one per line */
+                                   "translator-credits", _("translator-credits"),
+                                   NULL);
+  const GPtrArray *models = enlarge_model_list ();
+
+  /* the models are other people's work, under their own licences */
+  for (guint i = 0; i < models->len; i++)
+    {
+      const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
+      gboolean realesrgan = g_str_has_prefix (info->id, "realesr");
+      gboolean bsd = g_strcmp0 (info->license, "BSD-3-Clause") == 0;
+      /* Translators: a model's licence, when it is not one GTK knows */
+      g_autofree char *custom = bsd ? NULL : g_strdup_printf (_("Licence: %s"),
+                                                             info->license ? info->license : "?");
+
+
+      adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about), info->title ? info->title : info->id,
+                                          realesrgan ?
+                                            /* Translators: the authors of the Real-ESRGAN models */
+                                            _("Weights by Xintao Wang and the Real-ESRGAN authors") :
+                                            _("Weights by their authors"),
+                                          bsd ? GTK_LICENSE_BSD_3 : GTK_LICENSE_CUSTOM, custom);
+    }
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void

@@ -12,7 +12,6 @@
 #include "enlarge-compare-view.h"
 #include "enlarge-compare-window.h"
 #include "enlarge-job.h"
-#include "enlarge-window.h"
 
 /* The region proposed: large enough to judge texture, small enough that a
  * fast model runs on it in a second or two on a CPU. */
@@ -28,6 +27,7 @@ typedef struct {
   GtkLabel *title;
   GtkLabel *detail;
   GtkWidget *use_button;
+  GtkSpinner *spinner;           /* spins while the entry waits or runs */
   EnlargeCompareResult *result;  /* NULL while waiting (and for the original) */
 } Cell;
 
@@ -35,18 +35,22 @@ struct _EnlargeCompareWindow
 {
   AdwWindow parent_instance;
 
-  EnlargeWindow *main;           /* weak */
+  GSettings *settings;
   EnlargeImage *input;
   EnlargeRect region;
 
   GPtrArray *model_ids;          /* installed models, as listed */
   GPtrArray *checks;             /* their GtkCheckButtons */
+  /* template */
+  AdwPreferencesGroup *models_group;
+  AdwActionRow *vary_row;
   GtkSwitch *vary_switch;
   AdwToastOverlay *toasts;
   AdwWindowTitle *title;
   GtkWidget *run_button;
   GtkWidget *cancel_button;
   GtkLabel *status_label;
+  GtkStack *results_stack;
   GtkGrid *grid;
   /* the rows under the pictures, one height for all, so that every
    * picture has one size and fits at one zoom */
@@ -61,6 +65,13 @@ struct _EnlargeCompareWindow
 };
 
 G_DEFINE_FINAL_TYPE (EnlargeCompareWindow, enlarge_compare_window, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_USED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 cell_free (Cell *cell)
@@ -81,14 +92,26 @@ n_checked (EnlargeCompareWindow *self)
   return n;
 }
 
+/* The model the main window uses (GSettings), when it is installed. */
+static char *
+current_model (EnlargeCompareWindow *self)
+{
+  g_autofree char *model = g_settings_get_string (self->settings, "model");
+
+  for (guint i = 0; i < self->model_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->model_ids, i), model))
+      return g_steal_pointer (&model);
+  return NULL;
+}
+
 static void
 update_state (EnlargeCompareWindow *self)
 {
   gboolean vary = gtk_switch_get_active (self->vary_switch);
   guint n = n_checked (self);
+  g_autofree char *model = current_model (self);
   gboolean ready = self->input != NULL &&
-                   (vary ? self->main && enlarge_window_get_model (self->main) != NULL
-                         : n >= MIN_MODELS && n <= MAX_MODELS);
+                   (vary ? model != NULL : n >= MIN_MODELS && n <= MAX_MODELS);
   g_autofree char *status = NULL;
 
   gtk_widget_set_sensitive (self->run_button, ready && !self->running);
@@ -139,16 +162,18 @@ static void
 on_use_clicked (GtkButton *button, EnlargeCompareWindow *self)
 {
   Cell *cell = g_object_get_data (G_OBJECT (button), "enlarge-cell");
-  g_autofree char *text = NULL;
+  const EnlargeModelInfo *info;
 
-  if (cell == NULL || cell->result == NULL || self->main == NULL)
+  if (cell == NULL || cell->result == NULL)
     return;
-  enlarge_window_set_model (self->main, cell->result->model);
-  gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (self->main),
-                            cell->result->settings.creativity);
-  /* Translators: a model was chosen in the comparison */
-  text = g_strdup_printf (_("The main window now uses %s"), cell->result->model);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  info = enlarge_model_lookup (cell->result->model);
+  /* the main window follows its settings */
+  g_settings_set_string (self->settings, "model", cell->result->model);
+  g_settings_set_double (self->settings, "creativity", cell->result->settings.creativity);
+  /* the choice is made: back to the main window, which says what it uses */
+  g_signal_emit (self, signals[SIGNAL_USED], 0,
+                 info && info->title ? info->title : cell->result->model);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static Cell *
@@ -167,7 +192,22 @@ add_cell (EnlargeCompareWindow *self, const char *title, const char *detail, gbo
   gtk_widget_set_size_request (GTK_WIDGET (cell->view), 160, 160);
   gtk_widget_add_css_class (GTK_WIDGET (cell->view), "card");
   g_signal_connect (cell->view, "view-changed", G_CALLBACK (on_view_changed), self);
-  gtk_box_append (GTK_BOX (cell->box), GTK_WIDGET (cell->view));
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (cell->view));
+    if (usable)
+      {
+        cell->spinner = GTK_SPINNER (gtk_spinner_new ());
+        gtk_widget_set_size_request (GTK_WIDGET (cell->spinner), 32, 32);
+        gtk_widget_set_halign (GTK_WIDGET (cell->spinner), GTK_ALIGN_CENTER);
+        gtk_widget_set_valign (GTK_WIDGET (cell->spinner), GTK_ALIGN_CENTER);
+        gtk_widget_set_can_target (GTK_WIDGET (cell->spinner), FALSE);
+        gtk_spinner_start (cell->spinner);
+        gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (cell->spinner));
+      }
+    gtk_box_append (GTK_BOX (cell->box), overlay);
+  }
 
   /* the title on a line of its own: model names differ at their ends */
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -177,7 +217,8 @@ add_cell (EnlargeCompareWindow *self, const char *title, const char *detail, gbo
   gtk_widget_add_css_class (GTK_WIDGET (cell->title), "heading");
   cell->detail = GTK_LABEL (gtk_label_new (detail));
   gtk_label_set_xalign (cell->detail, 0);
-  gtk_label_set_ellipsize (cell->detail, PANGO_ELLIPSIZE_END);
+  /* wrapped, not cut: the fidelity comes last and matters most */
+  gtk_label_set_wrap (cell->detail, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (cell->detail), "numeric");
@@ -227,18 +268,9 @@ original_texture (EnlargeCompareWindow *self, int width, int height)
   g_autoptr (EnlargeImage) crop = enlarge_image_crop (self->input, &self->region, NULL);
   g_autoptr (EnlargeImage) big = NULL;
 
-  if (crop == NULL)
-    return NULL;
-  big = enlarge_image_new (width, height, crop->n_channels, NULL);
-  if (big == NULL)
-    return NULL;
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      memcpy (enlarge_image_pixel (big, x, y),
-              enlarge_image_pixel (crop, (int) ((gint64) x * crop->width / width),
-                                   (int) ((gint64) y * crop->height / height)),
-              crop->n_channels);
-  return enlarge_texture_new_for_image (big);
+  if (crop != NULL)
+    big = enlarge_resample (crop, width, height, ENLARGE_FILTER_NEAREST, NULL);
+  return big != NULL ? enlarge_texture_new_for_image (big) : NULL;
 }
 
 static char *
@@ -271,12 +303,14 @@ on_result (GObject *source, EnlargeCompareResult *result)
   settings = describe_settings (&result->settings);
   if (isinf (result->fidelity_db))
     /* Translators: settings, seconds taken, fidelity (identical to the input) */
-    detail = g_strdup_printf (_("%s · %.2f s · identical"), settings, result->seconds);
+    detail = g_strdup_printf (_("%s · %.2f s · fidelity: identical"), settings, result->seconds);
   else
     /* Translators: settings, seconds taken, fidelity in decibels */
-    detail = g_strdup_printf (_("%s · %.2f s · %.1f dB"), settings, result->seconds,
+    detail = g_strdup_printf (_("%s · %.2f s · fidelity %.1f dB"), settings, result->seconds,
                               result->fidelity_db);
   gtk_label_set_label (cell->detail, detail);
+  gtk_spinner_stop (cell->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (cell->spinner), FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (cell->detail),
                                _("Time on this region, and fidelity: how close the result, "
                                  "scaled back down, is to the original (higher is closer)"));
@@ -315,7 +349,11 @@ on_compare_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       Cell *cell = g_ptr_array_index (self->cells, i);
       if (cell->result == NULL)
-        gtk_label_set_label (cell->detail, _("Not run"));
+        {
+          gtk_label_set_label (cell->detail, _("Not run"));
+          gtk_spinner_stop (cell->spinner);
+          gtk_widget_set_visible (GTK_WIDGET (cell->spinner), FALSE);
+        }
     }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
@@ -328,23 +366,24 @@ void
 enlarge_compare_window_run (EnlargeCompareWindow *self)
 {
   g_autoptr (GArray) entries = g_array_new (FALSE, TRUE, sizeof (EnlargeCompareEntry));
-  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *device = g_settings_get_string (settings, "device");
+  g_autofree char *device = NULL;
+  g_autofree char *model = NULL;
   EnlargeSettings s = ENLARGE_SETTINGS_INIT;
   gboolean vary;
 
   g_return_if_fail (ENLARGE_IS_COMPARE_WINDOW (self));
-  if (self->running || self->input == NULL || self->main == NULL)
+  if (self->running || self->input == NULL)
     return;
 
   /* the main window's settings: the results are what Upscale would give */
-  s.creativity = gtk_adjustment_get_value (enlarge_window_get_creativity_adjustment (self->main));
-  s.scale = gtk_adjustment_get_value (enlarge_window_get_scale_adjustment (self->main));
-  s.target_mp = gtk_adjustment_get_value (enlarge_window_get_target_adjustment (self->main));
+  device = g_settings_get_string (self->settings, "device");
+  s.creativity = g_settings_get_double (self->settings, "creativity");
+  s.scale = g_settings_get_double (self->settings, "scale");
+  s.target_mp = g_settings_get_double (self->settings, "target-mp");
   vary = gtk_switch_get_active (self->vary_switch);
   if (vary)
     {
-      const char *model = enlarge_window_get_model (self->main);
+      model = current_model (self);
       if (model == NULL)
         return;
       for (guint i = 0; i < G_N_ELEMENTS (creativity_values); i++)
@@ -368,6 +407,7 @@ enlarge_compare_window_run (EnlargeCompareWindow *self)
     }
 
   clear_cells (self);
+  gtk_stack_set_visible_child_name (self->results_stack, "grid");
   self->n_entries = entries->len;
   self->n_results = 0;
   add_cell (self, _("Original"), _("Nearest neighbour"), FALSE);
@@ -439,10 +479,10 @@ enlarge_compare_window_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->main)
-    g_object_remove_weak_pointer (G_OBJECT (self->main), (gpointer *) &self->main);
-  self->main = NULL;
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ENLARGE_TYPE_COMPARE_WINDOW);
 
   G_OBJECT_CLASS (enlarge_compare_window_parent_class)->dispose (object);
 }
@@ -456,6 +496,7 @@ enlarge_compare_window_finalize (GObject *object)
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_object (&self->row_sizes);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (enlarge_compare_window_parent_class)->finalize (object);
 }
@@ -470,61 +511,44 @@ enlarge_compare_window_class_init (EnlargeCompareWindowClass *klass)
   object_class->finalize = enlarge_compare_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = close_request;
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/enlarge/Enlarge/enlarge-compare-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, models_group);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, vary_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, vary_switch);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, grid);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeCompareWindow, results_stack);
+
+  /* "Use This" chose @title's model (and its creativity); the window closes */
+  signals[SIGNAL_USED] =
+    g_signal_new ("used", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  gtk_widget_class_bind_template_callback (widget_class, enlarge_compare_window_run);
+  gtk_widget_class_bind_template_callback (widget_class, enlarge_compare_window_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, update_state);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 enlarge_compare_window_init (EnlargeCompareWindow *self)
 {
-  GtkWidget *content, *header, *body, *sidebar, *sidebox, *group, *scroller;
   const GPtrArray *models = enlarge_model_list ();
+  g_autofree char *subtitle = NULL;
 
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
   self->cells = g_ptr_array_new_with_free_func ((GDestroyNotify) cell_free);
   self->row_sizes = gtk_size_group_new (GTK_SIZE_GROUP_VERTICAL);
   self->model_ids = g_ptr_array_new ();
   self->checks = g_ptr_array_new ();
 
-  gtk_window_set_title (GTK_WINDOW (self), _("Compare Models"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 1060, 720);
-
-  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Compare Models"), NULL));
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
-  self->run_button = gtk_button_new_with_mnemonic (_("_Compare"));
-  gtk_widget_add_css_class (self->run_button, "suggested-action");
-  gtk_widget_set_tooltip_text (self->run_button, _("Run each choice on the region, one after another"));
-  g_signal_connect_swapped (self->run_button, "clicked", G_CALLBACK (enlarge_compare_window_run), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->run_button);
-  self->cancel_button = gtk_button_new_with_mnemonic (_("_Stop"));
-  gtk_widget_set_tooltip_text (self->cancel_button, _("Stop the remaining runs; finished results stay"));
-  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (enlarge_compare_window_cancel), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->cancel_button);
-  gtk_box_append (GTK_BOX (content), header);
-
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->toasts), TRUE);
-  body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  adw_toast_overlay_set_child (self->toasts, body);
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->toasts));
-
-  /* the choices */
-  sidebar = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sidebar), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (sidebar, 300, -1);
-  /* the rows expand, which would make the sidebar take half the window */
-  gtk_widget_set_hexpand (sidebar, FALSE);
-  gtk_widget_add_css_class (sidebar, "background");
-  sidebox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_start (sidebox, 12);
-  gtk_widget_set_margin_end (sidebox, 12);
-  gtk_widget_set_margin_top (sidebox, 12);
-  gtk_widget_set_margin_bottom (sidebox, 12);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sidebar), sidebox);
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Models"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("Pick two to six"));
   for (guint i = 0; i < models->len; i++)
     {
       const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
@@ -540,69 +564,29 @@ enlarge_compare_window_init (EnlargeCompareWindow *self)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_check_toggled), self);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      adw_preferences_group_add (self->models_group, row);
       g_ptr_array_add (self->model_ids, info->id);
       g_ptr_array_add (self->checks, check);
     }
-  gtk_box_append (GTK_BOX (sidebox), group);
 
-  group = adw_preferences_group_new ();
-  {
-    GtkWidget *row = adw_action_row_new ();
-    g_autofree char *subtitle = g_strdup_printf (_("The main window’s model at creativity %.1f, %.1f and %.1f"),
-                                                 creativity_values[0], creativity_values[1],
-                                                 creativity_values[2]);
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Compare Creativity Instead"));
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-    self->vary_switch = GTK_SWITCH (gtk_switch_new ());
-    gtk_widget_set_valign (GTK_WIDGET (self->vary_switch), GTK_ALIGN_CENTER);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->vary_switch));
-    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (self->vary_switch));
-    g_signal_connect_swapped (self->vary_switch, "notify::active", G_CALLBACK (update_state), self);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  }
-  gtk_box_append (GTK_BOX (sidebox), group);
-
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->status_label, TRUE);
-  gtk_label_set_xalign (self->status_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
-  gtk_box_append (GTK_BOX (sidebox), GTK_WIDGET (self->status_label));
-
-  gtk_box_append (GTK_BOX (body), sidebar);
-  gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-
-  /* the results: every cell the same size, so that they zoom as one */
-  scroller = gtk_scrolled_window_new ();
-  gtk_widget_set_hexpand (scroller, TRUE);
-  self->grid = GTK_GRID (gtk_grid_new ());
-  gtk_grid_set_row_homogeneous (self->grid, TRUE);
-  gtk_grid_set_column_homogeneous (self->grid, TRUE);
-  gtk_grid_set_row_spacing (self->grid, 12);
-  gtk_grid_set_column_spacing (self->grid, 12);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->grid), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->grid), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->grid), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->grid), 12);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->grid));
-  gtk_box_append (GTK_BOX (body), scroller);
-
-  adw_window_set_content (ADW_WINDOW (self), content);
+  subtitle = g_strdup_printf (_("The main window’s model at creativity %.1f, %.1f and %.1f"),
+                              creativity_values[0], creativity_values[1], creativity_values[2]);
+  adw_action_row_set_subtitle (self->vary_row, subtitle);
+  /* "Compare Creativity Instead" runs the main window's current model */
+  g_signal_connect_swapped (self->settings, "changed::model", G_CALLBACK (update_state), self);
 }
 
 EnlargeCompareWindow *
-enlarge_compare_window_new (EnlargeWindow *parent)
+enlarge_compare_window_new (GtkWindow    *parent,
+                            EnlargeImage *input)
 {
   EnlargeCompareWindow *self = g_object_new (ENLARGE_TYPE_COMPARE_WINDOW,
                                              "transient-for", parent,
                                              "destroy-with-parent", TRUE,
                                              NULL);
-  EnlargeImage *input = enlarge_window_get_input (parent);
-  const char *model = enlarge_window_get_model (parent);
+  g_autofree char *model = g_settings_get_string (self->settings, "model");
   guint checked = 0;
 
-  self->main = parent;
-  g_object_add_weak_pointer (G_OBJECT (parent), (gpointer *) &self->main);
   if (input != NULL)
     {
       self->input = enlarge_image_ref (input);

@@ -5,15 +5,17 @@
 
 G_BEGIN_DECLS
 
-typedef struct _EnlargeWindow EnlargeWindow;
-
 #define ENLARGE_TYPE_COMPARE_WINDOW (enlarge_compare_window_get_type ())
 G_DECLARE_FINAL_TYPE (EnlargeCompareWindow, enlarge_compare_window, ENLARGE, COMPARE_WINDOW, AdwWindow)
 
 /* "Compare Models": runs 2–6 models (or one model at three creativity
- * values) on one region of @parent's image, one after another on the
- * worker, and shows the results in a grid that zooms and pans as one. */
-EnlargeCompareWindow *enlarge_compare_window_new (EnlargeWindow *parent);
+ * values) on one region of @input, one after another on the worker, and
+ * shows the results in a grid that zooms and pans as one. The settings
+ * (model, creativity, scale, target size, device) are the app's GSettings,
+ * which the main window follows: "Use This" writes the model and
+ * creativity there, emits "used" (the model's title) and closes. */
+EnlargeCompareWindow *enlarge_compare_window_new (GtkWindow    *parent,
+                                                  EnlargeImage *input);
 
 /* For tests and the window's own buttons. */
 void        enlarge_compare_window_set_models       (EnlargeCompareWindow *self,
@@ -29,7 +31,8 @@ guint       enlarge_compare_window_get_n_results    (EnlargeCompareWindow *self)
  * fidelity; NULL while it has no result. */
 char       *enlarge_compare_window_get_label        (EnlargeCompareWindow *self,
                                                      guint                 i);
-/* Clicks the "Use This" button of entry @i; FALSE while it has no result. */
+/* Clicks the "Use This" button of entry @i (which closes the window);
+ * FALSE while it has no result. */
 gboolean    enlarge_compare_window_use              (EnlargeCompareWindow *self,
                                                      guint                 i);
 

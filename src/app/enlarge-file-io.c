@@ -26,6 +26,12 @@ enlarge_file_io_load (GFile         *file,
                       GError       **error)
 {
   g_autoptr (GBytes) data = bytes ? g_bytes_ref (bytes) : NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *mime = NULL;
+  EnlargeImage *image;
+  gsize size;
+  const guint8 *contents;
 
   if (data == NULL)
     {
@@ -33,12 +39,113 @@ enlarge_file_io_load (GFile         *file,
       if (data == NULL)
         return NULL;
     }
-  if (g_bytes_get_size (data) == 0)
+  contents = g_bytes_get_data (data, &size);
+  if (size == 0)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("The file is empty"));
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("the file is empty"));
       return NULL;
     }
-  return enlarge_image_load_bytes (data, error);
+  image = enlarge_image_load_bytes (data, &local_error);
+  if (image != NULL)
+    return image;
+  if (!g_error_matches (local_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* The engine's reason is the decoder's, in English; the user is told
+   * which of the two cases it is: no picture at all, or a broken one. */
+  g_debug ("%s", local_error->message);
+  type = g_content_type_guess (NULL, contents, MIN (size, 4096), NULL);
+  mime = g_content_type_get_mime_type (type);
+  if (mime == NULL || !g_str_has_prefix (mime, "image/"))
+    g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("it is not an image"));
+  else
+    g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                 _("the image is damaged or incomplete"));
+  return NULL;
+}
+
+typedef struct {
+  GFile        *file;
+  GBytes       *bytes;
+  GFile        *also;
+  EnlargeImage *also_image;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_object (&data->also);
+  g_clear_pointer (&data->also_image, enlarge_image_unref);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *image = enlarge_file_io_load (data->file, data->bytes, cancellable, &error);
+
+  if (image == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->also)
+    data->also_image = enlarge_file_io_load (data->also, NULL, cancellable, NULL);
+  g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
+}
+
+void
+enlarge_file_io_load_async (gpointer             source_object,
+                            GFile               *file,
+                            GBytes              *bytes,
+                            GFile               *also,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->file = file ? g_object_ref (file) : NULL;
+  data->bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  data->also = also ? g_object_ref (also) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+EnlargeImage *
+enlarge_file_io_load_finish (GAsyncResult  *result,
+                             EnlargeImage **also,
+                             GError       **error)
+{
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  EnlargeImage *image = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (also != NULL)
+    *also = image != NULL ? g_steal_pointer (&data->also_image) : NULL;
+  return image;
+}
+
+GFile *
+enlarge_file_io_load_get_file (GAsyncResult *result)
+{
+  return ((LoadData *) g_task_get_task_data (G_TASK (result)))->file;
+}
+
+GFile *
+enlarge_file_io_load_get_also (GAsyncResult *result)
+{
+  return ((LoadData *) g_task_get_task_data (G_TASK (result)))->also;
 }
 
 const char *
@@ -53,9 +160,10 @@ enlarge_file_io_output_format (GSettings *settings)
 }
 
 GFile *
-enlarge_file_io_output_file_for (GSettings *settings,
-                                 GFile     *input,
-                                 double     scale)
+enlarge_file_io_output_file_for (GSettings  *settings,
+                                 GFile      *input,
+                                 double      scale,
+                                 const char *model)
 {
   g_autofree char *folder_setting = g_settings_get_string (settings, "output-folder");
   const char *ext = enlarge_image_format_extension (enlarge_file_io_output_format (settings));
@@ -84,11 +192,13 @@ enlarge_file_io_output_file_for (GSettings *settings,
   else
     stem = g_strdup ("pasted");
 
-  factor = g_strdup_printf ("%g", scale);
+  /* the model in the name: results of two models side by side in a
+   * folder say which is which */
+  factor = model ? g_strdup_printf ("%gx-%s", scale, model) : g_strdup_printf ("%gx", scale);
   for (int i = 1; ; i++)
     {
-      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%sx.%s", stem, factor, ext)
-                                     : g_strdup_printf ("%s-enlarged-%sx-%d.%s", stem, factor, i, ext);
+      g_autofree char *name = i == 1 ? g_strdup_printf ("%s-enlarged-%s.%s", stem, factor, ext)
+                                     : g_strdup_printf ("%s-enlarged-%s-%d.%s", stem, factor, i, ext);
       g_autoptr (GFile) file = g_file_get_child (folder, name);
       if ((!g_file_query_exists (file, NULL) && !(input && g_file_equal (file, input))) || i > 999)
         return g_steal_pointer (&file);

@@ -13,22 +13,42 @@ G_BEGIN_DECLS
 char *enlarge_file_io_display_name (GFile *file);
 
 /* Loads @bytes, or @file when @bytes is NULL, as an image; blocking, for a
- * worker thread. An empty file is an ENLARGE_ERROR_IMAGE_LOAD error. */
+ * worker thread. An ENLARGE_ERROR_IMAGE_LOAD error says, in the user's
+ * words, whether the file is empty, not an image, or a damaged image. */
 EnlargeImage *enlarge_file_io_load (GFile         *file,
                                     GBytes        *bytes,
                                     GCancellable  *cancellable,
                                     GError       **error);
 
+/* enlarge_file_io_load on a worker thread, the task's source object
+ * @source_object. @also, when set, is loaded too, and may fail (a queue
+ * entry's saved output, which may have gone since). */
+void          enlarge_file_io_load_async    (gpointer              source_object,
+                                             GFile                *file,
+                                             GBytes               *bytes,
+                                             GFile                *also,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+/* The image, and in @also (when not NULL) @also's image or NULL. */
+EnlargeImage *enlarge_file_io_load_finish   (GAsyncResult  *result,
+                                             EnlargeImage **also,
+                                             GError       **error);
+/* What a load was asked to read (NULL for bytes), and its @also. */
+GFile        *enlarge_file_io_load_get_file (GAsyncResult  *result);
+GFile        *enlarge_file_io_load_get_also (GAsyncResult  *result);
+
 /* The format of default names and of Save: the output-format setting,
  * PNG when this system cannot write that one. */
 const char *enlarge_file_io_output_format (GSettings *settings);
 
-/* NAME-enlarged-4x.EXT in the output folder, or beside @input (or in
- * Pictures for a pasted image), with -2, -3, … while the name is taken;
- * never @input itself. */
-GFile *enlarge_file_io_output_file_for (GSettings *settings,
-                                        GFile     *input,
-                                        double     scale);
+/* NAME-enlarged-4x-MODEL.EXT (NAME-enlarged-4x.EXT without @model) in the
+ * output folder, or beside @input (or in Pictures for a pasted image),
+ * with -2, -3, … while the name is taken; never @input itself. */
+GFile *enlarge_file_io_output_file_for (GSettings  *settings,
+                                        GFile      *input,
+                                        double      scale,
+                                        const char *model);
 
 /* Saves @image to @file on a worker thread, the format following the
  * file's extension and the quality and lossless settings applying where

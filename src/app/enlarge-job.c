@@ -44,12 +44,19 @@ gboolean
 enlarge_job_settings_equal (const EnlargeJobSettings *a,
                             const EnlargeJobSettings *b)
 {
-  return g_strcmp0 (a->model, b->model) == 0 &&
+  return enlarge_job_settings_same_result (a, b) &&
          g_strcmp0 (a->device, b->device) == 0 &&
+         a->tile_size == b->tile_size;
+}
+
+gboolean
+enlarge_job_settings_same_result (const EnlargeJobSettings *a,
+                                  const EnlargeJobSettings *b)
+{
+  return g_strcmp0 (a->model, b->model) == 0 &&
          a->scale == b->scale &&
          a->creativity == b->creativity &&
-         a->target_mp == b->target_mp &&
-         a->tile_size == b->tile_size;
+         a->target_mp == b->target_mp;
 }
 
 static EnlargeSettings
@@ -94,6 +101,40 @@ enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
   *out_width = plan.out_width;
   *out_height = plan.out_height;
   return TRUE;
+}
+
+char *
+enlarge_job_settings_describe_plain (const EnlargeJobSettings *settings,
+                                     int width, int height)
+{
+  EnlargePlan plan;
+  GString *text;
+  int model_total = 1;
+  double mp;
+
+  if (!compute_plan (settings, width, height, &plan))
+    return g_strdup (_("No model selected"));
+  text = g_string_new (NULL);
+  mp = (double) plan.out_width * plan.out_height / 1e6;
+  /* Translators: the size of the result, in pixels and megapixels */
+  g_string_append_printf (text, _("The result: %d × %d pixels (%.*f megapixels)."),
+                          plan.out_width, plan.out_height, mp < 1 ? 2 : 1, mp);
+  if (plan.pre_width != plan.in_width || plan.pre_height != plan.in_height)
+    g_string_append_printf (text, " %s", _("The picture is resized to the target size first."));
+  for (int i = 0; i < plan.passes; i++)
+    model_total *= plan.model_scale;
+  if (plan.passes == 0)
+    g_string_append_printf (text, " %s", _("The model does not run: the picture is only resized."));
+  else if (plan.pre_width * model_total == plan.out_width && plan.pre_height * model_total == plan.out_height)
+    /* Translators: how many times larger the model makes the picture */
+    g_string_append_printf (text, _(" The model makes it %d× larger."), model_total);
+  else if (plan.pre_width * model_total > plan.out_width)
+    g_string_append_printf (text, _(" The model makes it %d× larger, then it is reduced to the exact size."),
+                            model_total);
+  else
+    g_string_append_printf (text, _(" The model makes it %d× larger, then it is stretched to the exact size."),
+                            model_total);
+  return g_string_free (text, FALSE);
 }
 
 char *
@@ -257,11 +298,18 @@ enlarge_texture_new_for_image (const EnlargeImage *image)
   g_autoptr (GBytes) bytes = NULL;
   gsize stride = (gsize) image->width * image->n_channels;
 
+  GdkTexture *texture;
+
   bytes = g_bytes_new (image->pixels, stride * image->height);
-  return gdk_memory_texture_new (image->width, image->height,
-                                 image->n_channels == 4 ? GDK_MEMORY_R8G8B8A8
-                                                        : GDK_MEMORY_R8G8B8,
-                                 bytes, stride);
+  texture = gdk_memory_texture_new (image->width, image->height,
+                                    image->n_channels == 4 ? GDK_MEMORY_R8G8B8A8
+                                                           : GDK_MEMORY_R8G8B8,
+                                    bytes, stride);
+  /* GTK 4.8 cannot tell a texture's format: the view draws a checkerboard
+   * behind the ones marked */
+  if (image->n_channels == 4)
+    g_object_set_data (G_OBJECT (texture), ENLARGE_TEXTURE_HAS_ALPHA, GINT_TO_POINTER (TRUE));
+  return texture;
 }
 
 /* Main thread: turn what the worker left under the lock into a texture. */
@@ -459,6 +507,70 @@ GdkTexture *
 enlarge_job_get_preview (EnlargeJob *self)
 {
   return self->preview_texture;
+}
+
+/* ---- a job slot ------------------------------------------------------- */
+
+typedef struct {
+  GObject            *owner;
+  EnlargeJobSlot     *slot;
+  EnlargeJobSlotDone  done;
+} SlotRun;
+
+static void
+slot_job_done (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  SlotRun *run = user_data;
+  EnlargeJob *job = ENLARGE_JOB (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
+
+  /* stale when cancelled or replaced: the slot holds another job or none */
+  if (job == run->slot->job)
+    {
+      g_autoptr (EnlargeJob) finished = g_steal_pointer (&run->slot->job);
+
+      g_clear_signal_handler (&run->slot->progress_id, finished);
+      g_clear_object (&run->slot->cancellable);
+      run->done (run->owner, finished, g_steal_pointer (&result), error);
+    }
+  g_object_unref (run->owner);
+  g_free (run);
+}
+
+void
+enlarge_job_slot_start (EnlargeJobSlot           *slot,
+                        GObject                  *owner,
+                        const EnlargeJobSettings *settings,
+                        const EnlargeImage       *input,
+                        GCancellable             *cancellable,
+                        GCallback                 on_progress,
+                        EnlargeJobSlotDone        done)
+{
+  SlotRun *run = g_new0 (SlotRun, 1);
+
+  enlarge_job_slot_stop (slot);
+  slot->job = enlarge_job_new (settings, input);
+  slot->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  if (on_progress)
+    slot->progress_id = g_signal_connect (slot->job, "progress", on_progress, owner);
+  run->owner = g_object_ref (owner);
+  run->slot = slot;
+  run->done = done;
+  enlarge_job_run_async (slot->job, slot->cancellable, slot_job_done, run);
+}
+
+void
+enlarge_job_slot_stop (EnlargeJobSlot *slot)
+{
+  if (slot->job == NULL)
+    return;
+  g_cancellable_cancel (slot->cancellable);
+  g_clear_signal_handler (&slot->progress_id, slot->job);
+  g_clear_object (&slot->job);
+  g_clear_object (&slot->cancellable);
 }
 
 /* ---- model comparison ---------------------------------------------------- */

@@ -20,6 +20,10 @@ EnlargeJobSettings *enlarge_job_settings_copy (const EnlargeJobSettings *setting
 void                enlarge_job_settings_free (EnlargeJobSettings *settings);
 gboolean            enlarge_job_settings_equal (const EnlargeJobSettings *a,
                                                 const EnlargeJobSettings *b);
+/* Whether @a and @b give the same image: model, scale, creativity and
+ * target size (the device and the tile size only change how fast). */
+gboolean            enlarge_job_settings_same_result (const EnlargeJobSettings *a,
+                                                      const EnlargeJobSettings *b);
 
 /* The size the job will produce for a @width × @height input; FALSE when
  * the model is unknown. */
@@ -30,8 +34,13 @@ gboolean enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
 /* The factor the output will carry relative to the input (for file names). */
 double enlarge_job_settings_effective_scale (const EnlargeJobSettings *settings);
 
-/* A line saying what will happen, e.g.
- * "1024 × 768 → 4× model → 4096 × 3072, 12.6 MP". */
+/* What will happen in a photographer's words: the result's size, whether
+ * the picture is resized first, how much larger the model makes it. */
+char *enlarge_job_settings_describe_plain (const EnlargeJobSettings *settings,
+                                           int width, int height);
+
+/* The same as the engine's plan, e.g.
+ * "1024 × 768 → 4× model → 4096 × 3072, 12.6 MP": the details. */
 char *enlarge_job_settings_describe (const EnlargeJobSettings *settings,
                                      int width, int height);
 
@@ -56,6 +65,35 @@ void          enlarge_job_run_async  (EnlargeJob          *self,
 EnlargeImage *enlarge_job_run_finish (EnlargeJob    *self,
                                       GAsyncResult  *result,
                                       GError       **error);
+
+/* The job an owner (the window, the queue) runs: starting one forgets
+ * the one before, whose result is then dropped, so that an owner sees the
+ * end of its current job only. A zeroed struct is an empty slot. */
+typedef struct {
+  EnlargeJob   *job;
+  GCancellable *cancellable;
+  gulong        progress_id;
+} EnlargeJobSlot;
+
+/* The end of the slot's current job, on the main context, the slot
+ * already empty: @result (the callee's) or @error (cancelled or failed). */
+typedef void (*EnlargeJobSlotDone) (GObject      *owner,
+                                    EnlargeJob   *job,
+                                    EnlargeImage *result,
+                                    const GError *error);
+
+/* Runs @settings on @input in @slot, which @owner holds (and keeps alive
+ * until the job ends); @cancellable is the job's (a new one when NULL);
+ * @on_progress (EnlargeJob *, @owner) is connected to "progress". */
+void enlarge_job_slot_start (EnlargeJobSlot           *slot,
+                             GObject                  *owner,
+                             const EnlargeJobSettings *settings,
+                             const EnlargeImage       *input,
+                             GCancellable             *cancellable,
+                             GCallback                 on_progress,
+                             EnlargeJobSlotDone        done);
+/* Cancels the slot's job and forgets it: its end is not reported. */
+void enlarge_job_slot_stop  (EnlargeJobSlot *slot);
 
 /* Valid in a "progress" handler (main thread). */
 int        enlarge_job_get_tiles_done  (EnlargeJob *self);
@@ -105,7 +143,10 @@ EnlargeImage *enlarge_job_preview_finish (GObject       *source,
                                           double        *seconds,
                                           GError       **error);
 
-/* Makes a texture of an engine image (copies the pixels). */
+/* Makes a texture of an engine image (copies the pixels). One with an
+ * alpha channel carries this data key, for the views. */
+#define ENLARGE_TEXTURE_HAS_ALPHA "enlarge-has-alpha"
+
 GdkTexture *enlarge_texture_new_for_image (const EnlargeImage *image);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "enlarge.h"
@@ -138,6 +139,53 @@ list_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_task_return_pointer (task, enlarge_device_list (), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* A device's name as a person calls it: OpenCL drivers prefix CPU names
+ * with their own words ("pthread-skylake-avx512-AMD EPYC") and brand
+ * marks; the kind is said in words. */
+char *
+enlarge_preferences_device_label (const EnlargeDeviceInfo *info)
+{
+  g_autoptr (GString) name = g_string_new (info->name);
+  static const char *marks[] = { "(R)", "(TM)", "(tm)", " CPU", " Processor" };
+
+  if (info->kind == ENLARGE_DEVICE_REFERENCE)
+    return g_strdup (_("Built-in, without OpenCL (slowest, always works)"));
+  if (g_str_has_prefix (name->str, "pthread-") || g_str_has_prefix (name->str, "cpu-"))
+    {
+      /* PoCL: "pthread-ARCH-FEATURES-Model name", the driver's words in
+       * lower case: the model starts at the first dash followed by a
+       * capital letter (not the last: "8-Core") */
+      for (gsize i = 1; i < name->len; i++)
+        if (name->str[i - 1] == '-' && g_ascii_isupper (name->str[i]))
+          {
+            g_string_erase (name, 0, i);
+            break;
+          }
+    }
+  for (guint m = 0; m < G_N_ELEMENTS (marks); m++)
+    {
+      char *at;
+      while ((at = strstr (name->str, marks[m])) != NULL)
+        g_string_erase (name, at - name->str, strlen (marks[m]));
+    }
+  if (strchr (name->str, '@'))
+    g_string_truncate (name, strchr (name->str, '@') - name->str);
+  g_strstrip (name->str);
+  switch (info->kind)
+    {
+    case ENLARGE_DEVICE_CPU:
+      /* Translators: a processor used through OpenCL, with its name */
+      return g_strdup_printf (_("Processor: %s"), name->str);
+    case ENLARGE_DEVICE_GPU:
+      /* Translators: a graphics card, with its name */
+      return g_strdup_printf (_("Graphics card: %s"), name->str);
+    case ENLARGE_DEVICE_REFERENCE:
+    case ENLARGE_DEVICE_ACCELERATOR:
+    default:
+      return g_strdup (name->str);
+    }
+}
+
 static void
 on_devices (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -158,12 +206,8 @@ on_devices (GObject *source, GAsyncResult *res, gpointer user_data)
   for (guint i = 0; i < devices->len; i++)
     {
       const EnlargeDeviceInfo *info = g_ptr_array_index (devices, i);
-      g_autofree char *label = NULL;
+      g_autofree char *label = enlarge_preferences_device_label (info);
 
-      if (info->kind == ENLARGE_DEVICE_REFERENCE)
-        label = g_strdup (info->name);
-      else
-        label = g_strdup_printf ("%s (%s)", info->name, enlarge_device_kind_to_string (info->kind));
       g_ptr_array_add (self->device_ids, g_strdup (info->id));
       gtk_string_list_append (names, label);
     }
@@ -172,6 +216,63 @@ on_devices (GObject *source, GAsyncResult *res, gpointer user_data)
                                 G_SETTINGS_BIND_DEFAULT, device_get_mapping, device_set_mapping,
                                 self, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->device_row), TRUE);
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+on_folder_chosen (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (EnlargePreferencesWindow) self = user_data;
+  g_autoptr (GFile) folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (source), res, NULL);
+  g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+
+  if (path)
+    g_settings_set_string (self->settings, "output-folder", path);
+}
+#else
+static void
+on_folder_response (GtkNativeDialog          *dialog,
+                    int                       response,
+                    EnlargePreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+
+      if (path)
+        g_settings_set_string (self->settings, "output-folder", path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+#endif
+
+/* A folder chooser for the output folder: typing a path stays possible */
+static void
+choose_folder (EnlargePreferencesWindow *self)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "output-folder");
+  g_autoptr (GFile) folder = current[0] ? g_file_new_for_path (current) : NULL;
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  g_autoptr (GtkFileDialog) dialog = gtk_file_dialog_new ();
+
+  gtk_file_dialog_set_title (dialog, _("Output Folder"));
+  if (folder)
+    gtk_file_dialog_set_initial_folder (dialog, folder);
+  gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), NULL, on_folder_chosen, g_object_ref (self));
+#else
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Output Folder"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                               _("_Select"), _("_Cancel"));
+
+  if (folder)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+#endif
 }
 
 static void
@@ -211,6 +312,7 @@ enlarge_preferences_window_class_init (EnlargePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, device_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, tile_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, format_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, quality_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargePreferencesWindow, quality_adjustment);

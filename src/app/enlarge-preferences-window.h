@@ -2,6 +2,8 @@
 
 #include <adwaita.h>
 
+#include "enlarge.h"
+
 G_BEGIN_DECLS
 
 #define ENLARGE_TYPE_PREFERENCES_WINDOW (enlarge_preferences_window_get_type ())
@@ -9,5 +11,9 @@ G_DECLARE_FINAL_TYPE (EnlargePreferencesWindow, enlarge_preferences_window,
                       ENLARGE, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 GtkWidget *enlarge_preferences_window_new (GtkWindow *parent);
+
+/* A device as the device list names it: "Processor: AMD EPYC",
+ * "Graphics card: …", the reference path in words. */
+char      *enlarge_preferences_device_label (const EnlargeDeviceInfo *info);
 
 G_END_DECLS

@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (EnlargeQueueRow, enlarge_queue_row, ENLARGE, QUEUE_ROW, Ad
 
 GtkWidget        *enlarge_queue_row_new      (EnlargeQueueItem *item);
 EnlargeQueueItem *enlarge_queue_row_get_item (EnlargeQueueRow  *self);
+/* The thumbnail, NULL until it is loaded (or when the file is no image). */
+GdkPaintable     *enlarge_queue_row_get_thumbnail (EnlargeQueueRow *self);
 
 G_END_DECLS

@@ -21,8 +21,7 @@ struct _EnlargeQueue
   /* the batch */
   GCancellable       *cancellable;       /* set while the batch runs */
   EnlargeJobSettings *job_settings;
-  EnlargeJob         *job;
-  gulong              progress_id;
+  EnlargeJobSlot      job;
   EnlargeQueueItem   *item;              /* the one running */
   guint               done;
   guint               failed;
@@ -198,20 +197,14 @@ on_progress (EnlargeJob   *job,
 }
 
 static void
-on_job_done (GObject      *source,
-             GAsyncResult *res,
-             gpointer      user_data)
+on_job_done (GObject      *owner,
+             EnlargeJob   *job,
+             EnlargeImage *image,
+             const GError *error)
 {
-  g_autoptr (EnlargeQueue) self = user_data;
-  EnlargeJob *job = ENLARGE_JOB (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) result = enlarge_job_run_finish (job, res, &error);
+  EnlargeQueue *self = ENLARGE_QUEUE (owner);
+  g_autoptr (EnlargeImage) result = image;
   g_autoptr (GFile) output = NULL;
-
-  if (job != self->job)
-    return;  /* cancelled */
-  g_clear_signal_handler (&self->progress_id, self->job);
-  g_clear_object (&self->job);
 
   if (result == NULL)
     {
@@ -222,26 +215,12 @@ on_job_done (GObject      *source,
 
   output = enlarge_file_io_output_file_for (self->settings,
                                             enlarge_queue_item_get_file (self->item),
-                                            enlarge_job_settings_effective_scale (self->job_settings));
+                                            enlarge_job_settings_effective_scale (self->job_settings),
+                                            self->job_settings->model);
   enlarge_queue_item_set_saving (self->item, TRUE);
   enlarge_file_io_save_input_async (self, self->settings, output,
                                     enlarge_queue_item_get_file (self->item), result,
                                     self->cancellable, on_saved, g_object_ref (self->item));
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  g_autoptr (GError) error = NULL;
-  EnlargeImage *image = enlarge_file_io_load (task_data, NULL, cancellable, &error);
-
-  if (image == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, image, (GDestroyNotify) enlarge_image_unref);
 }
 
 static void
@@ -251,26 +230,20 @@ on_loaded (GObject      *source,
 {
   EnlargeQueue *self = ENLARGE_QUEUE (source);
   g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeImage) image = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr (EnlargeImage) image = enlarge_file_io_load_finish (res, NULL, &error);
 
   if (g_task_get_cancellable (G_TASK (res)) != self->cancellable || self->item == NULL)
     return;  /* cancelled */
   if (image == NULL)
     {
-      g_autofree char *reason = NULL;
-
-      if (g_error_matches (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD))
-        reason = g_strdup_printf (_("not a supported image (%s)"), error->message);
-      else
-        reason = g_strdup (error->message);
-      item_failed (self, reason);
+      /* the reason is in the user's words already */
+      item_failed (self, error->message);
       batch_next (self);
       return;
     }
 
-  self->job = enlarge_job_new (self->job_settings, image);
-  self->progress_id = g_signal_connect (self->job, "progress", G_CALLBACK (on_progress), self);
-  enlarge_job_run_async (self->job, self->cancellable, on_job_done, g_object_ref (self));
+  enlarge_job_slot_start (&self->job, G_OBJECT (self), self->job_settings, image,
+                          self->cancellable, G_CALLBACK (on_progress), on_job_done);
 }
 
 /* Starts the next waiting entry, or ends the batch. */
@@ -278,7 +251,6 @@ static void
 batch_next (EnlargeQueue *self)
 {
   EnlargeQueueItem *item = NULL;
-  g_autoptr (GTask) task = NULL;
   guint index = 0, n = self->items->len;
 
   for (guint i = 0; i < n && item == NULL; i++)
@@ -301,9 +273,8 @@ batch_next (EnlargeQueue *self)
   g_object_thaw_notify (G_OBJECT (item));
   g_signal_emit (self, signals[ITEM_STARTED], 0, item, index, n);
 
-  task = g_task_new (self, self->cancellable, on_loaded, NULL);
-  g_task_set_task_data (task, g_object_ref (enlarge_queue_item_get_file (item)), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+  enlarge_file_io_load_async (self, enlarge_queue_item_get_file (item), NULL, NULL,
+                              self->cancellable, on_loaded, NULL);
 }
 
 void
@@ -337,11 +308,7 @@ enlarge_queue_cancel (EnlargeQueue *self)
     return;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->job)
-    {
-      g_clear_signal_handler (&self->progress_id, self->job);
-      g_clear_object (&self->job);
-    }
+  enlarge_job_slot_stop (&self->job);
   if (self->item && enlarge_queue_item_get_state (self->item) == ENLARGE_QUEUE_RUNNING &&
       !enlarge_queue_item_get_saving (self->item))
     set_state (self, self->item, ENLARGE_QUEUE_WAITING);
@@ -406,6 +373,30 @@ enlarge_queue_clear (EnlargeQueue *self)
   g_ptr_array_set_size (self->items, 0);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
   sync_has_work (self);
+}
+
+gboolean
+enlarge_queue_remove (EnlargeQueue *self,
+                      GFile        *file)
+{
+  g_return_val_if_fail (ENLARGE_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      EnlargeQueueItem *item = g_ptr_array_index (self->items, i);
+
+      if (!g_file_equal (enlarge_queue_item_get_file (item), file))
+        continue;
+      /* the entry being worked on stays until it is done or cancelled */
+      if (item == self->item)
+        return FALSE;
+      g_ptr_array_remove_index (self->items, i);
+      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+      sync_has_work (self);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean

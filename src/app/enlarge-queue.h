@@ -29,6 +29,10 @@ EnlargeQueueItem *enlarge_queue_add          (EnlargeQueue *self,
 /* Entry @position, owned by the queue; NULL past the end. */
 EnlargeQueueItem *enlarge_queue_get_item     (EnlargeQueue *self,
                                               guint         position);
+/* Removes @file's entry, unless the batch is working on it; FALSE when
+ * nothing was removed. */
+gboolean          enlarge_queue_remove       (EnlargeQueue *self,
+                                              GFile        *file);
 /* Empties the queue; nothing happens while the batch runs. */
 void              enlarge_queue_clear        (EnlargeQueue *self);
 /* Whether any entry is not done yet. */

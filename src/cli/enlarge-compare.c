@@ -144,22 +144,6 @@ blit (EnlargeImage *sheet, const EnlargeImage *tile, int x, int y)
       }
 }
 
-static EnlargeImage *
-nearest (const EnlargeImage *img, int width, int height, GError **error)
-{
-  EnlargeImage *out = enlarge_image_new (width, height, img->n_channels, error);
-
-  if (out == NULL)
-    return NULL;
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      memcpy (enlarge_image_pixel (out, x, y),
-              enlarge_image_pixel (img, (int) ((gint64) x * img->width / width),
-                                   (int) ((gint64) y * img->height / height)),
-              img->n_channels);
-  return out;
-}
-
 static void
 draw_caption (EnlargeImage *sheet, int x, int y, int width, int scale,
               const char *line1, const char *line2)
@@ -216,7 +200,7 @@ make_sheet (const EnlargeImage *original, const GPtrArray *results, GError **err
   memset (sheet->pixels, 255, (gsize) sheet->width * sheet->height * 3);
 
   {
-    g_autoptr (EnlargeImage) big = nearest (original, tw, th, error);
+    g_autoptr (EnlargeImage) big = enlarge_resample (original, tw, th, ENLARGE_FILTER_NEAREST, error);
     g_autofree char *line2 = NULL;
     if (big == NULL)
       {

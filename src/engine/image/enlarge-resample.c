@@ -1,4 +1,5 @@
-/* Separable image resampling: area averaging, Lanczos-3 and cubic. */
+/* Separable image resampling: area averaging, Lanczos-3, cubic and
+ * nearest neighbour. */
 
 #include <math.h>
 #include <string.h>
@@ -65,6 +66,22 @@ kernel_init (Kernel *k, int in, int out, EnlargeFilter f)
   const double stretch = scale < 1.0 ? 1.0 / scale : 1.0;
 
   k->taps = g_new0 (Taps, out);
+
+  if (f == ENLARGE_FILTER_NEAREST)
+    {
+      /* one tap of weight 1, so the weighted sums give the value back
+       * exactly; integer arithmetic, so no rounding moves a pixel */
+      k->max_taps = 1;
+      k->weights = g_new0 (float, out);
+      for (int o = 0; o < out; o++)
+        {
+          k->taps[o].first = (int) ((gint64) o * in / out);
+          k->taps[o].n = 1;
+          k->taps[o].w = k->weights + o;
+          k->weights[o] = 1.0f;
+        }
+      return;
+    }
 
   if (f == ENLARGE_FILTER_AREA)
     {

@@ -14,6 +14,10 @@ typedef enum {
   ENLARGE_FILTER_LANCZOS3,
   /* Catmull-Rom style cubic (a = -0.5) */
   ENLARGE_FILTER_CUBIC,
+  /* nearest neighbour: output pixel o takes source pixel o * in / out
+   * (rounded down), values copied unchanged; for showing pixels as they
+   * are, never for a result */
+  ENLARGE_FILTER_NEAREST,
 } EnlargeFilter;
 
 /* Separable resample of every channel to @width x @height. Works on the
