@@ -5,6 +5,11 @@
 
 G_BEGIN_DECLS
 
+/* A rectangle of pixels */
+typedef struct {
+  int x, y, width, height;
+} EnlargeRect;
+
 /* What a file says about its pixels beyond the pixels themselves, carried
  * from load to save (see enlarge_image_copy_metadata).
  *
@@ -148,5 +153,10 @@ gboolean enlarge_image_save (const EnlargeImage *image,
 
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlargeImage, enlarge_image_unref)
+
+/* The part of @image inside @rect (clamped to the image), or NULL with an
+ * error when nothing is left. */
+EnlargeImage *enlarge_image_crop (const EnlargeImage *image, const EnlargeRect *rect,
+                                  GError **error);
 
 G_END_DECLS

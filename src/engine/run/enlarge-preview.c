@@ -20,31 +20,6 @@
  * and this much more context keeps the preview close to the full run. */
 #define BACKPROJECTION_MARGIN 16
 
-EnlargeImage *
-enlarge_image_crop (const EnlargeImage *image, const EnlargeRect *rect, GError **error)
-{
-  int x0 = CLAMP (rect->x, 0, image->width), y0 = CLAMP (rect->y, 0, image->height);
-  int x1 = CLAMP (rect->x + rect->width, 0, image->width);
-  int y1 = CLAMP (rect->y + rect->height, 0, image->height);
-  const int nc = image->n_channels;
-  EnlargeImage *out;
-
-  if (x1 <= x0 || y1 <= y0)
-    {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
-                   "The region %d,%d %d×%d is outside the %d×%d image",
-                   rect->x, rect->y, rect->width, rect->height, image->width, image->height);
-      return NULL;
-    }
-  out = enlarge_image_new (x1 - x0, y1 - y0, nc, error);
-  if (out == NULL)
-    return NULL;
-  for (int y = y0; y < y1; y++)
-    memcpy (enlarge_image_pixel (out, 0, y - y0), enlarge_image_pixel (image, x0, y),
-            (gsize) (x1 - x0) * nc);
-  return out;
-}
-
 /* The region in the prescaled image and in the output. */
 static gboolean
 map_region (const EnlargePlan *plan, const EnlargeRect *region,

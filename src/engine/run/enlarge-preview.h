@@ -58,10 +58,6 @@ EnlargeImage *enlarge_region_preview (EnlargeBackend              *backend,
  * edge). Deterministic; on a flat image, the centred window. */
 EnlargeRect enlarge_suggest_region (const EnlargeImage *input, int size);
 
-/* The part of @image inside @rect (clamped to the image), or NULL with an
- * error when nothing is left. */
-EnlargeImage *enlarge_image_crop (const EnlargeImage *image, const EnlargeRect *rect,
-                                  GError **error);
 
 
 /* ---- model comparison ---------------------------------------------------- */

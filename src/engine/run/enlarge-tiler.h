@@ -2,11 +2,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "enlarge-image.h"
 
-typedef struct {
-  int x, y, width, height;
-} EnlargeRect;
+G_BEGIN_DECLS
 
 /* One tile: the input region it produces output for (@core), the input
  * region it reads (@read = core plus the margin, clipped to the image) and
