@@ -1,12 +1,11 @@
 /* enlarge-presets.c: the use-case presets as the app shows them.
  *
- * The values (model, creativity, target size) are the engine's
- * (enlarge_preset_list); this table only adds translatable titles and the
- * display order, and checks at start-up that both agree. */
+ * The values (model, creativity, target size) are the engine's, listed
+ * once in enlarge_preset_list; this table only adds translatable titles,
+ * descriptions and the display order. */
 
 #include "config.h"
 
-#include <string.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -16,26 +15,19 @@
 
 static const EnlargeAppPreset presets[] = {
   { "portrait", N_("Portrait"),
-    N_("Faces and skin: natural detail, a little added texture"),
-    "realesrgan-x4plus",       0.55, 0.0 },
+    N_("Faces and skin: natural detail, a little added texture") },
   { "product", N_("Product Photography"),
-    N_("Objects and packaging: faithful, clean edges, nothing invented"),
-    "realesrgan-x4plus",       0.30, 0.0 },
+    N_("Objects and packaging: faithful, clean edges, nothing invented") },
   { "landscape", N_("Landscape"),
-    N_("Nature and cities: richer texture in leaves, rock and water"),
-    "realesrgan-x4plus",       0.60, 0.0 },
+    N_("Nature and cities: richer texture in leaves, rock and water") },
   { "illustration", N_("Illustration"),
-    N_("Drawings, anime, logos and flat colours"),
-    "realesr-animevideov3-x4", 0.35, 0.0 },
+    N_("Drawings, anime, logos and flat colours") },
   { "ai-generated", N_("AI-Generated Image"),
-    N_("Pictures from image generators, made smaller first"),
-    "realesrgan-x4plus",       0.50, 0.35 },
+    N_("Pictures from image generators, made smaller first") },
   { "text", N_("Text and Screenshots"),
-    N_("Screenshots, documents and text: sharp letters"),
-    "realesrgan-x4fast",       0.25, 0.0 },
+    N_("Screenshots, documents and text: sharp letters") },
   { ENLARGE_PRESET_CUSTOM, N_("Custom"),
-    N_("Your own model and sliders"),
-    NULL,                      0.50, 0.0 },
+    N_("Your own model and sliders"), NULL, 0.50, 0.0 },
 };
 
 static EnlargeAppPreset merged[G_N_ELEMENTS (presets)];

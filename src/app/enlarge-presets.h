@@ -6,8 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* A use-case preset: a model and starting values for the sliders.
- * The table lives here for now; the engine's pipeline will own it later. */
+/* A use-case preset as the app shows it: the engine's values (model and
+ * starting values for the sliders, enlarge_preset_lookup) with a
+ * translatable title and description. */
 typedef struct {
   const char *id;
   const char *title;        /* translatable, N_() */
