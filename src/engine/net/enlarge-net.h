@@ -15,6 +15,7 @@ typedef enum {
   ENLARGE_OP_PIXELSHUFFLE,
   ENLARGE_OP_INTERP,
   ENLARGE_OP_BINARYOP,
+  ENLARGE_OP_PIXELUNSHUFFLE,
   ENLARGE_OP_OTHER,   /* an op module from outside the built-in table */
 } EnlargeOpType;
 
@@ -96,6 +97,7 @@ typedef struct {
   float *coeffs;           /* NULL: all 1 */
 } EnlargeEltwiseParams;
 
+/* PixelShuffle, and PixelUnshuffle (its inverse; mode 0) */
 typedef struct {
   int factor;
   int mode;
