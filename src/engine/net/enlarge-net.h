@@ -154,6 +154,10 @@ typedef struct {
   int out_channels;
   int scale;             /* output size / input size, from shape inference */
   int receptive_radius;  /* input pixels around a pixel that influence it */
+  /* imported networks (enlarge-import.h): "ESRGAN", "Compact" and what
+   * the file told of it ("old keys, 6 blocks, …"); NULL for ncnn files */
+  char *architecture;
+  char *variant;
   /*< private >*/
   gint ref_count;
 } EnlargeNet;
