@@ -553,6 +553,54 @@ test_esrgan_unshuffle (void)
     }
 }
 
+/* Images whose sides are not multiples of the unshuffle: the upscaler
+ * pads each tile and starts tiles on the unshuffle's grid, so a tiled run
+ * (margins covering the receptive field) equals an untiled one. */
+static void
+test_esrgan_unshuffle_odd (void)
+{
+  g_autoptr (WwDict) d = random_esrgan (48, 1, 16, 8, 2, NULL, NULL);
+  g_autoptr (GBytes) bytes = write_dict (d, FMT_ZIP);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeNet) net = import_bytes (bytes, "x1.pth", &error);
+  g_autoptr (EnlargeImage) image = enlarge_image_new (37, 29, 3, NULL);
+  g_autoptr (EnlargeImage) whole = NULL;
+  g_autoptr (EnlargeImage) tiled = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (8);
+  EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
+  double db;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (net->scale, ==, 1);
+  g_assert_cmpint (net->size_multiple, ==, 4);
+  for (gsize i = 0; i < (gsize) 37 * 29 * 3; i++)
+    image->pixels[i] = (guint8) g_rand_int_range (rand, 0, 256);
+  whole = enlarge_upscale (backend, net, image, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (whole->width, ==, 37);
+  g_assert_cmpint (whole->height, ==, 29);
+  {
+    /* the net does something, and not the same to every pixel */
+    int lo = 255, hi = 0;
+    for (gsize i = 0; i < (gsize) 37 * 29 * 3; i++)
+      {
+        lo = MIN (lo, whole->pixels[i]);
+        hi = MAX (hi, whole->pixels[i]);
+      }
+    g_test_message ("output values %d … %d, %.1f dB from the input", lo, hi,
+                    enlarge_image_psnr (whole, image));
+    g_assert_cmpint (hi - lo, >, 32);
+    g_assert_cmpfloat (enlarge_image_psnr (whole, image), <, 30);
+  }
+  options.tile_size = 13;  /* odd tiles at odd places */
+  options.margin = net->receptive_radius;
+  tiled = enlarge_upscale (backend, net, image, &options, NULL, &error);
+  g_assert_no_error (error);
+  db = enlarge_image_psnr (whole, tiled);
+  g_test_message ("1× ESRGAN (unshuffle 4) on 37×29: 13 px tiles against one tile %.1f dB", db);
+  g_assert_cmpfloat (db, >=, 60);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -563,6 +611,7 @@ main (int argc, char **argv)
   g_test_message ("running on %s", enlarge_backend_get_device (backend)->name);
   g_test_add_func ("/import/esrgan/cross-format", test_esrgan_cross_format);
   g_test_add_func ("/import/esrgan/unshuffle", test_esrgan_unshuffle);
+  g_test_add_func ("/import/esrgan/unshuffle-odd-sizes", test_esrgan_unshuffle_odd);
   g_test_add_func ("/import/esrgan/shape-errors", test_shape_errors);
   g_test_add_func ("/import/compact/cross-format", test_compact_cross_format);
   g_test_add_func ("/import/compact/x2", test_compact_x2);

@@ -829,5 +829,14 @@ enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
         }
     }
   net->receptive_radius = (int) ceil (radius[net->output_blob]);
+  net->size_multiple = 1;
+  for (int i = 0; i < net->n_layers; i++)
+    if (net->layers[i].type == ENLARGE_OP_PIXELUNSHUFFLE)
+      {
+        /* in input pixels: the factor times the resolution it works at */
+        const int f = (int) lround (net->layers[i].p.pixelshuffle.factor /
+                                    MAX (scale[net->layers[i].inputs[0]], 1e-6));
+        net->size_multiple = MAX (net->size_multiple, f);
+      }
   return TRUE;
 }

@@ -154,6 +154,9 @@ typedef struct {
   int out_channels;
   int scale;             /* output size / input size, from shape inference */
   int receptive_radius;  /* input pixels around a pixel that influence it */
+  /* the input's sides must be multiples of this (a PixelUnshuffle's
+   * factor); the upscaler pads tiles to it */
+  int size_multiple;
   /* imported networks (enlarge-import.h): "ESRGAN", "Compact" and what
    * the file told of it ("old keys, 6 blocks, …"); NULL for ncnn files */
   char *architecture;
