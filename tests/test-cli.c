@@ -510,6 +510,12 @@ test_model_file (void)
   g_assert_cmpint (named.status, ==, 0);
   g_assert_null (strstr (named.out, "AniScale"));
 
+  /* --compare takes files too, captioned by their names */
+  g_auto (EtuCliResult) cmp = { 0 };
+  etu_run_cli (&cmp, tmp.path, "-q", "--compare", pth, "in.png", "-o", "sheet.png", NULL);
+  g_assert_cmpint (cmp.status, ==, 0);
+  assert_contains (cmp.out, "\n2x-AniScale.pth ");
+
   /* an architecture Enlarge does not run: the reason, exit status 1 */
   if (g_file_test (omnisr, G_FILE_TEST_EXISTS))
     {
