@@ -456,27 +456,14 @@ test_default_output_name (void)
 
 /* ---- (h2) a model file instead of a name ------------------------------- */
 
-static char *
-test_model_path (const char *file)
-{
-  const char *dir = g_getenv ("ENLARGE_TEST_MODELS");
-  if (dir != NULL && *dir != '\0')
-    return g_build_filename (dir, file, NULL);
-  return g_build_filename (g_get_user_data_dir (), "enlarge", "test-models", file, NULL);
-}
-
 static void
 test_model_file (void)
 {
-  g_autofree char *pth = test_model_path ("2x-AniScale.pth");
-  g_autofree char *omnisr = test_model_path ("4x_WTP_descreenton.pth");
+  g_autofree char *pth = etu_test_model_or_skip ("2x-AniScale.pth");
+  g_autofree char *omnisr = etu_test_model_or_skip ("4x_WTP_descreenton.pth");
 
-  if (!g_file_test (pth, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the real test checkpoints are not installed: "
-                   "models/install-models.py --test-weights");
-      return;
-    }
+  if (pth == NULL || omnisr == NULL)
+    return;
 
   g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
   g_autofree char *input = copy_golden ("coffee-96x72.png", tmp.path, "in.png");
@@ -517,13 +504,10 @@ test_model_file (void)
   assert_contains (cmp.out, "\n2x-AniScale.pth ");
 
   /* an architecture Enlarge does not run: the reason, exit status 1 */
-  if (g_file_test (omnisr, G_FILE_TEST_EXISTS))
-    {
-      etu_run_cli (&bad, tmp.path, "-m", omnisr, "in.png", NULL);
-      g_assert_cmpint (bad.status, ==, 1);
-      assert_contains (bad.err, "unsupported architecture OmniSR");
-      g_assert_false (g_file_test (default_output, G_FILE_TEST_EXISTS));
-    }
+  etu_run_cli (&bad, tmp.path, "-m", omnisr, "in.png", NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "unsupported architecture OmniSR");
+  g_assert_false (g_file_test (default_output, G_FILE_TEST_EXISTS));
 }
 
 /* ---- (i) several inputs ------------------------------------------------- */

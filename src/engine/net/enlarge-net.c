@@ -13,6 +13,7 @@
 #include "enlarge-net-private.h"
 #include "enlarge-op.h"
 #include "enlarge-ops.h"
+#include "enlarge-weights.h"
 
 #define NCNN_MAGIC 7767517
 #define MAX_PARAM_ID 32
@@ -196,40 +197,6 @@ typedef struct {
   gsize off;
 } BinReader;
 
-static float
-half_to_float (guint16 h)
-{
-  guint32 sign = (guint32) (h & 0x8000) << 16;
-  guint32 exp = (h >> 10) & 0x1f;
-  guint32 mant = h & 0x3ff;
-  guint32 bits;
-  float f;
-
-  if (exp == 0)
-    {
-      if (mant == 0)
-        bits = sign;
-      else
-        {
-          /* subnormal: renormalise */
-          exp = 1;
-          while ((mant & 0x400) == 0)
-            {
-              mant <<= 1;
-              exp--;
-            }
-          mant &= 0x3ff;
-          bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-        }
-    }
-  else if (exp == 31)
-    bits = sign | 0x7f800000u | (mant << 13);
-  else
-    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-  memcpy (&f, &bits, sizeof f);
-  return f;
-}
-
 static gboolean
 bin_need (BinReader *b, gsize n, const char *layer, const char *what, GError **error)
 {
@@ -289,7 +256,7 @@ bin_load_tagged (BinReader *b, int count, const char *layer, GError **error)
       float *out = g_new (float, MAX (count, 1));
       const guint8 *p = b->data + b->off;
       for (int i = 0; i < count; i++)
-        out[i] = half_to_float ((guint16) (p[2 * i] | (p[2 * i + 1] << 8)));
+        out[i] = enlarge_f16_to_f32 ((guint16) (p[2 * i] | (p[2 * i + 1] << 8)));
       b->off += aligned;
       return out;
     }
