@@ -492,6 +492,49 @@ test_shape_errors (void)
     }
 }
 
+/* Every tensor of a small ESRGAN in turn removed, then given a wrong
+ * shape: never a network, always an error naming a tensor of the file
+ * (the one changed, or one the shortened network left over) */
+static void
+test_each_tensor_wrong (void)
+{
+  g_autoptr (WwDict) d = random_esrgan (3, 2, 8, 4, 1, NULL, NULL);
+  const guint n = d->tensors->len;
+  guint refused = 0;
+
+  for (guint i = 0; i < 2 * n; i++)
+    {
+      g_autoptr (WwDict) m = ww_dict_new ();
+      const WwTensor *victim = d->tensors->pdata[i % n];
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EnlargeNet) net = NULL;
+      gboolean named = FALSE;
+
+      for (guint j = 0; j < n; j++)
+        {
+          const WwTensor *t = d->tensors->pdata[j];
+          if (j != i % n)
+            ww_dict_add (m, t->name, t->dtype, t->values, t->n_dims, t->shape[0], t->shape[1],
+                         t->shape[2], t->shape[3]);
+          else if (i >= n)  /* one more output channel */
+            ww_dict_add (m, t->name, t->dtype, NULL, t->n_dims, t->shape[0] + 1, t->shape[1],
+                         t->shape[2], t->shape[3]);
+        }
+      bytes = write_dict (m, FMT_SAFETENSORS);
+      net = import_bytes (bytes, "mutant.safetensors", &error);
+      g_assert_null (net);
+      g_assert_nonnull (error);
+      for (guint j = 0; j < n; j++)
+        named |= strstr (error->message, ((WwTensor *) d->tensors->pdata[j])->name) != NULL;
+      if (!named)
+        g_error ("%s %s: the error names no tensor: %s", i < n ? "without" : "reshaped",
+                 victim->name, error->message);
+      refused++;
+    }
+  g_test_message ("%u mutants of a %u-tensor ESRGAN refused, each naming a tensor", refused, n);
+}
+
 /* ---------- pixel-unshuffle ESRGANs ---------- */
 
 static void
@@ -597,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/esrgan/unshuffle", test_esrgan_unshuffle);
   g_test_add_func ("/import/esrgan/unshuffle-odd-sizes", test_esrgan_unshuffle_odd);
   g_test_add_func ("/import/esrgan/shape-errors", test_shape_errors);
+  g_test_add_func ("/import/esrgan/each-tensor-wrong", test_each_tensor_wrong);
   g_test_add_func ("/import/compact/cross-format", test_compact_cross_format);
   g_test_add_func ("/import/compact/x2", test_compact_x2);
   g_test_add_func ("/import/unknown", test_unknown_architecture);

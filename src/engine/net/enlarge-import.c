@@ -17,6 +17,7 @@
 typedef struct {
   EnlargeWeights *w;
   const char *name;      /* the file, for messages */
+  GHashTable *used;      /* the names of the tensors the network took */
 } Importer;
 
 static const EnlargeWeightsTensor *
@@ -71,6 +72,7 @@ take (const Importer *im, const char *key, guint n_dims, const gint64 *shape, GE
     return fail_shape (im, key, t, n_dims, shape, error);
   v = g_new (float, MAX (t->numel, 1));
   enlarge_weights_tensor_to_f32 (t, v);
+  g_hash_table_add (im->used, (gpointer) t->name);
   return v;
 }
 
@@ -375,21 +377,45 @@ static const struct {
   { "unet1.conv1.conv.0.weight", "Real-CUGAN" },
 };
 
+/* A tensor the network did not take means the file holds more than the
+ * architecture detected (another variant, a block missing in the middle
+ * of the numbering): refused rather than run without it. */
+static EnlargeNet *
+check_all_used (const Importer *im, EnlargeNet *net, GError **error)
+{
+  if (net == NULL)
+    return NULL;
+  for (guint i = 0; i < enlarge_weights_get_n_tensors (im->w); i++)
+    {
+      const EnlargeWeightsTensor *t = enlarge_weights_get_nth (im->w, i);
+      if (!g_hash_table_contains (im->used, t->name))
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_WEIGHT_MISMATCH,
+                       "%s: tensor “%s” is not part of the %s network the other tensors "
+                       "describe (%s)", im->name, t->name, net->architecture, net->variant);
+          enlarge_net_unref (net);
+          return NULL;
+        }
+    }
+  return net;
+}
+
 EnlargeNet *
 enlarge_import_weights (EnlargeWeights *weights, const char *name, GError **error)
 {
-  const Importer im = { weights, name ? name : "weights" };
+  g_autoptr (GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
+  const Importer im = { weights, name ? name : "weights", used };
   guint n = enlarge_weights_get_n_tensors (weights);
 
   if (has (&im, "model.0.weight") && has (&im, "model.1.sub.0.RDB1.conv1.0.weight"))
-    return build_esrgan (&im, LAYOUT_OLD, error);
+    return check_all_used (&im, build_esrgan (&im, LAYOUT_OLD, error), error);
   if (has (&im, "conv_first.weight") && has (&im, "body.0.rdb1.conv1.weight"))
-    return build_esrgan (&im, LAYOUT_NEW, error);
+    return check_all_used (&im, build_esrgan (&im, LAYOUT_NEW, error), error);
   if (has (&im, "conv_first.weight") && has (&im, "RRDB_trunk.0.RDB1.conv1.weight"))
-    return build_esrgan (&im, LAYOUT_BSRGAN, error);
+    return check_all_used (&im, build_esrgan (&im, LAYOUT_BSRGAN, error), error);
   if (has (&im, "body.0.weight") && dim_of (&im, "body.0.weight", 0) > 0 &&
       !has (&im, "conv_first.weight"))
-    return build_compact (&im, error);
+    return check_all_used (&im, build_compact (&im, error), error);
 
   for (guint i = 0; i < G_N_ELEMENTS (unsupported); i++)
     if (has (&im, unsupported[i].key))
