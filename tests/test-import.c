@@ -492,13 +492,47 @@ test_shape_errors (void)
     }
 }
 
-/* Every tensor of a small ESRGAN in turn removed, then given a wrong
+/* A random-weight Compact: @n_conv convolutions of @nf features and
+ * PReLUs, the last with 3·@scale² outputs */
+static WwDict *
+random_compact (int n_conv, int nf, int scale)
+{
+  WwDict *d = ww_dict_new ();
+  for (int i = 0; i < n_conv; i++)
+    {
+      const int out = i + 1 < n_conv ? nf : 3 * scale * scale, in = i ? nf : 3;
+      g_autofree char *w = g_strdup_printf ("body.%d.weight", 2 * i);
+      g_autofree char *b = g_strdup_printf ("body.%d.bias", 2 * i);
+      g_autofree char *s = g_strdup_printf ("body.%d.weight", 2 * i + 1);
+      ww_dict_add (d, w, ENLARGE_DTYPE_F32, NULL, 4, (gint64) out, (gint64) in, (gint64) 3,
+                   (gint64) 3);
+      ww_dict_add (d, b, ENLARGE_DTYPE_F32, NULL, 1, (gint64) out);
+      if (i + 1 < n_conv)
+        ww_dict_add (d, s, ENLARGE_DTYPE_F32, NULL, 1, (gint64) nf);
+    }
+  return d;
+}
+
+static WwDict *
+small_esrgan (void)
+{
+  return random_esrgan (3, 2, 8, 4, 1, NULL, NULL);
+}
+
+static WwDict *
+small_compact (void)
+{
+  return random_compact (5, 8, 3);
+}
+
+/* Every tensor of a small network in turn removed, then given a wrong
  * shape: never a network, always an error naming a tensor of the file
  * (the one changed, or one the shortened network left over) */
 static void
-test_each_tensor_wrong (void)
+test_each_tensor_wrong (gconstpointer data)
 {
-  g_autoptr (WwDict) d = random_esrgan (3, 2, 8, 4, 1, NULL, NULL);
+  WwDict *(*make) (void) = (WwDict *(*) (void)) data;
+  g_autoptr (WwDict) d = make ();
   const guint n = d->tensors->len;
   guint refused = 0;
 
@@ -532,7 +566,15 @@ test_each_tensor_wrong (void)
                  victim->name, error->message);
       refused++;
     }
-  g_test_message ("%u mutants of a %u-tensor ESRGAN refused, each naming a tensor", refused, n);
+  g_test_message ("%u mutants of a %u-tensor network refused, each naming a tensor", refused, n);
+  {
+    /* and the unmutated one loads */
+    g_autoptr (GBytes) bytes = write_dict (d, FMT_ZIP);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EnlargeNet) net = import_bytes (bytes, "intact.pth", &error);
+    g_assert_no_error (error);
+    g_test_message ("intact: %s (%s), %d×", net->architecture, net->variant, net->scale);
+  }
 }
 
 /* ---------- pixel-unshuffle ESRGANs ---------- */
@@ -640,7 +682,10 @@ main (int argc, char **argv)
   g_test_add_func ("/import/esrgan/unshuffle", test_esrgan_unshuffle);
   g_test_add_func ("/import/esrgan/unshuffle-odd-sizes", test_esrgan_unshuffle_odd);
   g_test_add_func ("/import/esrgan/shape-errors", test_shape_errors);
-  g_test_add_func ("/import/esrgan/each-tensor-wrong", test_each_tensor_wrong);
+  g_test_add_data_func ("/import/esrgan/each-tensor-wrong", (gconstpointer) small_esrgan,
+                        test_each_tensor_wrong);
+  g_test_add_data_func ("/import/compact/each-tensor-wrong", (gconstpointer) small_compact,
+                        test_each_tensor_wrong);
   g_test_add_func ("/import/compact/cross-format", test_compact_cross_format);
   g_test_add_func ("/import/compact/x2", test_compact_x2);
   g_test_add_func ("/import/unknown", test_unknown_architecture);

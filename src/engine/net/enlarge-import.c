@@ -288,13 +288,19 @@ build_compact (const Importer *im, GError **error)
   EnlargeNet *net;
 
   /* body.0, 2, 4, … are the convolutions, body.1, 3, … their PReLUs; the
-   * last convolution has no activation */
-  for (int i = 2;; i += 2)
+   * last convolution has no activation. The highest 4-D body.N.weight is
+   * the last, so a gap in the numbering is a missing tensor, named below. */
+  for (guint i = 0; i < enlarge_weights_get_n_tensors (im->w); i++)
     {
-      g_autofree char *k = g_strdup_printf ("body.%d.weight", i);
-      if (!has (im, k))
-        break;
-      last = i;
+      const EnlargeWeightsTensor *t = enlarge_weights_get_nth (im->w, i);
+      char *end;
+      gint64 idx;
+      if (t->n_dims != 4 || !g_str_has_prefix (t->name, "body."))
+        continue;
+      idx = g_ascii_strtoll (t->name + 5, &end, 10);
+      if (end != t->name + 5 && strcmp (end, ".weight") == 0 && idx % 2 == 0 && idx >= 0 &&
+          idx <= 2 * 4096)
+        last = MAX (last, (int) idx);
     }
   if (in_nc != 3 || nf < 1 || nf > 4096 || last < 2)
     {
