@@ -112,12 +112,29 @@ import_bytes (GBytes *bytes, const char *name, GError **error)
   return w ? enlarge_import_weights (w, name, error) : NULL;
 }
 
-/* The imported graph is the ncnn loader's: the same layers, each with the
- * same inputs and the same folded parts. */
+/* For each blob, the layer that makes it ×1024 + which of its outputs */
+static int *
+producers (const EnlargeNet *net)
+{
+  int *p = g_new (int, net->n_blobs);
+  for (int i = 0; i < net->n_blobs; i++)
+    p[i] = -1;
+  for (int i = 0; i < net->n_layers; i++)
+    for (int k = 0; k < net->layers[i].n_outputs; k++)
+      p[net->layers[i].outputs[k]] = i * 1024 + k;
+  return p;
+}
+
+/* The imported graph is the ncnn loader's: the same layers, each reading
+ * the same output of the same layer, with the same folded parts. */
 static void
 assert_same_graph (const EnlargeNet *a, const EnlargeNet *b)
 {
+  g_autofree int *pa = producers (a);
+  g_autofree int *pb = producers (b);
+
   g_assert_cmpint (a->n_layers, ==, b->n_layers);
+  g_assert_cmpint (pa[a->output_blob], ==, pb[b->output_blob]);
   g_assert_cmpint (a->scale, ==, b->scale);
   g_assert_cmpint (a->receptive_radius, ==, b->receptive_radius);
   for (int i = 0; i < a->n_layers; i++)
@@ -126,6 +143,8 @@ assert_same_graph (const EnlargeNet *a, const EnlargeNet *b)
       g_assert_cmpint (x->type, ==, y->type);
       g_assert_cmpint (x->n_inputs, ==, y->n_inputs);
       g_assert_cmpint (x->n_outputs, ==, y->n_outputs);
+      for (int k = 0; k < x->n_inputs; k++)
+        g_assert_cmpint (pa[x->inputs[k]], ==, pb[y->inputs[k]]);
       if (x->type == ENLARGE_OP_CONVOLUTION)
         {
           const EnlargeConvParams *p = &x->p.conv, *q = &y->p.conv;
