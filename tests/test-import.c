@@ -511,6 +511,25 @@ test_shape_errors (void)
     }
 }
 
+/* ESRGAN+ (a 1×1 convolution beside each dense block's first) is an
+ * ESRGAN by its keys but another network: refused by name */
+static void
+test_esrgan_plus (void)
+{
+  g_autoptr (WwDict) d = random_esrgan (3, 1, 8, 4, 2, NULL, NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeNet) net = NULL;
+
+  ww_dict_add (d, "body.0.rdb1.conv1x1.weight", ENLARGE_DTYPE_F32, NULL, 4, (gint64) 4,
+               (gint64) 8, (gint64) 1, (gint64) 1);
+  bytes = write_dict (d, FMT_LEGACY);
+  net = import_bytes (bytes, "plus.pth", &error);
+  g_assert_null (net);
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "unsupported architecture ESRGAN+"));
+}
+
 /* A random-weight Compact: @n_conv convolutions of @nf features and
  * PReLUs, the last with 3·@scale² outputs */
 static WwDict *
@@ -701,6 +720,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/esrgan/unshuffle", test_esrgan_unshuffle);
   g_test_add_func ("/import/esrgan/unshuffle-odd-sizes", test_esrgan_unshuffle_odd);
   g_test_add_func ("/import/esrgan/shape-errors", test_shape_errors);
+  g_test_add_func ("/import/esrgan/plus", test_esrgan_plus);
   g_test_add_data_func ("/import/esrgan/each-tensor-wrong", (gconstpointer) small_esrgan,
                         test_each_tensor_wrong);
   g_test_add_data_func ("/import/compact/each-tensor-wrong", (gconstpointer) small_compact,

@@ -193,8 +193,10 @@ build_esrgan (const Importer *im, EsrganLayout layout, GError **error)
       return NULL;
     }
   {
-    g_autofree char *k = esrgan_key (layout, K_RDB, 0, 1, 1, 0);
-    g_autofree char *conv1x1 = g_strdup_printf ("%.*s1x1.weight", (int) strlen (k) - (layout == LAYOUT_OLD ? 3 : 1), k);
+    /* ESRGAN+ adds a 1×1 convolution beside conv1 of each dense block:
+     * "…conv1.0" / "…conv1" become "…conv1x1" */
+    const int stem = (int) strlen (g_key) - (layout == LAYOUT_OLD ? 3 : 1);
+    g_autofree char *conv1x1 = g_strdup_printf ("%.*s1x1.weight", stem, g_key);
     if (has (im, conv1x1))
       {
         g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
