@@ -404,6 +404,39 @@ test_real_omnisr (void)
   g_assert_nonnull (strstr (error->message, "unsupported architecture OmniSR"));
 }
 
+/* enlarge_model_load_file: an ncnn .param loads with its .bin beside it,
+ * as the manifest's model does; other extensions are refused */
+static void
+test_load_file_kinds (void)
+{
+  const EnlargeModelInfo *info = enlarge_model_lookup ("realesr-animevideov3-x4");
+  g_autofree char *param = NULL;
+  g_autoptr (EnlargeNet) by_file = NULL;
+  g_autoptr (EnlargeNet) by_id = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeNet) none = NULL;
+
+  g_assert_true (enlarge_model_is_file ("a/b"));
+  g_assert_true (enlarge_model_is_file ("x.PTH"));
+  g_assert_true (enlarge_model_is_file ("x.safetensors"));
+  g_assert_false (enlarge_model_is_file ("realesrgan-x4plus"));
+  none = enlarge_model_load_file ("model.onnx", &error);
+  g_assert_null (none);
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNKNOWN_MODEL);
+  g_clear_error (&error);
+
+  if (!etu_require_model (info->id))
+    return;
+  param = enlarge_model_find_file (info->param_file);
+  by_file = enlarge_model_load_file (param, &error);
+  g_assert_no_error (error);
+  by_id = enlarge_model_load (info->id, &error);
+  g_assert_no_error (error);
+  g_assert_null (by_file->architecture);
+  g_assert_cmpint (by_file->scale, ==, 4);
+  assert_same_graph (by_file, by_id);
+}
+
 /* ---------- errors ---------- */
 
 static void
@@ -728,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/compact/cross-format", test_compact_cross_format);
   g_test_add_func ("/import/compact/x2", test_compact_x2);
   g_test_add_func ("/import/unknown", test_unknown_architecture);
+  g_test_add_func ("/import/load-file", test_load_file_kinds);
   for (guint i = 0; i < G_N_ELEMENTS (real_files); i++)
     {
       g_autofree char *p = g_strdup_printf ("/import/real/%s", real_files[i].file);
