@@ -13,6 +13,7 @@
  * 2× ESRGAN with a pixel-unshuffled input on the reference and OpenCL. */
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "enlarge.h"
@@ -544,6 +545,74 @@ test_shape_errors (void)
     }
 }
 
+/* @d (basicsr names, @nb blocks, @n_up upsamplings) under the original
+ * ESRGAN's names, where the upsamplings' count moves the last two convs */
+static WwDict *
+to_old_layout (const WwDict *d, int nb, int n_up)
+{
+  WwDict *o = ww_dict_new ();
+  for (guint i = 0; i < d->tensors->len; i++)
+    {
+      const WwTensor *t = d->tensors->pdata[i];
+      const char *suffix = strrchr (t->name, '.');
+      g_autofree char *stem = g_strndup (t->name, suffix - t->name);
+      g_autofree char *name = NULL;
+      int b, r, k, u;
+
+      if (sscanf (stem, "body.%d.rdb%d.conv%d", &b, &r, &k) == 3)
+        name = g_strdup_printf ("model.1.sub.%d.RDB%d.conv%d.0%s", b, r, k, suffix);
+      else if (sscanf (stem, "conv_up%d", &u) == 1)
+        name = g_strdup_printf ("model.%d%s", 3 * u, suffix);
+      else if (strcmp (stem, "conv_first") == 0)
+        name = g_strdup_printf ("model.0%s", suffix);
+      else if (strcmp (stem, "conv_body") == 0)
+        name = g_strdup_printf ("model.1.sub.%d%s", nb, suffix);
+      else if (strcmp (stem, "conv_hr") == 0)
+        name = g_strdup_printf ("model.%d%s", 3 * n_up + 2, suffix);
+      else
+        name = g_strdup_printf ("model.%d%s", 3 * n_up + 4, suffix);
+      ww_dict_add (o, name, t->dtype, t->values, t->n_dims, t->shape[0], t->shape[1],
+                   t->shape[2], t->shape[3]);
+    }
+  return o;
+}
+
+/* Scales from the number of upsamplings, 2× to 16×, and the original
+ * layout's shifting indices: the same weights under both names give the
+ * same output, of the scale's size. (The 8× safetensors file has a
+ * header of 0x…80 bytes, whose first byte is a pickle's PROTO: it was
+ * taken for a legacy .pth once.) */
+static void
+test_esrgan_scales (void)
+{
+  for (int n_up = 1; n_up <= 4; n_up++)
+    {
+      g_autoptr (WwDict) d = random_esrgan (3, 1, 8, 4, n_up, NULL, NULL);
+      g_autoptr (WwDict) old = to_old_layout (d, 1, n_up);
+      g_autoptr (GBytes) a = write_dict (d, FMT_SAFETENSORS);
+      g_autoptr (GBytes) b = write_dict (old, FMT_LEGACY);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EnlargeNet) net_new = import_bytes (a, "new.safetensors", &error);
+      g_autoptr (EnlargeNet) net_old = NULL;
+      g_autoptr (EnlargeTensor) in = test_input (7, 5, 9);
+      g_autoptr (EnlargeTensor) x = NULL;
+      g_autoptr (EnlargeTensor) y = NULL;
+
+      g_assert_no_error (error);
+      net_old = import_bytes (b, "old.pth", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (net_new->scale, ==, 1 << n_up);
+      g_assert_cmpint (net_old->scale, ==, 1 << n_up);
+      assert_same_graph (net_old, net_new);
+      x = run (net_new, in);
+      y = run (net_old, in);
+      g_assert_cmpint (x->w, ==, 7 << n_up);
+      g_assert_cmpmem (x->data, enlarge_tensor_size (x) * 4, y->data, enlarge_tensor_size (y) * 4);
+      g_test_message ("ESRGAN, %d upsamplings: %d×, model.%d/%d hold HR/last in the old keys",
+                      n_up, net_old->scale, 3 * n_up + 2, 3 * n_up + 4);
+    }
+}
+
 /* ESRGAN+ (a 1×1 convolution beside each dense block's first) is an
  * ESRGAN by its keys but another network: refused by name */
 static void
@@ -754,6 +823,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/esrgan/unshuffle-odd-sizes", test_esrgan_unshuffle_odd);
   g_test_add_func ("/import/esrgan/shape-errors", test_shape_errors);
   g_test_add_func ("/import/esrgan/plus", test_esrgan_plus);
+  g_test_add_func ("/import/esrgan/scales", test_esrgan_scales);
   g_test_add_data_func ("/import/esrgan/each-tensor-wrong", (gconstpointer) small_esrgan,
                         test_each_tensor_wrong);
   g_test_add_data_func ("/import/compact/each-tensor-wrong", (gconstpointer) small_compact,
