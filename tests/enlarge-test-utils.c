@@ -176,6 +176,24 @@ etu_load_or_skip (const char *id)
   return net;
 }
 
+char *
+etu_test_model_or_skip (const char *file)
+{
+  const char *dir = g_getenv ("ENLARGE_TEST_MODELS");
+  g_autofree char *path = dir != NULL && *dir != '\0'
+                            ? g_build_filename (dir, file, NULL)
+                            : g_build_filename (g_get_user_data_dir (), "enlarge", "test-models",
+                                                file, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is not installed: models/install-models.py "
+                                              "--test-weights", path);
+      g_test_skip (msg);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
 EnlargeBackend *
 etu_opencl_or_skip (void)
 {

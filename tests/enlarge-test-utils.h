@@ -56,6 +56,12 @@ gboolean etu_require_model (const char *model);
 /* The loaded model, or NULL with the test skipped when it is not installed. */
 EnlargeNet *etu_load_or_skip (const char *id);
 
+/* The path of one of the real PyTorch checkpoints models/install-models.py
+ * --test-weights installs ($ENLARGE_TEST_MODELS, else
+ * $XDG_DATA_HOME/enlarge/test-models), or NULL with the test skipped
+ * (naming the install command) when it is not there. */
+char *etu_test_model_or_skip (const char *file);
+
 /* An OpenCL backend (the CPU device, else the GPU), or NULL with the test
  * skipped. */
 EnlargeBackend *etu_opencl_or_skip (void);

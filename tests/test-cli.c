@@ -416,6 +416,62 @@ test_default_output_name (void)
   g_assert_cmpfloat (psnr, >=, 40.0);
 }
 
+/* ---- (h2) a model file instead of a name ------------------------------- */
+
+static void
+test_model_file (void)
+{
+  g_autofree char *pth = etu_test_model_or_skip ("2x-AniScale.pth");
+  g_autofree char *omnisr = etu_test_model_or_skip ("4x_WTP_descreenton.pth");
+
+  if (pth == NULL || omnisr == NULL)
+    return;
+
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *input = copy_golden ("coffee-96x72.png", tmp.path, "in.png");
+  g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
+  g_autofree char *default_output = g_build_filename (tmp.path, "in-enlarged-2x.png", NULL);
+  g_auto (EtuCliResult) plan = { 0 };
+  g_auto (EtuCliResult) r = { 0 };
+  g_auto (EtuCliResult) named = { 0 };
+  g_auto (EtuCliResult) bad = { 0 };
+
+  /* the plan names the detected architecture and its scale, and the
+   * default name takes that scale */
+  etu_run_cli (&plan, tmp.path, "-m", pth, "--dry-run", "in.png", NULL);
+  g_assert_cmpint (plan.status, ==, 0);
+  etu_assert_contains (plan.out, "(Compact, 2×): 96 × 72 → 2× model → 192 × 144");
+  etu_assert_contains (plan.out, "in-enlarged-2x.png\n");
+
+  etu_run_cli (&r, tmp.path, "-q", "-m", pth, "in.png", "-o", "out.png", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (EnlargeImage) in = enlarge_image_load (input, NULL);
+  g_autoptr (EnlargeImage) out = enlarge_image_load (output, NULL);
+  g_assert_nonnull (out);
+  g_assert_cmpint (out->width, ==, 192);
+  g_assert_cmpint (out->height, ==, 144);
+  double db = enlarge_fidelity_db (in, out);
+  g_test_message ("2x-AniScale.pth through the CLI: downscaled against the input %.1f dB", db);
+  g_assert_cmpfloat (db, >, 25);
+
+  /* --list-models is the manifest's, unchanged by a model file */
+  etu_run_cli (&named, tmp.path, "--list-models", NULL);
+  g_assert_cmpint (named.status, ==, 0);
+  g_assert_null (strstr (named.out, "AniScale"));
+
+  /* --compare takes files too, captioned by their names */
+  g_auto (EtuCliResult) cmp = { 0 };
+  etu_run_cli (&cmp, tmp.path, "-q", "--compare", pth, "in.png", "-o", "sheet.png", NULL);
+  g_assert_cmpint (cmp.status, ==, 0);
+  etu_assert_contains (cmp.out, "\n2x-AniScale.pth ");
+
+  /* an architecture Enlarge does not run: the reason, exit status 1 */
+  etu_run_cli (&bad, tmp.path, "-m", omnisr, "in.png", NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  etu_assert_contains (bad.err, "unsupported architecture OmniSR");
+  g_assert_false (g_file_test (default_output, G_FILE_TEST_EXISTS));
+}
+
 /* ---- (i) several inputs ------------------------------------------------- */
 
 static void
@@ -551,6 +607,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info/help", test_help);
   g_test_add_func ("/cli/info/version", test_version);
   g_test_add_func ("/cli/output/default-name", test_default_output_name);
+  g_test_add_func ("/cli/model-file", test_model_file);
   g_test_add_func ("/cli/output/two-inputs-to-folder", test_two_inputs_to_folder);
   g_test_add_func ("/cli/output/good-and-bad-input", test_good_and_bad_input);
   g_test_add_func ("/cli/output/jpeg-tiled", test_jpeg_output_tiled);

@@ -685,6 +685,48 @@ test_pixelshuffle (void)
     }
 }
 
+/* ---------- PixelUnshuffle ---------- */
+
+static void
+test_pixelunshuffle (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (19);
+  /* factor, c, h, w: rows longer and shorter than a work-item's 8 */
+  const int cases[][4] = { { 2, 3, 14, 26 }, { 2, 1, 2, 2 }, { 4, 3, 28, 52 },
+                           { 4, 3, 4, 36 }, { 3, 2, 9, 21 }, { 2, 64, 6, 34 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const int r = cases[i][0];
+      g_autoptr (EnlargeTensor) in = rand_tensor (rand, cases[i][1], cases[i][2], cases[i][3],
+                                                  -1.f, 1.f);
+      g_autoptr (EnlargeTensor) back = enlarge_tensor_new (cases[i][1], cases[i][2], cases[i][3], NULL);
+      g_autoptr (EnlargeTensor) un = enlarge_tensor_new (cases[i][1] * r * r, cases[i][2] / r,
+                                                         cases[i][3] / r, NULL);
+      g_autofree char *label = g_strdup_printf ("pixelunshuffle factor %d from %dx%dx%d",
+                                                r, cases[i][1], cases[i][2], cases[i][3]);
+      g_autoptr (GError) error = NULL;
+      EnlargeLayer l, s;
+
+      layer_init (&l, ENLARGE_OP_PIXELUNSHUFFLE, "PixelUnshuffle", "pu", 1, 1);
+      l.p.pixelshuffle.factor = r;
+      run_case (label, &l, &in);
+
+      /* the reference is PyTorch's: PixelShuffle undoes it exactly, and
+       * its first channel is the top-left pixel of each block */
+      g_assert_true (enlarge_backend_run_layer (ref_backend, &l, &in, &un, &error));
+      if (un->w > 1)
+        g_assert_cmpfloat (enlarge_tensor_channel (un, 0)[1], ==, enlarge_tensor_channel (in, 0)[r]);
+      g_assert_cmpfloat (enlarge_tensor_channel (un, 1)[0], ==, enlarge_tensor_channel (in, 0)[1]);
+      layer_init (&s, ENLARGE_OP_PIXELSHUFFLE, "PixelShuffle", "ps", 1, 1);
+      s.p.pixelshuffle.factor = r;
+      g_assert_true (enlarge_backend_run_layer (ref_backend, &s, &un, &back, &error));
+      g_assert_cmpmem (back->data, enlarge_tensor_size (back) * 4, in->data,
+                       enlarge_tensor_size (in) * 4);
+    }
+}
+
 /* ---------- Interp ---------- */
 
 static void
@@ -1167,6 +1209,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/concat", test_concat);
   g_test_add_func ("/ops/eltwise", test_eltwise);
   g_test_add_func ("/ops/pixelshuffle", test_pixelshuffle);
+  g_test_add_func ("/ops/pixelunshuffle", test_pixelunshuffle);
   g_test_add_func ("/ops/interp", test_interp);
   g_test_add_func ("/ops/binaryop", test_binaryop);
   g_test_add_func ("/ops/network", test_network);

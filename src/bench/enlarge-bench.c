@@ -25,7 +25,7 @@ static gboolean opt_no_sgemm;
 
 static const GOptionEntry entries[] = {
   { "device", 'd', 0, G_OPTION_ARG_STRING, &opt_device, "Device (auto, cpu, gpu, reference, index or id)", "ID" },
-  { "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &opt_models, "Model to time (repeatable; default: every installed one)", "NAME" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &opt_models, "Model to time, a name or a model file (repeatable; default: every installed one)", "NAME" },
   { "size", 's', 0, G_OPTION_ARG_INT, &opt_size, "Side of the square synthetic input in pixels (default 128)", "PX" },
   { "tile", 't', 0, G_OPTION_ARG_INT, &opt_tile, "Tile size (0 = automatic)", "PX" },
   { "repeat", 'r', 0, G_OPTION_ARG_INT, &opt_repeat, "Timed runs per model; the best is reported (default 1)", "N" },
@@ -111,7 +111,10 @@ static int
 bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (EnlargeNet) net = enlarge_model_load_in (enlarge_environment_model_dirs (), id, &error);
+  g_autoptr (EnlargeNet) net = enlarge_model_is_file (id)
+                                 ? enlarge_model_load_file (id, &error)
+                                 : enlarge_model_load_in (enlarge_environment_model_dirs (), id,
+                                                          &error);
   EnlargeUpscaleOptions opts = ENLARGE_UPSCALE_OPTIONS_INIT;
   double best = INFINITY;
 

@@ -100,6 +100,10 @@ cli_set_verbose (gboolean value)
 EnlargeNet *
 cli_model_load (const char *id, GError **error)
 {
+  /* a .pth, .safetensors or .param named by its path */
+  if (enlarge_model_is_file (id))
+    return enlarge_model_load_file (id, error);
+
   const EnlargeModelInfo *info = enlarge_model_lookup (id);
 
   if (verbose && info != NULL)

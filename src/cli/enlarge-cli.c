@@ -255,11 +255,12 @@ engine_clear (Engine *engine)
 }
 
 /* The model and device are opened on the first readable input, so that a
- * run where every input is unreadable fails fast and needs no model. */
+ * run where every input is unreadable fails fast and needs no model (a
+ * model file is loaded before, for its scale: engine->net is set). */
 static gboolean
 engine_open (Engine *engine, const Options *options, GError **error)
 {
-  if (engine->net != NULL)
+  if (engine->backend != NULL)
     return TRUE;
 
   /* The device first: a mistyped --device is reported without waiting
@@ -268,11 +269,10 @@ engine_open (Engine *engine, const Options *options, GError **error)
   if (backend == NULL)
     return FALSE;
 
-  g_autoptr (EnlargeNet) net = cli_model_load (options->model, error);
-  if (net == NULL)
+  if (engine->net == NULL)
+    engine->net = cli_model_load (options->model, error);
+  if (engine->net == NULL)
     return FALSE;
-
-  engine->net = g_steal_pointer (&net);
   engine->backend = g_steal_pointer (&backend);
   return TRUE;
 }
@@ -385,7 +385,8 @@ list_presets (void)
 
 /* Prints what each input would go through, without running anything. */
 static int
-dry_run (const Options *options, const GPtrArray *jobs, int model_scale)
+dry_run (const Options *options, const GPtrArray *jobs, const char *architecture,
+         int model_scale)
 {
   int status = EXIT_OK;
   for (guint i = 0; i < jobs->len; i++)
@@ -406,7 +407,8 @@ dry_run (const Options *options, const GPtrArray *jobs, int model_scale)
           continue;
         }
       g_autofree char *text = enlarge_plan_describe (&plan);
-      printf ("%s: %s → %s\n", job->input, text, job->output);
+      printf ("%s: %s (%s, %d×): %s → %s\n", job->input, options->model, architecture,
+              model_scale, text, job->output);
     }
   return status;
 }
@@ -450,6 +452,9 @@ static const char description[] =
   "                      and transposes of the image and average them; slightly\n"
   "                      cleaner results at 8× the time.\n"
   "  -m, --model=NAME    The model (default " DEFAULT_MODEL "); see --list-models.\n"
+  "  -m, --model=PATH    A model file: an ESRGAN or Compact .pth, .pt, .ckpt or\n"
+  "                      .safetensors (architecture and scale detected), or an\n"
+  "                      ncnn .param with its .bin beside it.\n"
   "  -p, --preset=NAME   A use-case preset (see --list-presets): sets the model,\n"
   "                      creativity, scale and target megapixels; options given\n"
   "                      explicitly override the preset's values.\n"
@@ -717,15 +722,35 @@ main (int argc, char **argv)
 
   if (options.model == NULL)
     options.model = g_strdup (DEFAULT_MODEL);
-  const EnlargeModelInfo *model = enlarge_model_lookup (options.model);
-  if (model == NULL)
+  /* -m PATH: a model file, loaded now for its architecture and scale */
+  g_autoptr (EnlargeNet) file_net = NULL;
+  const char *architecture;
+  int model_scale;
+  if (enlarge_model_is_file (options.model))
     {
-      g_autofree char *known = known_model_ids ();
-      return usage_error ("unknown model “%s”; the models are: %s", options.model, known);
+      file_net = enlarge_model_load_file (options.model, &error);
+      if (file_net == NULL)
+        {
+          print_error ("%s", error->message);
+          return EXIT_FAILED;
+        }
+      architecture = file_net->architecture ? file_net->architecture : "ncnn";
+      model_scale = file_net->scale;
+    }
+  else
+    {
+      const EnlargeModelInfo *model = enlarge_model_lookup (options.model);
+      if (model == NULL)
+        {
+          g_autofree char *known = known_model_ids ();
+          return usage_error ("unknown model “%s”; the models are: %s", options.model, known);
+        }
+      architecture = model->architecture;
+      model_scale = model->scale;
     }
 
   if (isnan (options.scale))
-    options.scale = model->scale;
+    options.scale = model_scale;
 
   if (from != NULL || shard != NULL || overwrite || json)
     return enlarge_shard_run (&options, shard, overwrite, json, cancellable);
@@ -735,9 +760,9 @@ main (int argc, char **argv)
   if (status != EXIT_OK)
     return status;
   if (options.dry_run)
-    return dry_run (&options, jobs, model->scale);
+    return dry_run (&options, jobs, architecture, model_scale);
 
-  g_auto (Engine) engine = { NULL, NULL };
+  g_auto (Engine) engine = { g_steal_pointer (&file_net), NULL };
   status = EXIT_OK;
   for (guint i = 0; i < jobs->len; i++)
     {

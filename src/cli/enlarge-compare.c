@@ -323,6 +323,9 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   EnlargeRect region;
   int max_scale = 1;
 
+  /* model files, loaded first for their scale (NULL for manifest ids) */
+  g_autoptr (GPtrArray) file_nets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlarge_net_unref);
+
   /* usage first: nothing runs for a mistyped model or region */
   for (guint i = 0; ids[i]; i++)
     {
@@ -330,6 +333,24 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
       g_strstrip (ids[i]);
       if (*ids[i] == '\0')
         return usage_error ("--compare takes model ids separated by commas, not “%s”", models_csv);
+      if (enlarge_model_is_file (ids[i]))
+        {
+          EnlargeNet *net = enlarge_model_load_file (ids[i], &error);
+          if (net == NULL)
+            {
+              print_error ("%s", error->message);
+              return EXIT_FAILED;
+            }
+          max_scale = MAX (max_scale, net->scale);
+          g_ptr_array_add (file_nets, net);
+          /* captioned by the file's name, not its folder */
+          char *base = g_path_get_basename (ids[i]);
+          g_free (ids[i]);
+          ids[i] = base;
+          g_ptr_array_add (models, ids[i]);
+          continue;
+        }
+      g_ptr_array_add (file_nets, NULL);
       info = enlarge_model_lookup (ids[i]);
       if (info == NULL)
         return usage_error ("unknown model “%s” in --compare; see --list-models", ids[i]);
@@ -382,7 +403,9 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   for (guint i = 0; i < models->len; i++)
     {
       EnlargeSettings s = ENLARGE_SETTINGS_INIT;
-      EnlargeNet *net = cli_model_load (g_ptr_array_index (models, i), &error);
+      EnlargeNet *net = file_nets->pdata[i] != NULL
+                          ? enlarge_net_ref (file_nets->pdata[i])
+                          : cli_model_load (g_ptr_array_index (models, i), &error);
       if (net == NULL)
         {
           print_error ("%s", error->message);

@@ -5,6 +5,8 @@
 #include "enlarge-tensor.h"
 #include "enlarge-net.h"
 #include "enlarge-model.h"
+#include "enlarge-import.h"
+#include "enlarge-weights.h"
 #include "enlarge-backend.h"
 #include "enlarge-tiler.h"
 #include "enlarge-image.h"

@@ -6,6 +6,7 @@
 
 #include "enlarge-engine-resources.h"
 #include "enlarge-error.h"
+#include "enlarge-import.h"
 #include "enlarge-model.h"
 #include "enlarge-ops.h"
 
@@ -242,4 +243,45 @@ enlarge_model_load_in (const char * const *dirs, const char *id, GError **error)
       return NULL;
     }
   return net;
+}
+
+gboolean
+enlarge_model_is_file (const char *name)
+{
+  static const char *const ext[] = { ".param", ".pth", ".pt", ".ckpt", ".safetensors" };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  if (strchr (name, G_DIR_SEPARATOR) != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (ext); i++)
+    if (g_str_has_suffix (lower, ext[i]))
+      return TRUE;
+  return FALSE;
+}
+
+EnlargeNet *
+enlarge_model_load_file (const char *path, GError **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr (EnlargeWeights) weights = NULL;
+
+  if (g_str_has_suffix (lower, ".param"))
+    {
+      /* its weights beside it, as ncnn names them */
+      g_autofree char *bin = g_strdup_printf ("%.*s.bin", (int) strlen (path) - 6, path);
+      return enlarge_net_load (path, bin, error);
+    }
+  if (!g_str_has_suffix (lower, ".pth") && !g_str_has_suffix (lower, ".pt") &&
+      !g_str_has_suffix (lower, ".ckpt") && !g_str_has_suffix (lower, ".safetensors"))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNKNOWN_MODEL,
+                   "%s: not a model file Enlarge knows (.param with its .bin, .pth, .pt, "
+                   ".ckpt or .safetensors)", base);
+      return NULL;
+    }
+  weights = enlarge_weights_load (path, error);
+  if (weights == NULL)
+    return NULL;
+  return enlarge_import_weights (weights, base, error);
 }

@@ -45,6 +45,17 @@ gboolean enlarge_model_is_installed (const EnlargeModelInfo *info);
 EnlargeNet *enlarge_model_load_in (const char * const *dirs, const char *id, GError **error);
 EnlargeNet *enlarge_model_load (const char *id, GError **error);
 
+/* A model given as a file instead of a manifest id: ncnn's .param (its
+ * .bin beside it) or a PyTorch / safetensors state dict (.pth, .pt,
+ * .ckpt, .safetensors) whose architecture is detected (enlarge-import.h;
+ * EnlargeNet.architecture says which). The format of a state dict is
+ * told by its content, the kind of file by its extension. */
+EnlargeNet *enlarge_model_load_file (const char *path, GError **error);
+
+/* TRUE when @name names a file (it has a folder or a model file's
+ * extension) rather than a manifest id */
+gboolean enlarge_model_is_file (const char *name);
+
 /* The command that installs the models, for error messages. */
 const char *enlarge_model_install_hint (void);
 

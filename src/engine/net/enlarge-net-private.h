@@ -14,6 +14,10 @@ void enlarge_net_blob_usage (const EnlargeNet *net, int *readers, int *producer)
 /* Frees what a layer holds (its op's parameters included), not the layer. */
 void enlarge_layer_clear (EnlargeLayer *l);
 
+/* Finds the output blob, the channel counts, the scale and the receptive
+ * field, and checks the graph runs on a small input; errors name @name. */
+gboolean enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error);
+
 /* The loader's fusion passes, in order. */
 void enlarge_net_fuse (EnlargeNet *net);
 

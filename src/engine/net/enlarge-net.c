@@ -385,10 +385,10 @@ enlarge_net_unref (EnlargeNet *net)
   for (int i = 0; i < net->n_blobs; i++)
     g_free (net->blob_names[i]);
   g_free (net->blob_names);
+  g_free (net->architecture);
+  g_free (net->variant);
   g_free (net);
 }
-
-static gboolean net_analyse (EnlargeNet *net, const char *name, GError **error);
 
 EnlargeNet *
 enlarge_net_load_from_data (const char *param, gsize param_len,
@@ -599,7 +599,7 @@ enlarge_net_load_from_data_full (const char *param, gsize param_len,
       return NULL;
     }
 
-  if (!net_analyse (net, param_name, error))
+  if (!enlarge_net_analyse (net, param_name, error))
     return NULL;
   enlarge_net_fuse (net);
   return g_steal_pointer (&net);
@@ -682,10 +682,8 @@ enlarge_net_flops (const EnlargeNet *net, int width, int height)
   return flops;
 }
 
-/* Finds the output blob, the channel counts, the scale and the receptive
- * field, and checks the graph runs on a small input. */
-static gboolean
-net_analyse (EnlargeNet *net, const char *name, GError **error)
+gboolean
+enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
 {
   g_autofree gboolean *consumed = g_new0 (gboolean, net->n_blobs);
   g_autofree EnlargeShape *s = NULL;
@@ -722,12 +720,28 @@ net_analyse (EnlargeNet *net, const char *name, GError **error)
       return FALSE;
     }
 
-  /* The first convolution reading the input tells its channel count. */
+  /* The first convolution tells the input's channel count when it reads
+   * the input itself (through Splits); one after a PixelUnshuffle reads
+   * r² times as many. */
   net->in_channels = 3;
   for (int i = 0; i < net->n_layers; i++)
     if (net->layers[i].type == ENLARGE_OP_CONVOLUTION)
       {
-        net->in_channels = net->layers[i].p.conv.num_input;
+        int blob = net->layers[i].inputs[0], j = i - 1;
+        for (; j >= 0; j--)
+          {
+            const EnlargeLayer *p = &net->layers[j];
+            gboolean makes = FALSE;
+            for (int k = 0; k < p->n_outputs; k++)
+              makes |= p->outputs[k] == blob;
+            if (!makes)
+              continue;
+            if (p->type != ENLARGE_OP_SPLIT || p->op != &enlarge_op_split)
+              break;
+            blob = p->inputs[0];
+          }
+        if (blob == net->input_blob)
+          net->in_channels = net->layers[i].p.conv.num_input;
         break;
       }
   if (net->in_channels != 3)
@@ -782,5 +796,14 @@ net_analyse (EnlargeNet *net, const char *name, GError **error)
         }
     }
   net->receptive_radius = (int) ceil (radius[net->output_blob]);
+  net->size_multiple = 1;
+  for (int i = 0; i < net->n_layers; i++)
+    if (net->layers[i].type == ENLARGE_OP_PIXELUNSHUFFLE)
+      {
+        /* in input pixels: the factor times the resolution it works at */
+        const int f = (int) lround (net->layers[i].p.pixelshuffle.factor /
+                                    MAX (scale[net->layers[i].inputs[0]], 1e-6));
+        net->size_multiple = MAX (net->size_multiple, f);
+      }
   return TRUE;
 }

@@ -15,6 +15,7 @@ typedef enum {
   ENLARGE_OP_PIXELSHUFFLE,
   ENLARGE_OP_INTERP,
   ENLARGE_OP_BINARYOP,
+  ENLARGE_OP_PIXELUNSHUFFLE,
   ENLARGE_OP_OTHER,   /* an op module from outside the built-in table */
 } EnlargeOpType;
 
@@ -96,6 +97,7 @@ typedef struct {
   float *coeffs;           /* NULL: all 1 */
 } EnlargeEltwiseParams;
 
+/* PixelShuffle, and PixelUnshuffle (its inverse; mode 0) */
 typedef struct {
   int factor;
   int mode;
@@ -152,6 +154,13 @@ typedef struct {
   int out_channels;
   int scale;             /* output size / input size, from shape inference */
   int receptive_radius;  /* input pixels around a pixel that influence it */
+  /* the input's sides must be multiples of this (a PixelUnshuffle's
+   * factor); the upscaler pads tiles to it */
+  int size_multiple;
+  /* imported networks (enlarge-import.h): "ESRGAN", "Compact" and what
+   * the file told of it ("old keys, 6 blocks, …"); NULL for ncnn files */
+  char *architecture;
+  char *variant;
   /*< private >*/
   gint ref_count;
 } EnlargeNet;

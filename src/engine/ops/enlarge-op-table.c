@@ -15,6 +15,7 @@ static const EnlargeOp * const builtin[] = {
   &enlarge_op_pixelshuffle,
   &enlarge_op_interp,
   &enlarge_op_binaryop,
+  &enlarge_op_pixelunshuffle,
 };
 
 const EnlargeOp *

@@ -66,5 +66,6 @@ extern const EnlargeOp enlarge_op_eltwise;
 extern const EnlargeOp enlarge_op_pixelshuffle;
 extern const EnlargeOp enlarge_op_interp;
 extern const EnlargeOp enlarge_op_binaryop;
+extern const EnlargeOp enlarge_op_pixelunshuffle;
 
 G_END_DECLS

@@ -165,6 +165,38 @@ tensor_transform (const EnlargeTensor *t, int k, gboolean inverse, GError **erro
 }
 
 /* One tile through the network, or its 8 variants averaged. */
+/* A network that needs sides of a multiple of m (a pixel-unshuffled
+ * input) gets the tile with its last row and column repeated up to it,
+ * and its output cut back to the tile's. */
+static EnlargeTensor *
+run_padded (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
+            GCancellable *cancellable, GError **error)
+{
+  const int m = MAX (net->size_multiple, 1), s = net->scale;
+  const int w = (in->w + m - 1) / m * m, h = (in->h + m - 1) / m * m;
+  g_autoptr (EnlargeTensor) padded = NULL;
+  g_autoptr (EnlargeTensor) res = NULL;
+  EnlargeTensor *out;
+
+  if (w == in->w && h == in->h)
+    return enlarge_backend_run (backend, net, in, cancellable, error);
+  if ((padded = enlarge_tensor_new (in->c, h, w, error)) == NULL)
+    return NULL;
+  for (int c = 0; c < in->c; c++)
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        enlarge_tensor_channel (padded, c)[(gsize) y * w + x] =
+          enlarge_tensor_channel (in, c)[(gsize) MIN (y, in->h - 1) * in->w + MIN (x, in->w - 1)];
+  res = enlarge_backend_run (backend, net, padded, cancellable, error);
+  if (res == NULL || (out = enlarge_tensor_new (res->c, in->h * s, in->w * s, error)) == NULL)
+    return NULL;
+  for (int c = 0; c < res->c; c++)
+    for (int y = 0; y < out->h; y++)
+      memcpy (enlarge_tensor_channel (out, c) + (gsize) y * out->w,
+              enlarge_tensor_channel (res, c) + (gsize) y * res->w, sizeof (float) * out->w);
+  return out;
+}
+
 static EnlargeTensor *
 run_tile (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in, gboolean tta,
           GCancellable *cancellable, GError **error)
@@ -172,13 +204,13 @@ run_tile (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in, gbo
   g_autoptr (EnlargeTensor) sum = NULL;
 
   if (!tta)
-    return enlarge_backend_run (backend, net, in, cancellable, error);
+    return run_padded (backend, net, in, cancellable, error);
   for (int k = 0; k < 8; k++)
     {
       g_autoptr (EnlargeTensor) tin = tensor_transform (in, k, FALSE, error);
       g_autoptr (EnlargeTensor) tout = NULL;
       g_autoptr (EnlargeTensor) back = NULL;
-      if (tin == NULL || (tout = enlarge_backend_run (backend, net, tin, cancellable, error)) == NULL ||
+      if (tin == NULL || (tout = run_padded (backend, net, tin, cancellable, error)) == NULL ||
           (back = tensor_transform (tout, k, TRUE, error)) == NULL)
         return NULL;
       if (sum == NULL)
@@ -358,7 +390,18 @@ restart:
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
           return NULL;
-        const EnlargeRect extent = tile_extent (t, options->border);
+        EnlargeRect extent = tile_extent (t, options->border);
+        if (net->size_multiple > 1)
+          {
+            /* tiles start on the unshuffle's grid, so each sees the
+             * blocks an untiled run sees */
+            const int m = net->size_multiple;
+            const int dx = ((extent.x % m) + m) % m, dy = ((extent.y % m) + m) % m;
+            extent.x -= dx;
+            extent.width += dx;
+            extent.y -= dy;
+            extent.height += dy;
+          }
         in = tile_input (source, &extent, kind, error);
         if (in == NULL)
           return NULL;

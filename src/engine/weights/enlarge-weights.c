@@ -196,15 +196,18 @@ enlarge_weights_load_from_bytes (GBytes *bytes, const char *name, GError **error
       w->format = ENLARGE_WEIGHTS_TORCH_ZIP;
       ok = enlarge_torch_zip_read (w, data, len, error);
     }
-  else if (len >= 2 && data[0] == 0x80)
-    {
-      w->format = ENLARGE_WEIGHTS_TORCH_LEGACY;
-      ok = enlarge_torch_legacy_read (w, data, len, error);
-    }
+  /* safetensors before the pickle: its header length is little-endian,
+   * so one of 128 + 256·k bytes starts with the pickle's 0x80 (while a
+   * pickle's first 8 bytes read as a length far beyond any file) */
   else if (len >= 9 && ew_u64 (data) <= len - 8 && data[8] == '{')
     {
       w->format = ENLARGE_WEIGHTS_SAFETENSORS;
       ok = enlarge_safetensors_read (w, data, len, error);
+    }
+  else if (len >= 2 && data[0] == 0x80)
+    {
+      w->format = ENLARGE_WEIGHTS_TORCH_LEGACY;
+      ok = enlarge_torch_legacy_read (w, data, len, error);
     }
   else
     {

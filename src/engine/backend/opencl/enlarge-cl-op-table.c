@@ -11,6 +11,7 @@ static const EnlargeClOp * const builtin[] = {
   &enlarge_cl_op_pixelshuffle,
   &enlarge_cl_op_interp,
   &enlarge_cl_op_binaryop,
+  &enlarge_cl_op_pixelunshuffle,
 };
 
 /* op name → EnlargeClOp: the built-in ones, then @extra (NULL-terminated) */

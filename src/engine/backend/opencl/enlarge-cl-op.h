@@ -34,5 +34,6 @@ extern const EnlargeClOp enlarge_cl_op_eltwise;
 extern const EnlargeClOp enlarge_cl_op_pixelshuffle;
 extern const EnlargeClOp enlarge_cl_op_interp;
 extern const EnlargeClOp enlarge_cl_op_binaryop;
+extern const EnlargeClOp enlarge_cl_op_pixelunshuffle;
 
 G_END_DECLS

@@ -48,6 +48,28 @@ pixelshuffle (__global const float *restrict in, __global float *restrict out,
     }
 }
 
+/* PixelUnshuffle, the inverse: a work-item reads 8·r pixels of one input
+ * row (contiguous) and scatters them to the r output channels of that
+ * row phase. */
+__kernel void
+pixelunshuffle (__global const float *restrict in, __global float *restrict out,
+                const int IC, const int IH, const int IW, const int r)
+{
+  const int x0 = get_global_id (0) * 8, iy = get_global_id (1), ic = get_global_id (2);
+  const int OW = IW / r, OH = IH / r;
+  if (x0 >= OW || iy >= IH || ic >= IC)
+    return;
+  const int n = min (8, OW - x0);
+  const int oy = iy / r, oc0 = ic * r * r + (iy % r) * r;
+  const __global float *src = in + ((size_t) ic * IH + iy) * IW + (size_t) x0 * r;
+  for (int k = 0; k < r; k++)
+    {
+      __global float *dst = out + ((size_t) (oc0 + k) * OH + oy) * OW + x0;
+      for (int j = 0; j < n; j++)
+        dst[j] = src[j * r + k];
+    }
+}
+
 __kernel void
 interp_nearest (__global const float *restrict in, __global float *restrict out,
                 const int C, const int IH, const int IW, const int OH, const int OW,
