@@ -65,12 +65,21 @@ enlarge_plan_compute (const EnlargeSettings *s, int model_scale, int width, int 
   plan->model_height = plan->pre_height;
   if (model_scale > 1)
     {
-      /* passes while their product is below the factor: 2× → 4× → 8× */
+      /* passes while their product is below the factor (2× → 4× → 8×),
+       * but never a last pass whose output has more than twice the
+       * result's pixels: 7.9× with a 4× model is one pass and a 1.98×
+       * resample, not 16× shrunk (which computed 4.1× the result's pixels
+       * and on the chelsea crop scored lower, tests/test-pipeline.c) */
       double product = 1.0;
       while (product < f - 1e-9)
         {
           product *= model_scale;
           plan->passes++;
+        }
+      if (plan->passes > 1 && product > G_SQRT2 * f + 1e-9)
+        {
+          product /= model_scale;
+          plan->passes--;
         }
       plan->model_width = plan->pre_width * (int) product;
       plan->model_height = plan->pre_height * (int) product;

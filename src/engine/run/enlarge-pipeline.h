@@ -31,7 +31,8 @@ typedef struct {
 /* Checks the settings (clear errors for values out of range) and computes
  * the plan. Target megapixels: s = sqrt(MP × 1024² / (w × h)),
  * W = round(w × s), H = round(h × s), at least 1. Scale: model passes
- * while their product is below the factor, then a resample to exactly
+ * while their product is below the factor, except a last one that would
+ * make more than twice the result's pixels, then a resample to exactly
  * round(W × f) × round(H × f); f ≤ 1 runs no model. */
 gboolean enlarge_plan_compute (const EnlargeSettings *settings, int model_scale,
                                int width, int height, EnlargePlan *plan, GError **error);
