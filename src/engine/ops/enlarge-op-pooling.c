@@ -67,6 +67,13 @@ pooling_reference (const EnlargeLayer *l, EnlargeTensor **in, EnlargeTensor **ou
   return TRUE;
 }
 
+gboolean
+enlarge_op_is_global_mean (const EnlargeLayer *l)
+{
+  return l->op == &enlarge_op_pooling && l->data != NULL &&
+         ((const EnlargePoolingParams *) l->data)->type == ENLARGE_POOL_AVG;
+}
+
 const EnlargeOp enlarge_op_pooling = {
   .name = "Pooling",
   .type = ENLARGE_OP_OTHER,

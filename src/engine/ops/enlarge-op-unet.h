@@ -53,6 +53,11 @@ typedef struct {
   float *bias;             /* [num_output] or NULL */
 } EnlargeInnerProductParams;
 
+/* TRUE for a layer whose output is the mean of each channel of its input
+ * over the whole plane (global average Pooling): what a tiled run must
+ * compute over the whole image (run/enlarge-tile-stats.c) */
+gboolean enlarge_op_is_global_mean (const EnlargeLayer *l);
+
 /* ncnn's activation_type 0…4 (no PReLU) */
 static inline float
 enlarge_activate (float v, EnlargeActivation a, const float *p)
