@@ -200,9 +200,11 @@ run_once (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
   return enlarge_backend_run (backend, net, in, cancellable, error);
 }
 
-/* One tile through the network, or its 8 variants averaged (the
- * whole-image means @stats, when given, hold for every variant: a mean
- * does not change when the image is flipped or transposed). */
+/* One tile through the network, or its 8 variants averaged. The
+ * whole-image means @stats, when given, are the untransformed image's and
+ * serve all 8 variants: close to, not exactly, what an untiled run of
+ * each flipped image would take (the networks are not exactly equivariant
+ * to flips). */
 static EnlargeTensor *
 run_tile (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in, gboolean tta,
           EnlargeTensor **stats, GCancellable *cancellable, GError **error)
