@@ -190,7 +190,7 @@ tensor_transform (const EnlargeTensor *t, int k, gboolean inverse, GError **erro
   return o;
 }
 
-/* One tile through the network, or its 8 variants averaged. */
+/* One run of the network, with the whole-image means @stats when given */
 static EnlargeTensor *
 run_once (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
           EnlargeTensor **stats, GCancellable *cancellable, GError **error)
@@ -459,8 +459,24 @@ restart:
             g_clear_pointer (&stats, g_ptr_array_unref);
             if (!options->tile_stats && plan->n_tiles > 1 && enlarge_tile_stats_needed (net) &&
                 !pass_stats (active, net, plan, margin, source, kind, input->width,
-                             input->height, &stats, cancellable, error))
-              return NULL;
+                             input->height, &stats, cancellable, &local_error))
+              {
+                if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                    enlarge_backend_is_reference (active))
+                  {
+                    g_propagate_error (error, g_steal_pointer (&local_error));
+                    return NULL;
+                  }
+                /* as for a tile: the rest on the reference path */
+                g_warning ("%s failed (%s); continuing on the reference path",
+                           enlarge_backend_get_device (active)->name, local_error->message);
+                g_clear_error (&local_error);
+                g_clear_pointer (&active, enlarge_backend_unref);
+                active = enlarge_backend_new_reference ();
+                if (!pass_stats (active, net, plan, margin, source, kind, input->width,
+                                 input->height, &stats, cancellable, error))
+                  return NULL;
+              }
           }
         in = tile_input (source, &extent, kind, error);
         if (in == NULL)
