@@ -335,6 +335,47 @@ test_innerproduct (void)
     }
 }
 
+/* ---------- loading: what the parsers refuse ---------- */
+
+static void
+expect_load_error (const char *layer, int code, const char *want)
+{
+  g_autofree char *param = g_strdup_printf ("7767517\n2 2\nInput in 0 1 data\n%s\n", layer);
+  g_autofree guint8 *bin = g_malloc0 (4096);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeNet) net = enlarge_net_load_from_data (param, strlen (param), bin, 4096,
+                                                           "test.param", &error);
+  g_assert_null (net);
+  g_assert_error (error, ENLARGE_ERROR, code);
+  g_test_message ("expected error: %s", error->message);
+  g_assert_nonnull (strstr (error->message, want));
+}
+
+static void
+test_load_errors (void)
+{
+  expect_load_error ("Pooling pool 1 1 data out 0=1 1=2 2=2", ENLARGE_ERROR_UNSUPPORTED,
+                     "only global pooling");
+  expect_load_error ("Pooling pool 1 1 data out 0=2 4=1", ENLARGE_ERROR_UNSUPPORTED,
+                     "pooling type 2");
+  expect_load_error ("Crop crop 1 1 data out -23309=2,1,1 -23310=1,-1",
+                     ENLARGE_ERROR_PARAM_SYNTAX, "starts, ends and axes");
+  expect_load_error ("Crop crop 1 1 data out -23309=1,1 -23310=1,-1 -23311=1,5",
+                     ENLARGE_ERROR_UNSUPPORTED, "crop axis 5");
+  expect_load_error ("Deconvolution deconv 1 1 data out 0=3 1=3 5=1 6=80",
+                     ENLARGE_ERROR_WEIGHT_MISMATCH, "not a multiple");
+  expect_load_error ("Deconvolution deconv 1 1 data out 0=3 1=3 6=81 20=64",
+                     ENLARGE_ERROR_UNSUPPORTED, "fixed output sizes");
+  expect_load_error ("Deconvolution deconv 1 1 data out 0=3 1=3 6=81 9=2",
+                     ENLARGE_ERROR_PARAM_SYNTAX, "lacks its parameters");
+  expect_load_error ("InnerProduct ip 1 1 data out 0=3 2=9 8=1", ENLARGE_ERROR_UNSUPPORTED,
+                     "int8");
+  expect_load_error ("InnerProduct ip 1 1 data out 0=3 2=10", ENLARGE_ERROR_WEIGHT_MISMATCH,
+                     "not a multiple");
+  expect_load_error ("InnerProduct ip 1 1 data out 0=3 2=9 9=7", ENLARGE_ERROR_UNSUPPORTED,
+                     "activation type 7");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops-unet/crop", test_crop);
   g_test_add_func ("/ops-unet/pooling", test_pooling);
   g_test_add_func ("/ops-unet/innerproduct", test_innerproduct);
+  g_test_add_func ("/ops-unet/load-errors", test_load_errors);
   ret = g_test_run ();
 
   g_clear_pointer (&cl_backend, enlarge_backend_unref);
