@@ -341,8 +341,8 @@ test_unknown_layer (void)
 
   expect_fail ("7767517\n2 2\n"
                "Input in 0 1 data\n"
-               "Deconvolution deconv 1 1 data out 0=3 1=3 4=1 5=1 6=81\n",
-               bin, ENLARGE_ERROR_UNKNOWN_LAYER, "test.param:4:", "Deconvolution", "deconv");
+               "LSTM lstm 1 1 data out 0=3 1=3 4=1 5=1 6=81\n",
+               bin, ENLARGE_ERROR_UNKNOWN_LAYER, "test.param:4:", "LSTM", "lstm");
 }
 
 static void

@@ -26,6 +26,7 @@
 #include "enlarge-test-utils.h"
 #include "enlarge-conv-plan.h"
 #include "enlarge-op.h"
+#include "enlarge-op-unet.h"
 #include "enlarge-ops.h"
 
 #define KiB ((guint64) 1 << 10)
@@ -636,6 +637,45 @@ test_ops (void)
   tests_done++;
 }
 
+/* Real-CUGAN's layer types, whose kernels live in their dispatch files
+ * (ops/enlarge-op-unet.h), on the shapes of its U-Nets, a size smaller */
+static void
+test_unet_ops (void)
+{
+  SKIP_WITHOUT_OCLGRIND ();
+  Config *cfg = &configs[GPU_HALF];
+  g_autoptr (EnlargeTensor) x = random_tensor (8, 9, 7, -1.f, 1.f);
+  g_autoptr (EnlargeTensor) v = random_tensor (8, 1, 1, -1.f, 1.f);
+  g_autofree float *w = random_floats (8 * 3 * 4 * 4, -0.5f, 0.5f);
+  g_autofree float *bias = random_floats (8, -0.5f, 0.5f);
+  EnlargeDeconvParams dp = { .num_output = 3, .num_input = 8, .kernel_w = 4, .kernel_h = 4,
+                             .stride_w = 2, .stride_h = 2, .dilation_w = 1, .dilation_h = 1,
+                             .pad_left = 3, .pad_right = 3, .pad_top = 3, .pad_bottom = 3,
+                             .activation = ENLARGE_ACT_LEAKYRELU, .act_params = { 0.1f },
+                             .weight = w, .bias = bias };
+  EnlargeCropParams cp = { { 0, 2, 1 }, { G_MAXINT, -2, -1 } };
+  EnlargePoolingParams pp = { ENLARGE_POOL_AVG };
+  EnlargeInnerProductParams ip = { .num_output = 3, .num_input = 8,
+                                   .activation = ENLARGE_ACT_SIGMOID, .weight = w, .bias = bias };
+  EnlargeLayer l;
+  const char *kernels[] = { "deconv", "crop", "global_pool", "innerproduct" };
+
+  l = make_layer ("Deconvolution", 1);
+  l.data = &dp;
+  run_on (cfg, "deconvolution 8->3 k4 s2 p3", &l, &x);
+  l = make_layer ("Crop", 1);
+  l.data = &cp;
+  run_on (cfg, "crop", &l, &x);
+  l = make_layer ("Pooling", 1);
+  l.data = &pp;
+  run_on (cfg, "global average pooling", &l, &x);
+  l = make_layer ("InnerProduct", 1);
+  l.data = &ip;
+  run_on (cfg, "innerproduct 8->3 sigmoid", &l, &v);
+  for (guint k = 0; k < G_N_ELEMENTS (kernels); k++)
+    g_assert_cmpuint (enlarge_backend_get_launches (cfg->b, kernels[k]), >, 0);
+}
+
 /* ---------- a whole network ---------- */
 
 /* A dense block's shape through the executor: convolutions writing into
@@ -919,6 +959,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/oclgrind/detects", test_detects);
   g_test_add_func ("/oclgrind/ops", test_ops);
+  g_test_add_func ("/oclgrind/unet-ops", test_unet_ops);
   g_test_add_func ("/oclgrind/conv-generic", test_conv_generic);
   g_test_add_func ("/oclgrind/conv-blocked", test_conv_blocked);
   g_test_add_func ("/oclgrind/winograd-split", test_winograd_split);

@@ -62,6 +62,18 @@ EnlargeTensor *enlarge_backend_run (EnlargeBackend *backend,
                                     GCancellable   *cancellable,
                                     GError        **error);
 
+/* The same, with the outputs of some layers given instead of computed
+ * (@fixed: NULL or one entry per layer, NULL = run the layer; Real-CUGAN's
+ * whole-image means), running only as far as blob @out_blob (-1: the
+ * network's output), which it returns. No tail strips. */
+EnlargeTensor *enlarge_backend_run_partial (EnlargeBackend      *backend,
+                                            EnlargeNet          *net,
+                                            const EnlargeTensor *input,
+                                            EnlargeTensor * const *fixed,
+                                            int                  out_blob,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+
 /* Runs one layer on host tensors (tests compare backends op by op). */
 gboolean enlarge_backend_run_layer (EnlargeBackend      *backend,
                                     const EnlargeLayer  *layer,

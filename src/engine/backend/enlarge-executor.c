@@ -241,6 +241,7 @@ static EnlargeTensor *backend_run_locked (EnlargeBackend *self, EnlargeNet *net,
                                           GCancellable *cancellable, GError **error);
 static EnlargeTensor *run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
                                  int in_blob, int first, int end, int out_blob,
+                                 EnlargeTensor * const *fixed,
                                  GCancellable *cancellable, GError **error);
 
 EnlargeTensor *
@@ -251,6 +252,26 @@ enlarge_backend_run (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor 
 
   g_mutex_lock (&self->lock);
   result = backend_run_locked (self, net, input, cancellable, error);
+  g_mutex_unlock (&self->lock);
+  return result;
+}
+
+EnlargeTensor *
+enlarge_backend_run_partial (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
+                             EnlargeTensor * const *fixed, int out_blob,
+                             GCancellable *cancellable, GError **error)
+{
+  EnlargeTensor *result;
+  int end = net->n_layers;
+
+  if (out_blob < 0)
+    out_blob = net->output_blob;
+  for (int i = 0; i < net->n_layers; i++)
+    for (int k = 0; k < net->layers[i].n_outputs; k++)
+      if (net->layers[i].outputs[k] == out_blob)
+        end = i + 1;
+  g_mutex_lock (&self->lock);
+  result = run_range (self, net, input, -1, 0, end, out_blob, fixed, cancellable, error);
   g_mutex_unlock (&self->lock);
   return result;
 }
@@ -271,13 +292,13 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
   const int rows = self->tail_rows;
 
   if (rows <= 0 || !enlarge_net_get_tail (net, &tail))
-    return run_range (self, net, input, -1, 0, net->n_layers, net->output_blob, cancellable, error);
-  trunk = run_range (self, net, input, -1, 0, tail.first, tail.input, cancellable, error);
+    return run_range (self, net, input, -1, 0, net->n_layers, net->output_blob, NULL, cancellable, error);
+  trunk = run_range (self, net, input, -1, 0, tail.first, tail.input, NULL, cancellable, error);
   if (trunk == NULL)
     return NULL;
   if (trunk->h <= rows)
     return run_range (self, net, trunk, tail.input, tail.first, net->n_layers, net->output_blob,
-                      cancellable, error);
+                      NULL, cancellable, error);
 
   /* strips of nearly one height, so the pool serves all of them */
   const int n_strips = (trunk->h + rows - 1) / rows;
@@ -296,7 +317,7 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
                 enlarge_tensor_channel (trunk, c) + (gsize) a * trunk->w,
                 sizeof (float) * (gsize) (b - a) * trunk->w);
       res = run_range (self, net, strip, tail.input, tail.first, net->n_layers, net->output_blob,
-                       cancellable, error);
+                       NULL, cancellable, error);
       if (res == NULL)
         return NULL;
       if (res->h != (b - a) * tail.scale || res->w != trunk->w * tail.scale)
@@ -318,10 +339,11 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
 }
 
 /* Layers [@first, @end) on @input, which is blob @in_blob (-1: the
- * network's input); returns blob @out_blob. */
+ * network's input); returns blob @out_blob. A layer with a tensor in
+ * @fixed (NULL or n_layers entries) outputs that instead of running. */
 static EnlargeTensor *
 run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
-           int in_blob, int first, int end, int out_blob,
+           int in_blob, int first, int end, int out_blob, EnlargeTensor * const *fixed,
            GCancellable *cancellable, GError **error)
 {
   g_autofree EnlargeShape *shapes = g_new0 (EnlargeShape, net->n_blobs);
@@ -435,6 +457,22 @@ run_range (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *input,
               s->refs++;
               slots[l->outputs[k]] = s;
             }
+        }
+      else if (fixed != NULL && fixed[i] != NULL && l->n_outputs == 1)
+        {
+          const EnlargeShape *o = &shapes[l->outputs[0]];
+          Slot *s = NULL;
+          if (fixed[i]->c != o->c || fixed[i]->h != o->h || fixed[i]->w != o->w)
+            {
+              g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
+                           "layer %s: a given %d×%d×%d output for a %d×%d×%d one", l->name,
+                           fixed[i]->c, fixed[i]->h, fixed[i]->w, o->c, o->h, o->w);
+              ok = FALSE;
+              break;
+            }
+          s = output_slot (self, &plan, slots, shapes, l->outputs[0], error);
+          slots[l->outputs[0]] = s;
+          ok = s != NULL && self->vt->upload (self, s->buffer, fixed[i], error);
         }
       else if (use_plan && plan.elided[i])
         {

@@ -66,6 +66,10 @@ parse_manifest (void)
       m->bin_sha256 = g_key_file_get_string (kf, g, "bin-sha256", NULL);
       m->license = g_key_file_get_string (kf, g, "license", NULL);
       m->package = g_key_file_get_string (kf, g, "package", NULL);
+      {
+        g_autofree char *residual = g_key_file_get_string (kf, g, "residual", NULL);
+        m->residual = g_strcmp0 (residual, "nearest") == 0;
+      }
       if (m->param_file == NULL || m->bin_file == NULL || m->title == NULL)
         {
           model_info_free (m);
@@ -242,6 +246,8 @@ enlarge_model_load_in (const char * const *dirs, const char *id, GError **error)
       enlarge_net_unref (net);
       return NULL;
     }
+  if (net != NULL)
+    net->residual = m->residual;
   return net;
 }
 

@@ -19,6 +19,9 @@ typedef struct {
   char *bin_sha256;
   char *license;
   char *package;
+  /* "residual=nearest": the network gives a residual over the input
+   * upsampled (nearest), EnlargeNet.residual */
+  gboolean residual;
 } EnlargeModelInfo;
 
 /* All models of the manifest, in manifest order; the array owns them. */

@@ -682,6 +682,53 @@ enlarge_net_flops (const EnlargeNet *net, int width, int height)
   return flops;
 }
 
+/* A network without padding: from the output sizes of two probes, the
+ * scale and the input pixels it loses on each side; then the smallest
+ * alignment of the kept size that every probe of it runs with. @s gets
+ * the shapes of the first probe. */
+static gboolean
+net_find_border (EnlargeNet *net, EnlargeShape *s, GError **error)
+{
+  const int n1 = 128, n2 = 256;
+  g_autofree EnlargeShape *s2 = g_new0 (EnlargeShape, net->n_blobs);
+  int scale, lost;
+
+  if (!enlarge_net_infer_shapes (net, n2, n2, s2, error) ||
+      !enlarge_net_infer_shapes (net, n1, n1, s, error))
+    return FALSE;
+  const EnlargeShape *o1 = &s[net->output_blob], *o2 = &s2[net->output_blob];
+  scale = (o2->w - o1->w) / (n2 - n1);
+  lost = scale * n1 - o1->w;
+  if (o1->w != o1->h || o2->w != o2->h || scale < 1 || (o2->w - o1->w) % (n2 - n1) != 0 ||
+      lost <= 0 || lost % (2 * scale) != 0 || lost / (2 * scale) > 64)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                   "not an image-to-image network with an integer scale "
+                   "(%d² and %d² inputs give %d×%d and %d×%d)", n1, n2, o1->h, o1->w, o2->h, o2->w);
+      return FALSE;
+    }
+  net->scale = scale;
+  net->out_channels = o1->c;
+  net->border = lost / (2 * scale);
+  for (int align = 1; align <= 8; align *= 2)
+    {
+      gboolean all = TRUE;
+      for (int m = 64; all && m < 72; m += align)
+        all = enlarge_net_infer_shapes (net, m + 2 * net->border, m + 2 * net->border, s2, NULL) &&
+              s2[net->output_blob].w == scale * m && s2[net->output_blob].h == scale * m;
+      if (all)
+        {
+          net->align = align;
+          return TRUE;
+        }
+    }
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+               "the network runs on no regular sizes of input");
+  return FALSE;
+}
+
+/* Finds the output blob, the channel counts, the scale and the receptive
+ * field, and checks the graph runs on a small input. */
 gboolean
 enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
 {
@@ -753,21 +800,38 @@ enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
     }
 
   s = g_new0 (EnlargeShape, net->n_blobs);
-  if (!enlarge_net_infer_shapes (net, probe, probe, s, error))
-    {
-      g_prefix_error (error, "%s: ", name);
-      return FALSE;
-    }
-  const EnlargeShape *o = &s[net->output_blob];
-  net->out_channels = o->c;
-  if (o->w % probe != 0 || o->h % probe != 0 || o->w != o->h || o->c != 3)
-    {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
-                   "%s: not an image-to-image network with an integer scale "
-                   "(%d×%d input gives %d×%d×%d)", name, probe, probe, o->c, o->h, o->w);
-      return FALSE;
-    }
-  net->scale = o->w / probe;
+  net->border = 0;
+  net->align = 1;
+  {
+    g_autoptr (GError) probe_error = NULL;
+    gboolean probed = enlarge_net_infer_shapes (net, probe, probe, s, &probe_error);
+    const EnlargeShape *o = &s[net->output_blob];
+    if (probed && o->w % probe == 0 && o->h % probe == 0 && o->w == o->h && o->c == 3)
+      {
+        net->out_channels = o->c;
+        net->scale = o->w / probe;
+      }
+    else if (!net_find_border (net, s, NULL))
+      {
+        /* the first probe's complaint: networks without padding are rare */
+        if (!probed)
+          {
+            g_propagate_prefixed_error (error, g_steal_pointer (&probe_error), "%s: ", name);
+            return FALSE;
+          }
+        g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                     "%s: not an image-to-image network with an integer scale "
+                     "(%d×%d input gives %d×%d×%d)", name, probe, probe, o->c, o->h, o->w);
+        return FALSE;
+      }
+    else if (s[net->output_blob].c != 3)
+      {
+        g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
+                     "%s: not an image-to-image network (%d output channels)", name,
+                     s[net->output_blob].c);
+        return FALSE;
+      }
+  }
 
   /* Receptive field, in input pixels: each layer widens it by its own
    * reach divided by the resolution of the blob it works on. */
@@ -795,7 +859,7 @@ enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
           scale[l->outputs[k]] = sc_out;
         }
     }
-  net->receptive_radius = (int) ceil (radius[net->output_blob]);
+  net->receptive_radius = net->border > 0 ? net->border : (int) ceil (radius[net->output_blob]);
   net->size_multiple = 1;
   for (int i = 0; i < net->n_layers; i++)
     if (net->layers[i].type == ENLARGE_OP_PIXELUNSHUFFLE)

@@ -161,6 +161,15 @@ typedef struct {
    * the file told of it ("old keys, 6 blocks, …"); NULL for ncnn files */
   char *architecture;
   char *variant;
+  /* Networks without padding (Real-CUGAN) lose @border input pixels on
+   * each side: an input of (m + 2·border)² gives (scale·m)², for m a
+   * multiple of @align. 0 and 1 for the padded ones. */
+  int border;
+  int align;
+  /* the output is a residual: the network's result is its output plus the
+   * input upsampled (nearest) to the output's size (Real-CUGAN 4×; from
+   * the manifest) */
+  gboolean residual;
   /*< private >*/
   gint ref_count;
 } EnlargeNet;

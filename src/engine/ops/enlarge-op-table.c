@@ -16,6 +16,10 @@ static const EnlargeOp * const builtin[] = {
   &enlarge_op_interp,
   &enlarge_op_binaryop,
   &enlarge_op_pixelunshuffle,
+  &enlarge_op_crop,
+  &enlarge_op_deconvolution,
+  &enlarge_op_innerproduct,
+  &enlarge_op_pooling,
 };
 
 const EnlargeOp *

@@ -67,5 +67,9 @@ extern const EnlargeOp enlarge_op_pixelshuffle;
 extern const EnlargeOp enlarge_op_interp;
 extern const EnlargeOp enlarge_op_binaryop;
 extern const EnlargeOp enlarge_op_pixelunshuffle;
+extern const EnlargeOp enlarge_op_crop;
+extern const EnlargeOp enlarge_op_deconvolution;
+extern const EnlargeOp enlarge_op_innerproduct;
+extern const EnlargeOp enlarge_op_pooling;
 
 G_END_DECLS

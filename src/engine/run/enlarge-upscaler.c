@@ -14,6 +14,7 @@
 
 #include "enlarge-error.h"
 #include "enlarge-resample.h"
+#include "enlarge-tile-stats.h"
 #include "enlarge-upscaler.h"
 
 #define MIN_TILE 32
@@ -47,7 +48,8 @@ enlarge_upscale_auto_tile_size (EnlargeBackend *backend, EnlargeNet *net)
 
   for (int t = cap; t > MIN_TILE; t -= 16)
     {
-      int side = t + 2 * margin;
+      /* a network without padding reads its border instead of a margin */
+      int side = net->border > 0 ? t + 2 * net->border + net->align : t + 2 * margin;
       guint64 peak = enlarge_net_peak_bytes (net, side, side);
       guint64 biggest = (guint64) 192 * side * net->scale * side * net->scale * 4;
       if (peak > 0 && peak <= budget && (dev->max_alloc == 0 || biggest / 8 <= dev->max_alloc))
@@ -66,6 +68,30 @@ tile_extent (const EnlargeTile *t, EnlargeBorder border)
                            t->read.width + t->pad_left + t->pad_right,
                            t->read.height + t->pad_top + t->pad_bottom };
   return t->read;
+}
+
+/* For a network without padding (EnlargeNet.border): the region whose
+ * output a tile keeps (its core, widened by the margin inside the image,
+ * on the network's alignment grid) and the input region it runs on (that
+ * plus the border the network loses, mirrored past the image's edges, as
+ * realcugan-ncnn-vulkan pads). One tile covering the image is exactly the
+ * untiled run. */
+static void
+bordered_extent (const EnlargeNet *net, const EnlargeTile *t, int margin, int width, int height,
+                 EnlargeRect *extent, EnlargeRect *kept)
+{
+  const int a = MAX (net->align, 1);
+  const int wa = (width + a - 1) / a * a, ha = (height + a - 1) / a * a;
+  int x0 = t->core.x == 0 ? 0 : (t->core.x - margin) / a * a;
+  int y0 = t->core.y == 0 ? 0 : (t->core.y - margin) / a * a;
+  int x1 = MIN (wa, (t->core.x + t->core.width + margin + a - 1) / a * a);
+  int y1 = MIN (ha, (t->core.y + t->core.height + margin + a - 1) / a * a);
+
+  x0 = MAX (x0, 0);
+  y0 = MAX (y0, 0);
+  *kept = (EnlargeRect) { x0, y0, x1 - x0, y1 - y0 };
+  *extent = (EnlargeRect) { x0 - net->border, y0 - net->border, x1 - x0 + 2 * net->border,
+                            y1 - y0 + 2 * net->border };
 }
 
 /* Which channels of the source image a pass runs on. */
@@ -164,13 +190,22 @@ tensor_transform (const EnlargeTensor *t, int k, gboolean inverse, GError **erro
   return o;
 }
 
-/* One tile through the network, or its 8 variants averaged. */
+/* One run of the network, with the whole-image means @stats when given */
+static EnlargeTensor *
+run_once (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
+          EnlargeTensor **stats, GCancellable *cancellable, GError **error)
+{
+  if (stats != NULL)
+    return enlarge_backend_run_partial (backend, net, in, stats, -1, cancellable, error);
+  return enlarge_backend_run (backend, net, in, cancellable, error);
+}
+
 /* A network that needs sides of a multiple of m (a pixel-unshuffled
  * input) gets the tile with its last row and column repeated up to it,
  * and its output cut back to the tile's. */
 static EnlargeTensor *
 run_padded (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
-            GCancellable *cancellable, GError **error)
+            EnlargeTensor **stats, GCancellable *cancellable, GError **error)
 {
   const int m = MAX (net->size_multiple, 1), s = net->scale;
   const int w = (in->w + m - 1) / m * m, h = (in->h + m - 1) / m * m;
@@ -179,7 +214,7 @@ run_padded (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
   EnlargeTensor *out;
 
   if (w == in->w && h == in->h)
-    return enlarge_backend_run (backend, net, in, cancellable, error);
+    return run_once (backend, net, in, stats, cancellable, error);
   if ((padded = enlarge_tensor_new (in->c, h, w, error)) == NULL)
     return NULL;
   for (int c = 0; c < in->c; c++)
@@ -187,7 +222,7 @@ run_padded (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
       for (int x = 0; x < w; x++)
         enlarge_tensor_channel (padded, c)[(gsize) y * w + x] =
           enlarge_tensor_channel (in, c)[(gsize) MIN (y, in->h - 1) * in->w + MIN (x, in->w - 1)];
-  res = enlarge_backend_run (backend, net, padded, cancellable, error);
+  res = run_once (backend, net, padded, stats, cancellable, error);
   if (res == NULL || (out = enlarge_tensor_new (res->c, in->h * s, in->w * s, error)) == NULL)
     return NULL;
   for (int c = 0; c < res->c; c++)
@@ -197,20 +232,26 @@ run_padded (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in,
   return out;
 }
 
+
+/* One tile through the network, or its 8 variants averaged. The
+ * whole-image means @stats, when given, are the untransformed image's and
+ * serve all 8 variants: close to, not exactly, what an untiled run of
+ * each flipped image would take (the networks are not exactly equivariant
+ * to flips). */
 static EnlargeTensor *
 run_tile (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in, gboolean tta,
-          GCancellable *cancellable, GError **error)
+          EnlargeTensor **stats, GCancellable *cancellable, GError **error)
 {
   g_autoptr (EnlargeTensor) sum = NULL;
 
   if (!tta)
-    return run_padded (backend, net, in, cancellable, error);
+    return run_padded (backend, net, in, stats, cancellable, error);
   for (int k = 0; k < 8; k++)
     {
       g_autoptr (EnlargeTensor) tin = tensor_transform (in, k, FALSE, error);
       g_autoptr (EnlargeTensor) tout = NULL;
       g_autoptr (EnlargeTensor) back = NULL;
-      if (tin == NULL || (tout = run_padded (backend, net, tin, cancellable, error)) == NULL ||
+      if (tin == NULL || (tout = run_padded (backend, net, tin, stats, cancellable, error)) == NULL ||
           (back = tensor_transform (tout, k, TRUE, error)) == NULL)
         return NULL;
       if (sum == NULL)
@@ -222,6 +263,54 @@ run_tile (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTensor *in, gbo
   for (gsize i = 0; i < enlarge_tensor_size (sum); i++)
     sum->data[i] *= 1.f / 8.f;
   return g_steal_pointer (&sum);
+}
+
+/* A residual network's result: its output plus the input (past the
+ * border) upsampled nearest */
+static void
+add_residual (EnlargeTensor *res, const EnlargeTensor *in, int border, int scale)
+{
+  for (int c = 0; c < res->c; c++)
+    for (int y = 0; y < res->h; y++)
+      {
+        const float *src = enlarge_tensor_channel (in, c) + (gsize) (y / scale + border) * in->w + border;
+        float *dst = enlarge_tensor_channel (res, c) + (gsize) y * res->w;
+        for (int x = 0; x < res->w; x++)
+          dst[x] += src[x / scale];
+      }
+}
+
+typedef struct {
+  const EnlargeImage *source;
+  PassKind kind;
+} ReadData;
+
+static EnlargeTensor *
+read_tile (const EnlargeRect *extent, gpointer data, GError **error)
+{
+  const ReadData *rd = data;
+  return tile_input (rd->source, extent, rd->kind, error);
+}
+
+/* The whole-image statistics of one pass over the tiles of @plan */
+static gboolean
+pass_stats (EnlargeBackend *backend, EnlargeNet *net, const EnlargeTilePlan *plan, int margin,
+            const EnlargeImage *source, PassKind kind, int width, int height, GPtrArray **stats,
+            GCancellable *cancellable, GError **error)
+{
+  g_autofree EnlargeRect *cores = g_new (EnlargeRect, plan->n_tiles);
+  g_autofree EnlargeRect *extents = g_new (EnlargeRect, plan->n_tiles);
+  ReadData rd = { source, kind };
+
+  for (int i = 0; i < plan->n_tiles; i++)
+    {
+      EnlargeRect kept;
+      cores[i] = plan->tiles[i].core;
+      bordered_extent (net, &plan->tiles[i], margin, width, height, &extents[i], &kept);
+    }
+  *stats = enlarge_tile_stats_compute (backend, net, width, height, cores, extents, plan->n_tiles,
+                                       read_tile, &rd, cancellable, error);
+  return *stats != NULL;
 }
 
 /* The colour under fully transparent pixels is arbitrary (often black);
@@ -372,6 +461,9 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
   n_passes = channel_passes (input->n_channels, options->alpha);
 
   margin = options->margin >= 0 ? options->margin : enlarge_upscale_auto_margin (net);
+  /* a network without padding reads its border of context anyway */
+  if (net->border > 0 && options->margin < 0)
+    margin = 0;
   tile_size = options->tile_size > 0 ? options->tile_size
                                      : enlarge_upscale_auto_tile_size (active, net);
 
@@ -379,6 +471,7 @@ restart:
   {
     g_autoptr (EnlargeTilePlan) plan = plan_tiles (input->width, input->height, tile_size, margin);
     const int total = plan->n_tiles * n_passes;
+    g_autoptr (GPtrArray) stats = NULL;
     for (int j = 0; j < total; j++)
       {
         const int i = j % plan->n_tiles;
@@ -390,7 +483,7 @@ restart:
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
           return NULL;
-        EnlargeRect extent = tile_extent (t, options->border);
+        EnlargeRect extent = tile_extent (t, options->border), kept;
         if (net->size_multiple > 1)
           {
             /* tiles start on the unshuffle's grid, so each sees the
@@ -402,10 +495,40 @@ restart:
             extent.y -= dy;
             extent.height += dy;
           }
+        kept = extent;
+        if (net->border > 0 || net->align > 1)
+          bordered_extent (net, t, margin, input->width, input->height, &extent, &kept);
+        if (j % plan->n_tiles == 0)
+          {
+            /* each pass (RGB, alpha) over its own image's statistics */
+            g_clear_pointer (&stats, g_ptr_array_unref);
+            if (!options->tile_stats && plan->n_tiles > 1 && enlarge_tile_stats_needed (net) &&
+                !pass_stats (active, net, plan, margin, source, kind, input->width,
+                             input->height, &stats, cancellable, &local_error))
+              {
+                if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                    enlarge_backend_is_reference (active))
+                  {
+                    g_propagate_error (error, g_steal_pointer (&local_error));
+                    return NULL;
+                  }
+                /* as for a tile: the rest on the reference path */
+                g_warning ("%s failed (%s); continuing on the reference path",
+                           enlarge_backend_get_device (active)->name, local_error->message);
+                g_clear_error (&local_error);
+                g_clear_pointer (&active, enlarge_backend_unref);
+                active = enlarge_backend_new_reference ();
+                if (!pass_stats (active, net, plan, margin, source, kind, input->width,
+                                 input->height, &stats, cancellable, error))
+                  return NULL;
+              }
+          }
         in = tile_input (source, &extent, kind, error);
         if (in == NULL)
           return NULL;
-        res = run_tile (active, net, in, options->tta, cancellable, &local_error);
+        res = run_tile (active, net, in, options->tta,
+                        stats != NULL ? (EnlargeTensor **) stats->pdata : NULL, cancellable,
+                        &local_error);
 
         if (res == NULL)
           {
@@ -433,14 +556,16 @@ restart:
             continue;
           }
 
-        if (res->c != 3 || res->w != in->w * scale || res->h != in->h * scale)
+        if (res->c != 3 || res->w != kept.width * scale || res->h != kept.height * scale)
           {
             g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_SHAPE,
                          "The network gave a %d×%d×%d output for a %d×%d tile",
                          res->c, res->h, res->w, in->h, in->w);
             return NULL;
           }
-        tile_output (out, res, t, &extent, scale, kind);
+        if (net->residual)
+          add_residual (res, in, net->border, scale);
+        tile_output (out, res, t, &kept, scale, kind);
 
         if (options->progress)
           {

@@ -46,6 +46,10 @@ typedef struct {
   gboolean tta;         /* average the 8 flips/transposes of every tile */
   EnlargeProgressFunc progress;
   gpointer progress_data;
+  /* networks with whole-image means (Real-CUGAN): take each tile's own
+   * means instead of a first pass over all tiles (faster, but the tiles
+   * differ; for comparisons) */
+  gboolean tile_stats;
 } EnlargeUpscaleOptions;
 
 #define ENLARGE_UPSCALE_OPTIONS_INIT { 0, -1, ENLARGE_BORDER_NONE, ENLARGE_ALPHA_MODEL, FALSE, NULL, NULL }

@@ -12,6 +12,10 @@ static const EnlargeClOp * const builtin[] = {
   &enlarge_cl_op_interp,
   &enlarge_cl_op_binaryop,
   &enlarge_cl_op_pixelunshuffle,
+  &enlarge_cl_op_crop,
+  &enlarge_cl_op_deconvolution,
+  &enlarge_cl_op_innerproduct,
+  &enlarge_cl_op_pooling,
 };
 
 /* op name → EnlargeClOp: the built-in ones, then @extra (NULL-terminated) */

@@ -35,5 +35,9 @@ extern const EnlargeClOp enlarge_cl_op_pixelshuffle;
 extern const EnlargeClOp enlarge_cl_op_interp;
 extern const EnlargeClOp enlarge_cl_op_binaryop;
 extern const EnlargeClOp enlarge_cl_op_pixelunshuffle;
+extern const EnlargeClOp enlarge_cl_op_crop;
+extern const EnlargeClOp enlarge_cl_op_deconvolution;
+extern const EnlargeClOp enlarge_cl_op_innerproduct;
+extern const EnlargeClOp enlarge_cl_op_pooling;
 
 G_END_DECLS
