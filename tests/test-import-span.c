@@ -337,7 +337,8 @@ import_case (const SpanCase *sc, WwDict **dict_out)
 {
   g_autoptr (WwDict) d = span_dict (sc, (guint32) (sc->nf * 10 + sc->scale));
   const WwOptions opt = { 0 };
-  g_autoptr (GBytes) bytes = sc->zip ? ww_write_torch_zip (d, &opt) : ww_write_safetensors (d, &opt);
+  g_autoptr (GBytes) bytes = sc->zip ? ww_write_torch_zip (d, &opt)
+                                      : ww_write_safetensors (d, &opt);
   const char *name = sc->zip ? "span.pth" : "span.safetensors";
   g_autoptr (GError) error = NULL;
   g_autoptr (EnlargeWeights) w = enlarge_weights_load_from_bytes (bytes, name, &error);
@@ -420,6 +421,7 @@ test_opencl (void)
 
   if (cl == NULL)
     return;
+  g_test_message ("OpenCL device: %s", enlarge_backend_get_device (cl)->name);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (EnlargeNet) net = import_case (&cases[i], NULL);

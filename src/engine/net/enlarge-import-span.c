@@ -216,7 +216,8 @@ enlarge_import_span (const EnlargeImporter *im, GError **error)
   g_autoptr (EnlargeNetBuilder) b = enlarge_net_builder_new ();
   const char *first = has_weight (im, "conv_1", "sk") ? "conv_1.sk.weight"
                                                       : "conv_1.eval_conv.weight";
-  const gint64 nf = enlarge_importer_dim (im, first, 0), in_nc = enlarge_importer_dim (im, first, 1);
+  const gint64 nf = enlarge_importer_dim (im, first, 0);
+  const gint64 in_nc = enlarge_importer_dim (im, first, 1);
   const gint64 up_out = enlarge_importer_dim (im, "upsampler.0.weight", 0);
   const gboolean norm = enlarge_importer_find (im, "no_norm") == NULL;
   const gboolean fused = has_weight (im, "conv_1", "sk");

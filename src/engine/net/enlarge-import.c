@@ -60,7 +60,8 @@ fail_shape (const Importer *im, const char *key, const EnlargeWeightsTensor *t,
 
 /* The values of @key, which must have the given shape */
 float *
-enlarge_importer_take (const Importer *im, const char *key, guint n_dims, const gint64 *shape, GError **error)
+enlarge_importer_take (const Importer *im, const char *key, guint n_dims, const gint64 *shape,
+                       GError **error)
 {
   const EnlargeWeightsTensor *t = enlarge_importer_find (im, key);
   float *v;
@@ -155,7 +156,8 @@ build_esrgan (const Importer *im, EsrganLayout layout, GError **error)
   g_autofree char *first_w = g_strconcat (first_key, ".weight", NULL);
   g_autofree char *g_key = esrgan_key (layout, K_RDB, 0, 1, 1, 0);
   g_autofree char *g_w = g_strconcat (g_key, ".weight", NULL);
-  const gint64 nf = enlarge_importer_dim (im, first_w, 0), in_nc = enlarge_importer_dim (im, first_w, 1);
+  const gint64 nf = enlarge_importer_dim (im, first_w, 0);
+  const gint64 in_nc = enlarge_importer_dim (im, first_w, 1);
   const gint64 gc = enlarge_importer_dim (im, g_w, 0);
   int n_blocks = 0, n_up = 0, shuffle, x, fea, t, y;
   EnlargeNet *net;
@@ -255,12 +257,13 @@ build_esrgan (const Importer *im, EsrganLayout layout, GError **error)
     y = conv (b, im, hr, y, nf, nf, ENLARGE_ACT_LEAKYRELU, error);
     if (y < 0 || conv (b, im, last, y, 3, nf, ENLARGE_ACT_NONE, error) < 0)
       {
-        if (y >= 0 && enlarge_importer_dim (im, last_w, 0) > 0 && enlarge_importer_dim (im, last_w, 0) != 3)
+        const gint64 out_nc = enlarge_importer_dim (im, last_w, 0);
+        if (y >= 0 && out_nc > 0 && out_nc != 3)
           {
             g_clear_error (error);
             g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
                          "%s: ESRGAN with %" G_GINT64_FORMAT " output channels (“%s”) is not "
-                         "supported, only RGB", im->name, enlarge_importer_dim (im, last_w, 0), last_w);
+                         "supported, only RGB", im->name, out_nc, last_w);
           }
         return NULL;
       }
@@ -282,7 +285,8 @@ static EnlargeNet *
 build_compact (const Importer *im, GError **error)
 {
   g_autoptr (EnlargeNetBuilder) b = enlarge_net_builder_new ();
-  const gint64 nf = enlarge_importer_dim (im, "body.0.weight", 0), in_nc = enlarge_importer_dim (im, "body.0.weight", 1);
+  const gint64 nf = enlarge_importer_dim (im, "body.0.weight", 0);
+  const gint64 in_nc = enlarge_importer_dim (im, "body.0.weight", 1);
   int last = 0, x, y, scale, out_nc;
   EnlargeNet *net;
 
