@@ -294,20 +294,6 @@ span_forward (const WwDict *d, const SpanCase *sc, const EnlargeTensor *in)
 
 /* ---------- helpers ---------- */
 
-static EnlargeTensor *
-test_input (int w, int h, guint32 seed)
-{
-  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
-  EnlargeTensor *t = enlarge_tensor_new (3, h, w, NULL);
-  for (int c = 0; c < 3; c++)
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++)
-        enlarge_tensor_channel (t, c)[y * w + x] =
-          (float) CLAMP (0.5 + 0.4 * sin (0.3 * x + c) * cos (0.2 * y) +
-                         g_rand_double_range (rand, -0.1, 0.1), 0, 1);
-  return t;
-}
-
 /* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
  * that range is not trivially small */
 static double
@@ -367,7 +353,7 @@ test_reference (void)
     {
       g_autoptr (WwDict) d = NULL;
       g_autoptr (EnlargeNet) net = import_case (&cases[i], &d);
-      g_autoptr (EnlargeTensor) in = test_input (13, 10, i);
+      g_autoptr (EnlargeTensor) in = etu_gradient_tensor (13, 10, i);
       g_autoptr (EnlargeTensor) want = span_forward (d, &cases[i], in);
       g_autoptr (GError) error = NULL;
       g_autoptr (EnlargeTensor) got = enlarge_backend_run (ref, net, in, NULL, &error);
@@ -392,7 +378,7 @@ test_sensitive (void)
   g_autoptr (EnlargeBackend) ref = enlarge_backend_new_reference ();
   g_autoptr (WwDict) d = NULL;
   g_autoptr (EnlargeNet) net = import_case (sc, &d);
-  g_autoptr (EnlargeTensor) in = test_input (13, 10, 0);
+  g_autoptr (EnlargeTensor) in = etu_gradient_tensor (13, 10, 0);
   g_autoptr (EnlargeTensor) want = NULL;
   g_autoptr (EnlargeTensor) got = NULL;
   g_autoptr (GError) error = NULL;
@@ -425,7 +411,7 @@ test_opencl (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (EnlargeNet) net = import_case (&cases[i], NULL);
-      g_autoptr (EnlargeTensor) in = test_input (40, 28, i);
+      g_autoptr (EnlargeTensor) in = etu_gradient_tensor (40, 28, i);
       g_autoptr (GError) error = NULL;
       g_autoptr (EnlargeTensor) a = enlarge_backend_run (ref, net, in, NULL, &error);
       g_autoptr (EnlargeTensor) b = NULL;
