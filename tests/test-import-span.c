@@ -33,6 +33,7 @@ static const SpanCase cases[] = {
   { 16, 4, FALSE, FALSE, TRUE },
   { 24, 2, FALSE, TRUE, FALSE },
   { 16, 2, TRUE, FALSE, FALSE },
+  { 24, 1, FALSE, FALSE, TRUE },    /* 1×: no pixel shuffle */
 };
 
 /* ---------- the checkpoint ---------- */
