@@ -95,12 +95,14 @@ conv3xc (const EnlargeImporter *im, const char *prefix, gint64 cin, gint64 cout,
   if (!has_weight (im, prefix, "sk"))
     return take_conv (im, prefix, "eval_conv", cout, cin, 3, weight, bias, error);
 
-  /* the widths inside the chain: cin·gain and cout·gain */
+  /* the widths inside the chain: cin·gain and cout·gain (gain 2 in
+   * SPAN, up to 4 accepted; a wider one would only make the fusion's
+   * temporaries large) */
   m1 = enlarge_importer_dim (im, w1k, 0);
   m2 = enlarge_importer_dim (im, w2k, 0);
-  if (m1 < 1 || m1 > 4 * SPAN_MAX_FEATURES)
+  if (m1 < 1 || m1 > 4 * cin)
     m1 = 2 * cin;   /* the error below names the tensor */
-  if (m2 < 1 || m2 > 4 * SPAN_MAX_FEATURES)
+  if (m2 < 1 || m2 > 4 * cout)
     m2 = 2 * cout;
   if (!take_conv (im, prefix, "sk", cout, cin, 1, &sk, &skb, error) ||
       !take_conv (im, prefix, "conv.0", m1, cin, 1, &w1, &b1, error) ||
