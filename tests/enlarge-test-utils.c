@@ -4,6 +4,7 @@
 
 #include "enlarge-test-utils.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -290,4 +291,18 @@ etu_run_cli_capture (const char * const *args, char **out, char **err)
   *out = g_steal_pointer (&result.out);
   *err = g_steal_pointer (&result.err);
   return result.status;
+}
+
+EnlargeTensor *
+etu_gradient_tensor (int w, int h, guint32 seed)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  EnlargeTensor *t = enlarge_tensor_new (3, h, w, NULL);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        enlarge_tensor_channel (t, c)[y * w + x] =
+          (float) CLAMP (0.5 + 0.4 * sin (0.3 * x + c) * cos (0.2 * y) +
+                         g_rand_double_range (rand, -0.1, 0.1), 0, 1);
+  return t;
 }

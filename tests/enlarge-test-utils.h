@@ -66,6 +66,10 @@ char *etu_test_model_or_skip (const char *file);
  * skipped. */
 EnlargeBackend *etu_opencl_or_skip (void);
 
+/* A 3-channel @w × @h tensor of smooth gradients with noise in [0, 1]
+ * (something an upscaler does work on), the same for the same @seed. */
+EnlargeTensor *etu_gradient_tensor (int w, int h, guint32 seed);
+
 /* ---- running enlarge-cli ------------------------------------------------ */
 
 typedef struct {

@@ -46,21 +46,6 @@ tensor_psnr (const EnlargeTensor *a, const EnlargeTensor *b)
 }
 
 static EnlargeTensor *
-test_input (int w, int h, guint32 seed)
-{
-  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
-  EnlargeTensor *t = enlarge_tensor_new (3, h, w, NULL);
-  /* smooth gradients with noise: something an upscaler does work on */
-  for (int c = 0; c < 3; c++)
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++)
-        enlarge_tensor_channel (t, c)[y * w + x] =
-          (float) CLAMP (0.5 + 0.4 * sin (0.3 * x + c) * cos (0.2 * y) +
-                         g_rand_double_range (rand, -0.1, 0.1), 0, 1);
-  return t;
-}
-
-static EnlargeTensor *
 run (EnlargeNet *net, const EnlargeTensor *in)
 {
   g_autoptr (GError) error = NULL;
@@ -233,7 +218,7 @@ test_esrgan_cross_format (void)
     return;
   convs = ncnn_convs (ncnn);
   g_assert_cmpuint (convs->len, ==, 96);
-  in = test_input (20, 16, 1);
+  in = etu_gradient_tensor (20, 16, 1);
   want = run (ncnn, in);
   for (Layout layout = OLD; layout <= BSRGAN; layout++)
     for (int fp16 = 0; fp16 <= 1; fp16++)
@@ -288,7 +273,7 @@ test_compact_cross_format (void)
 
   if (ncnn == NULL)
     return;
-  in = test_input (23, 17, 2);
+  in = etu_gradient_tensor (23, 17, 2);
   want = run (ncnn, in);
   for (int fp16 = 0; fp16 <= 1; fp16++)
     {
@@ -328,7 +313,7 @@ test_compact_x2 (void)
   net = import_bytes (bytes, "animevideov3-x2.safetensors", &error);
   g_assert_no_error (error);
   g_assert_cmpint (net->scale, ==, 4);
-  in = test_input (18, 14, 3);
+  in = etu_gradient_tensor (18, 14, 3);
   want = run (ncnn, in);
   x4 = run (net, in);
   got = enlarge_tensor_new (3, x4->h / 2, x4->w / 2, NULL);
@@ -594,7 +579,7 @@ test_esrgan_scales (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (EnlargeNet) net_new = import_bytes (a, "new.safetensors", &error);
       g_autoptr (EnlargeNet) net_old = NULL;
-      g_autoptr (EnlargeTensor) in = test_input (7, 5, 9);
+      g_autoptr (EnlargeTensor) in = etu_gradient_tensor (7, 5, 9);
       g_autoptr (EnlargeTensor) x = NULL;
       g_autoptr (EnlargeTensor) y = NULL;
 
@@ -735,7 +720,7 @@ test_esrgan_unshuffle (void)
       g_autoptr (GBytes) bytes = write_dict (d, FMT_SAFETENSORS);
       g_autoptr (GError) error = NULL;
       g_autoptr (EnlargeNet) net = import_bytes (bytes, "unshuffle.safetensors", &error);
-      g_autoptr (EnlargeTensor) in = test_input (24, 16, 4);
+      g_autoptr (EnlargeTensor) in = etu_gradient_tensor (24, 16, 4);
       g_autoptr (EnlargeTensor) a = NULL;
       g_autoptr (EnlargeTensor) b = NULL;
       double db, spread = 0;

@@ -9,19 +9,16 @@
 
 #include "enlarge-error.h"
 #include "enlarge-import.h"
+#include "enlarge-import-private.h"
 #include "enlarge-net-builder.h"
 
 #define LRELU_SLOPE 0.2f
 #define MAX_ESRGAN_UPSAMPLINGS 4
 
-typedef struct {
-  EnlargeWeights *w;
-  const char *name;      /* the file, for messages */
-  GHashTable *used;      /* the names of the tensors the network took */
-} Importer;
+typedef EnlargeImporter Importer;
 
-static const EnlargeWeightsTensor *
-find (const Importer *im, const char *key)
+const EnlargeWeightsTensor *
+enlarge_importer_find (const Importer *im, const char *key)
 {
   return enlarge_weights_lookup (im->w, key);
 }
@@ -29,7 +26,7 @@ find (const Importer *im, const char *key)
 static gboolean
 has (const Importer *im, const char *key)
 {
-  return find (im, key) != NULL;
+  return enlarge_importer_find (im, key) != NULL;
 }
 
 static gboolean
@@ -62,10 +59,11 @@ fail_shape (const Importer *im, const char *key, const EnlargeWeightsTensor *t,
 }
 
 /* The values of @key, which must have the given shape */
-static float *
-take (const Importer *im, const char *key, guint n_dims, const gint64 *shape, GError **error)
+float *
+enlarge_importer_take (const Importer *im, const char *key, guint n_dims, const gint64 *shape,
+                       GError **error)
 {
-  const EnlargeWeightsTensor *t = find (im, key);
+  const EnlargeWeightsTensor *t = enlarge_importer_find (im, key);
   float *v;
 
   if (t == NULL || !shape_is (t, n_dims, shape))
@@ -85,8 +83,8 @@ conv (EnlargeNetBuilder *b, const Importer *im, const char *prefix, int input, i
   g_autofree char *wk = g_strconcat (prefix, ".weight", NULL);
   g_autofree char *bk = g_strconcat (prefix, ".bias", NULL);
   const gint64 ws[4] = { out, in, 3, 3 }, bs[1] = { out };
-  g_autofree float *weight = take (im, wk, 4, ws, error);
-  g_autofree float *bias = weight ? take (im, bk, 1, bs, error) : NULL;
+  g_autofree float *weight = enlarge_importer_take (im, wk, 4, ws, error);
+  g_autofree float *bias = weight ? enlarge_importer_take (im, bk, 1, bs, error) : NULL;
 
   if (bias == NULL)
     return -1;
@@ -96,10 +94,10 @@ conv (EnlargeNetBuilder *b, const Importer *im, const char *prefix, int input, i
 }
 
 /* A 4-D weight's dimension @dim, or -1 */
-static gint64
-dim_of (const Importer *im, const char *key, guint dim)
+gint64
+enlarge_importer_dim (const Importer *im, const char *key, guint dim)
 {
-  const EnlargeWeightsTensor *t = find (im, key);
+  const EnlargeWeightsTensor *t = enlarge_importer_find (im, key);
   return t != NULL && t->n_dims == 4 ? t->shape[dim] : -1;
 }
 
@@ -158,8 +156,9 @@ build_esrgan (const Importer *im, EsrganLayout layout, GError **error)
   g_autofree char *first_w = g_strconcat (first_key, ".weight", NULL);
   g_autofree char *g_key = esrgan_key (layout, K_RDB, 0, 1, 1, 0);
   g_autofree char *g_w = g_strconcat (g_key, ".weight", NULL);
-  const gint64 nf = dim_of (im, first_w, 0), in_nc = dim_of (im, first_w, 1);
-  const gint64 gc = dim_of (im, g_w, 0);
+  const gint64 nf = enlarge_importer_dim (im, first_w, 0);
+  const gint64 in_nc = enlarge_importer_dim (im, first_w, 1);
+  const gint64 gc = enlarge_importer_dim (im, g_w, 0);
   int n_blocks = 0, n_up = 0, shuffle, x, fea, t, y;
   EnlargeNet *net;
 
@@ -258,12 +257,13 @@ build_esrgan (const Importer *im, EsrganLayout layout, GError **error)
     y = conv (b, im, hr, y, nf, nf, ENLARGE_ACT_LEAKYRELU, error);
     if (y < 0 || conv (b, im, last, y, 3, nf, ENLARGE_ACT_NONE, error) < 0)
       {
-        if (y >= 0 && dim_of (im, last_w, 0) > 0 && dim_of (im, last_w, 0) != 3)
+        const gint64 out_nc = enlarge_importer_dim (im, last_w, 0);
+        if (y >= 0 && out_nc > 0 && out_nc != 3)
           {
             g_clear_error (error);
             g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
                          "%s: ESRGAN with %" G_GINT64_FORMAT " output channels (“%s”) is not "
-                         "supported, only RGB", im->name, dim_of (im, last_w, 0), last_w);
+                         "supported, only RGB", im->name, out_nc, last_w);
           }
         return NULL;
       }
@@ -285,7 +285,8 @@ static EnlargeNet *
 build_compact (const Importer *im, GError **error)
 {
   g_autoptr (EnlargeNetBuilder) b = enlarge_net_builder_new ();
-  const gint64 nf = dim_of (im, "body.0.weight", 0), in_nc = dim_of (im, "body.0.weight", 1);
+  const gint64 nf = enlarge_importer_dim (im, "body.0.weight", 0);
+  const gint64 in_nc = enlarge_importer_dim (im, "body.0.weight", 1);
   int last = 0, x, y, scale, out_nc;
   EnlargeNet *net;
 
@@ -313,7 +314,7 @@ build_compact (const Importer *im, GError **error)
     }
   {
     g_autofree char *lk = g_strdup_printf ("body.%d.weight", last);
-    const gint64 lo = dim_of (im, lk, 0);
+    const gint64 lo = enlarge_importer_dim (im, lk, 0);
     out_nc = 3;
     scale = (int) lround (sqrt ((double) MAX (lo, 0) / out_nc));
     if (lo < 3 || scale < 1 || scale > 16 || (gint64) scale * scale * out_nc != lo)
@@ -348,7 +349,7 @@ build_compact (const Importer *im, GError **error)
           g_autofree char *pk = g_strdup_printf ("body.%d.weight", i + 1);
           g_autofree char *pn = g_strdup_printf ("body.%d", i + 1);
           const gint64 ps[1] = { nf };
-          float *slope = take (im, pk, 1, ps, error);
+          float *slope = enlarge_importer_take (im, pk, 1, ps, error);
           if (slope == NULL)
             return NULL;
           y = enlarge_net_builder_prelu (b, pn, y, nf, slope);
@@ -380,8 +381,7 @@ static const struct {
   { "residual_layer.0.residual_layer.0.layer.0.fn.0.weight", "OmniSR" },
   { "layers.0.residual_group.overlap_attn.relative_position_bias_table", "HAT" },
   { "layers.0.residual_group.blocks.0.attn.relative_position_bias_table", "SwinIR" },
-  { "block_1.c1_r.sk.weight", "SPAN" },
-  { "block_1.c1_r.weight", "SPAN" },
+  { "block_1.c1_r.weight", "SPAN without Conv3XC blocks" },
   { "unet1.conv1.conv.0.weight", "Real-CUGAN" },
 };
 
@@ -421,16 +421,18 @@ enlarge_import_weights (EnlargeWeights *weights, const char *name, GError **erro
     return check_all_used (&im, build_esrgan (&im, LAYOUT_NEW, error), error);
   if (has (&im, "conv_first.weight") && has (&im, "RRDB_trunk.0.RDB1.conv1.weight"))
     return check_all_used (&im, build_esrgan (&im, LAYOUT_BSRGAN, error), error);
-  if (has (&im, "body.0.weight") && dim_of (&im, "body.0.weight", 0) > 0 &&
+  if (has (&im, "body.0.weight") && enlarge_importer_dim (&im, "body.0.weight", 0) > 0 &&
       !has (&im, "conv_first.weight"))
     return check_all_used (&im, build_compact (&im, error), error);
+  if (enlarge_import_is_span (&im))
+    return check_all_used (&im, enlarge_import_span (&im, error), error);
 
   for (guint i = 0; i < G_N_ELEMENTS (unsupported); i++)
     if (has (&im, unsupported[i].key))
       {
         g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
                      "%s: unsupported architecture %s (recognised by “%s”); Enlarge runs "
-                     "ESRGAN and Compact models", im.name, unsupported[i].name,
+                     "ESRGAN, Compact and SPAN models", im.name, unsupported[i].name,
                      unsupported[i].key);
         return NULL;
       }
@@ -441,8 +443,8 @@ enlarge_import_weights (EnlargeWeights *weights, const char *name, GError **erro
       g_string_append_printf (keys, "%s“%s”", i ? ", " : "",
                               enlarge_weights_get_nth (weights, i)->name);
     g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
-                 "%s: unknown architecture: %u tensors (%s%s) match none of ESRGAN and "
-                 "Compact", im.name, n, n ? keys->str : "none", n > 4 ? ", …" : "");
+                 "%s: unknown architecture: %u tensors (%s%s) match none of ESRGAN, "
+                 "Compact and SPAN", im.name, n, n ? keys->str : "none", n > 4 ? ", …" : "");
   }
   return NULL;
 }

@@ -10,7 +10,9 @@
  * body.N.rdb1…) and BSRGAN/RealSR's (RRDB_trunk.N.RDB1…) — with any
  * block count, width, growth, number of 2× upsamplings and the
  * pixel-unshuffle input of the 1× and 2× models; and Compact
- * (SRVGGNetCompact, body.N, PReLU) with any conv count and scale. */
+ * (SRVGGNetCompact, body.N, PReLU) with any conv count and scale; and
+ * SPAN (conv_1, block_1…6, conv_cat, conv_2, upsampler) with any width
+ * and scale, its Conv3XC blocks fused into one 3×3 convolution each. */
 
 #include "enlarge-net.h"
 #include "enlarge-weights.h"
@@ -18,7 +20,7 @@
 G_BEGIN_DECLS
 
 /* The network of the state dict @weights. @name (the file's) goes into
- * error messages. Sets EnlargeNet.architecture ("ESRGAN", "Compact") and
+ * error messages. Sets EnlargeNet.architecture ("ESRGAN", "Compact", "SPAN") and
  * EnlargeNet.variant. A state dict of another architecture is
  * ENLARGE_ERROR_UNSUPPORTED naming it when it is known ("unsupported
  * architecture OmniSR") or some of its keys when not; a tensor missing or

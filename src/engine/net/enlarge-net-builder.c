@@ -135,10 +135,29 @@ enlarge_net_builder_sum (EnlargeNetBuilder *b, const char *name, int x, int y, f
 int
 enlarge_net_builder_add_blobs (EnlargeNetBuilder *b, const char *name, int x, int y)
 {
+  return enlarge_net_builder_binary (b, name, x, y, ENLARGE_BINARY_ADD);
+}
+
+int
+enlarge_net_builder_binary (EnlargeNetBuilder *b, const char *name, int x, int y,
+                            EnlargeBinaryOp op)
+{
   const int in[2] = { x, y };
   int out;
-  enlarge_net_builder_add (b, &enlarge_op_binaryop, name, 2, in, &out)->p.binary.op =
-    ENLARGE_BINARY_ADD;
+  enlarge_net_builder_add (b, &enlarge_op_binaryop, name, 2, in, &out)->p.binary.op = op;
+  return out;
+}
+
+int
+enlarge_net_builder_binary_scalar (EnlargeNetBuilder *b, const char *name, int x,
+                                   EnlargeBinaryOp op, float value)
+{
+  int out;
+  EnlargeBinaryParams *p = &enlarge_net_builder_add (b, &enlarge_op_binaryop, name, 1, &x,
+                                                     &out)->p.binary;
+  p->op = op;
+  p->with_scalar = TRUE;
+  p->b = value;
   return out;
 }
 

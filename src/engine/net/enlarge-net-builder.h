@@ -44,6 +44,12 @@ int enlarge_net_builder_sum (EnlargeNetBuilder *builder, const char *name, int a
                              float ca, float cb);
 /* a + b, ncnn's BinaryOp add (as the converters write a plain +) */
 int enlarge_net_builder_add_blobs (EnlargeNetBuilder *builder, const char *name, int a, int b);
+/* a @op b, both blobs of one shape (ncnn's BinaryOp) */
+int enlarge_net_builder_binary (EnlargeNetBuilder *builder, const char *name, int a, int b,
+                                EnlargeBinaryOp op);
+/* a @op @value */
+int enlarge_net_builder_binary_scalar (EnlargeNetBuilder *builder, const char *name, int a,
+                                       EnlargeBinaryOp op, float value);
 int enlarge_net_builder_upsample (EnlargeNetBuilder *builder, const char *name, int input,
                                   int factor);
 int enlarge_net_builder_pixelshuffle (EnlargeNetBuilder *builder, const char *name, int input,
