@@ -1,0 +1,740 @@
+/* enlarge-cli's videos and animations; see enlarge-video.h.
+ *
+ * The pipeline:
+ *
+ *   filesrc ! parsebin ─ video ─ queue ! decodebin ! videoconvert ! enlarge
+ *                      │           ! videoconvert ! encoder [! parser] ! mux
+ *                      ├ audio ─── queue ! mux  (or, when the container cannot
+ *                      │           hold it: decodebin ! audioconvert ! encoder ! mux)
+ *                      ├ subtitles queue ! mux  (dropped, with a warning, when
+ *                      │           the container cannot hold them)
+ *                      └ other ─── fakesink
+ *   mux ! filesink location=.NAME.XXXXXX   (renamed to NAME at the end)
+ *
+ * Audio and subtitles are remuxed as they are, not re-encoded, where the
+ * container allows it. Memory is bounded: the queues hold at most 64 MiB
+ * of compressed data each and raw frames exist only between the decoder
+ * and the encoder, on one streaming thread. */
+
+#include "config.h"
+
+#include "enlarge-video.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "enlarge.h"
+
+static const char *const video_extensions[] = {
+  "mp4", "m4v", "mov", "mkv", "webm", "avi", "ogv", "mpg", "mpeg", "ts", "mts", "wmv", "flv", NULL
+};
+
+static char *
+extension_of (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+
+  return dot != NULL && dot != base ? g_ascii_strdown (dot + 1, -1) : NULL;
+}
+
+static gboolean
+is_animated_gif (const char *path)
+{
+  g_autofree char *ext = extension_of (path);
+  if (ext == NULL || !g_str_equal (ext, "gif"))
+    return FALSE;
+  g_autoptr (GdkPixbufAnimation) animation = gdk_pixbuf_animation_new_from_file (path, NULL);
+  return animation != NULL && !gdk_pixbuf_animation_is_static_image (animation);
+}
+
+gboolean
+enlarge_video_wanted (const Options *options)
+{
+  for (guint i = 0; options->inputs != NULL && options->inputs[i] != NULL; i++)
+    {
+      g_autofree char *ext = extension_of (options->inputs[i]);
+      if ((ext != NULL && g_strv_contains (video_extensions, ext)) ||
+          is_animated_gif (options->inputs[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+#if !HAVE_GSTREAMER
+
+int
+enlarge_video_run (const Options *options)
+{
+  print_error ("this enlarge-cli was built without GStreamer, so it cannot read videos; "
+               "install GStreamer's development files and build again");
+  return EXIT_FAILED;
+}
+
+#else
+
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "gstenlarge.h"
+
+/* 64 MiB of compressed data per stream; time and buffer counts unlimited
+ * so that a badly interleaved file cannot stall the muxer. */
+#define QUEUE_BYTES (64u << 20)
+
+typedef struct {
+  const char *extension;
+  const char *muxer;
+  const char *video_encoder;   /* x264enc or vp9enc */
+  const char *video_parser;    /* NULL = none */
+  const char *const *audio_encoders;   /* for audio the container cannot hold as is */
+} Container;
+
+static const char *const aac_encoders[] = { "avenc_aac", "fdkaacenc", "voaacenc", NULL };
+static const char *const opus_encoders[] = { "opusenc", "vorbisenc", NULL };
+static const char *const mkv_audio_encoders[] = { "opusenc", "flacenc", "vorbisenc", NULL };
+
+static const Container containers[] = {
+  { "mp4", "mp4mux", "x264enc", "h264parse", aac_encoders },
+  { "m4v", "mp4mux", "x264enc", "h264parse", aac_encoders },
+  { "mov", "qtmux", "x264enc", "h264parse", aac_encoders },
+  { "mkv", "matroskamux", "x264enc", "h264parse", mkv_audio_encoders },
+  { "webm", "webmmux", "vp9enc", NULL, opus_encoders },
+};
+
+typedef struct {
+  const Options *options;
+  const Container *container;
+  GMainLoop *loop;
+  GstElement *pipeline;
+  GstElement *mux;
+  GstElement *enlarge;
+  gboolean have_video;
+  GError *error;           /* the first error */
+  gboolean interrupted;
+  int status;
+
+  /* progress */
+  char *name;
+  gint frames_done;        /* atomic: counted on the streaming thread */
+  gint64 frames_total;     /* -1 = unknown */
+  gint64 start_us;
+  int last_printed;
+  gboolean tty;
+  gboolean line_open;
+} Video;
+
+static void
+video_fail (Video *video, GError *error)
+{
+  if (video->error == NULL)
+    video->error = error;
+  else
+    g_error_free (error);
+  g_main_loop_quit (video->loop);
+}
+
+static GstElement *
+make (Video *video, const char *factory)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL)
+    {
+      /* from any thread: through the bus */
+      g_autoptr (GError) error = g_error_new (GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+                                              "the GStreamer element “%s” is not installed "
+                                              "(see README.md, Videos)", factory);
+      gst_element_post_message (video->pipeline,
+                                gst_message_new_error (GST_OBJECT (video->pipeline), error, NULL));
+      return NULL;
+    }
+  gst_bin_add (GST_BIN (video->pipeline), element);
+  return element;
+}
+
+static GstElement *
+make_queue (Video *video)
+{
+  GstElement *queue = make (video, "queue");
+
+  g_object_set (queue, "max-size-buffers", 0, "max-size-time", (guint64) 0,
+                "max-size-bytes", QUEUE_BYTES, NULL);
+  return queue;
+}
+
+/* Links a chain of elements and brings them to the pipeline's state. */
+static gboolean
+link_and_start (GstElement **chain, guint n)
+{
+  for (guint i = 0; i + 1 < n; i++)
+    if (!gst_element_link (chain[i], chain[i + 1]))
+      return FALSE;
+  for (guint i = n; i-- > 0;)
+    gst_element_sync_state_with_parent (chain[i]);
+  return TRUE;
+}
+
+static gboolean
+link_pad (GstPad *src, GstElement *sink)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (sink, "sink");
+  return gst_pad_link (src, pad) == GST_PAD_LINK_OK;
+}
+
+static GstPadProbeReturn
+count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  Video *video = user_data;
+
+  g_atomic_int_inc (&video->frames_done);
+  return GST_PAD_PROBE_OK;
+}
+
+/* decodebin's raw pad, on the video branch */
+static void
+on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer user_data)
+{
+  GstElement *convert = user_data;
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (convert, "sink");
+
+  if (!gst_pad_is_linked (sink))
+    gst_pad_link (pad, sink);
+}
+
+/* decodebin ! audioconvert ! audioresample ! ENCODER ! mux, for audio the
+ * container cannot hold as it is */
+static gboolean
+add_audio_transcode (Video *video, GstElement *queue, GstPad *mux_pad)
+{
+  const char *factory = NULL;
+
+  for (guint i = 0; video->container->audio_encoders[i] != NULL && factory == NULL; i++)
+    {
+      g_autoptr (GstElementFactory) f = gst_element_factory_find (video->container->audio_encoders[i]);
+      if (f != NULL)
+        factory = video->container->audio_encoders[i];
+    }
+  if (factory == NULL)
+    return FALSE;
+
+  GstElement *decode = make (video, "decodebin");
+  GstElement *convert = make (video, "audioconvert");
+  GstElement *resample = make (video, "audioresample");
+  GstElement *encode = make (video, factory);
+  if (decode == NULL || convert == NULL || resample == NULL || encode == NULL)
+    return FALSE;
+  g_signal_connect (decode, "pad-added", G_CALLBACK (on_decoded_pad), convert);
+  GstElement *chain[] = { convert, resample, encode };
+  g_autoptr (GstPad) encoded = gst_element_get_static_pad (encode, "src");
+  if (!link_and_start (chain, G_N_ELEMENTS (chain)) || gst_pad_link (encoded, mux_pad) != GST_PAD_LINK_OK ||
+      !gst_element_link (queue, decode))
+    return FALSE;
+  gst_element_sync_state_with_parent (decode);
+  print_error ("warning: %s: the audio is re-encoded with %s (.%s cannot hold it as it is)",
+               video->name, factory, video->container->extension);
+  return TRUE;
+}
+
+static gboolean
+add_video_branch (Video *video, GstPad *pad)
+{
+  const Options *options = video->options;
+  GstElement *queue = make_queue (video);
+  GstElement *decode = make (video, "decodebin");
+  GstElement *convert_in = make (video, "videoconvert");
+  GstElement *enlarge = make (video, "enlarge");
+  GstElement *convert_out = make (video, "videoconvert");
+  GstElement *encode = make (video, video->container->video_encoder);
+  GstElement *parse = video->container->video_parser != NULL
+                      ? make (video, video->container->video_parser) : NULL;
+  if (queue == NULL || decode == NULL || convert_in == NULL || enlarge == NULL ||
+      convert_out == NULL || encode == NULL || (video->container->video_parser != NULL && parse == NULL))
+    return FALSE;
+
+  g_object_set (enlarge, "model", options->model, "scale", options->scale,
+                "creativity", options->creativity, "tile", options->tile,
+                "device", options->device != NULL ? options->device : "auto", NULL);
+  video->enlarge = enlarge;
+
+  GstElement *last = encode;
+  if (g_str_equal (video->container->video_encoder, "x264enc"))
+    {
+      /* quality-based (CRF): 18 by default, visually lossless; --quality Q
+       * gives CRF round (51 × (100 − Q) / 100); --lossless QP 0 in 4:4:4 */
+      if (options->lossless)
+        {
+          gst_util_set_object_arg (G_OBJECT (encode), "pass", "quant");
+          g_object_set (encode, "quantizer", 0, NULL);
+          GstElement *caps = make (video, "capsfilter");
+          g_autoptr (GstCaps) y444 = gst_caps_from_string ("video/x-raw,format=Y444");
+          g_object_set (caps, "caps", y444, NULL);
+          GstElement *chain[] = { convert_out, caps, encode };
+          if (!link_and_start (chain, G_N_ELEMENTS (chain)))
+            return FALSE;
+        }
+      else
+        {
+          gst_util_set_object_arg (G_OBJECT (encode), "pass", "qual");
+          g_object_set (encode, "quantizer",
+                        options->quality > 0 ? (guint) lround (51.0 * (100 - options->quality) / 100.0) : 18u,
+                        NULL);
+        }
+      gst_util_set_object_arg (G_OBJECT (encode), "speed-preset", "medium");
+    }
+  else
+    {
+      /* VP9 in constant-quality mode */
+      gst_util_set_object_arg (G_OBJECT (encode), "end-usage", "q");
+      g_object_set (encode, "cq-level",
+                    options->quality > 0 ? (int) lround (63.0 * (100 - options->quality) / 100.0) : 24,
+                    "deadline", (gint64) 1, "cpu-used", 4, "threads", (int) g_get_num_processors (),
+                    "row-mt", TRUE, NULL);
+    }
+  if (parse != NULL)
+    {
+      if (!gst_element_link (encode, parse))
+        return FALSE;
+      last = parse;
+    }
+
+  g_autoptr (GstPad) counted = gst_element_get_static_pad (enlarge, "src");
+  gst_pad_add_probe (counted, GST_PAD_PROBE_TYPE_BUFFER, count_frame, video, NULL);
+
+  GstElement *chain[] = { convert_in, enlarge, convert_out };
+  if (!link_and_start (chain, G_N_ELEMENTS (chain)))
+    return FALSE;
+  if (!options->lossless && !gst_element_link (convert_out, encode))
+    return FALSE;
+  if (!gst_element_link (last, video->mux))
+    return FALSE;
+  gst_element_sync_state_with_parent (encode);
+  if (parse != NULL)
+    gst_element_sync_state_with_parent (parse);
+  g_signal_connect (decode, "pad-added", G_CALLBACK (on_decoded_pad), convert_in);
+  GstElement *head[] = { queue, decode };
+  if (!link_and_start (head, G_N_ELEMENTS (head)) || !link_pad (pad, queue))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+add_fakesink (Video *video, GstPad *pad)
+{
+  GstElement *sink = make (video, "fakesink");
+
+  if (sink != NULL)
+    {
+      g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+      link_pad (pad, sink);
+      gst_element_sync_state_with_parent (sink);
+    }
+}
+
+/* parsebin's pads: one per stream of the input, parsed, not decoded */
+static void
+on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
+{
+  Video *video = user_data;
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  const char *type = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  gboolean ok = TRUE;
+
+  if ((g_str_has_prefix (type, "video/") || g_str_has_prefix (type, "image/")) && !video->have_video)
+    {
+      video->have_video = TRUE;
+      ok = add_video_branch (video, pad);
+    }
+  else if (g_str_has_prefix (type, "audio/") || g_str_has_prefix (type, "text/") ||
+           g_str_has_prefix (type, "subpicture/") || g_str_has_prefix (type, "application/x-ssa") ||
+           g_str_has_prefix (type, "application/x-ass"))
+    {
+      gboolean audio = g_str_has_prefix (type, "audio/");
+      /* as it is when the container can hold it */
+      GstPad *mux_pad = gst_element_get_compatible_pad (video->mux, pad, caps);
+      if (mux_pad != NULL)
+        {
+          GstElement *queue = make_queue (video);
+          g_autoptr (GstPad) out = gst_element_get_static_pad (queue, "src");
+          ok = queue != NULL && link_pad (pad, queue) && gst_pad_link (out, mux_pad) == GST_PAD_LINK_OK;
+          if (ok)
+            gst_element_sync_state_with_parent (queue);
+          gst_object_unref (mux_pad);
+        }
+      else if (audio)
+        {
+          GstElement *queue = make_queue (video);
+          g_autoptr (GstPad) pad_for_audio = gst_element_request_pad_simple (video->mux, "audio_%u");
+          ok = queue != NULL && pad_for_audio != NULL && add_audio_transcode (video, queue, pad_for_audio) &&
+               link_pad (pad, queue);
+          if (ok)
+            gst_element_sync_state_with_parent (queue);
+        }
+      else
+        {
+          print_error ("warning: %s: a subtitle stream (%s) is dropped: .%s cannot hold it",
+                       video->name, type, video->container->extension);
+          add_fakesink (video, pad);
+        }
+    }
+  else
+    {
+      print_error ("warning: %s: a stream of type %s is dropped", video->name, type);
+      add_fakesink (video, pad);
+    }
+
+  if (!ok)
+    {
+      g_autofree char *caps_text = gst_caps_to_string (caps);
+      GError *error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+                                   "cannot pass the stream %s into a .%s file",
+                                   caps_text, video->container->extension);
+      /* from a streaming thread: through the bus */
+      gst_element_post_message (video->pipeline,
+                                gst_message_new_error (GST_OBJECT (video->pipeline), error, NULL));
+      g_error_free (error);
+    }
+}
+
+static void
+print_progress (Video *video, gboolean last)
+{
+  int done = g_atomic_int_get (&video->frames_done);
+  double elapsed = (g_get_monotonic_time () - video->start_us) / 1e6;
+  double fps = elapsed > 0 ? done / elapsed : 0;
+  g_autofree char *total = video->frames_total > 0
+                           ? g_strdup_printf ("/%" G_GINT64_FORMAT, video->frames_total)
+                           : g_strdup ("");
+  g_autofree char *eta = video->frames_total > done && done > 0
+                         ? g_strdup_printf (", ETA %.0f s", (video->frames_total - done) / fps)
+                         : g_strdup ("");
+  g_autofree char *line = last
+    ? g_strdup_printf ("%s: %d frames in %.1f s, %.2f frames/s", video->name, done, elapsed, fps)
+    : g_strdup_printf ("%s: frame %d%s, %.2f frames/s, %.1f s elapsed%s", video->name, done,
+                       total, fps, elapsed, eta);
+
+  if (video->options->quiet || (!last && done == video->last_printed))
+    return;
+  video->last_printed = done;
+  if (video->tty)
+    {
+      fprintf (stderr, "\r%s\033[K", line);
+      video->line_open = !last;
+      if (last)
+        fputc ('\n', stderr);
+    }
+  else
+    fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  print_progress (user_data, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Video *video = user_data;
+
+  video->interrupted = TRUE;
+  g_main_loop_quit (video->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  Video *video = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_EOS:
+      g_main_loop_quit (video->loop);
+      break;
+    case GST_MESSAGE_ERROR:
+      {
+        GError *error = NULL;
+        g_autofree char *debug = NULL;
+        gst_message_parse_error (message, &error, &debug);
+        g_debug ("%s", debug != NULL ? debug : "");
+        video_fail (video, error);
+        break;
+      }
+    case GST_MESSAGE_WARNING:
+      {
+        g_autoptr (GError) error = NULL;
+        gst_message_parse_warning (message, &error, NULL);
+        print_error ("warning: %s: %s", video->name, error->message);
+        break;
+      }
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Frame count, size and rate from GstDiscoverer, before any work. */
+static gboolean
+discover (Video *video, const char *input, int *width, int *height, GError **error)
+{
+  g_autoptr (GstDiscoverer) discoverer = gst_discoverer_new (30 * GST_SECOND, error);
+  if (discoverer == NULL)
+    return FALSE;
+  g_autoptr (GFile) file = g_file_new_for_path (input);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr (GstDiscovererInfo) info = gst_discoverer_discover_uri (discoverer, uri, error);
+  if (info == NULL)
+    return FALSE;
+
+  GList *streams = gst_discoverer_info_get_video_streams (info);
+  if (streams == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "no video stream");
+      return FALSE;
+    }
+  GstDiscovererVideoInfo *vinfo = streams->data;
+  *width = gst_discoverer_video_info_get_width (vinfo);
+  *height = gst_discoverer_video_info_get_height (vinfo);
+  guint num = gst_discoverer_video_info_get_framerate_num (vinfo);
+  guint den = gst_discoverer_video_info_get_framerate_denom (vinfo);
+  GstClockTime duration = gst_discoverer_info_get_duration (info);
+  video->frames_total = num > 0 && den > 0 && GST_CLOCK_TIME_IS_VALID (duration)
+                        ? (gint64) llround ((double) duration * num / den / GST_SECOND) : -1;
+  gst_discoverer_stream_info_list_free (streams);
+  return TRUE;
+}
+
+/* "clip.mp4" → "clip-enlarged-2x.mp4" (an animated GIF → .mp4) */
+static char *
+default_output (const char *input, double scale)
+{
+  g_autofree char *dir = g_path_get_dirname (input);
+  g_autofree char *base = g_path_get_basename (input);
+  g_autofree char *ext = extension_of (input);
+  char *dot = strrchr (base, '.');
+  char factor[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *out_ext = "mp4";
+
+  for (guint i = 0; ext != NULL && i < G_N_ELEMENTS (containers); i++)
+    if (g_str_equal (containers[i].extension, ext))
+      out_ext = ext;
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  g_ascii_formatd (factor, sizeof factor, "%.3g", scale);
+  g_autofree char *name = g_strdup_printf ("%s-enlarged-%sx.%s", base, factor, out_ext);
+  return g_build_filename (dir, name, NULL);
+}
+
+static gboolean
+is_same_file (const char *a, const char *b)
+{
+  struct stat sa, sb;
+
+  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  return g_str_equal (ca, cb);
+}
+
+/* Runs the pipeline into @tmp; returns the exit status. */
+static int
+run_pipeline (Video *video, const char *input, const char *tmp)
+{
+  video->pipeline = gst_pipeline_new ("enlarge-video");
+  GstElement *src = make (video, "filesrc");
+  GstElement *parse = make (video, "parsebin");
+  video->mux = make (video, video->container->muxer);
+  GstElement *sink = make (video, "filesink");
+  if (src == NULL || parse == NULL || video->mux == NULL || sink == NULL)
+    {
+      g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
+      g_autoptr (GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      g_autoptr (GError) error = NULL;
+      gst_message_parse_error (message, &error, NULL);
+      print_error ("%s", error->message);
+      return EXIT_FAILED;
+    }
+  g_object_set (src, "location", input, NULL);
+  g_object_set (sink, "location", tmp, NULL);
+  gst_element_link (src, parse);
+  gst_element_link (video->mux, sink);
+  g_signal_connect (parse, "pad-added", G_CALLBACK (on_stream_pad), video);
+
+  g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
+  guint bus_watch = gst_bus_add_watch (bus, on_bus_message, video);
+  guint sigint = g_unix_signal_add (SIGINT, on_signal, video);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, video);
+  guint tick = g_timeout_add (video->tty ? 250 : 1000, on_tick, video);
+
+  video->start_us = g_get_monotonic_time ();
+  if (gst_element_set_state (video->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE ||
+      video->error == NULL)
+    g_main_loop_run (video->loop);
+  /* the error message of a failed state change is still on the bus */
+  while (video->error == NULL && !video->interrupted)
+    {
+      g_autoptr (GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      if (message == NULL)
+        break;
+      on_bus_message (bus, message, video);
+    }
+
+  /* Down to NULL: the element stops the frame in progress. */
+  gst_element_set_state (video->pipeline, GST_STATE_NULL);
+  g_source_remove (tick);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_source_remove (bus_watch);
+
+  if (video->interrupted)
+    {
+      if (video->line_open)
+        fputc ('\n', stderr);
+      print_error ("%s: interrupted; nothing written", video->name);
+      return 130;
+    }
+  if (video->error != NULL)
+    {
+      if (video->line_open)
+        fputc ('\n', stderr);
+      print_error ("%s: %s", video->name, video->error->message);
+      return video->error->domain == ENLARGE_ERROR ? fatal_exit_status (video->error) : EXIT_FAILED;
+    }
+  print_progress (video, TRUE);
+  return EXIT_OK;
+}
+
+int
+enlarge_video_run (const Options *options)
+{
+  if (g_strv_length (options->inputs) != 1)
+    return usage_error ("videos are enlarged one at a time: give one input with -o");
+  if (options->tta || options->target_mp > 0 || options->alpha_mode != ENLARGE_ALPHA_MODEL)
+    return usage_error ("--tta, --target-mp and --alpha do not apply to videos");
+
+  const char *input = options->inputs[0];
+  g_autofree char *output = default_output (input, options->scale);
+  if (options->output != NULL && g_file_test (options->output, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *name = g_path_get_basename (output);
+      g_free (output);
+      output = g_build_filename (options->output, name, NULL);
+    }
+  else if (options->output != NULL)
+    {
+      g_free (output);
+      output = g_strdup (options->output);
+    }
+  g_autofree char *out_ext = extension_of (output);
+  const Container *container = NULL;
+  for (guint i = 0; out_ext != NULL && i < G_N_ELEMENTS (containers); i++)
+    if (g_str_equal (containers[i].extension, out_ext))
+      container = &containers[i];
+  if (container == NULL)
+    return usage_error ("cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv or .webm",
+                        output);
+  if (options->lossless && g_str_equal (container->video_encoder, "vp9enc"))
+    return usage_error ("--lossless needs H.264: write .mkv or .mp4, not .webm");
+  if (options->format != NULL)
+    return usage_error ("--format is for images; a video's container comes from the output name");
+  if (is_same_file (input, output))
+    return usage_error ("refusing to overwrite the input file “%s”; choose another output", input);
+
+  gst_init (NULL, NULL);
+  gst_enlarge_register (NULL);
+
+  Video video = { options, container };
+  video.name = g_path_get_basename (input);
+  video.tty = isatty (STDERR_FILENO);
+  video.frames_total = -1;
+  video.last_printed = -1;
+  int status;
+  int width = 0, height = 0;
+  g_autoptr (GError) error = NULL;
+
+  if (!discover (&video, input, &width, &height, &error))
+    {
+      print_error ("%s: cannot read it as a video: %s", input, error->message);
+      g_free (video.name);
+      return EXIT_FAILED;
+    }
+
+  if (options->dry_run)
+    {
+      EnlargeSettings settings = { options->creativity, options->scale, 0, ENLARGE_ALPHA_MODEL, FALSE };
+      const EnlargeModelInfo *model = enlarge_model_lookup (options->model);
+      EnlargePlan plan;
+      if (!enlarge_plan_compute (&settings, model->scale, width, height, &plan, &error))
+        status = usage_error ("%s", error->message);
+      else
+        {
+          g_autofree char *text = enlarge_plan_describe (&plan);
+          printf ("%s: %s, %" G_GINT64_FORMAT " frames → %s\n", input, text, video.frames_total, output);
+          status = EXIT_OK;
+        }
+      g_free (video.name);
+      return status;
+    }
+
+  g_autofree char *dir = g_path_get_dirname (output);
+  g_autofree char *base = g_path_get_basename (output);
+  g_autofree char *tmp = g_strdup_printf ("%s%s.%s.XXXXXX", dir, G_DIR_SEPARATOR_S, base);
+  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved = errno;
+      print_error ("cannot write into “%s”: %s", dir, g_strerror (saved));
+      g_free (video.name);
+      return EXIT_FAILED;
+    }
+  close (fd);
+
+  if (!options->quiet)
+    fprintf (stderr, "%s: %d × %d, %" G_GINT64_FORMAT " frames → %s\n", video.name, width, height,
+             video.frames_total, output);
+  video.loop = g_main_loop_new (NULL, FALSE);
+  status = run_pipeline (&video, input, tmp);
+
+  if (status == EXIT_OK && !video.have_video)
+    {
+      print_error ("%s: no video stream", input);
+      status = EXIT_FAILED;
+    }
+  if (status == EXIT_OK && g_rename (tmp, output) != 0)
+    {
+      int saved = errno;
+      print_error ("cannot write “%s”: %s", output, g_strerror (saved));
+      status = EXIT_FAILED;
+    }
+  if (status != EXIT_OK)
+    g_unlink (tmp);
+  else
+    {
+      g_autofree char *absolute = g_canonicalize_filename (output, NULL);
+      printf ("wrote %s\n", absolute);
+    }
+
+  g_clear_object (&video.pipeline);
+  g_clear_pointer (&video.loop, g_main_loop_unref);
+  g_clear_error (&video.error);
+  g_free (video.name);
+  return status;
+}
+
+#endif
