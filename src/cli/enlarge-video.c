@@ -266,21 +266,23 @@ add_video_branch (Video *video, GstPad *pad)
                 "device", options->device != NULL ? options->device : "auto", NULL);
   video->enlarge = enlarge;
 
+  /* 4:2:0 as players expect; --lossless: QP 0 in 4:4:4 */
+  GstElement *format = make (video, "capsfilter");
+  if (format == NULL)
+    return FALSE;
+  g_autoptr (GstCaps) format_caps = gst_caps_from_string (options->lossless ? "video/x-raw,format=Y444"
+                                                                            : "video/x-raw,format=I420");
+  g_object_set (format, "caps", format_caps, NULL);
+
   GstElement *last = encode;
   if (g_str_equal (video->container->video_encoder, "x264enc"))
     {
       /* quality-based (CRF): 18 by default, visually lossless; --quality Q
-       * gives CRF round (51 × (100 − Q) / 100); --lossless QP 0 in 4:4:4 */
+       * gives CRF round (51 × (100 − Q) / 100) */
       if (options->lossless)
         {
           gst_util_set_object_arg (G_OBJECT (encode), "pass", "quant");
           g_object_set (encode, "quantizer", 0, NULL);
-          GstElement *caps = make (video, "capsfilter");
-          g_autoptr (GstCaps) y444 = gst_caps_from_string ("video/x-raw,format=Y444");
-          g_object_set (caps, "caps", y444, NULL);
-          GstElement *chain[] = { convert_out, caps, encode };
-          if (!link_and_start (chain, G_N_ELEMENTS (chain)))
-            return FALSE;
         }
       else
         {
@@ -310,14 +312,9 @@ add_video_branch (Video *video, GstPad *pad)
   g_autoptr (GstPad) counted = gst_element_get_static_pad (enlarge, "src");
   gst_pad_add_probe (counted, GST_PAD_PROBE_TYPE_BUFFER, count_frame, video, NULL);
 
-  GstElement *chain[] = { convert_in, enlarge, convert_out };
-  if (!link_and_start (chain, G_N_ELEMENTS (chain)))
+  GstElement *chain[] = { convert_in, enlarge, convert_out, format, encode };
+  if (!link_and_start (chain, G_N_ELEMENTS (chain)) || !gst_element_link (last, video->mux))
     return FALSE;
-  if (!options->lossless && !gst_element_link (convert_out, encode))
-    return FALSE;
-  if (!gst_element_link (last, video->mux))
-    return FALSE;
-  gst_element_sync_state_with_parent (encode);
   if (parse != NULL)
     gst_element_sync_state_with_parent (parse);
   g_signal_connect (decode, "pad-added", G_CALLBACK (on_decoded_pad), convert_in);

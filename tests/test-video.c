@@ -1,0 +1,582 @@
+/* Videos: the "enlarge" GStreamer element (src/gst) driven in pipelines,
+ * and enlarge-cli taking a video (src/cli/enlarge-video.c). Skipped, with
+ * the missing element named, where GStreamer's plugins are not installed. */
+
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "enlarge.h"
+#include "enlarge-environment.h"
+#include "enlarge-test-utils.h"
+#include "gstenlarge.h"
+
+#define MODEL "realesr-animevideov3-x2"
+#define TEMP_DIR_TEMPLATE "enlarge-video-test-XXXXXX"
+#define TIMEOUT (300 * GST_SECOND)
+
+/* The elements of @names (NULL-terminated) all installed, else the test
+ * skipped naming the first one missing and where it comes from. */
+static gboolean
+require_elements (const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr (GstElementFactory) factory = gst_element_factory_find (names[i]);
+      if (factory == NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf ("GStreamer element %s is not installed (gstreamer1.0-plugins-base, "
+                             "-good, -bad, -ugly and gstreamer1.0-libav; build-aux/dev.sh setup)",
+                             names[i]);
+          g_test_skip (message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* "cpu" when an OpenCL CPU device works here, else the reference path. */
+static const char *
+test_device (void)
+{
+  static const char *device;
+
+  if (device == NULL)
+    {
+      g_autoptr (EnlargeBackend) backend = enlarge_backend_new ("cpu", NULL);
+      device = backend != NULL ? "cpu" : "reference";
+    }
+  return device;
+}
+
+/* Runs @pipeline to EOS; fails the test on an error or a timeout. */
+static void
+run_to_eos (GstElement *pipeline)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  g_autoptr (GstMessage) message = gst_bus_timed_pop_filtered (bus, TIMEOUT,
+                                                               GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) error = NULL;
+      gst_message_parse_error (message, &error, NULL);
+      g_assert_no_error (error);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+static void
+launch (const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (description, &error);
+
+  g_assert_no_error (error);
+  run_to_eos (pipeline);
+}
+
+/* A clip of @frames frames, 64 × 48 at 10 fps, H.264 with AAC audio of
+ * the same length, in MP4. */
+static void
+make_clip (const char *path, int frames)
+{
+  g_autofree char *description = g_strdup_printf (
+    "videotestsrc num-buffers=%d pattern=ball ! video/x-raw,width=64,height=48,framerate=10/1 "
+    "! x264enc ! h264parse ! mp4mux name=m ! filesink location=\"%s\" "
+    "audiotestsrc num-buffers=%d samplesperbuffer=4800 ! audio/x-raw,rate=48000,channels=1 "
+    "! avenc_aac ! m.", frames, path, frames);
+  launch (description);
+}
+
+static const char *const clip_elements[] = {
+  "videotestsrc", "audiotestsrc", "x264enc", "h264parse", "mp4mux", "avenc_aac", "qtdemux",
+  "avdec_h264", "avdec_aac", "parsebin", "decodebin", "videoconvert", "audioconvert", NULL
+};
+
+/* What a file holds, decoded. */
+typedef struct {
+  int frames;
+  int width, height;
+  int fps_n, fps_d;
+  GstClockTime video_start;  /* the first frame's PTS */
+  GstClockTime video_end;    /* the last frame's PTS + duration */
+  guint64 audio_samples;     /* mono S16 at the stream's rate */
+  int audio_rate;
+} Streams;
+
+static void
+on_video_frame (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)
+{
+  Streams *s = user_data;
+
+  if (s->frames++ == 0)
+    {
+      g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+      GstStructure *st = gst_caps_get_structure (caps, 0);
+      gst_structure_get_int (st, "width", &s->width);
+      gst_structure_get_int (st, "height", &s->height);
+      gst_structure_get_fraction (st, "framerate", &s->fps_n, &s->fps_d);
+    }
+  if (s->frames == 1 || GST_BUFFER_PTS (buffer) < s->video_start)
+    s->video_start = GST_BUFFER_PTS (buffer);
+  if (GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_DURATION_IS_VALID (buffer))
+    s->video_end = MAX (s->video_end, GST_BUFFER_PTS (buffer) + GST_BUFFER_DURATION (buffer));
+}
+
+static void
+on_audio_buffer (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)
+{
+  Streams *s = user_data;
+
+  if (s->audio_rate == 0)
+    {
+      g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+      gst_structure_get_int (gst_caps_get_structure (caps, 0), "rate", &s->audio_rate);
+    }
+  s->audio_samples += gst_buffer_get_size (buffer) / 2;
+}
+
+static void
+read_streams (const char *path, Streams *s)
+{
+  g_autofree char *description = g_strdup_printf (
+    "filesrc location=\"%s\" ! decodebin name=d "
+    "d. ! queue ! fakesink name=video signal-handoffs=true sync=false "
+    "d. ! queue ! audioconvert ! audio/x-raw,format=S16LE,channels=1 "
+    "! fakesink name=audio signal-handoffs=true sync=false async=false", path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+
+  memset (s, 0, sizeof *s);
+  g_autoptr (GstElement) video = gst_bin_get_by_name (GST_BIN (pipeline), "video");
+  g_autoptr (GstElement) audio = gst_bin_get_by_name (GST_BIN (pipeline), "audio");
+  g_signal_connect (video, "handoff", G_CALLBACK (on_video_frame), s);
+  g_signal_connect (audio, "handoff", G_CALLBACK (on_audio_buffer), s);
+  run_to_eos (pipeline);
+}
+
+static GstClockTime
+discovered_duration (const char *path, gboolean *has_audio)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstDiscoverer) discoverer = gst_discoverer_new (60 * GST_SECOND, &error);
+  g_assert_no_error (error);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr (GstDiscovererInfo) info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  g_assert_no_error (error);
+
+  GList *audio = gst_discoverer_info_get_audio_streams (info);
+  *has_audio = audio != NULL;
+  gst_discoverer_stream_info_list_free (audio);
+  return gst_discoverer_info_get_duration (info);
+}
+
+static GStrv
+list_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_strv_builder_add (names, name);
+  return g_strv_builder_end (names);
+}
+
+/* ---- enlarge-cli ---------------------------------------------------------- */
+
+/* A 2-second clip → 128 × 96, same frames, duration and audio. */
+static void
+test_cli_clip (void)
+{
+  if (!require_elements (clip_elements) || !etu_require_model (MODEL))
+    return;
+  g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *clip = g_build_filename (dir.path, "clip.mp4", NULL);
+  g_autofree char *out = g_build_filename (dir.path, "out.mp4", NULL);
+  make_clip (clip, 20);
+
+  g_auto (EtuCliResult) result = { 0 };
+  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), clip, "-o", out, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "wrote "));
+  /* the last progress line: frames and frames per second */
+  g_assert_nonnull (strstr (result.err, "20 frames in"));
+  g_assert_nonnull (strstr (result.err, "frames/s"));
+
+  Streams in, enlarged;
+  read_streams (clip, &in);
+  read_streams (out, &enlarged);
+  g_assert_cmpint (in.frames, ==, 20);
+  g_assert_cmpint (in.width, ==, 64);
+  g_assert_cmpint (enlarged.width, ==, 128);
+  g_assert_cmpint (enlarged.height, ==, 96);
+  g_assert_cmpint (enlarged.frames, ==, in.frames);
+  g_assert_cmpint (enlarged.fps_n * in.fps_d, ==, in.fps_n * enlarged.fps_d);
+  g_assert_cmpuint (enlarged.video_end, ==, in.video_end);
+  g_assert_cmpuint (enlarged.video_start, ==, in.video_start);
+  g_assert_cmpuint (enlarged.video_end - enlarged.video_start, ==, 2 * GST_SECOND);
+  /* the audio, remuxed as it was: the same samples */
+  g_assert_cmpuint (in.audio_samples, >, 0);
+  g_assert_cmpint (enlarged.audio_rate, ==, in.audio_rate);
+  g_assert_cmpuint (enlarged.audio_samples, ==, in.audio_samples);
+
+  gboolean in_audio, out_audio;
+  GstClockTime in_duration = discovered_duration (clip, &in_audio);
+  GstClockTime out_duration = discovered_duration (out, &out_audio);
+  g_assert_true (in_audio);
+  g_assert_true (out_audio);
+  g_assert_cmpuint (out_duration, ==, in_duration);
+}
+
+/* Ctrl+C in the middle: status 130, nothing but the input left. */
+static void
+test_cli_cancel (void)
+{
+  if (!require_elements (clip_elements) || !etu_require_model (MODEL))
+    return;
+  g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *clip = g_build_filename (dir.path, "clip.mp4", NULL);
+  g_autofree char *out = g_build_filename (dir.path, "out.mp4", NULL);
+  make_clip (clip, 300);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) process =
+    g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                      etu_get_cli_path (), "-m", MODEL, "--device", test_device (), "--scale", "4",
+                      clip, "-o", out, NULL);
+  g_assert_no_error (error);
+  g_autoptr (GDataInputStream) err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  gboolean started = FALSE;
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+      g_assert_no_error (error);
+      if (line == NULL)
+        break;
+      g_test_message ("%s", line);
+      /* the first progress line with at least one frame done */
+      if (strstr (line, ": frame ") != NULL && strstr (line, ": frame 0") == NULL)
+        {
+          started = TRUE;
+          break;
+        }
+    }
+  g_assert_true (started);
+  g_subprocess_send_signal (process, SIGINT);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+
+  g_auto (GStrv) left = list_dir (dir.path);
+  g_assert_cmpuint (g_strv_length (left), ==, 1);
+  g_assert_cmpstr (left[0], ==, "clip.mp4");
+}
+
+/* -o the input itself: refused before any work, the input untouched. */
+static void
+test_cli_refuses_input (void)
+{
+  if (!require_elements (clip_elements))
+    return;
+  g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *clip = g_build_filename (dir.path, "clip.mp4", NULL);
+  make_clip (clip, 5);
+  g_autoptr (GBytes) before = etu_read_file (clip);
+
+  g_auto (EtuCliResult) result = { 0 };
+  etu_run_cli (&result, dir.path, "-m", MODEL, "clip.mp4", "-o", "./clip.mp4", NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_nonnull (strstr (result.err, "refusing to overwrite"));
+  g_autoptr (GBytes) after = etu_read_file (clip);
+  g_assert_true (g_bytes_equal (before, after));
+
+  g_auto (EtuCliResult) bad = { 0 };
+  etu_run_cli (&bad, dir.path, "-m", MODEL, "clip.mp4", "-o", "out.avi", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_auto (GStrv) left = list_dir (dir.path);
+  g_assert_cmpuint (g_strv_length (left), ==, 1);
+}
+
+/* ---- the element ---------------------------------------------------------- */
+
+static GstElement *
+parse_pipeline (const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (description, &error);
+
+  g_assert_no_error (error);
+  return pipeline;
+}
+
+static GstSample *
+pull (GstElement *pipeline)
+{
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  return gst_app_sink_try_pull_sample (GST_APP_SINK (sink), TIMEOUT);
+}
+
+static gboolean
+sink_is_eos (GstElement *pipeline)
+{
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  return gst_app_sink_is_eos (GST_APP_SINK (sink));
+}
+
+/* scale 2, 4 and 2.5: output caps round (w × f) × round (h × f), the same
+ * format and frame rate, every frame through, then EOS. */
+static void
+test_element_caps (gconstpointer data)
+{
+  const char *scale = data;
+  const char *const elements[] = { "videotestsrc", "appsink", NULL };
+
+  if (!require_elements (elements) || !etu_require_model (MODEL))
+    return;
+  double f = g_ascii_strtod (scale, NULL);
+  g_autofree char *description = g_strdup_printf (
+    "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=RGBx,width=30,height=22,framerate=10/1 "
+    "! enlarge model=" MODEL " device=%s scale=%s ! appsink name=sink sync=false", test_device (), scale);
+  g_autoptr (GstElement) pipeline = parse_pipeline (description);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (GstSample) sample = pull (pipeline);
+      g_assert_nonnull (sample);
+      GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+      int width, height, fps_n, fps_d;
+      g_assert_true (gst_structure_get_int (s, "width", &width));
+      g_assert_true (gst_structure_get_int (s, "height", &height));
+      g_assert_true (gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d));
+      g_assert_cmpint (width, ==, (int) round (30 * f));
+      g_assert_cmpint (height, ==, (int) round (22 * f));
+      g_assert_cmpint (fps_n, ==, 10);
+      g_assert_cmpint (fps_d, ==, 1);
+      g_assert_cmpstr (gst_structure_get_string (s, "format"), ==, "RGBx");
+      GstBuffer *buffer = gst_sample_get_buffer (sample);
+      g_assert_cmpuint (GST_BUFFER_PTS (buffer), ==, i * GST_SECOND / 10);
+    }
+  g_autoptr (GstSample) none = pull (pipeline);
+  g_assert_null (none);
+  g_assert_true (sink_is_eos (pipeline));
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* Pushes @frame (RGB or RGBA) @n times into the appsrc "src", then EOS. */
+static void
+push_frames (GstElement *pipeline, const EnlargeImage *frame, int n)
+{
+  g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstVideoInfo info;
+
+  gst_video_info_set_format (&info, frame->n_channels == 4 ? GST_VIDEO_FORMAT_RGBA : GST_VIDEO_FORMAT_RGB,
+                             frame->width, frame->height);
+  for (int i = 0; i < n; i++)
+    {
+      /* GStreamer pads RGB rows to 4 bytes */
+      GstBuffer *buffer = gst_buffer_new_allocate (NULL, info.size, NULL);
+      GstMapInfo map;
+      gsize row = (gsize) frame->width * frame->n_channels;
+      gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+      for (int y = 0; y < frame->height; y++)
+        memcpy (map.data + y * info.stride[0], frame->pixels + y * row, row);
+      gst_buffer_unmap (buffer, &map);
+      GST_BUFFER_PTS (buffer) = i * GST_SECOND / 10;
+      GST_BUFFER_DURATION (buffer) = GST_SECOND / 10;
+      g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buffer), ==, GST_FLOW_OK);
+    }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+}
+
+/* A sample's pixels as an EnlargeImage (the rows' padding removed). */
+static EnlargeImage *
+sample_image (GstSample *sample, int n_channels)
+{
+  GstVideoInfo info;
+  GstMapInfo map;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+  EnlargeImage *image = enlarge_image_new (info.width, info.height, n_channels, &error);
+  g_assert_no_error (error);
+  g_assert_true (gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ));
+  g_assert_cmpuint (map.size, >=, info.size);
+  for (int y = 0; y < info.height; y++)
+    memcpy (image->pixels + (gsize) y * info.width * n_channels, map.data + y * info.stride[0],
+            (gsize) info.width * n_channels);
+  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+  return image;
+}
+
+/* RGBA: the alpha goes through the model with the colour. */
+static void
+test_element_alpha (void)
+{
+  const char *const elements[] = { "appsrc", "appsink", NULL };
+
+  if (!require_elements (elements) || !etu_require_model (MODEL))
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) frame = enlarge_image_new (24, 20, 4, &error);
+  g_assert_no_error (error);
+  double in_sum = 0;
+  for (int y = 0; y < 20; y++)
+    for (int x = 0; x < 24; x++)
+      {
+        guint8 *p = enlarge_image_pixel (frame, x, y);
+        p[0] = 200, p[1] = (guint8) (x * 10), p[2] = 50;
+        p[3] = x < 12 ? 255 : 60;
+        in_sum += p[3];
+      }
+
+  g_autofree char *description = g_strdup_printf (
+    "appsrc name=src format=time caps=video/x-raw,format=RGBA,width=24,height=20,framerate=10/1 "
+    "! enlarge model=" MODEL " device=%s ! appsink name=sink sync=false", test_device ());
+  g_autoptr (GstElement) pipeline = parse_pipeline (description);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  push_frames (pipeline, frame, 1);
+
+  g_autoptr (GstSample) sample = pull (pipeline);
+  g_assert_nonnull (sample);
+  GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+  g_assert_cmpstr (gst_structure_get_string (s, "format"), ==, "RGBA");
+  g_autoptr (EnlargeImage) out = sample_image (sample, 4);
+  g_assert_cmpint (out->width, ==, 48);
+  double sum = 0;
+  for (int y = 0; y < out->height; y++)
+    for (int x = 0; x < out->width; x++)
+      sum += enlarge_image_pixel (out, x, y)[3];
+  g_test_message ("mean alpha %.2f in, %.2f out", in_sum / (24 * 20), sum / (48 * 40));
+  g_assert_cmpfloat (fabs (sum / (48 * 40) - in_sum / (24 * 20)), <, 4);
+  g_assert_cmpint (enlarge_image_pixel (out, 4, 20)[3], >, 245);
+  g_assert_cmpint (abs (enlarge_image_pixel (out, 44, 20)[3] - 60), <, 8);
+  g_assert_true (sink_is_eos (pipeline) || pull (pipeline) == NULL);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* The same frame twice through the element: two identical outputs, equal
+ * to the still-image pipeline's result on that frame (≥ 45 dB), with
+ * several tiles and creativity away from 0.5. */
+static void
+test_element_still (void)
+{
+  const char *const elements[] = { "appsrc", "appsink", NULL };
+  const int width = 53, height = 41;
+
+  if (!require_elements (elements) || !etu_require_model (MODEL))
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) frame = enlarge_image_new (width, height, 3, &error);
+  g_assert_no_error (error);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = enlarge_image_pixel (frame, x, y);
+        p[0] = (guint8) (128 + 100 * sin (x * 0.4) * cos (y * 0.3));
+        p[1] = (guint8) ((x * 5 + y * 3) & 0xff);
+        p[2] = (x / 8 + y / 8) % 2 ? 220 : 30;
+      }
+
+  g_autofree char *description = g_strdup_printf (
+    "appsrc name=src format=time caps=video/x-raw,format=RGB,width=%d,height=%d,framerate=10/1 "
+    "! enlarge model=" MODEL " device=%s tile=16 creativity=0.8 "
+    "! appsink name=sink sync=false", width, height, test_device ());
+  g_autoptr (GstElement) pipeline = parse_pipeline (description);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  push_frames (pipeline, frame, 2);
+
+  g_autoptr (GstSample) first = pull (pipeline);
+  g_autoptr (GstSample) second = pull (pipeline);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_autoptr (EnlargeImage) video = sample_image (first, 3);
+  g_autoptr (EnlargeImage) again = sample_image (second, 3);
+  g_assert_cmpint (video->width, ==, 2 * width);
+  g_assert_true (memcmp (video->pixels, again->pixels, (gsize) 2 * width * 2 * height * 3) == 0);
+
+  /* the still path: enlarge_pipeline_run on the same frame */
+  g_autoptr (EnlargeBackend) backend = enlarge_environment_backend_new (test_device (), &error);
+  g_assert_no_error (error);
+  g_autoptr (EnlargeNet) net = enlarge_model_load_in (enlarge_environment_model_dirs (), MODEL, &error);
+  g_assert_no_error (error);
+  EnlargeSettings settings = ENLARGE_SETTINGS_INIT;
+  settings.creativity = 0.8;
+  EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
+  options.tile_size = 16;
+  g_autoptr (EnlargeImage) still = enlarge_pipeline_run (backend, net, &settings, frame, &options,
+                                                         NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (still->width, ==, 2 * width);
+
+  double psnr = enlarge_image_psnr (video, still);
+  g_test_message ("frame vs still: %.2f dB", psnr);
+  g_assert_cmpfloat (psnr, >=, 45.0);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* A model or device that does not exist: an error message from the
+ * element, with the engine's domain and code, and a failed state change. */
+static void
+test_element_error (gconstpointer data)
+{
+  const char *property = data;
+  const char *const elements[] = { "videotestsrc", "fakesink", NULL };
+
+  if (!require_elements (elements))
+    return;
+  g_autofree char *description = g_strdup_printf (
+    "videotestsrc num-buffers=1 ! video/x-raw,format=RGB ! enlarge name=e %s ! fakesink", property);
+  g_autoptr (GstElement) pipeline = parse_pipeline (description);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), ==, GST_STATE_CHANGE_FAILURE);
+
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (GST_OBJECT_NAME (GST_MESSAGE_SRC (message)), ==, "e");
+  g_autoptr (GError) error = NULL;
+  gst_message_parse_error (message, &error, NULL);
+  g_test_message ("%s", error->message);
+  g_assert_true (error->domain == ENLARGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  gst_enlarge_register (NULL);
+
+  g_test_add_data_func ("/video/element/caps/2", "2", test_element_caps);
+  g_test_add_data_func ("/video/element/caps/4", "4", test_element_caps);
+  g_test_add_data_func ("/video/element/caps/2.5", "2.5", test_element_caps);
+  g_test_add_func ("/video/element/alpha", test_element_alpha);
+  g_test_add_func ("/video/element/still", test_element_still);
+  g_test_add_data_func ("/video/element/error/model", "model=no-such-model", test_element_error);
+  g_test_add_data_func ("/video/element/error/device", "device=no-such-device", test_element_error);
+  g_test_add_func ("/video/cli/clip", test_cli_clip);
+  g_test_add_func ("/video/cli/cancel", test_cli_cancel);
+  g_test_add_func ("/video/cli/refuses-input", test_cli_refuses_input);
+  return g_test_run ();
+}
