@@ -115,6 +115,7 @@ typedef struct {
   int fps_n, fps_d;
   GstClockTime video_start;  /* the first frame's PTS */
   GstClockTime video_end;    /* the last frame's PTS + duration */
+  GstClockTime pts[16];      /* of the first 16 frames */
   guint64 audio_samples;     /* mono S16 at the stream's rate */
   int audio_rate;
 } Streams;
@@ -132,6 +133,8 @@ on_video_frame (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_
       gst_structure_get_int (st, "height", &s->height);
       gst_structure_get_fraction (st, "framerate", &s->fps_n, &s->fps_d);
     }
+  if (s->frames <= 16)
+    s->pts[s->frames - 1] = GST_BUFFER_PTS (buffer);
   if (s->frames == 1 || GST_BUFFER_PTS (buffer) < s->video_start)
     s->video_start = GST_BUFFER_PTS (buffer);
   if (GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_DURATION_IS_VALID (buffer))
@@ -151,23 +154,45 @@ on_audio_buffer (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user
   s->audio_samples += gst_buffer_get_size (buffer) / 2;
 }
 
+typedef struct {
+  GstElement *pipeline;
+  Streams *streams;
+} Reader;
+
+/* decodebin's pads: video → fakesink, audio → audioconvert ! S16 mono ! fakesink */
+static void
+on_decoded (GstElement *decodebin, GstPad *pad, gpointer user_data)
+{
+  Reader *reader = user_data;
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  gboolean video = g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps, 0)), "video/");
+  g_autoptr (GError) error = NULL;
+  GstElement *branch = gst_parse_bin_from_description (
+    video ? "queue ! fakesink name=sink signal-handoffs=true sync=false"
+          : "queue ! audioconvert ! audio/x-raw,format=S16LE,channels=1 "
+            "! fakesink name=sink signal-handoffs=true sync=false", TRUE, &error);
+  g_assert_no_error (error);
+  gst_bin_add (GST_BIN (reader->pipeline), branch);
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (branch), "sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (video ? on_video_frame : on_audio_buffer),
+                    reader->streams);
+  gst_element_sync_state_with_parent (branch);
+  g_autoptr (GstPad) in = gst_element_get_static_pad (branch, "sink");
+  g_assert_cmpint (gst_pad_link (pad, in), ==, GST_PAD_LINK_OK);
+}
+
 static void
 read_streams (const char *path, Streams *s)
 {
-  g_autofree char *description = g_strdup_printf (
-    "filesrc location=\"%s\" ! decodebin name=d "
-    "d. ! queue ! fakesink name=video signal-handoffs=true sync=false "
-    "d. ! queue ! audioconvert ! audio/x-raw,format=S16LE,channels=1 "
-    "! fakesink name=audio signal-handoffs=true sync=false async=false", path);
+  g_autofree char *description = g_strdup_printf ("filesrc location=\"%s\" ! decodebin name=d", path);
   g_autoptr (GError) error = NULL;
   g_autoptr (GstElement) pipeline = gst_parse_launch (description, &error);
   g_assert_no_error (error);
 
   memset (s, 0, sizeof *s);
-  g_autoptr (GstElement) video = gst_bin_get_by_name (GST_BIN (pipeline), "video");
-  g_autoptr (GstElement) audio = gst_bin_get_by_name (GST_BIN (pipeline), "audio");
-  g_signal_connect (video, "handoff", G_CALLBACK (on_video_frame), s);
-  g_signal_connect (audio, "handoff", G_CALLBACK (on_audio_buffer), s);
+  Reader reader = { pipeline, s };
+  g_autoptr (GstElement) decodebin = gst_bin_get_by_name (GST_BIN (pipeline), "d");
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_decoded), &reader);
   run_to_eos (pipeline);
 }
 
@@ -199,6 +224,96 @@ list_dir (const char *path)
   while ((name = g_dir_read_name (dir)) != NULL)
     g_strv_builder_add (names, name);
   return g_strv_builder_end (names);
+}
+
+/* ---- a minimal animated GIF writer -------------------------------------- */
+
+static void
+put16 (GByteArray *out, int v)
+{
+  guint8 b[2] = { v & 0xff, (v >> 8) & 0xff };
+  g_byte_array_append (out, b, 2);
+}
+
+static void
+put8 (GByteArray *out, int v)
+{
+  guint8 b = (guint8) v;
+  g_byte_array_append (out, &b, 1);
+}
+
+/* An animated GIF of @n frames of @width × @height, frame i showing a
+ * pattern shifted by i, lasting @delays_cs[i] hundredths of a second,
+ * looping forever. 128 colours; the LZW stream sends every pixel as a
+ * literal and a clear code every 100, so codes stay 8 bits wide. */
+static void
+write_gif (const char *path, int width, int height, int n, const int *delays_cs)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+
+  g_byte_array_append (out, (const guint8 *) "GIF89a", 6);
+  put16 (out, width);
+  put16 (out, height);
+  put8 (out, 0xf6);   /* global colour table of 2^(6+1) entries */
+  put8 (out, 0);
+  put8 (out, 0);
+  for (int k = 0; k < 128; k++)
+    {
+      put8 (out, k * 2);
+      put8 (out, 255 - k * 2);
+      put8 (out, (k * 37) & 0xff);
+    }
+  g_byte_array_append (out, (const guint8 *) "\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00", 19);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_byte_array_append (out, (const guint8 *) "\x21\xf9\x04\x04", 4);
+      put16 (out, delays_cs[i]);
+      put8 (out, 0);
+      put8 (out, 0);
+      put8 (out, 0x2c);
+      put16 (out, 0);
+      put16 (out, 0);
+      put16 (out, width);
+      put16 (out, height);
+      put8 (out, 0);
+      put8 (out, 7);    /* LZW minimum code size */
+
+      g_autoptr (GByteArray) codes = g_byte_array_new ();
+      guint32 acc = 0;
+      int bits = 0;
+      int npix = width * height;
+      for (int p = 0; p <= npix; p++)
+        {
+          int code;
+          if (p == npix)
+            code = 129;                       /* end of information */
+          else
+            code = ((p % width) / 4 + (p / width) / 4 * 3 + i * 9) % 128;
+          if (p < npix && p % 100 == 0)
+            {
+              acc |= 128u << bits;            /* clear */
+              bits += 8;
+            }
+          acc |= (guint32) code << bits;
+          bits += 8;
+          while (bits >= 8)
+            {
+              put8 (codes, acc & 0xff);
+              acc >>= 8;
+              bits -= 8;
+            }
+        }
+      for (guint off = 0; off < codes->len; off += 255)
+        {
+          guint len = MIN (255, codes->len - off);
+          put8 (out, (int) len);
+          g_byte_array_append (out, codes->data + off, len);
+        }
+      put8 (out, 0);
+    }
+  put8 (out, 0x3b);
+  etu_write_file (path, out->data, out->len);
 }
 
 /* ---- enlarge-cli ---------------------------------------------------------- */
@@ -290,6 +405,41 @@ test_cli_cancel (void)
   g_auto (GStrv) left = list_dir (dir.path);
   g_assert_cmpuint (g_strv_length (left), ==, 1);
   g_assert_cmpstr (left[0], ==, "clip.mp4");
+}
+
+/* An animated GIF of 5 frames → 5 frames, each shown when the GIF shows it. */
+static void
+test_cli_gif (void)
+{
+  const char *const elements[] = { "avdec_gif", "x264enc", "h264parse", "matroskamux", "parsebin",
+                                   "decodebin", "videoconvert", NULL };
+  const int delays[] = { 10, 20, 30, 15, 25 };
+
+  if (!require_elements (elements) || !etu_require_model (MODEL))
+    return;
+  g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *gif = g_build_filename (dir.path, "anim.gif", NULL);
+  g_autofree char *out = g_build_filename (dir.path, "anim.mkv", NULL);
+  write_gif (gif, 40, 30, 5, delays);
+
+  g_auto (EtuCliResult) result = { 0 };
+  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), gif, "-o", out, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+
+  Streams s;
+  read_streams (out, &s);
+  g_assert_cmpint (s.frames, ==, 5);
+  g_assert_cmpint (s.width, ==, 80);
+  g_assert_cmpint (s.height, ==, 60);
+  GstClockTime t = s.pts[0];
+  for (int i = 0; i < 5; i++)
+    {
+      g_assert_cmpuint (s.pts[i], ==, t);
+      t += delays[i] * GST_MSECOND * 10;
+    }
+  /* Matroska stores no duration for the last frame: its delay is not
+   * checked (MP4 would, but mp4mux drops the last frame of a stream
+   * without a frame rate; see README.md, Videos) */
 }
 
 /* -o the input itself: refused before any work, the input untouched. */
@@ -578,5 +728,6 @@ main (int argc, char **argv)
   g_test_add_func ("/video/cli/clip", test_cli_clip);
   g_test_add_func ("/video/cli/cancel", test_cli_cancel);
   g_test_add_func ("/video/cli/refuses-input", test_cli_refuses_input);
+  g_test_add_func ("/video/cli/gif", test_cli_gif);
   return g_test_run ();
 }

@@ -56,6 +56,46 @@ is_animated_gif (const char *path)
   return animation != NULL && !gdk_pixbuf_animation_is_static_image (animation);
 }
 
+/* The number of frames of a GIF (its image descriptors), or -1. */
+static int
+gif_frame_count (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len, p = 13;
+  int frames = 0;
+
+  if (!g_file_get_contents (path, (char **) &data, &len, NULL) || len < 13 ||
+      memcmp (data, "GIF8", 4) != 0)
+    return -1;
+  if (data[10] & 0x80)
+    p += 3u << ((data[10] & 7) + 1);
+  while (p < len)
+    {
+      guint8 block = data[p++];
+      if (block == 0x3b)
+        break;
+      if (block == 0x21)
+        p++;                                  /* the extension's label */
+      else if (block == 0x2c)
+        {
+          if (p + 9 > len)
+            return -1;
+          guint8 flags = data[p + 8];
+          p += 9;
+          if (flags & 0x80)
+            p += 3u << ((flags & 7) + 1);
+          p++;                                /* LZW minimum code size */
+          frames++;
+        }
+      else
+        return -1;
+      while (p < len && data[p] != 0)         /* sub-blocks */
+        p += data[p] + 1u;
+      p++;
+    }
+  return frames;
+}
+
 gboolean
 enlarge_video_wanted (const Options *options)
 {
@@ -122,6 +162,13 @@ typedef struct {
   GError *error;           /* the first error */
   gboolean interrupted;
   int status;
+
+  /* an animated GIF, read with GdkPixbuf and pushed into an appsrc: GStreamer's
+   * own GIF demuxer loses the frame delays */
+  GdkPixbufAnimation *gif;
+  GdkPixbufAnimationIter *gif_iter;
+  int gif_frames, gif_pushed;
+  GstClockTime gif_time;
 
   /* progress */
   char *name;
@@ -292,6 +339,10 @@ add_video_branch (Video *video, GstPad *pad)
                         NULL);
         }
       gst_util_set_object_arg (G_OBJECT (encode), "speed-preset", "medium");
+      /* A GIF's frames come at irregular times (framerate 0/1): without
+       * B-frames every frame keeps its own timestamp in MP4. */
+      if (video->gif != NULL)
+        g_object_set (encode, "bframes", 0, NULL);
     }
   else
     {
@@ -335,6 +386,54 @@ add_fakesink (Video *video, GstPad *pad)
       link_pad (pad, sink);
       gst_element_sync_state_with_parent (sink);
     }
+}
+
+/* appsrc's need-data: the next frame of the GIF, composited, with its
+ * delay as duration; then EOS. */
+static void
+on_gif_need_data (GstElement *appsrc, guint length, gpointer user_data)
+{
+  Video *video = user_data;
+  GstFlowReturn ret;
+
+  if (video->gif_pushed >= video->gif_frames)
+    {
+      g_signal_emit_by_name (appsrc, "end-of-stream", &ret);
+      return;
+    }
+  GdkPixbuf *pixbuf = gdk_pixbuf_animation_iter_get_pixbuf (video->gif_iter);
+  int width = gdk_pixbuf_get_width (pixbuf), height = gdk_pixbuf_get_height (pixbuf);
+  int n = gdk_pixbuf_get_n_channels (pixbuf), stride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, (gsize) width * height * 4, NULL);
+  GstMapInfo map;
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *d = map.data + ((gsize) y * width + x) * 4;
+        const guint8 *s = pixels + (gsize) y * stride + (gsize) x * n;
+        d[0] = s[0], d[1] = s[1], d[2] = s[2], d[3] = n == 4 ? s[3] : 255;
+      }
+  gst_buffer_unmap (buffer, &map);
+
+  int delay_ms = gdk_pixbuf_animation_iter_get_delay_time (video->gif_iter);
+  if (delay_ms <= 0)
+    delay_ms = 100;
+  GST_BUFFER_PTS (buffer) = video->gif_time;
+  GST_BUFFER_DURATION (buffer) = delay_ms * GST_MSECOND;
+  video->gif_time += delay_ms * GST_MSECOND;
+  video->gif_pushed++;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  GTimeVal now = { (glong) (video->gif_time / GST_SECOND),
+                   (glong) (video->gif_time % GST_SECOND / 1000) };
+  gdk_pixbuf_animation_iter_advance (video->gif_iter, &now);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  g_signal_emit_by_name (appsrc, "push-buffer", buffer, &ret);
+  gst_buffer_unref (buffer);
 }
 
 /* parsebin's pads: one per stream of the input, parsed, not decoded */
@@ -516,7 +615,7 @@ discover (Video *video, const char *input, int *width, int *height, GError **err
   return TRUE;
 }
 
-/* "clip.mp4" → "clip-enlarged-2x.mp4" (an animated GIF → .mp4) */
+/* "clip.mp4" → "clip-enlarged-2x.mp4" (an animated GIF → .mkv) */
 static char *
 default_output (const char *input, double scale)
 {
@@ -525,7 +624,7 @@ default_output (const char *input, double scale)
   g_autofree char *ext = extension_of (input);
   char *dot = strrchr (base, '.');
   char factor[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *out_ext = "mp4";
+  const char *out_ext = ext != NULL && g_str_equal (ext, "gif") ? "mkv" : "mp4";
 
   for (guint i = 0; ext != NULL && i < G_N_ELEMENTS (containers); i++)
     if (g_str_equal (containers[i].extension, ext))
@@ -549,29 +648,53 @@ is_same_file (const char *a, const char *b)
   return g_str_equal (ca, cb);
 }
 
+/* appsrc ! (the video branch) for an animated GIF */
+static gboolean
+add_gif_source (Video *video, GstElement *appsrc)
+{
+  GdkPixbuf *first = gdk_pixbuf_animation_iter_get_pixbuf (video->gif_iter);
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("video/x-raw",
+                                                  "format", G_TYPE_STRING, "RGBA",
+                                                  "width", G_TYPE_INT, gdk_pixbuf_get_width (first),
+                                                  "height", G_TYPE_INT, gdk_pixbuf_get_height (first),
+                                                  "framerate", GST_TYPE_FRACTION, 0, 1,
+                                                  NULL);
+  g_object_set (appsrc, "caps", caps, "format", GST_FORMAT_TIME, "max-bytes", (guint64) QUEUE_BYTES, NULL);
+  g_signal_connect (appsrc, "need-data", G_CALLBACK (on_gif_need_data), video);
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (appsrc, "src");
+  video->have_video = TRUE;
+  return add_video_branch (video, pad);
+}
+
 /* Runs the pipeline into @tmp; returns the exit status. */
 static int
 run_pipeline (Video *video, const char *input, const char *tmp)
 {
   video->pipeline = gst_pipeline_new ("enlarge-video");
-  GstElement *src = make (video, "filesrc");
-  GstElement *parse = make (video, "parsebin");
+  GstElement *src = make (video, video->gif != NULL ? "appsrc" : "filesrc");
+  GstElement *parse = video->gif != NULL ? NULL : make (video, "parsebin");
   video->mux = make (video, video->container->muxer);
   GstElement *sink = make (video, "filesink");
-  if (src == NULL || parse == NULL || video->mux == NULL || sink == NULL)
+  if (src == NULL || (video->gif == NULL && parse == NULL) || video->mux == NULL || sink == NULL ||
+      (video->gif != NULL && !add_gif_source (video, src)))
     {
       g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
       g_autoptr (GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
       g_autoptr (GError) error = NULL;
-      gst_message_parse_error (message, &error, NULL);
-      print_error ("%s", error->message);
+      if (message != NULL)
+        gst_message_parse_error (message, &error, NULL);
+      print_error ("%s: %s", video->name,
+                   error != NULL ? error->message : "cannot build the GStreamer pipeline");
       return EXIT_FAILED;
     }
-  g_object_set (src, "location", input, NULL);
   g_object_set (sink, "location", tmp, NULL);
-  gst_element_link (src, parse);
   gst_element_link (video->mux, sink);
-  g_signal_connect (parse, "pad-added", G_CALLBACK (on_stream_pad), video);
+  if (parse != NULL)
+    {
+      g_object_set (src, "location", input, NULL);
+      gst_element_link (src, parse);
+      g_signal_connect (parse, "pad-added", G_CALLBACK (on_stream_pad), video);
+    }
 
   g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
   guint bus_watch = gst_bus_add_watch (bus, on_bus_message, video);
@@ -665,7 +788,24 @@ enlarge_video_run (const Options *options)
   int width = 0, height = 0;
   g_autoptr (GError) error = NULL;
 
-  if (!discover (&video, input, &width, &height, &error))
+  if (is_animated_gif (input))
+    {
+      video.gif = gdk_pixbuf_animation_new_from_file (input, &error);
+      video.gif_frames = gif_frame_count (input);
+      if (video.gif != NULL && video.gif_frames <= 0)
+        g_set_error (&error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "a damaged GIF");
+      if (error == NULL)
+        {
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          GTimeVal zero = { 0, 0 };
+          video.gif_iter = gdk_pixbuf_animation_get_iter (video.gif, &zero);
+          G_GNUC_END_IGNORE_DEPRECATIONS
+          width = gdk_pixbuf_animation_get_width (video.gif);
+          height = gdk_pixbuf_animation_get_height (video.gif);
+          video.frames_total = video.gif_frames;
+        }
+    }
+  if (error != NULL || (video.gif == NULL && !discover (&video, input, &width, &height, &error)))
     {
       print_error ("%s: cannot read it as a video: %s", input, error->message);
       g_free (video.name);
@@ -730,6 +870,8 @@ enlarge_video_run (const Options *options)
   g_clear_object (&video.pipeline);
   g_clear_pointer (&video.loop, g_main_loop_unref);
   g_clear_error (&video.error);
+  g_clear_object (&video.gif_iter);
+  g_clear_object (&video.gif);
   g_free (video.name);
   return status;
 }
