@@ -7,6 +7,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -459,6 +460,14 @@ test_cli_refuses_input (void)
   g_assert_nonnull (strstr (result.err, "refusing to overwrite"));
   g_autoptr (GBytes) after = etu_read_file (clip);
   g_assert_true (g_bytes_equal (before, after));
+
+  /* a hard link to it is the input too */
+  g_autofree char *link_path = g_build_filename (dir.path, "link.mp4", NULL);
+  g_assert_cmpint (link (clip, link_path), ==, 0);
+  g_auto (EtuCliResult) linked = { 0 };
+  etu_run_cli (&linked, dir.path, "-m", MODEL, "clip.mp4", "-o", "link.mp4", NULL);
+  g_assert_cmpint (linked.status, ==, 2);
+  g_assert_cmpint (g_unlink (link_path), ==, 0);
 
   g_auto (EtuCliResult) bad = { 0 };
   etu_run_cli (&bad, dir.path, "-m", MODEL, "clip.mp4", "-o", "out.avi", NULL);

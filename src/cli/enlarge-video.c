@@ -25,7 +25,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -636,16 +635,23 @@ default_output (const char *input, double scale)
   return g_build_filename (dir, name, NULL);
 }
 
+/* The same file: the same name once resolved (GFile canonicalizes local
+ * paths), or the same device and inode (hard links, symlinks). */
 static gboolean
 is_same_file (const char *a, const char *b)
 {
-  struct stat sa, sb;
+  g_autoptr (GFile) fa = g_file_new_for_path (a);
+  g_autoptr (GFile) fb = g_file_new_for_path (b);
 
-  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-  g_autofree char *ca = g_canonicalize_filename (a, NULL);
-  g_autofree char *cb = g_canonicalize_filename (b, NULL);
-  return g_str_equal (ca, cb);
+  if (g_file_equal (fa, fb))
+    return TRUE;
+  g_autoptr (GFileInfo) ia = g_file_query_info (fa, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE,
+                                                NULL, NULL);
+  g_autoptr (GFileInfo) ib = g_file_query_info (fb, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE,
+                                                NULL, NULL);
+  return ia != NULL && ib != NULL &&
+         g_strcmp0 (g_file_info_get_attribute_string (ia, G_FILE_ATTRIBUTE_ID_FILE),
+                    g_file_info_get_attribute_string (ib, G_FILE_ATTRIBUTE_ID_FILE)) == 0;
 }
 
 /* appsrc ! (the video branch) for an animated GIF */
