@@ -119,6 +119,8 @@ typedef struct {
   GstClockTime pts[16];      /* of the first 16 frames */
   guint64 audio_samples;     /* mono S16 at the stream's rate */
   int audio_rate;
+  int subtitles;             /* text buffers */
+  GstClockTime subtitle_pts[4];
 } Streams;
 
 static void
@@ -140,6 +142,16 @@ on_video_frame (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_
     s->video_start = GST_BUFFER_PTS (buffer);
   if (GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_DURATION_IS_VALID (buffer))
     s->video_end = MAX (s->video_end, GST_BUFFER_PTS (buffer) + GST_BUFFER_DURATION (buffer));
+}
+
+static void
+on_subtitle (GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)
+{
+  Streams *s = user_data;
+
+  if (s->subtitles < 4)
+    s->subtitle_pts[s->subtitles] = GST_BUFFER_PTS (buffer);
+  s->subtitles++;
 }
 
 static void
@@ -166,16 +178,19 @@ on_decoded (GstElement *decodebin, GstPad *pad, gpointer user_data)
 {
   Reader *reader = user_data;
   g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
-  gboolean video = g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps, 0)), "video/");
+  const char *type = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  gboolean video = g_str_has_prefix (type, "video/");
+  gboolean text = g_str_has_prefix (type, "text/");
   g_autoptr (GError) error = NULL;
   GstElement *branch = gst_parse_bin_from_description (
-    video ? "queue ! fakesink name=sink signal-handoffs=true sync=false"
+    video || text ? "queue ! fakesink name=sink signal-handoffs=true sync=false"
           : "queue ! audioconvert ! audio/x-raw,format=S16LE,channels=1 "
             "! fakesink name=sink signal-handoffs=true sync=false", TRUE, &error);
   g_assert_no_error (error);
   gst_bin_add (GST_BIN (reader->pipeline), branch);
   g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (branch), "sink");
-  g_signal_connect (sink, "handoff", G_CALLBACK (video ? on_video_frame : on_audio_buffer),
+  g_signal_connect (sink, "handoff",
+                    G_CALLBACK (video ? on_video_frame : text ? on_subtitle : on_audio_buffer),
                     reader->streams);
   gst_element_sync_state_with_parent (branch);
   g_autoptr (GstPad) in = gst_element_get_static_pad (branch, "sink");
@@ -441,6 +456,44 @@ test_cli_gif (void)
   /* Matroska stores no duration for the last frame: its delay is not
    * checked (MP4 would, but mp4mux drops the last frame of a stream
    * without a frame rate; see README.md, Videos) */
+}
+
+/* Subtitles (text in Matroska, which demuxes as Pango markup) pass into
+ * .mkv and .mp4 with their times. */
+static void
+test_cli_subtitles (gconstpointer data)
+{
+  const char *extension = data;
+  const char *const elements[] = { "videotestsrc", "x264enc", "h264parse", "matroskamux", "mp4mux",
+                                   "subparse", "parsebin", "decodebin", "videoconvert", NULL };
+
+  if (!require_elements (elements) || !etu_require_model (MODEL))
+    return;
+  g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *srt = g_build_filename (dir.path, "subs.srt", NULL);
+  g_autofree char *clip = g_build_filename (dir.path, "clip.mkv", NULL);
+  g_autofree char *name = g_strconcat ("out.", extension, NULL);
+  g_autofree char *out = g_build_filename (dir.path, name, NULL);
+  const char srt_text[] = "1\n00:00:00,000 --> 00:00:01,000\nFish & chips\n\n"
+                          "2\n00:00:01,200 --> 00:00:02,000\n<i>World</i>\n\n";
+  etu_write_file (srt, srt_text, sizeof srt_text - 1);
+  g_autofree char *description = g_strdup_printf (
+    "videotestsrc num-buffers=20 ! video/x-raw,width=64,height=48,framerate=10/1 ! x264enc "
+    "! h264parse ! matroskamux name=m ! filesink location=\"%s\" "
+    "filesrc location=\"%s\" ! subparse ! m.", clip, srt);
+  launch (description);
+
+  g_auto (EtuCliResult) result = { 0 };
+  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), clip, "-o", out, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_null (strstr (result.err, "dropped"));
+
+  Streams s;
+  read_streams (out, &s);
+  g_assert_cmpint (s.frames, ==, 20);
+  g_assert_cmpint (s.subtitles, ==, 2);
+  g_assert_cmpuint (s.subtitle_pts[0], ==, 0);
+  g_assert_cmpuint (s.subtitle_pts[1], ==, 1200 * GST_MSECOND);
 }
 
 /* -o the input itself: refused before any work, the input untouched. */
@@ -738,5 +791,7 @@ main (int argc, char **argv)
   g_test_add_func ("/video/cli/cancel", test_cli_cancel);
   g_test_add_func ("/video/cli/refuses-input", test_cli_refuses_input);
   g_test_add_func ("/video/cli/gif", test_cli_gif);
+  g_test_add_data_func ("/video/cli/subtitles/mkv", "mkv", test_cli_subtitles);
+  g_test_add_data_func ("/video/cli/subtitles/mp4", "mp4", test_cli_subtitles);
   return g_test_run ();
 }

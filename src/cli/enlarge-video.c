@@ -387,6 +387,45 @@ add_fakesink (Video *video, GstPad *pad)
     }
 }
 
+/* Pango markup → plain UTF-8 text: the five entities unescaped, tags such
+ * as <i> kept (SRT and Matroska's S_TEXT/UTF8 use them too). */
+static GstBuffer *
+markup_to_text (GstBuffer *buffer)
+{
+  static const char *const entities[][2] = {
+    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&apos;", "'" },
+  };
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return buffer;
+  g_autoptr (GString) text = g_string_new_len ((const char *) map.data, (gssize) map.size);
+  gst_buffer_unmap (buffer, &map);
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    g_string_replace (text, entities[i][0], entities[i][1], 0);
+
+  GstBuffer *plain = gst_buffer_new_memdup (text->str, text->len);
+  gst_buffer_copy_into (plain, buffer, GST_BUFFER_COPY_METADATA, 0, -1);
+  gst_buffer_unref (buffer);
+  return plain;
+}
+
+/* On parsebin's pad: subtitles in Pango markup (what demuxers give for
+ * UTF-8 text) leave as text/x-raw, format=utf8, which muxers take. */
+static GstPadProbeReturn
+on_markup_subtitles (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    info->data = markup_to_text (GST_PAD_PROBE_INFO_BUFFER (info));
+  else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS)
+    {
+      g_autoptr (GstCaps) utf8 = gst_caps_from_string ("text/x-raw, format=utf8");
+      gst_event_unref (GST_PAD_PROBE_INFO_EVENT (info));
+      info->data = gst_event_new_caps (utf8);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 /* appsrc's need-data: the next frame of the GIF, composited, with its
  * delay as duration; then EOS. */
 static void
@@ -456,13 +495,36 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
            g_str_has_prefix (type, "application/x-ass"))
     {
       gboolean audio = g_str_has_prefix (type, "audio/");
+      gboolean markup = g_str_equal (type, "text/x-raw") &&
+                        g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0), "format"),
+                                   "pango-markup") == 0;
+      g_autoptr (GstCaps) utf8 = gst_caps_from_string ("text/x-raw, format=utf8");
       /* as it is when the container can hold it */
-      GstPad *mux_pad = gst_element_get_compatible_pad (video->mux, pad, caps);
+      GstPad *mux_pad = NULL;
+      if (!markup)
+        mux_pad = gst_element_get_compatible_pad (video->mux, pad, caps);
+      else if (gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (video->mux), "subtitle_%u") != NULL)
+        {
+          /* the pad's own caps say markup: ask for the muxer's subtitle pad */
+          mux_pad = gst_element_request_pad_simple (video->mux, "subtitle_%u");
+          if (mux_pad != NULL && !gst_pad_query_accept_caps (mux_pad, utf8))
+            {
+              gst_element_release_request_pad (video->mux, mux_pad);
+              g_clear_object (&mux_pad);
+            }
+        }
       if (mux_pad != NULL)
         {
           GstElement *queue = make_queue (video);
           g_autoptr (GstPad) out = gst_element_get_static_pad (queue, "src");
-          ok = queue != NULL && link_pad (pad, queue) && gst_pad_link (out, mux_pad) == GST_PAD_LINK_OK;
+          /* on parsebin's pad, so that the queue sees utf8 caps too */
+          if (markup)
+            gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                               on_markup_subtitles, NULL, NULL);
+          /* markup: the probe turns the caps into utf8, which the pad takes */
+          ok = queue != NULL && link_pad (pad, queue) &&
+               gst_pad_link_full (out, mux_pad, markup ? GST_PAD_LINK_CHECK_NOTHING
+                                                       : GST_PAD_LINK_CHECK_DEFAULT) == GST_PAD_LINK_OK;
           if (ok)
             gst_element_sync_state_with_parent (queue);
           gst_object_unref (mux_pad);
