@@ -458,6 +458,56 @@ test_cli_gif (void)
    * without a frame rate; see README.md, Videos) */
 }
 
+/* A GIF of 5 frames → an animated WebP of 5 frames, twice the size, the
+ * same delays (the last one included), looping forever. */
+static void
+test_cli_gif_to_webp (void)
+{
+  const int delays[] = { 10, 20, 30, 15, 25 };
+  const char *const elements[] = { "appsrc", "appsink", "decodebin", "videoconvert", NULL };
+
+  if (!require_elements (elements) || !etu_require_model (MODEL))
+    return;
+  g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
+  g_autofree char *gif = g_build_filename (dir.path, "anim.gif", NULL);
+  g_autofree char *out = g_build_filename (dir.path, "anim.webp", NULL);
+  write_gif (gif, 40, 30, 5, delays);
+
+  g_auto (EtuCliResult) result = { 0 };
+  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), gif, "-o", out, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+
+  g_autoptr (GBytes) bytes = etu_read_file (out);
+  gsize len;
+  const guint8 *d = g_bytes_get_data (bytes, &len);
+  g_assert_cmpuint (len, >, 30);
+  g_assert_true (memcmp (d, "RIFF", 4) == 0 && memcmp (d + 8, "WEBP", 4) == 0);
+  int frames = 0, loops = -1, width = 0, height = 0;
+  for (gsize p = 12; p + 8 <= len;)
+    {
+      guint32 size = d[p + 4] | d[p + 5] << 8 | d[p + 6] << 16 | (guint32) d[p + 7] << 24;
+      const guint8 *c = d + p + 8;
+      if (memcmp (d + p, "VP8X", 4) == 0)
+        {
+          width = 1 + (c[4] | c[5] << 8 | c[6] << 16);
+          height = 1 + (c[7] | c[8] << 8 | c[9] << 16);
+        }
+      else if (memcmp (d + p, "ANIM", 4) == 0)
+        loops = c[4] | c[5] << 8;
+      else if (memcmp (d + p, "ANMF", 4) == 0)
+        {
+          g_assert_cmpint (frames, <, 5);
+          g_assert_cmpint (c[12] | c[13] << 8 | c[14] << 16, ==, delays[frames] * 10);
+          frames++;
+        }
+      p += 8 + (gsize) size + (size & 1);
+    }
+  g_assert_cmpint (width, ==, 80);
+  g_assert_cmpint (height, ==, 60);
+  g_assert_cmpint (loops, ==, 0);
+  g_assert_cmpint (frames, ==, 5);
+}
+
 /* Subtitles (text in Matroska, which demuxes as Pango markup) pass into
  * .mkv and .mp4 with their times. */
 static void
@@ -791,6 +841,7 @@ main (int argc, char **argv)
   g_test_add_func ("/video/cli/cancel", test_cli_cancel);
   g_test_add_func ("/video/cli/refuses-input", test_cli_refuses_input);
   g_test_add_func ("/video/cli/gif", test_cli_gif);
+  g_test_add_func ("/video/cli/gif-to-webp", test_cli_gif_to_webp);
   g_test_add_data_func ("/video/cli/subtitles/mkv", "mkv", test_cli_subtitles);
   g_test_add_data_func ("/video/cli/subtitles/mp4", "mp4", test_cli_subtitles);
   return g_test_run ();

@@ -31,6 +31,7 @@
 #include <glib/gstdio.h>
 
 #include "enlarge.h"
+#include "enlarge-animation.h"
 
 static const char *const video_extensions[] = {
   "mp4", "m4v", "mov", "mkv", "webm", "avi", "ogv", "mpg", "mpeg", "ts", "mts", "wmv", "flv", NULL
@@ -45,56 +46,6 @@ extension_of (const char *path)
   return dot != NULL && dot != base ? g_ascii_strdown (dot + 1, -1) : NULL;
 }
 
-static gboolean
-is_animated_gif (const char *path)
-{
-  g_autofree char *ext = extension_of (path);
-  if (ext == NULL || !g_str_equal (ext, "gif"))
-    return FALSE;
-  g_autoptr (GdkPixbufAnimation) animation = gdk_pixbuf_animation_new_from_file (path, NULL);
-  return animation != NULL && !gdk_pixbuf_animation_is_static_image (animation);
-}
-
-/* The number of frames of a GIF (its image descriptors), or -1. */
-static int
-gif_frame_count (const char *path)
-{
-  g_autofree guint8 *data = NULL;
-  gsize len, p = 13;
-  int frames = 0;
-
-  if (!g_file_get_contents (path, (char **) &data, &len, NULL) || len < 13 ||
-      memcmp (data, "GIF8", 4) != 0)
-    return -1;
-  if (data[10] & 0x80)
-    p += 3u << ((data[10] & 7) + 1);
-  while (p < len)
-    {
-      guint8 block = data[p++];
-      if (block == 0x3b)
-        break;
-      if (block == 0x21)
-        p++;                                  /* the extension's label */
-      else if (block == 0x2c)
-        {
-          if (p + 9 > len)
-            return -1;
-          guint8 flags = data[p + 8];
-          p += 9;
-          if (flags & 0x80)
-            p += 3u << ((flags & 7) + 1);
-          p++;                                /* LZW minimum code size */
-          frames++;
-        }
-      else
-        return -1;
-      while (p < len && data[p] != 0)         /* sub-blocks */
-        p += data[p] + 1u;
-      p++;
-    }
-  return frames;
-}
-
 gboolean
 enlarge_video_wanted (const Options *options)
 {
@@ -102,7 +53,7 @@ enlarge_video_wanted (const Options *options)
     {
       g_autofree char *ext = extension_of (options->inputs[i]);
       if ((ext != NULL && g_strv_contains (video_extensions, ext)) ||
-          is_animated_gif (options->inputs[i]))
+          enlarge_animation_is_animated (options->inputs[i]))
         return TRUE;
     }
   return FALSE;
@@ -122,7 +73,9 @@ enlarge_video_run (const Options *options)
 
 #include <glib-unix.h>
 #include <gst/gst.h>
+#include <gst/app/gstappsink.h>
 #include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
 
 #include "gstenlarge.h"
 
@@ -148,6 +101,8 @@ static const Container containers[] = {
   { "mov", "qtmux", "x264enc", "h264parse", aac_encoders },
   { "mkv", "matroskamux", "x264enc", "h264parse", mkv_audio_encoders },
   { "webm", "webmmux", "vp9enc", NULL, opus_encoders },
+  /* animated WebP: frames from an appsink into libwebp (enlarge-animation.c) */
+  { "webp", NULL, NULL, NULL, NULL },
 };
 
 typedef struct {
@@ -168,6 +123,11 @@ typedef struct {
   GdkPixbufAnimationIter *gif_iter;
   int gif_frames, gif_pushed;
   GstClockTime gif_time;
+
+  /* animated WebP output */
+  EnlargeWebpAnimWriter *webp;
+  GstClockTime webp_start, webp_end;
+  gboolean webp_failed;
 
   /* progress */
   char *name;
@@ -291,6 +251,59 @@ add_audio_transcode (Video *video, GstElement *queue, GstPad *mux_pad)
   return TRUE;
 }
 
+/* appsink's new-sample, for animated WebP: the frame into the writer, at
+ * its time from the first frame's */
+static GstFlowReturn
+on_webp_sample (GstAppSink *sink, gpointer user_data)
+{
+  Video *video = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstVideoInfo info;
+  GstVideoFrame frame;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
+      !gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ))
+    return GST_FLOW_ERROR;
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  if (!GST_CLOCK_TIME_IS_VALID (video->webp_start))
+    video->webp_start = pts;
+  gboolean ok = enlarge_webp_anim_writer_add (video->webp, GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+                                              GST_VIDEO_FRAME_WIDTH (&frame), GST_VIDEO_FRAME_HEIGHT (&frame),
+                                              GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+                                              (int) ((pts - video->webp_start) / GST_MSECOND));
+  gst_video_frame_unmap (&frame);
+  video->webp_end = pts + (GST_BUFFER_DURATION_IS_VALID (buffer) ? GST_BUFFER_DURATION (buffer)
+                                                                  : 100 * GST_MSECOND);
+  if (!ok)
+    {
+      video->webp_failed = TRUE;
+      return GST_FLOW_ERROR;
+    }
+  return GST_FLOW_OK;
+}
+
+/* ... ! capsfilter RGBA ! appsink, for animated WebP */
+static gboolean
+add_webp_sink (Video *video, GstElement *convert_out)
+{
+  GstElement *format = make (video, "capsfilter");
+  GstElement *sink = make (video, "appsink");
+  if (format == NULL || sink == NULL)
+    return FALSE;
+  g_autoptr (GstCaps) rgba = gst_caps_from_string ("video/x-raw,format=RGBA");
+  g_object_set (format, "caps", rgba, NULL);
+  g_object_set (sink, "sync", FALSE, "max-buffers", 2, NULL);
+  GstAppSinkCallbacks callbacks = { .new_sample = on_webp_sample };
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, video, NULL);
+  video->webp = enlarge_webp_anim_writer_new (video->options->quality, video->options->lossless);
+  video->webp_start = GST_CLOCK_TIME_NONE;
+  GstElement *chain[] = { convert_out, format, sink };
+  return link_and_start (chain, G_N_ELEMENTS (chain));
+}
+
 static gboolean
 add_video_branch (Video *video, GstPad *pad)
 {
@@ -300,17 +313,29 @@ add_video_branch (Video *video, GstPad *pad)
   GstElement *convert_in = make (video, "videoconvert");
   GstElement *enlarge = make (video, "enlarge");
   GstElement *convert_out = make (video, "videoconvert");
-  GstElement *encode = make (video, video->container->video_encoder);
-  GstElement *parse = video->container->video_parser != NULL
-                      ? make (video, video->container->video_parser) : NULL;
-  if (queue == NULL || decode == NULL || convert_in == NULL || enlarge == NULL ||
-      convert_out == NULL || encode == NULL || (video->container->video_parser != NULL && parse == NULL))
+  if (queue == NULL || decode == NULL || convert_in == NULL || enlarge == NULL || convert_out == NULL)
     return FALSE;
 
   g_object_set (enlarge, "model", options->model, "scale", options->scale,
                 "creativity", options->creativity, "tile", options->tile,
                 "device", options->device != NULL ? options->device : "auto", NULL);
   video->enlarge = enlarge;
+  g_autoptr (GstPad) counted = gst_element_get_static_pad (enlarge, "src");
+  gst_pad_add_probe (counted, GST_PAD_PROBE_TYPE_BUFFER, count_frame, video, NULL);
+  GstElement *head[] = { queue, decode };
+  GstElement *middle[] = { convert_in, enlarge };
+  g_signal_connect (decode, "pad-added", G_CALLBACK (on_decoded_pad), convert_in);
+
+  if (video->container->muxer == NULL)
+    return add_webp_sink (video, convert_out) && link_and_start (middle, G_N_ELEMENTS (middle)) &&
+           gst_element_link (enlarge, convert_out) && link_and_start (head, G_N_ELEMENTS (head)) &&
+           link_pad (pad, queue);
+
+  GstElement *encode = make (video, video->container->video_encoder);
+  GstElement *parse = video->container->video_parser != NULL
+                      ? make (video, video->container->video_parser) : NULL;
+  if (encode == NULL || (video->container->video_parser != NULL && parse == NULL))
+    return FALSE;
 
   /* 4:2:0 as players expect; --lossless: QP 0 in 4:4:4 */
   GstElement *format = make (video, "capsfilter");
@@ -359,31 +384,31 @@ add_video_branch (Video *video, GstPad *pad)
       last = parse;
     }
 
-  g_autoptr (GstPad) counted = gst_element_get_static_pad (enlarge, "src");
-  gst_pad_add_probe (counted, GST_PAD_PROBE_TYPE_BUFFER, count_frame, video, NULL);
-
   GstElement *chain[] = { convert_in, enlarge, convert_out, format, encode };
   if (!link_and_start (chain, G_N_ELEMENTS (chain)) || !gst_element_link (last, video->mux))
     return FALSE;
   if (parse != NULL)
     gst_element_sync_state_with_parent (parse);
-  g_signal_connect (decode, "pad-added", G_CALLBACK (on_decoded_pad), convert_in);
-  GstElement *head[] = { queue, decode };
   if (!link_and_start (head, G_N_ELEMENTS (head)) || !link_pad (pad, queue))
     return FALSE;
   return TRUE;
 }
 
+/* queue ! fakesink for a stream that is not written: the queue, so that
+ * the sink waiting in PAUSED for the pipeline to preroll does not block
+ * the demuxer before the video's first frame is through */
 static void
 add_fakesink (Video *video, GstPad *pad)
 {
+  GstElement *queue = make_queue (video);
   GstElement *sink = make (video, "fakesink");
 
-  if (sink != NULL)
+  if (queue != NULL && sink != NULL)
     {
       g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-      link_pad (pad, sink);
-      gst_element_sync_state_with_parent (sink);
+      GstElement *chain[] = { queue, sink };
+      if (link_and_start (chain, G_N_ELEMENTS (chain)))
+        link_pad (pad, queue);
     }
 }
 
@@ -489,6 +514,12 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
     {
       video->have_video = TRUE;
       ok = add_video_branch (video, pad);
+    }
+  else if (video->mux == NULL)
+    {
+      print_error ("warning: %s: a stream of type %s is dropped: .%s holds only pictures",
+                   video->name, type, video->container->extension);
+      add_fakesink (video, pad);
     }
   else if (g_str_has_prefix (type, "audio/") || g_str_has_prefix (type, "text/") ||
            g_str_has_prefix (type, "subpicture/") || g_str_has_prefix (type, "application/x-ssa") ||
@@ -741,9 +772,10 @@ run_pipeline (Video *video, const char *input, const char *tmp)
   video->pipeline = gst_pipeline_new ("enlarge-video");
   GstElement *src = make (video, video->gif != NULL ? "appsrc" : "filesrc");
   GstElement *parse = video->gif != NULL ? NULL : make (video, "parsebin");
-  video->mux = make (video, video->container->muxer);
-  GstElement *sink = make (video, "filesink");
-  if (src == NULL || (video->gif == NULL && parse == NULL) || video->mux == NULL || sink == NULL ||
+  gboolean muxed = video->container->muxer != NULL;
+  video->mux = muxed ? make (video, video->container->muxer) : NULL;
+  GstElement *sink = muxed ? make (video, "filesink") : NULL;
+  if (src == NULL || (video->gif == NULL && parse == NULL) || (muxed && (video->mux == NULL || sink == NULL)) ||
       (video->gif != NULL && !add_gif_source (video, src)))
     {
       g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
@@ -755,8 +787,11 @@ run_pipeline (Video *video, const char *input, const char *tmp)
                    error != NULL ? error->message : "cannot build the GStreamer pipeline");
       return EXIT_FAILED;
     }
-  g_object_set (sink, "location", tmp, NULL);
-  gst_element_link (video->mux, sink);
+  if (muxed)
+    {
+      g_object_set (sink, "location", tmp, NULL);
+      gst_element_link (video->mux, sink);
+    }
   if (parse != NULL)
     {
       g_object_set (src, "location", input, NULL);
@@ -804,6 +839,15 @@ run_pipeline (Video *video, const char *input, const char *tmp)
       print_error ("%s: %s", video->name, video->error->message);
       return video->error->domain == ENLARGE_ERROR ? fatal_exit_status (video->error) : EXIT_FAILED;
     }
+  g_autoptr (GError) error = NULL;
+  if (video->webp != NULL &&
+      !enlarge_webp_anim_writer_finish (video->webp,
+                                        (int) ((video->webp_end - video->webp_start) / GST_MSECOND),
+                                        tmp, &error))
+    {
+      print_error ("%s: %s", video->name, error->message);
+      return EXIT_FAILED;
+    }
   print_progress (video, TRUE);
   return EXIT_OK;
 }
@@ -835,9 +879,10 @@ enlarge_video_run (const Options *options)
     if (g_str_equal (containers[i].extension, out_ext))
       container = &containers[i];
   if (container == NULL)
-    return usage_error ("cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv or .webm",
+    return usage_error ("cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv, .webm "
+                        "or .webp (animated)",
                         output);
-  if (options->lossless && g_str_equal (container->video_encoder, "vp9enc"))
+  if (options->lossless && g_strcmp0 (container->video_encoder, "vp9enc") == 0)
     return usage_error ("--lossless needs H.264: write .mkv or .mp4, not .webm");
   if (options->format != NULL)
     return usage_error ("--format is for images; a video's container comes from the output name");
@@ -856,10 +901,10 @@ enlarge_video_run (const Options *options)
   int width = 0, height = 0;
   g_autoptr (GError) error = NULL;
 
-  if (is_animated_gif (input))
+  if (enlarge_animation_is_animated (input))
     {
       video.gif = gdk_pixbuf_animation_new_from_file (input, &error);
-      video.gif_frames = gif_frame_count (input);
+      video.gif_frames = enlarge_animation_frame_count (input);
       if (video.gif != NULL && video.gif_frames <= 0)
         g_set_error (&error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "a damaged GIF");
       if (error == NULL)
@@ -939,6 +984,7 @@ enlarge_video_run (const Options *options)
   g_clear_pointer (&video.loop, g_main_loop_unref);
   g_clear_error (&video.error);
   g_clear_object (&video.gif_iter);
+  g_clear_pointer (&video.webp, enlarge_webp_anim_writer_free);
   g_clear_object (&video.gif);
   g_free (video.name);
   return status;
