@@ -423,6 +423,21 @@ test_cli_cancel (void)
   g_assert_cmpstr (left[0], ==, "clip.mp4");
 }
 
+/* Writes a 5-frame 40 × 30 GIF with @delays into @dir and enlarges it 2×
+ * into @dir/@name; returns the output's path. */
+static char *
+enlarge_gif (const char *dir, const char *name, const int *delays)
+{
+  g_autofree char *gif = g_build_filename (dir, "anim.gif", NULL);
+  char *out = g_build_filename (dir, name, NULL);
+  write_gif (gif, 40, 30, 5, delays);
+
+  g_auto (EtuCliResult) result = { 0 };
+  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), gif, "-o", out, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  return out;
+}
+
 /* An animated GIF of 5 frames → 5 frames, each shown when the GIF shows it. */
 static void
 test_cli_gif (void)
@@ -434,13 +449,7 @@ test_cli_gif (void)
   if (!require_elements (elements) || !etu_require_model (MODEL))
     return;
   g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *gif = g_build_filename (dir.path, "anim.gif", NULL);
-  g_autofree char *out = g_build_filename (dir.path, "anim.mkv", NULL);
-  write_gif (gif, 40, 30, 5, delays);
-
-  g_auto (EtuCliResult) result = { 0 };
-  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), gif, "-o", out, NULL);
-  g_assert_cmpint (result.status, ==, 0);
+  g_autofree char *out = enlarge_gif (dir.path, "anim.mkv", delays);
 
   Streams s;
   read_streams (out, &s);
@@ -469,13 +478,7 @@ test_cli_gif_to_webp (void)
   if (!require_elements (elements) || !etu_require_model (MODEL))
     return;
   g_auto (EtuTempDir) dir = { etu_make_temp_dir (TEMP_DIR_TEMPLATE) };
-  g_autofree char *gif = g_build_filename (dir.path, "anim.gif", NULL);
-  g_autofree char *out = g_build_filename (dir.path, "anim.webp", NULL);
-  write_gif (gif, 40, 30, 5, delays);
-
-  g_auto (EtuCliResult) result = { 0 };
-  etu_run_cli (&result, NULL, "-m", MODEL, "--device", test_device (), gif, "-o", out, NULL);
-  g_assert_cmpint (result.status, ==, 0);
+  g_autofree char *out = enlarge_gif (dir.path, "anim.webp", delays);
 
   g_autoptr (GBytes) bytes = etu_read_file (out);
   gsize len;

@@ -12,8 +12,8 @@
 
 #include "enlarge.h"
 
-static char *
-lower_extension (const char *path)
+char *
+enlarge_animation_extension (const char *path)
 {
   g_autofree char *base = g_path_get_basename (path);
   const char *dot = strrchr (base, '.');
@@ -24,7 +24,7 @@ lower_extension (const char *path)
 gboolean
 enlarge_animation_is_animated (const char *path)
 {
-  g_autofree char *ext = lower_extension (path);
+  g_autofree char *ext = enlarge_animation_extension (path);
 
   /* GIF only: GdkPixbuf's WebP loader (webp-pixbuf-loader) repeats and
    * skips frames when its iterator is advanced by the frames' delays, so

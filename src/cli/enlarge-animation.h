@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* The extension of @path's file name in lower case ("mp4"), or NULL. */
+char *enlarge_animation_extension (const char *path);
+
 /* A .gif file that GdkPixbuf reads as more than one frame (animated WebP
  * inputs are not read as animations yet: see enlarge-animation.c). */
 gboolean enlarge_animation_is_animated (const char *path);

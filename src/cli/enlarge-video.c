@@ -37,21 +37,12 @@ static const char *const video_extensions[] = {
   "mp4", "m4v", "mov", "mkv", "webm", "avi", "ogv", "mpg", "mpeg", "ts", "mts", "wmv", "flv", NULL
 };
 
-static char *
-extension_of (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  const char *dot = strrchr (base, '.');
-
-  return dot != NULL && dot != base ? g_ascii_strdown (dot + 1, -1) : NULL;
-}
-
 gboolean
 enlarge_video_wanted (const Options *options)
 {
   for (guint i = 0; options->inputs != NULL && options->inputs[i] != NULL; i++)
     {
-      g_autofree char *ext = extension_of (options->inputs[i]);
+      g_autofree char *ext = enlarge_animation_extension (options->inputs[i]);
       if ((ext != NULL && g_strv_contains (video_extensions, ext)) ||
           enlarge_animation_is_animated (options->inputs[i]))
         return TRUE;
@@ -713,7 +704,7 @@ default_output (const char *input, double scale)
 {
   g_autofree char *dir = g_path_get_dirname (input);
   g_autofree char *base = g_path_get_basename (input);
-  g_autofree char *ext = extension_of (input);
+  g_autofree char *ext = enlarge_animation_extension (input);
   char *dot = strrchr (base, '.');
   char factor[G_ASCII_DTOSTR_BUF_SIZE];
   const char *out_ext = ext != NULL && g_str_equal (ext, "gif") ? "mkv" : "mp4";
@@ -873,7 +864,7 @@ enlarge_video_run (const Options *options)
       g_free (output);
       output = g_strdup (options->output);
     }
-  g_autofree char *out_ext = extension_of (output);
+  g_autofree char *out_ext = enlarge_animation_extension (output);
   const Container *container = NULL;
   for (guint i = 0; out_ext != NULL && i < G_N_ELEMENTS (containers); i++)
     if (g_str_equal (containers[i].extension, out_ext))
