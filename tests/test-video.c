@@ -575,6 +575,23 @@ test_cli_refuses_input (void)
   g_assert_cmpint (linked.status, ==, 2);
   g_assert_cmpint (g_unlink (link_path), ==, 0);
 
+  /* not a video: status 1, a clear message, no output */
+  g_autofree char *junk = g_build_filename (dir.path, "junk.mp4", NULL);
+  etu_write_file (junk, "not a video\n", 12);
+  g_auto (EtuCliResult) unreadable = { 0 };
+  etu_run_cli (&unreadable, dir.path, "-m", MODEL, "junk.mp4", "-o", "out.mp4", NULL);
+  g_assert_cmpint (unreadable.status, ==, 1);
+  g_assert_nonnull (strstr (unreadable.err, "cannot read it as a video"));
+  g_assert_null (strstr (unreadable.err, "WARNING"));
+  g_assert_cmpint (g_unlink (junk), ==, 0);
+
+  /* a device that does not exist: status 2 as for stills, nothing left */
+  g_auto (EtuCliResult) no_device = { 0 };
+  etu_run_cli (&no_device, dir.path, "-m", MODEL, "--device", "no-such-device", "clip.mp4",
+               "-o", "out.mp4", NULL);
+  g_assert_cmpint (no_device.status, ==, 2);
+  g_assert_nonnull (strstr (no_device.err, "no-such-device"));
+
   g_auto (EtuCliResult) bad = { 0 };
   etu_run_cli (&bad, dir.path, "-m", MODEL, "clip.mp4", "-o", "out.avi", NULL);
   g_assert_cmpint (bad.status, ==, 2);

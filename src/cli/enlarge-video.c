@@ -676,9 +676,16 @@ discover (Video *video, const char *input, int *width, int *height, GError **err
     return FALSE;
   g_autoptr (GFile) file = g_file_new_for_path (input);
   g_autofree char *uri = g_file_get_uri (file);
-  g_autoptr (GstDiscovererInfo) info = gst_discoverer_discover_uri (discoverer, uri, error);
-  if (info == NULL)
-    return FALSE;
+  /* A failed discovery can return an info and an error both. */
+  GError *discover_error = NULL;
+  g_autoptr (GstDiscovererInfo) info = gst_discoverer_discover_uri (discoverer, uri, &discover_error);
+  if (info == NULL || discover_error != NULL)
+    {
+      if (discover_error == NULL)
+        g_set_error (&discover_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "unreadable");
+      g_propagate_error (error, discover_error);
+      return FALSE;
+    }
 
   GList *streams = gst_discoverer_info_get_video_streams (info);
   if (streams == NULL)
