@@ -625,8 +625,8 @@ sink_is_eos (GstElement *pipeline)
   return gst_app_sink_is_eos (GST_APP_SINK (sink));
 }
 
-/* scale 2, 4 and 2.5: output caps round (w × f) × round (h × f), the same
- * format and frame rate, every frame through, then EOS. */
+/* scale 2, 4, 2.5 and 1.53: output caps round (w × f) × round (h × f),
+ * the same format and frame rate, every frame through, then EOS. */
 static void
 test_element_caps (gconstpointer data)
 {
@@ -637,7 +637,7 @@ test_element_caps (gconstpointer data)
     return;
   double f = g_ascii_strtod (scale, NULL);
   g_autofree char *description = g_strdup_printf (
-    "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=RGBx,width=30,height=22,framerate=10/1 "
+    "videotestsrc num-buffers=3 pattern=smpte ! video/x-raw,format=RGBx,width=64,height=48,framerate=10/1 "
     "! enlarge model=" MODEL " device=%s scale=%s ! appsink name=sink sync=false", test_device (), scale);
   g_autoptr (GstElement) pipeline = parse_pipeline (description);
   g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
@@ -651,8 +651,8 @@ test_element_caps (gconstpointer data)
       g_assert_true (gst_structure_get_int (s, "width", &width));
       g_assert_true (gst_structure_get_int (s, "height", &height));
       g_assert_true (gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d));
-      g_assert_cmpint (width, ==, (int) round (30 * f));
-      g_assert_cmpint (height, ==, (int) round (22 * f));
+      g_assert_cmpint (width, ==, (int) round (64 * f));
+      g_assert_cmpint (height, ==, (int) round (48 * f));
       g_assert_cmpint (fps_n, ==, 10);
       g_assert_cmpint (fps_d, ==, 1);
       g_assert_cmpstr (gst_structure_get_string (s, "format"), ==, "RGBx");
@@ -853,6 +853,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/video/element/caps/2", "2", test_element_caps);
   g_test_add_data_func ("/video/element/caps/4", "4", test_element_caps);
   g_test_add_data_func ("/video/element/caps/2.5", "2.5", test_element_caps);
+  /* 64 × 48 → 98 × 73: the frames run at 1.53, not at 98 / 64 (which gives 74 rows) */
+  g_test_add_data_func ("/video/element/caps/1.53", "1.53", test_element_caps);
   g_test_add_func ("/video/element/alpha", test_element_alpha);
   g_test_add_func ("/video/element/still", test_element_still);
   g_test_add_data_func ("/video/element/error/model", "model=no-such-model", test_element_error);

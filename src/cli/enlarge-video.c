@@ -923,6 +923,22 @@ enlarge_video_run (const Options *options)
       return EXIT_FAILED;
     }
 
+  /* x264 in 4:2:0 cannot take odd sizes: say so before any work */
+  EnlargeSettings size_settings = { options->creativity, options->scale, 0, ENLARGE_ALPHA_MODEL, FALSE };
+  EnlargePlan size_plan;
+  if (g_strcmp0 (container->video_encoder, "x264enc") == 0 &&
+      enlarge_plan_compute (&size_settings, enlarge_model_lookup (options->model)->scale, width, height,
+                            &size_plan, NULL) &&
+      (size_plan.out_width % 2 != 0 || size_plan.out_height % 2 != 0))
+    {
+      g_clear_object (&video.gif_iter);
+      g_clear_object (&video.gif);
+      g_free (video.name);
+      return usage_error ("H.264 needs an even width and height, and %d × %d → %d × %d is not; "
+                          "choose another --scale, or write .webm or .webp",
+                          width, height, size_plan.out_width, size_plan.out_height);
+    }
+
   if (options->dry_run)
     {
       EnlargeSettings settings = { options->creativity, options->scale, 0, ENLARGE_ALPHA_MODEL, FALSE };

@@ -307,11 +307,19 @@ gst_enlarge_transform_frame (GstVideoFilter *filter, GstVideoFrame *inframe,
   GST_OBJECT_LOCK (self);
   settings.creativity = self->creativity;
   GST_OBJECT_UNLOCK (self);
-  /* the negotiated output size, exactly: round (w × f) */
-  settings.scale = (double) GST_VIDEO_FRAME_WIDTH (outframe) / GST_VIDEO_FRAME_WIDTH (inframe);
-  if (fabs (settings.scale - current_factor (self)) < 1e-9)
-    settings.scale = current_factor (self);
+  /* The factor the caps were negotiated with: round (w × f) × round (h × f),
+   * which the pipeline's plan gives too. */
+  settings.scale = current_factor (self);
   options.tile_size = self->tile_size;
+  if (scaled (GST_VIDEO_FRAME_WIDTH (inframe), settings.scale) != GST_VIDEO_FRAME_WIDTH (outframe) ||
+      scaled (GST_VIDEO_FRAME_HEIGHT (inframe), settings.scale) != GST_VIDEO_FRAME_HEIGHT (outframe))
+    {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("The scale changed while the stream ran"),
+                         ("%d×%d → %d×%d is not a factor of %g", GST_VIDEO_FRAME_WIDTH (inframe),
+                          GST_VIDEO_FRAME_HEIGHT (inframe), GST_VIDEO_FRAME_WIDTH (outframe),
+                          GST_VIDEO_FRAME_HEIGHT (outframe), settings.scale));
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
 
   g_autoptr (EnlargeImage) input = frame_to_image (inframe, &error);
   g_autoptr (EnlargeImage) output = NULL;
