@@ -592,6 +592,12 @@ test_cli_refuses_input (void)
   g_assert_cmpint (no_device.status, ==, 2);
   g_assert_nonnull (strstr (no_device.err, "no-such-device"));
 
+  /* an odd size for H.264: refused before any work */
+  g_auto (EtuCliResult) odd = { 0 };
+  etu_run_cli (&odd, dir.path, "-m", MODEL, "-s", "1.53", "clip.mp4", "-o", "out.mp4", NULL);
+  g_assert_cmpint (odd.status, ==, 2);
+  g_assert_nonnull (strstr (odd.err, "98 × 73"));
+
   g_auto (EtuCliResult) bad = { 0 };
   etu_run_cli (&bad, dir.path, "-m", MODEL, "clip.mp4", "-o", "out.avi", NULL);
   g_assert_cmpint (bad.status, ==, 2);
