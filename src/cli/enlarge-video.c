@@ -105,7 +105,7 @@ typedef struct {
   GstElement *enlarge;
   gboolean have_video;
   GError *error;           /* the first error */
-  gboolean interrupted;
+  int interrupted;          /* the signal that stopped the run, or 0 */
   int status;
 
   /* an animated GIF, read with GdkPixbuf and pushed into an appsrc: GStreamer's
@@ -626,13 +626,29 @@ on_tick (gpointer user_data)
 }
 
 static gboolean
-on_signal (gpointer user_data)
+interrupt (Video *video, int signum)
 {
-  Video *video = user_data;
-
-  video->interrupted = TRUE;
+  video->interrupted = signum;
   g_main_loop_quit (video->loop);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  return interrupt (user_data, SIGINT);
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  return interrupt (user_data, SIGTERM);
+}
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  return interrupt (user_data, SIGHUP);
 }
 
 static gboolean
@@ -799,8 +815,9 @@ run_pipeline (Video *video, const char *input, const char *tmp)
 
   g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
   guint bus_watch = gst_bus_add_watch (bus, on_bus_message, video);
-  guint sigint = g_unix_signal_add (SIGINT, on_signal, video);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, video);
+  guint sigint = g_unix_signal_add (SIGINT, on_sigint, video);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_sigterm, video);
+  guint sighup = g_unix_signal_add (SIGHUP, on_sighup, video);
   guint tick = g_timeout_add (video->tty ? 250 : 1000, on_tick, video);
 
   video->start_us = g_get_monotonic_time ();
@@ -821,6 +838,7 @@ run_pipeline (Video *video, const char *input, const char *tmp)
   g_source_remove (tick);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sighup);
   g_source_remove (bus_watch);
 
   if (video->interrupted)
@@ -828,7 +846,7 @@ run_pipeline (Video *video, const char *input, const char *tmp)
       if (video->line_open)
         fputc ('\n', stderr);
       print_error ("%s: interrupted; nothing written", video->name);
-      return 130;
+      return 128 + video->interrupted;   /* what the shell shows for the signal */
     }
   if (video->error != NULL)
     {
@@ -859,6 +877,9 @@ enlarge_video_run (const Options *options)
     return usage_error ("--tta, --target-mp and --alpha do not apply to videos");
 
   const char *input = options->inputs[0];
+  const EnlargeModelInfo *model = enlarge_model_lookup (options->model);
+  if (model == NULL)
+    return usage_error ("videos take a model of --list-models, not “%s”", options->model);
   g_autofree char *output = default_output (input, options->scale);
   if (options->output != NULL && g_file_test (options->output, G_FILE_TEST_IS_DIR))
     {
@@ -927,7 +948,7 @@ enlarge_video_run (const Options *options)
   EnlargeSettings size_settings = { options->creativity, options->scale, 0, ENLARGE_ALPHA_MODEL, FALSE };
   EnlargePlan size_plan;
   if (g_strcmp0 (container->video_encoder, "x264enc") == 0 &&
-      enlarge_plan_compute (&size_settings, enlarge_model_lookup (options->model)->scale, width, height,
+      enlarge_plan_compute (&size_settings, model->scale, width, height,
                             &size_plan, NULL) &&
       (size_plan.out_width % 2 != 0 || size_plan.out_height % 2 != 0))
     {
@@ -942,7 +963,6 @@ enlarge_video_run (const Options *options)
   if (options->dry_run)
     {
       EnlargeSettings settings = { options->creativity, options->scale, 0, ENLARGE_ALPHA_MODEL, FALSE };
-      const EnlargeModelInfo *model = enlarge_model_lookup (options->model);
       EnlargePlan plan;
       if (!enlarge_plan_compute (&settings, model->scale, width, height, &plan, &error))
         status = usage_error ("%s", error->message);
