@@ -28,6 +28,11 @@ PACKAGES=(
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
   xvfb xauth                                   # GUI tests without a display
   scdoc                                        # the man pages (doc/*.scd)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev   # the enlarge element, videos
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad                     # h264parse
+  gstreamer1.0-plugins-ugly                    # x264enc
+  gstreamer1.0-libav                           # H.264/AAC/GIF decoders, the AAC encoder
 )
 
 BUILD_DIR=_build

@@ -18,6 +18,7 @@
 #include "enlarge-compare.h"
 #include "enlarge-compat.h"
 #include "enlarge-shard.h"
+#include "enlarge-video.h"
 #include "enlarge-environment.h"
 
 #define DEFAULT_MODEL "realesrgan-x4plus"
@@ -751,6 +752,10 @@ main (int argc, char **argv)
 
   if (isnan (options.scale))
     options.scale = model_scale;
+
+  /* Videos and animated GIFs (enlarge-video.c) */
+  if (from == NULL && shard == NULL && enlarge_video_wanted (&options))
+    return enlarge_video_run (&options);
 
   if (from != NULL || shard != NULL || overwrite || json)
     return enlarge_shard_run (&options, shard, overwrite, json, cancellable);
