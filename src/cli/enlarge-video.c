@@ -703,25 +703,6 @@ default_output (const char *input, double scale)
   return g_build_filename (dir, name, NULL);
 }
 
-/* The same file: the same name once resolved (GFile canonicalizes local
- * paths), or the same device and inode (hard links, symlinks). */
-static gboolean
-is_same_file (const char *a, const char *b)
-{
-  g_autoptr (GFile) fa = g_file_new_for_path (a);
-  g_autoptr (GFile) fb = g_file_new_for_path (b);
-
-  if (g_file_equal (fa, fb))
-    return TRUE;
-  g_autoptr (GFileInfo) ia = g_file_query_info (fa, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE,
-                                                NULL, NULL);
-  g_autoptr (GFileInfo) ib = g_file_query_info (fb, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE,
-                                                NULL, NULL);
-  return ia != NULL && ib != NULL &&
-         g_strcmp0 (g_file_info_get_attribute_string (ia, G_FILE_ATTRIBUTE_ID_FILE),
-                    g_file_info_get_attribute_string (ib, G_FILE_ATTRIBUTE_ID_FILE)) == 0;
-}
-
 /* appsrc ! (the video branch) for an animated GIF */
 static gboolean
 add_gif_source (Video *video, GstElement *appsrc)
@@ -866,8 +847,14 @@ enlarge_video_run (const Options *options)
     return usage_error ("--lossless needs H.264: write .mkv or .mp4, not .webm");
   if (options->format != NULL)
     return usage_error ("--format is for images; a video's container comes from the output name");
-  if (is_same_file (input, output))
-    return usage_error ("refusing to overwrite the input file “%s”; choose another output", input);
+  {
+    /* the check every writer makes: links to the input, folders, names
+     * too long for the file system */
+    const char *inputs[] = { input, NULL };
+    g_autoptr (GError) error = NULL;
+    if (!enlarge_output_check (output, inputs, &error))
+      return usage_error ("%s", error->message);
+  }
 
   gst_init (NULL, NULL);
   gst_enlarge_register (NULL);
