@@ -110,7 +110,7 @@ static char *cache_dir;
  * "residual", the name eltwise2's launches are counted under when they add
  * a convolution's folded sums */
 static const char *const all_kernels[] = {
-  "prelu", "eltwise2", "pixelshuffle", "interp_nearest", "interp_nearest_pow2",
+  "prelu", "eltwise2", "pixelshuffle", "pixelunshuffle", "interp_nearest", "interp_nearest_pow2",
   "interp_bilinear", "interp_bicubic", "binary_op", "conv_generic", "conv3x3_b8",
   "wino_input", "wino_gemm", "wino_output", "wino_fused", "wino_fused8", "wino63_fused",
   "wino63_fused8", "residual", NULL,
@@ -545,6 +545,7 @@ test_ops (void)
   g_autoptr (EnlargeTensor) d = random_tensor (2, 5, 7, -1.f, 1.f);
   g_autoptr (EnlargeTensor) bc = random_tensor (3, 1, 1, 0.5f, 1.f);
   g_autoptr (EnlargeTensor) ps = random_tensor (36, 3, 5, -1.f, 1.f);
+  g_autoptr (EnlargeTensor) pu = random_tensor (3, 6, 12, -1.f, 1.f);
   g_autofree float *slope = random_floats (3, 0.f, 0.5f);
   float coeffs[3] = { 0.5f, -1.f, 2.f };
   EnlargeLayer l;
@@ -585,6 +586,9 @@ test_ops (void)
       l = make_layer ("PixelShuffle", 1);
       l.p.pixelshuffle.factor = f;
       run_on (cfg, f == 2 ? "pixelshuffle 2" : "pixelshuffle 3", &l, &ps);
+      l = make_layer ("PixelUnshuffle", 1);
+      l.p.pixelshuffle.factor = f;
+      run_on (cfg, f == 2 ? "pixelunshuffle 2" : "pixelunshuffle 3", &l, &pu);
     }
 
   {
