@@ -43,9 +43,18 @@ enlarge_video_wanted (const Options *options)
   for (guint i = 0; options->inputs != NULL && options->inputs[i] != NULL; i++)
     {
       g_autofree char *ext = enlarge_animation_extension (options->inputs[i]);
-      if ((ext != NULL && g_strv_contains (video_extensions, ext)) ||
-          enlarge_animation_is_animated (options->inputs[i]))
+      if (ext != NULL && g_strv_contains (video_extensions, ext))
         return TRUE;
+      if (enlarge_animation_is_animated (options->inputs[i]))
+        {
+          /* an animation asked to become a still (--format, or an output
+           * named .png, .jpg or .tif) is its first frame, with a warning,
+           * as without video support */
+          const char *still = options->format != NULL ? options->format
+                              : options->output != NULL
+                                ? enlarge_image_format_for_path (options->output) : NULL;
+          return still == NULL || g_str_equal (still, "webp");
+        }
     }
   return FALSE;
 }
