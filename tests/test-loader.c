@@ -8,22 +8,11 @@
 #include <string.h>
 
 #include "enlarge.h"
+#include "enlarge-test-utils.h"
 
 #define FP16_TAG 0x01306B47u
 #define FUZZ_SEED 0x5eed1234u
 
-/* AddressSanitizer makes each load of the real model ~20× slower: fewer
- * fuzz rounds there keep the test well under a minute. */
-#if defined(__SANITIZE_ADDRESS__)
-#define FUZZ_DIVISOR 4
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FUZZ_DIVISOR 4
-#endif
-#endif
-#ifndef FUZZ_DIVISOR
-#define FUZZ_DIVISOR 1
-#endif
 
 /* ---------- helpers ---------- */
 

@@ -11,22 +11,13 @@
 #include <string.h>
 
 #include "enlarge.h"
+#include "enlarge-test-utils.h"
 #include "enlarge-weights.h"
 #include "enlarge-unpickle.h"   /* the real pickles are fuzzed without their storages */
 #include "weights-writer.h"
 
 #define FUZZ_SEED 0x3e1a2b9u
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FUZZ_DIVISOR 4
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FUZZ_DIVISOR 4
-#endif
-#endif
-#ifndef FUZZ_DIVISOR
-#define FUZZ_DIVISOR 1
-#endif
 
 /* ---------- helpers ---------- */
 
