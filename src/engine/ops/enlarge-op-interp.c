@@ -64,21 +64,38 @@ interp_reach (const EnlargeLayer *l, double sc_in, double sc_out)
   return (l->p.interp.mode == ENLARGE_INTERP_BICUBIC ? 2.0 : 1.0) / MIN (sc_in, sc_out);
 }
 
+/* ncnn's source position of output @d: the step between output pixels
+ * (@align_corner: the end pixels map onto each other), then the left tap
+ * @sx and the fraction @fx past it */
+static double
+source_step (int in_size, int out_size, gboolean align_corner)
+{
+  if (align_corner)
+    return out_size > 1 ? (double) (in_size - 1) / (out_size - 1) : 0.0;
+  return (double) in_size / out_size;
+}
+
+static void
+source_position (int d, double step, gboolean align_corner, int *sx, float *fx)
+{
+  float x = align_corner ? (float) (d * step) : (float) ((d + 0.5) * step - 0.5);
+  *sx = (int) floorf (x);
+  *fx = x - *sx;
+}
+
 void
 enlarge_cubic_coeffs (int in_size, int out_size, gboolean align_corner,
                       int *first, float *weights)
 {
-  double scale = (double) in_size / out_size;
-  if (align_corner)
-    scale = out_size > 1 ? (double) (in_size - 1) / (out_size - 1) : 0.0;
+  const double scale = source_step (in_size, out_size, align_corner);
 
   for (int d = 0; d < out_size; d++)
     {
-      float fx = align_corner ? (float) (d * scale) : (float) ((d + 0.5) * scale - 0.5);
-      int sx = (int) floorf (fx);
+      int sx;
+      float fx;
       const float A = -0.75f;
       float *c = weights + 4 * d;
-      fx -= sx;
+      source_position (d, scale, align_corner, &sx, &fx);
       float f0 = fx + 1, f1 = fx, f2 = 1 - fx;
       c[0] = A * f0 * f0 * f0 - 5 * A * f0 * f0 + 8 * A * f0 - 4 * A;
       c[1] = (A + 2) * f1 * f1 * f1 - (A + 3) * f1 * f1 + 1;
@@ -92,15 +109,13 @@ void
 enlarge_linear_coeffs (int in_size, int out_size, gboolean align_corner,
                        int *first, float *weights)
 {
-  double scale = (double) in_size / out_size;
-  if (align_corner)
-    scale = out_size > 1 ? (double) (in_size - 1) / (out_size - 1) : 0.0;
+  const double scale = source_step (in_size, out_size, align_corner);
 
   for (int d = 0; d < out_size; d++)
     {
-      float fx = align_corner ? (float) (d * scale) : (float) ((d + 0.5) * scale - 0.5);
-      int sx = (int) floorf (fx);
-      fx -= sx;
+      int sx;
+      float fx;
+      source_position (d, scale, align_corner, &sx, &fx);
       /* ncnn's edge rules */
       if (sx < 0)
         {
