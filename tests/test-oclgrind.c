@@ -85,20 +85,25 @@ typedef struct {
   EnlargeWinogradMode winograd;
   EnlargeFp16Mode fp16;
   guint64 local_mem_cap;
+  /* the CPU plans for AVX-512's 16 floats, or 8 (all fused blocks of 8
+   * lanes), whatever oclgrind's device reports */
+  int vector_width;
   EnlargeBackend *b;
 } Config;
 
-enum { GPU_HALF, GPU_FP32, CPU_FUSED, CPU_F4, CPU_256K, CPU_64K, CPU_64K_HALF, CPU_DIRECT, N_CONFIGS };
+enum { GPU_HALF, GPU_FP32, CPU_FUSED, CPU_F4, CPU_256K, CPU_64K, CPU_64K_HALF, CPU_DIRECT,
+       CPU_NARROW, N_CONFIGS };
 
 static Config configs[N_CONFIGS] = {
   [GPU_HALF] = { "gpu-half", 0, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0 },
   [GPU_FP32] = { "gpu-fp32", 0, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_OFF, 0 },
-  [CPU_FUSED] = { "cpu-fused", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0 },
-  [CPU_F4] = { "cpu-f4", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_F4, ENLARGE_FP16_AUTO, 0 },
-  [CPU_256K] = { "cpu-256k", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 256 * KiB },
-  [CPU_64K] = { "cpu-64k", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 64 * KiB },
-  [CPU_64K_HALF] = { "cpu-64k-half", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_ON, 64 * KiB },
-  [CPU_DIRECT] = { "cpu-direct", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_OFF, ENLARGE_FP16_AUTO, 0 },
+  [CPU_FUSED] = { "cpu-fused", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, 16 },
+  [CPU_F4] = { "cpu-f4", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_F4, ENLARGE_FP16_AUTO, 0, 16 },
+  [CPU_256K] = { "cpu-256k", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 256 * KiB, 16 },
+  [CPU_64K] = { "cpu-64k", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 64 * KiB, 16 },
+  [CPU_64K_HALF] = { "cpu-64k-half", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_ON, 64 * KiB, 16 },
+  [CPU_DIRECT] = { "cpu-direct", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_OFF, ENLARGE_FP16_AUTO, 0, 16 },
+  [CPU_NARROW] = { "cpu-narrow", ENLARGE_DEVICE_CPU, ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, 8 },
 };
 
 static EnlargeBackend *ref_backend;
@@ -464,6 +469,15 @@ test_winograd_fused (void)
   g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_FUSED], ==, G_N_ELEMENTS (wino_cases));
   g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_F4].b, "wino63_fused"), ==, 0);
   g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_F4].b, "wino_fused"), >, 0);
+
+  /* 8-lane blocks only, several of them a row */
+  memset (kinds, 0, sizeof kinds);
+  winograd_on (&configs[CPU_NARROW], kinds);
+  g_assert_cmpuint (kinds[ENLARGE_CONV_WINO_FUSED], ==, G_N_ELEMENTS (wino_cases));
+  g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_NARROW].b, "wino63_fused"), ==, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_NARROW].b, "wino_fused"), ==, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_NARROW].b, "wino63_fused8"), >, 0);
+  g_assert_cmpuint (enlarge_backend_get_launches (configs[CPU_NARROW].b, "wino_fused8"), >, 0);
 
   memset (kinds, 0, sizeof kinds);
   winograd_on (&configs[CPU_256K], kinds);
@@ -932,6 +946,7 @@ setup_backends (void)
       o.winograd = cfg->winograd;
       o.fp16 = cfg->fp16;
       o.local_mem_cap = cfg->local_mem_cap;
+      o.vector_width = cfg->vector_width;
       o.kernel_cache_dir = cache_dir;
       o.extra_cl_ops = extra_cl_ops;
       watch_begin ();

@@ -16,6 +16,7 @@ static EnlargeBackend *cl_f4;     /* ENLARGE_WINOGRAD_F4: wino_fused, never wino
 static EnlargeBackend *cl_direct; /* ENLARGE_WINOGRAD_OFF: every 3×3 on conv3x3_b8 */
 static EnlargeBackend *cl_small;  /* local memory capped at 64 KiB, as on many GPUs */
 static EnlargeBackend *cl_banded; /* capped at 256 KiB: wino_fused in bands of channels */
+static EnlargeBackend *cl_narrow; /* preferred vector width 8 (AVX2): 8-lane blocks only */
 
 /* The launches a convolution's plan implies, summed over the cases run
  * on cl_backend: the tests compare them with the backend's counts, so
@@ -1154,6 +1155,16 @@ test_conv_winograd (void)
       g_assert_cmpuint (l.wino_fused + l.wino_fused8, >, 0);
     }
 
+  /* a device preferring 8-float vectors: every fused block in 8 lanes,
+   * F(6×6) in several 48-pixel blocks a row */
+  l = run_planned (cl_narrow, winograd_cases);
+  g_assert_cmpuint (l.wino_fused + l.wino63_fused, ==, 0);
+  if (cpu)
+    {
+      g_assert_cmpuint (l.wino_fused8, >, 0);
+      g_assert_cmpuint (l.wino63_fused8, >, 0);
+    }
+
   /* 64 KiB of local memory: no fused kernel fits, the plan says so and
    * the backend follows it */
   l = run_planned (cl_small, winograd_cases);
@@ -1193,6 +1204,10 @@ main (int argc, char **argv)
       o.local_mem_cap = 256 << 10;
       cl_banded = enlarge_backend_new_full ("cpu", &o, &error);
       g_assert_no_error (error);
+      o = ENLARGE_BACKEND_OPTIONS_INIT;
+      o.vector_width = 8;
+      cl_narrow = enlarge_backend_new_full ("cpu", &o, &error);
+      g_assert_no_error (error);
     }
   if (cl_backend != NULL)
     g_test_message ("OpenCL device: %s (%s, %s)", enlarge_backend_get_device (cl_backend)->name,
@@ -1227,6 +1242,7 @@ main (int argc, char **argv)
   g_clear_pointer (&cl_direct, enlarge_backend_unref);
   g_clear_pointer (&cl_small, enlarge_backend_unref);
   g_clear_pointer (&cl_banded, enlarge_backend_unref);
+  g_clear_pointer (&cl_narrow, enlarge_backend_unref);
   g_clear_pointer (&ref_backend, enlarge_backend_unref);
   g_free (cl_skip_reason);
   g_free (worst_case);

@@ -19,7 +19,8 @@ conv3x3 (int ic, int oc)
 static EnlargeClCaps
 cpu (guint64 local_mem)
 {
-  return (EnlargeClCaps) { ENLARGE_DEVICE_CPU, local_mem, ENLARGE_WINOGRAD_AUTO, FALSE };
+  /* AVX-512's 16 floats; two cores */
+  return (EnlargeClCaps) { ENLARGE_DEVICE_CPU, local_mem, ENLARGE_WINOGRAD_AUTO, FALSE, 16, 2 };
 }
 
 static EnlargeConvPlan
@@ -134,6 +135,72 @@ test_plan_blocks (void)
     }
 }
 
+/* The preferred vector width: below 16 floats every fused block is of 8
+ * lanes (the 16-lane kernels' accumulators would not fit the registers),
+ * which also takes half the local memory a channel, so that 512 KiB hold
+ * F(6×6) for 64 channels and all 192 of a dense block */
+static void
+test_plan_vector_width (void)
+{
+  const EnlargeConvParams dense = conv3x3 (192, 32), body = conv3x3 (64, 64);
+  EnlargeClCaps avx512 = cpu (512 * KiB), avx2 = cpu (512 * KiB);
+  EnlargeConvPlan p;
+
+  avx2.vector_width = 8;
+  p = plan_for (&body, 256, 64, &avx512);
+  g_assert_false (p.f6);
+  g_assert_cmpint (p.n16, ==, 4);
+  p = plan_for (&body, 256, 64, &avx2);
+  g_assert_true (p.f6);
+  g_assert_cmpint (p.n6, ==, 0);
+  g_assert_cmpint (p.n16, ==, 0);
+  g_assert_cmpint (p.n48, ==, 5);  /* 240 px, then 16 px in one 8-lane F(4×4) block */
+  g_assert_cmpint (p.n8, ==, 1);
+  g_assert_cmpuint (p.local_bytes, ==, enlarge_wino6_local_bytes (64, 8));
+
+  p = plan_for (&dense, 256, 64, &avx512);
+  g_assert_cmpint (p.icb, ==, 80);
+  p = plan_for (&dense, 256, 64, &avx2);
+  g_assert_cmpint (p.icb, ==, 192);
+  g_assert_cmpint (p.ogb, ==, 1);
+  g_assert_cmpint (p.n16, ==, 0);
+  g_assert_cmpint (p.n8, ==, 8);
+  g_assert_cmpuint (p.local_bytes, ==, enlarge_wino4_local_bytes (192, 1, 8));
+
+  /* every width covered by 8-lane blocks, with less than one block over */
+  for (int w = 1; w <= 300; w++)
+    for (int oc = 32; oc <= 64; oc += 32)
+      {
+        const EnlargeConvParams c = conv3x3 (64, oc);
+        p = plan_for (&c, w, 8, &avx2);
+        const int covered = 48 * p.n48 + 32 * p.n8;
+        g_assert_cmpint (p.n6 + p.n16, ==, 0);
+        g_assert_cmpint (covered, >=, w);
+        g_assert_cmpint (covered - w, <, 48);
+      }
+}
+
+/* The compute units: where 16-lane blocks would give fewer work-groups
+ * than the device has units (a 104 px first tile: 2 blocks × 13 rows),
+ * 8-lane blocks double them; with few units, or big layers, 16 lanes */
+static void
+test_plan_compute_units (void)
+{
+  const EnlargeConvParams c = conv3x3 (64, 32);
+  EnlargeClCaps caps = cpu (512 * KiB);
+  EnlargeConvPlan p;
+
+  p = plan_for (&c, 104, 104, &caps);
+  g_assert_cmpint (p.n16, ==, 2);
+  g_assert_cmpint (p.n8, ==, 0);
+  caps.compute_units = 32;
+  p = plan_for (&c, 104, 104, &caps);
+  g_assert_cmpint (p.n16, ==, 0);
+  g_assert_cmpint (p.n8, ==, 4);
+  p = plan_for (&c, 552, 552, &caps);
+  g_assert_cmpint (p.n16, ==, 9);
+}
+
 /* Whatever the caps, a fused plan fits the local memory, F(6×6) three
  * quarters of it; the folded upsampling and sums go with the fused
  * kernel and only with it */
@@ -146,8 +213,10 @@ test_plan_fits (void)
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (int ic = 16; ic <= 512; ic += 16)
       for (int up = 0; up <= 2; up += 2)
+        for (int lanes = 8; lanes <= 16; lanes += 8)
         {
-          const EnlargeClCaps caps = cpu (sizes[s]);
+          EnlargeClCaps caps = cpu (sizes[s]);
+          caps.vector_width = lanes;
           EnlargeConvParams c = conv3x3 (ic, 64);
           c.upsample = up;
           c.n_residual = 1;
@@ -162,7 +231,7 @@ test_plan_fits (void)
               g_assert_cmpint (p.ogb, <=, 8);
               /* bands only where all the channels do not fit */
               g_assert_true ((p.icb == ic) ==
-                             (enlarge_wino4_local_bytes (ic, 1, 16) <= sizes[s]));
+                             (enlarge_wino4_local_bytes (ic, 1, lanes) <= sizes[s]));
               g_assert_true (p.residual_folded);
               g_assert_true (p.upsample_folded == (up == 2));
             }
@@ -174,7 +243,7 @@ test_plan_fits (void)
               g_assert_cmpint (p.band, >=, 1);
             }
           if (p.f6)
-            g_assert_cmpuint (enlarge_wino6_local_bytes (ic, 16), <=, sizes[s] / 4 * 3);
+            g_assert_cmpuint (enlarge_wino6_local_bytes (ic, lanes), <=, sizes[s] / 4 * 3);
         }
   g_test_message ("%u fused plans, %u split", fused, split);
   g_assert_cmpuint (fused, >, 0);
@@ -237,6 +306,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/x4plus-layers", test_plan_x4plus_layers);
   g_test_add_func ("/plan/blocks", test_plan_blocks);
   g_test_add_func ("/plan/fits", test_plan_fits);
+  g_test_add_func ("/plan/vector-width", test_plan_vector_width);
+  g_test_add_func ("/plan/compute-units", test_plan_compute_units);
   g_test_add_func ("/plan/devices-and-modes", test_plan_devices_and_modes);
   return g_test_run ();
 }

@@ -21,6 +21,8 @@ static int opt_tile;
 static int opt_repeat = 1;
 static gboolean opt_json;
 static int opt_local_mem;
+static int opt_vector_width;
+static int opt_compute_units;
 static gboolean opt_no_sgemm;
 
 static const GOptionEntry entries[] = {
@@ -32,6 +34,10 @@ static const GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "One JSON object per line instead of the table", NULL },
   { "local-mem", 0, 0, G_OPTION_ARG_INT, &opt_local_mem,
     "Plan with at most this much local memory (KiB; default: what the device reports)", "KIB" },
+  { "vector-width", 0, 0, G_OPTION_ARG_INT, &opt_vector_width,
+    "Plan for this preferred float vector width (default: what the device reports)", "N" },
+  { "compute-units", 0, 0, G_OPTION_ARG_INT, &opt_compute_units,
+    "Plan for this many compute units (default: what the device reports)", "N" },
   { "no-sgemm", 0, 0, G_OPTION_ARG_NONE, &opt_no_sgemm, "Skip the sgemm roofline measurement", NULL },
   { NULL }
 };
@@ -194,6 +200,8 @@ main (int argc, char **argv)
     enlarge_environment_backend_options (&options);
     if (opt_local_mem > 0)
       options.local_mem_cap = (guint64) opt_local_mem << 10;
+    options.vector_width = MAX (opt_vector_width, 0);
+    options.compute_units = MAX (opt_compute_units, 0);
     backend = enlarge_backend_new_full (opt_device, &options, &error);
   }
   if (backend == NULL)
@@ -205,9 +213,10 @@ main (int argc, char **argv)
     sgemm_rate = sgemm_gflops ();
   if (!opt_json)
     {
-      printf ("device: %s (%s, %s)\n", enlarge_backend_get_device (backend)->name,
-              enlarge_device_kind_to_string (enlarge_backend_get_device (backend)->kind),
-              enlarge_backend_get_device (backend)->driver);
+      const EnlargeDeviceInfo *dev = enlarge_backend_get_device (backend);
+      printf ("device: %s (%s, %s), %d compute units, float vectors of %d\n", dev->name,
+              enlarge_device_kind_to_string (dev->kind), dev->driver, dev->compute_units,
+              dev->vector_width);
       printf ("sgemm (OpenBLAS, 2048³): %.1f GFLOPS%s\n", sgemm_rate,
               sgemm_rate > 0 ? "" : " (not measured)");
       printf ("%-24s %11s %5s %9s %11s %9s %8s %6s %8s %7s %9s\n", "model", "input", "tile",

@@ -34,6 +34,10 @@ enlarge_environment_backend_options (EnlargeBackendOptions *o)
     o->fp16 = g_str_equal (v, "1") ? ENLARGE_FP16_ON : ENLARGE_FP16_OFF;
   if ((v = g_getenv ("ENLARGE_LOCAL_MEM")) != NULL && *v != '\0')
     o->local_mem_cap = parse_size (v);
+  if ((v = g_getenv ("ENLARGE_VECTOR_WIDTH")) != NULL && *v != '\0')
+    o->vector_width = (int) CLAMP (g_ascii_strtoll (v, NULL, 10), 0, 64);
+  if ((v = g_getenv ("ENLARGE_COMPUTE_UNITS")) != NULL && *v != '\0')
+    o->compute_units = (int) CLAMP (g_ascii_strtoll (v, NULL, 10), 0, 1 << 20);
   if ((v = g_getenv ("ENLARGE_PROFILE")) != NULL)
     o->profile = g_str_equal (v, "layers") ? ENLARGE_PROFILE_LAYERS : ENLARGE_PROFILE_OPS;
   if ((v = g_getenv ("ENLARGE_TAIL_ROWS")) != NULL && *v != '\0')

@@ -49,9 +49,13 @@ typedef struct {
    * reports every type, runs the CPU kernels so (tests/test-oclgrind.c).
    * The kernels are still built for the device's own kind. */
   int plan_kind;
+  /* plan with this preferred float vector width and this many compute
+   * units (0: what the device reports), like local_mem_cap */
+  int vector_width;
+  int compute_units;
 } EnlargeBackendOptions;
 
 #define ENLARGE_BACKEND_OPTIONS_INIT \
-  ((EnlargeBackendOptions) { ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, ENLARGE_PROFILE_NONE, -1, NULL, NULL, 0 })
+  ((EnlargeBackendOptions) { ENLARGE_WINOGRAD_AUTO, ENLARGE_FP16_AUTO, 0, ENLARGE_PROFILE_NONE, -1, NULL, NULL, 0, 0, 0 })
 
 G_END_DECLS

@@ -23,6 +23,7 @@ typedef struct {
   guint64 max_alloc;
   int compute_units;
   guint64 local_mem; /* per work-group; 0 on the reference path */
+  int vector_width;  /* preferred float vector width; 0 on the reference path */
 } EnlargeDeviceInfo;
 
 void enlarge_device_info_free (EnlargeDeviceInfo *info);

@@ -300,13 +300,20 @@ backend_run_locked (EnlargeBackend *self, EnlargeNet *net, const EnlargeTensor *
     return run_range (self, net, trunk, tail.input, tail.first, net->n_layers, net->output_blob,
                       NULL, cancellable, error);
 
-  /* strips of nearly one height, so the pool serves all of them */
+  /* strips of one height, halo included, so that the buffers the first
+   * strip takes from the pool serve all the others: the first and the
+   * last strips read further in instead of less (rows of the image, so
+   * their own rows stay exact). With a shorter first strip every buffer
+   * of the tail was made twice, and first touched twice: the first two
+   * strips of a 552 px tile took 0.8 and 1.0 s against 0.16 s for the
+   * rest. */
   const int n_strips = (trunk->h + rows - 1) / rows;
   const int step = (trunk->h + n_strips - 1) / n_strips;
+  const int height = MIN (trunk->h, step + 2 * tail.halo);
   for (int y0 = 0; y0 < trunk->h; y0 += step)
     {
       const int y1 = MIN (trunk->h, y0 + step);
-      const int a = MAX (0, y0 - tail.halo), b = MIN (trunk->h, y1 + tail.halo);
+      const int a = CLAMP (y0 - tail.halo, 0, trunk->h - height), b = a + height;
       g_autoptr (EnlargeTensor) strip = enlarge_tensor_new (trunk->c, b - a, trunk->w, error);
       g_autoptr (EnlargeTensor) res = NULL;
 

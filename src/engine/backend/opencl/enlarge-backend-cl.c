@@ -99,6 +99,10 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, const EnlargeBackendOpt
   /* the backend plans with the capped local memory, and says so */
   if (options->local_mem_cap > 0)
     info->local_mem = MIN (info->local_mem, options->local_mem_cap);
+  if (options->vector_width > 0)
+    info->vector_width = options->vector_width;
+  if (options->compute_units > 0)
+    info->compute_units = options->compute_units;
   self = enlarge_backend_alloc (&cl_vtable, info, options);
   p = self->priv = g_new0 (ClPriv, 1);
   p->platform = platform;
@@ -113,6 +117,8 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, const EnlargeBackendOpt
                  options->plan_kind <= ENLARGE_DEVICE_ACCELERATOR
                    ? (EnlargeDeviceKind) options->plan_kind : device->kind;
   p->caps.local_mem = info->local_mem;
+  p->caps.vector_width = info->vector_width;
+  p->caps.compute_units = info->compute_units;
   p->caps.winograd = options->winograd;
   p->caps.half = options->fp16 == ENLARGE_FP16_AUTO ? p->caps.kind == ENLARGE_DEVICE_GPU
                                                     : options->fp16 == ENLARGE_FP16_ON;

@@ -202,7 +202,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, const EnlargeConvPlan *plan, cl_mem in
       const int t0 = plan->t0;
       if (plan->n6 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 16, 0, plan->n6, res, error))
         return FALSE;
-      if (plan->n48 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 8, 16 * plan->n6, 1, res, error))
+      if (plan->n48 > 0 && !run_winograd6 (p, cw, in, is, out, os, pl, pt, act, a0, a1, 8, 16 * plan->n6, plan->n48, res, error))
         return FALSE;
       const size_t rows = (size_t) (os->h + 7) / 8;
       for (int pass = 0; pass < 2; pass++)

@@ -109,7 +109,7 @@ foreach_device (DeviceFunc func, gpointer data)
           EnlargeDeviceInfo *info = g_new0 (EnlargeDeviceInfo, 1);
           cl_device_type type = 0;
           cl_ulong mem = 0, max_alloc = 0, local_mem = 0;
-          cl_uint cu = 0;
+          cl_uint cu = 0, vw = 0;
           g_autofree char *version = device_string (devices[d], CL_DEVICE_VERSION);
           g_autofree char *driver = device_string (devices[d], CL_DRIVER_VERSION);
 
@@ -118,6 +118,7 @@ foreach_device (DeviceFunc func, gpointer data)
           clGetDeviceInfo (devices[d], CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc, &max_alloc, NULL);
           clGetDeviceInfo (devices[d], CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cu, &cu, NULL);
           clGetDeviceInfo (devices[d], CL_DEVICE_LOCAL_MEM_SIZE, sizeof local_mem, &local_mem, NULL);
+          clGetDeviceInfo (devices[d], CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, sizeof vw, &vw, NULL);
           info->id = g_strdup_printf ("cl:%u:%u", p, d);
           info->name = device_string (devices[d], CL_DEVICE_NAME);
           info->platform = g_strdup (pname);
@@ -129,6 +130,7 @@ foreach_device (DeviceFunc func, gpointer data)
           info->max_alloc = max_alloc;
           info->compute_units = (int) cu;
           info->local_mem = local_mem;
+          info->vector_width = (int) vw;
           if (func (platforms[p], devices[d], info, data))
             return;
         }

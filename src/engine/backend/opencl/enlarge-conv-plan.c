@@ -57,6 +57,30 @@ fused_allowed (const EnlargeClCaps *caps)
          caps->winograd != ENLARGE_WINOGRAD_OFF;
 }
 
+/* The fused kernels keep sixteen accumulators of 2 × lanes tiles. In 16
+ * lanes they are float16 vectors: half of AVX-512's 32 registers of 16
+ * floats. A device that prefers narrower vectors (AVX2: 8 floats, 16
+ * registers) would spill them; there the 8-lane kernels, whose
+ * accumulators fit, take every block. */
+static int
+max_lanes (const EnlargeClCaps *caps)
+{
+  return caps->vector_width > 0 && caps->vector_width < 16 ? 8 : 16;
+}
+
+/* Blocks of 16 lanes also halve the work-groups (a block of 64 or 96
+ * pixels by 8 or 12 rows): where a layer would give fewer groups than
+ * the device has compute units, as a small first tile on a many-core
+ * CPU, 8-lane blocks keep more of them busy. */
+static int
+lanes_for (const EnlargeClCaps *caps, const EnlargeShape *out)
+{
+  if (max_lanes (caps) < 16)
+    return 8;
+  const gint64 groups = (gint64) ((out->w + 63) / 64) * ((out->h + 7) / 8);
+  return caps->compute_units > 0 && groups < caps->compute_units ? 8 : 16;
+}
+
 /* The smallest band worth its products' extra loads and stores */
 #define MIN_BAND 16
 
@@ -67,11 +91,11 @@ fused_allowed (const EnlargeClCaps *caps)
 static gboolean
 fused_bands (const EnlargeClCaps *caps, int ic, int oc, int *icb, int *ogb)
 {
-  const int ocb = (oc + 7) / 8;
+  const int ocb = (oc + 7) / 8, lanes = max_lanes (caps);
 
   if (!fused_allowed (caps))
     return FALSE;
-  if (enlarge_wino4_local_bytes (ic, 1, 16) <= caps->local_mem)
+  if (enlarge_wino4_local_bytes (ic, 1, lanes) <= caps->local_mem)
     {
       *icb = ic;
       *ogb = 1;
@@ -79,10 +103,10 @@ fused_bands (const EnlargeClCaps *caps, int ic, int oc, int *icb, int *ogb)
     }
   for (int g = ocb; g >= 1; g--)
     {
-      const gsize fixed = enlarge_wino4_local_bytes (0, g, 16);
+      const gsize fixed = enlarge_wino4_local_bytes (0, g, lanes);
       if (fixed >= caps->local_mem)
         continue;
-      const int room = (int) MIN ((caps->local_mem - fixed) / (sizeof (float) * 36 * 32),
+      const int room = (int) MIN ((caps->local_mem - fixed) / (sizeof (float) * 36 * 2 * lanes),
                                   (guint64) G_MAXINT);
       if (room >= MIN (ic, MIN_BAND))
         {
@@ -116,7 +140,7 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
    * block start to evict V. */
   plan->f6 = plan->winograd && fused && caps->winograd != ENLARGE_WINOGRAD_F4 &&
              c->num_output >= 48 &&
-             enlarge_wino6_local_bytes (c->num_input, 16) <= caps->local_mem / 4 * 3;
+             enlarge_wino6_local_bytes (c->num_input, max_lanes (caps)) <= caps->local_mem / 4 * 3;
   plan->kernel = !is_3x3_s1 (c) ? ENLARGE_CONV_GENERIC
                  : !plan->winograd ? ENLARGE_CONV_BLOCKED
                  : fused_bands (caps, c->num_input, c->num_output, &icb, &ogb)
@@ -138,8 +162,8 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
        * block costs less: a pixel of F(6×6) costs about 3/4 of one of
        * F(4×4), so 48 (36) beats a block of 64 for 33…48 pixels, and
        * 48 + 32 (68) beats 64 + 32 for 65…71 */
-      const int ic = c->num_input;
-      if (plan->f6)
+      const int ic = c->num_input, lanes = lanes_for (caps, out);
+      if (plan->f6 && lanes == 16)
         {
           int n6 = out->w / 96, rest = out->w - 96 * n6;
           if (rest >= 72)
@@ -151,10 +175,28 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
             return;
           plan->t0 = 24 * plan->n6 + 12 * plan->n48;
         }
-      /* blocks of 16 tile columns; a last one of at most 8 in 8 lanes */
+      else if (plan->f6)
+        {
+          /* 48-pixel blocks only, a last one at most a quarter empty */
+          int n48 = out->w / 48, rest = out->w - 48 * n48;
+          if (rest >= 36)
+            n48++;
+          plan->n48 = n48;
+          plan->local_bytes = enlarge_wino6_local_bytes (ic, 8);
+          if (48 * plan->n48 >= out->w)
+            return;
+          plan->t0 = 12 * plan->n48;
+        }
+      /* blocks of 16 tile columns; a last one of at most 8 in 8 lanes
+       * (in 8 lanes only: all of 8) */
       const int tx = (out->w + 3) / 4, rest = (tx - plan->t0) % 16;
-      plan->n16 = (tx - plan->t0) / 16 + (rest > 8);
-      plan->n8 = rest > 0 && rest <= 8;
+      if (lanes == 16)
+        {
+          plan->n16 = (tx - plan->t0) / 16 + (rest > 8);
+          plan->n8 = rest > 0 && rest <= 8;
+        }
+      else
+        plan->n8 = (tx - plan->t0 + 7) / 8;
       plan->local_bytes = MAX (plan->local_bytes,
                                enlarge_wino4_local_bytes (plan->icb, plan->ogb,
                                                           plan->n16 > 0 ? 16 : 8));

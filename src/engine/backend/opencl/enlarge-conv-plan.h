@@ -15,6 +15,8 @@ typedef struct {
   guint64 local_mem;            /* after the options' cap */
   EnlargeWinogradMode winograd;
   gboolean half;                /* V and M of the three-kernel path as half */
+  int vector_width;             /* preferred float vector width */
+  int compute_units;
 } EnlargeClCaps;
 
 typedef enum {
