@@ -167,6 +167,17 @@ test_plan_vector_width (void)
   g_assert_cmpint (p.n8, ==, 8);
   g_assert_cmpuint (p.local_bytes, ==, enlarge_wino4_local_bytes (192, 1, 8));
 
+  /* the row width tiles are best made in: 64 px, 32 in 8 lanes, any on
+   * paths without the fused kernels */
+  g_assert_cmpint (enlarge_conv_width_block (&avx512), ==, 64);
+  g_assert_cmpint (enlarge_conv_width_block (&avx2), ==, 32);
+  avx512.winograd = ENLARGE_WINOGRAD_SPLIT;
+  g_assert_cmpint (enlarge_conv_width_block (&avx512), ==, 1);
+  avx512.winograd = ENLARGE_WINOGRAD_AUTO;
+  avx512.kind = ENLARGE_DEVICE_GPU;
+  g_assert_cmpint (enlarge_conv_width_block (&avx512), ==, 1);
+  avx512.kind = ENLARGE_DEVICE_CPU;
+
   /* every width covered by 8-lane blocks, with less than one block over */
   for (int w = 1; w <= 300; w++)
     for (int oc = 32; oc <= 64; oc += 32)

@@ -37,6 +37,7 @@ struct _EnlargeBackend {
   gsize view_align;     /* byte alignment of a view's offset (0: no views) */
   EnlargeProfileMode profile; /* time each layer (and print each convolution's) */
   int tail_rows;        /* strip height of an upsampling tail; 0: no strips */
+  int width_block;      /* the row width its kernels work in (1: any) */
   GHashTable *launches; /* kernel name (static string) → launches */
   GMutex lock;   /* one job at a time on a device */
   gpointer priv;

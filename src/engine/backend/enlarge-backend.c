@@ -108,6 +108,12 @@ enlarge_backend_set_memory_budget (EnlargeBackend *self, guint64 bytes)
   self->memory_budget = bytes;
 }
 
+int
+enlarge_backend_get_width_block (EnlargeBackend *self)
+{
+  return MAX (self->width_block, 1);
+}
+
 guint64
 enlarge_backend_get_memory_budget (EnlargeBackend *self)
 {

@@ -104,6 +104,9 @@ guint enlarge_backend_get_launches (EnlargeBackend *backend, const char *kernel)
  * tests lower it to force the allocation-failure path. 0 = from device. */
 void    enlarge_backend_set_memory_budget (EnlargeBackend *backend, guint64 bytes);
 guint64 enlarge_backend_get_memory_budget (EnlargeBackend *backend);
+/* The width, in pixels, a layer's rows are computed in blocks of (1: any):
+ * tiles whose widths are multiples of it waste nothing on partial blocks */
+int enlarge_backend_get_width_block (EnlargeBackend *backend);
 
 /* For a program's main(): large allocations (activations, images) get
  * pages of their own that go back to the system when freed, instead of

@@ -33,6 +33,47 @@ split_axis (int length, int tile, int align, int *count, int *step)
   *count = (length + *step - 1) / *step;
 }
 
+/* The blocks of @block pixels the columns of @count cores of @step from
+ * @x0 (the last one ending at @x1) are read in, margins included */
+static gint64
+columns_cost (int x0, int x1, int width, int count, int step, int margin, int block)
+{
+  gint64 blocks = 0;
+  for (int c = 0; c < count; c++)
+    {
+      const int a = MAX (0, x0 + c * step - margin);
+      const int b = MIN (width, (c == count - 1 ? x1 : x0 + (c + 1) * step) + margin);
+      blocks += (b - a + block - 1) / block;
+    }
+  return blocks;
+}
+
+/* Of the column steps that keep @count columns over [@x0, @x1) and
+ * tiles within @tile, the one whose read widths waste the least on
+ * partial blocks (the first such: the balanced split where it is as
+ * good). The fused CPU kernels take rows in blocks of 64 px; a 528 px
+ * wide tile computes 576 (3.28 against 3.11 s/MP). */
+static int
+blocked_step (int x0, int x1, int width, int tile, int align, int margin, int block, int count,
+              int step)
+{
+  const int length = x1 - x0;
+  gint64 best = columns_cost (x0, x1, width, count, step, margin, block);
+  int best_step = step;
+
+  if (block <= 1 || count <= 1)
+    return step;
+  for (int s = step + align; s <= MIN (tile, step + block); s += align)
+    {
+      if ((length + s - 1) / s != count)
+        break;
+      const gint64 cost = columns_cost (x0, x1, width, count, s, margin, block);
+      if (cost < best)
+        best = cost, best_step = s;
+    }
+  return best_step;
+}
+
 EnlargeTilePlan *
 enlarge_tile_plan_new (int width, int height, int tile_size, int margin, int align)
 {
@@ -59,6 +100,13 @@ EnlargeTilePlan *
 enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin, int align,
                             int lead)
 {
+  return enlarge_tile_plan_new_blocked (width, height, tile_size, margin, align, lead, 1);
+}
+
+EnlargeTilePlan *
+enlarge_tile_plan_new_blocked (int width, int height, int tile_size, int margin, int align,
+                               int lead, int block)
+{
   EnlargeTilePlan *plan;
   int sx, sy, n = 0, lead_cols = 0, lead_sx = 0;
 
@@ -67,6 +115,7 @@ enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin, in
   plan = g_new0 (EnlargeTilePlan, 1);
   plan->margin = margin;
   split_axis (width, tile_size, align, &plan->columns, &sx);
+  sx = blocked_step (0, width, width, tile_size, align, margin, block, plan->columns, sx);
   if (lead > 0 && tile_size > 0 && lead < tile_size && height > lead &&
       (height > tile_size || width > tile_size))
     {
@@ -74,7 +123,11 @@ enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin, in
        * it, then the rest split as usual */
       plan->lead = lead;
       if (width > lead)
-        split_axis (width - lead, tile_size, align, &lead_cols, &lead_sx);
+        {
+          split_axis (width - lead, tile_size, align, &lead_cols, &lead_sx);
+          lead_sx = blocked_step (lead, width, width, tile_size, align, margin, block, lead_cols,
+                                  lead_sx);
+        }
       split_axis (height - lead, tile_size, align, &plan->rows, &sy);
       plan->rows++;
     }

@@ -38,6 +38,11 @@ EnlargeTilePlan *enlarge_tile_plan_new (int width, int height,
  * result shows within a second even with big tiles and deep networks. */
 EnlargeTilePlan *enlarge_tile_plan_new_full (int width, int height, int tile_size, int margin,
                                              int align, int lead);
+/* The same, with the column widths chosen so that tiles read (margins
+ * included) as few blocks of @block pixels as the same number of columns
+ * allows (enlarge_backend_get_width_block; 1: balanced, as above) */
+EnlargeTilePlan *enlarge_tile_plan_new_blocked (int width, int height, int tile_size,
+                                                int margin, int align, int lead, int block);
 void enlarge_tile_plan_free (EnlargeTilePlan *plan);
 
 /* Mirror index (reflect without repeating the edge pixel, folding as often

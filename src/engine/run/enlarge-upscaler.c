@@ -403,17 +403,17 @@ lead_size (int margin)
 }
 
 static EnlargeTilePlan *
-plan_tiles (int width, int height, int tile_size, int margin)
+plan_tiles (int width, int height, int tile_size, int margin, int block)
 {
-  return enlarge_tile_plan_new_full (width, height, tile_size, margin, 1,
-                                     tile_size >= 256 ? lead_size (margin) : 0);
+  return enlarge_tile_plan_new_blocked (width, height, tile_size, margin, 1,
+                                        tile_size >= 256 ? lead_size (margin) : 0, block);
 }
 
 int
 enlarge_upscale_count_tiles (int width, int height, int n_channels, int tile_size,
                              EnlargeAlphaMode alpha)
 {
-  g_autoptr (EnlargeTilePlan) plan = plan_tiles (width, height, tile_size, 0);
+  g_autoptr (EnlargeTilePlan) plan = plan_tiles (width, height, tile_size, 0, 1);
   return plan->n_tiles * channel_passes (n_channels, alpha);
 }
 
@@ -469,7 +469,8 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
 
 restart:
   {
-    g_autoptr (EnlargeTilePlan) plan = plan_tiles (input->width, input->height, tile_size, margin);
+    g_autoptr (EnlargeTilePlan) plan = plan_tiles (input->width, input->height, tile_size, margin,
+                                                       enlarge_backend_get_width_block (active));
     const int total = plan->n_tiles * n_passes;
     g_autoptr (GPtrArray) stats = NULL;
     for (int j = 0; j < total; j++)

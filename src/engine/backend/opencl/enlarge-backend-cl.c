@@ -119,6 +119,7 @@ enlarge_cl_backend_new (const EnlargeDeviceInfo *device, const EnlargeBackendOpt
   p->caps.local_mem = info->local_mem;
   p->caps.vector_width = info->vector_width;
   p->caps.compute_units = info->compute_units;
+  self->width_block = enlarge_conv_width_block (&p->caps);
   p->caps.winograd = options->winograd;
   p->caps.half = options->fp16 == ENLARGE_FP16_AUTO ? p->caps.kind == ENLARGE_DEVICE_GPU
                                                     : options->fp16 == ENLARGE_FP16_ON;

@@ -28,8 +28,8 @@ conv_weights_free (gpointer data)
 
 /* U = G g Gᵀ for F(4×4, 3×3) (n = 6) or F(6×6, 3×3) (n = 8), in double so
  * the only fp32 rounding is the final one; laid out [n²][OC/8][IC][8]. */
-static float *
-winograd_weights (const EnlargeConvParams *c, int ob_n, int n)
+static void
+winograd_weights (const EnlargeConvParams *c, int ob_n, int n, float *u)
 {
   static const double G4[6][3] = {
     { 1.0 / 4, 0, 0 },
@@ -53,7 +53,6 @@ winograd_weights (const EnlargeConvParams *c, int ob_n, int n)
   };
   const double (*G)[3] = n == 8 ? G6 : G4;
   const int ic_n = c->num_input;
-  float *u = g_new0 (float, (gsize) n * n * ob_n * ic_n * 8);
 
   /* the 8 channels of a block as one vector: each element e is 8
    * adjacent floats (realesrgan-x4plus spent 0.8 s of its first tile here
@@ -78,7 +77,38 @@ winograd_weights (const EnlargeConvParams *c, int ob_n, int n)
                 dst[k] = (float) v[k];
             }
       }
-  return u;
+}
+
+/* U made in the buffer itself, mapped: a copy made on the host first,
+ * then copied in, cost realesrgan-x4plus's first tile a memmove and the
+ * page faults of 268 MB twice over (these VMs fault slowly) */
+static cl_mem
+upload_winograd (ClPriv *p, const EnlargeConvParams *c, int ob_n, int n, GError **error)
+{
+  const gsize bytes = sizeof (float) * n * n * (gsize) ob_n * c->num_input * 8;
+  cl_int err;
+  cl_mem mem = clCreateBuffer (p->context, CL_MEM_READ_ONLY | CL_MEM_ALLOC_HOST_PTR, bytes, NULL,
+                               &err);
+  float *u;
+
+  if (!cl_check (err, "clCreateBuffer (Winograd weights)", error))
+    return NULL;
+  u = clEnqueueMapBuffer (p->queue, mem, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, 0, bytes, 0,
+                          NULL, NULL, &err);
+  if (!cl_check (err, "clEnqueueMapBuffer", error))
+    {
+      clReleaseMemObject (mem);
+      return NULL;
+    }
+  /* every element is written: blocks past the last output channel too */
+  winograd_weights (c, ob_n, n, u);
+  err = clEnqueueUnmapMemObject (p->queue, mem, u, 0, NULL, NULL);
+  if (!cl_check (err, "clEnqueueUnmapMemObject", error))
+    {
+      clReleaseMemObject (mem);
+      return NULL;
+    }
+  return mem;
 }
 
 static ConvWeights *
@@ -100,13 +130,9 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
 
   if (cw->plan.winograd)
     {
-      g_autofree float *u = winograd_weights (c, ob_n, 6);
-      cw->weight = upload_const (p, u, sizeof (float) * 36 * ob_n * ic_n * 8, &local_error);
+      cw->weight = upload_winograd (p, c, ob_n, 6, &local_error);
       if (cw->weight && cw->plan.f6)
-        {
-          g_autofree float *u6 = winograd_weights (c, ob_n, 8);
-          cw->weight6 = upload_const (p, u6, sizeof (float) * 64 * ob_n * ic_n * 8, &local_error);
-        }
+        cw->weight6 = upload_winograd (p, c, ob_n, 8, &local_error);
     }
   else if (cw->plan.kernel == ENLARGE_CONV_BLOCKED)
     {

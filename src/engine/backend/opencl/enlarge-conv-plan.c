@@ -81,6 +81,12 @@ lanes_for (const EnlargeClCaps *caps, const EnlargeShape *out)
   return caps->compute_units > 0 && groups < caps->compute_units ? 8 : 16;
 }
 
+int
+enlarge_conv_width_block (const EnlargeClCaps *caps)
+{
+  return fused_allowed (caps) ? 4 * max_lanes (caps) : 1;
+}
+
 /* The smallest band worth its products' extra loads and stores */
 #define MIN_BAND 16
 

@@ -57,6 +57,10 @@ gboolean enlarge_cl_backend_get_caps (EnlargeBackend *backend, EnlargeClCaps *ca
 
 const char *enlarge_conv_kernel_to_string (EnlargeConvKernel kernel);
 
+/* The pixels of a row the fused CPU kernels take a block at a time with
+ * these caps (F(4×4) in 16 or 8 lanes: 64 or 32), 1 where they do not run */
+int enlarge_conv_width_block (const EnlargeClCaps *caps);
+
 /* __local bytes of the fused kernels for @ic input channels (in a band)
  * and @ogb blocks of 8 output channels (wino_fused; 1 without bands) */
 gsize enlarge_wino4_local_bytes (int ic, int ogb, int lanes);
