@@ -1,0 +1,193 @@
+/* The animated GIF writer of enlarge-animation.h.
+ *
+ * GStreamer on Debian 12 has no GIF encoder that picks a palette (avenc_gif
+ * takes frames already reduced to 8 bits, RGB8P, with videoconvert's fixed
+ * palette), so frames are quantized here: each frame gets its own
+ * 256-colour table by median cut (giflib's GifQuantizeBuffer: boxes split
+ * along their widest channel at the median of a 5-bit-per-channel
+ * histogram) and is written as a full-canvas image with that local table.
+ * A frame with pixels under half opacity keeps index 255 for them
+ * (transparent) and is disposed to the background, so the next frame does
+ * not show through it. */
+
+#include "config.h"
+
+#include "enlarge-animation.h"
+
+#include <gif_lib.h>
+
+#include "enlarge.h"
+
+struct _EnlargeGifWriter {
+  GifFileType *gif;
+  int width, height, loop_count;
+  /* the frame waiting for its delay: indices, palette, transparency */
+  guint8 *indices;
+  GifColorType colors[256];
+  int n_colors;
+  gboolean transparent;
+  gboolean pending;
+  int pending_ms;     /* when it starts */
+  int written_cs;     /* where the frames written so far end, in 1/100 s */
+};
+
+static gboolean
+gif_failed (GError **error, int code, const char *what)
+{
+  const char *reason = GifErrorString (code);
+
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not write the GIF (%s): %s",
+               what, reason != NULL ? reason : "unknown error");
+  return FALSE;
+}
+
+EnlargeGifWriter *
+enlarge_gif_writer_new (const char *path, int loop_count, GError **error)
+{
+  g_autoptr (EnlargeGifWriter) writer = g_new0 (EnlargeGifWriter, 1);
+  int code = 0;
+
+  writer->loop_count = loop_count;
+  writer->gif = EGifOpenFileName (path, false, &code);
+  if (writer->gif == NULL)
+    {
+      gif_failed (error, code, "open");
+      return NULL;
+    }
+  return g_steal_pointer (&writer);
+}
+
+/* the screen and the loop extension, once the size is known */
+static gboolean
+write_header (EnlargeGifWriter *writer, GError **error)
+{
+  EGifSetGifVersion (writer->gif, true);
+  if (EGifPutScreenDesc (writer->gif, writer->width, writer->height, 8, 0, NULL) == GIF_ERROR)
+    return gif_failed (error, writer->gif->Error, "header");
+  /* NETSCAPE2.0: sub-block 1 and the loop count; none = plays once */
+  if (writer->loop_count != -1 && writer->loop_count != 1)
+    {
+      guint8 params[3] = { 1, writer->loop_count & 0xff, (writer->loop_count >> 8) & 0xff };
+      if (EGifPutExtensionLeader (writer->gif, APPLICATION_EXT_FUNC_CODE) == GIF_ERROR ||
+          EGifPutExtensionBlock (writer->gif, 11, "NETSCAPE2.0") == GIF_ERROR ||
+          EGifPutExtensionBlock (writer->gif, 3, params) == GIF_ERROR ||
+          EGifPutExtensionTrailer (writer->gif) == GIF_ERROR)
+        return gif_failed (error, writer->gif->Error, "loop count");
+    }
+  return TRUE;
+}
+
+/* The pending frame, shown until @end_ms. Delays are rounded on the
+ * running total, so that they never drift from the frames' times. */
+static gboolean
+write_pending (EnlargeGifWriter *writer, int end_ms, GError **error)
+{
+  int end_cs = (end_ms + 5) / 10;
+  int delay = MAX (end_cs - writer->written_cs, 1);
+  GraphicsControlBlock gcb = {
+    .DisposalMode = writer->transparent ? DISPOSE_BACKGROUND : DISPOSE_DO_NOT,
+    .UserInputFlag = false,
+    .DelayTime = delay,
+    .TransparentColor = writer->transparent ? 255 : NO_TRANSPARENT_COLOR,
+  };
+  GifByteType extension[4];
+
+  writer->written_cs += delay;
+  writer->pending = FALSE;
+  EGifGCBToExtension (&gcb, extension);
+  ColorMapObject *map = GifMakeMapObject (256, writer->colors);
+  if (map == NULL)
+    return gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, "palette");
+  gboolean ok = EGifPutExtension (writer->gif, GRAPHICS_EXT_FUNC_CODE, 4, extension) != GIF_ERROR &&
+                EGifPutImageDesc (writer->gif, 0, 0, writer->width, writer->height, false, map) != GIF_ERROR;
+  GifFreeMapObject (map);
+  for (int y = 0; ok && y < writer->height; y++)
+    ok = EGifPutLine (writer->gif, writer->indices + (gsize) y * writer->width, writer->width) != GIF_ERROR;
+  if (!ok)
+    return gif_failed (error, writer->gif->Error, "frame");
+  return TRUE;
+}
+
+gboolean
+enlarge_gif_writer_add (EnlargeGifWriter *writer, const guint8 *rgba, int width, int height, int stride,
+                        int timestamp_ms, GError **error)
+{
+  if (writer->indices == NULL)
+    {
+      if (width > 65535 || height > 65535)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
+                       "A GIF is at most 65535 pixels wide and high, not %d × %d", width, height);
+          return FALSE;
+        }
+      writer->width = width;
+      writer->height = height;
+      writer->indices = g_try_malloc ((gsize) width * height);
+      if (writer->indices == NULL || !write_header (writer, error))
+        return writer->indices != NULL ? FALSE : gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, "frame");
+    }
+  if (width != writer->width || height != writer->height)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "The frames of a GIF must have one size");
+      return FALSE;
+    }
+  if (writer->pending && !write_pending (writer, timestamp_ms, error))
+    return FALSE;
+
+  gsize n = (gsize) width * height;
+  g_autofree GifByteType *planes = g_try_malloc (n * 3);
+  if (planes == NULL)
+    return gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, "frame");
+  gboolean transparent = FALSE;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint8 *p = rgba + (gsize) y * stride + (gsize) x * 4;
+        gsize i = (gsize) y * width + x;
+        planes[i] = p[0], planes[n + i] = p[1], planes[2 * n + i] = p[2];
+        transparent |= p[3] < 128;
+      }
+  /* 255 colours when one index is kept for transparency */
+  int size = transparent ? 255 : 256;
+  memset (writer->colors, 0, sizeof writer->colors);
+  if (GifQuantizeBuffer ((unsigned) width, (unsigned) height, &size, planes, planes + n, planes + 2 * n,
+                         writer->indices, writer->colors) == GIF_ERROR)
+    return gif_failed (error, D_GIF_ERR_NOT_ENOUGH_MEM, "palette");
+  if (transparent)
+    for (int y = 0; y < height; y++)
+      for (int x = 0; x < width; x++)
+        if (rgba[(gsize) y * stride + (gsize) x * 4 + 3] < 128)
+          writer->indices[(gsize) y * width + x] = 255;
+  writer->transparent = transparent;
+  writer->n_colors = size;
+  writer->pending = TRUE;
+  writer->pending_ms = timestamp_ms;
+  return TRUE;
+}
+
+gboolean
+enlarge_gif_writer_finish (EnlargeGifWriter *writer, int end_ms, GError **error)
+{
+  int code = 0;
+
+  if (writer->indices == NULL)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not write the GIF: no frames");
+      return FALSE;
+    }
+  if (writer->pending && !write_pending (writer, end_ms, error))
+    return FALSE;
+  GifFileType *gif = g_steal_pointer (&writer->gif);
+  if (EGifCloseFile (gif, &code) == GIF_ERROR)
+    return gif_failed (error, code, "close");
+  return TRUE;
+}
+
+void
+enlarge_gif_writer_free (EnlargeGifWriter *writer)
+{
+  if (writer->gif != NULL)
+    EGifCloseFile (writer->gif, NULL);
+  g_free (writer->indices);
+  g_free (writer);
+}
