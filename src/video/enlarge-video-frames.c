@@ -120,7 +120,8 @@ open_video (EnlargeVideoFrames *frames, GError **error)
   g_object_set (frames->sink, "caps", caps, "sync", FALSE, NULL);
   g_autoptr (GFile) file = g_file_new_for_path (frames->path);
   g_autofree char *uri = g_file_get_uri (file);
-  g_object_set (frames->playbin, "uri", uri, "video-sink", frames->sink, NULL);
+  GstElement *no_audio = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (frames->playbin, "uri", uri, "video-sink", frames->sink, "audio-sink", no_audio, NULL);
   /* pictures only: no audio device is opened, no subtitles drawn */
   gst_util_set_object_arg (G_OBJECT (frames->playbin), "flags", "video");
 
@@ -143,6 +144,8 @@ open_video (EnlargeVideoFrames *frames, GError **error)
     {
       frames->frame_duration = (double) info.fps_d / info.fps_n;
       frames->n_frames = (int) llround (frames->duration / frames->frame_duration);
+      /* the container's duration may count audio past the last frame */
+      frames->duration = frames->n_frames * frames->frame_duration;
     }
   return TRUE;
 }
@@ -212,12 +215,11 @@ animation_frame (EnlargeVideoFrames *frames, double seconds, double *start, GErr
 static EnlargeImage *
 video_frame (EnlargeVideoFrames *frames, double seconds, double *start, GError **error)
 {
-  GstClockTime position = (GstClockTime) llround (CLAMP (seconds, 0, frames->duration) * GST_SECOND);
+  /* past the last frame's start, an accurate seek finds nothing: stay at
+   * most there */
+  double last = MAX (frames->duration - frames->frame_duration, 0);
+  GstClockTime position = (GstClockTime) llround (CLAMP (seconds, 0, last) * GST_SECOND);
 
-  /* past the last frame's start, an accurate seek finds nothing: stay a
-   * frame short of the end */
-  if (frames->duration > 0 && position + frames->frame_duration * GST_SECOND > frames->duration * GST_SECOND)
-    position = (GstClockTime) MAX (0, llround ((frames->duration - frames->frame_duration) * GST_SECOND));
   if (!gst_element_seek_simple (frames->playbin, GST_FORMAT_TIME,
                                 GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, (gint64) position) ||
       !wait_preroll (frames, error))
@@ -242,10 +244,13 @@ video_frame (EnlargeVideoFrames *frames, double seconds, double *start, GError *
       memcpy (image->pixels + (gsize) y * width * 3,
               (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) + (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
               (gsize) width * 3);
+  /* in stream time, as the seek: an MP4 edit list can put the first
+   * frame's timestamp later (0.2 s in the test clip from x264) */
   GstClockTime pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+  guint64 stream_time = gst_segment_to_stream_time (gst_sample_get_segment (sample), GST_FORMAT_TIME, pts);
   gst_video_frame_unmap (&frame);
   if (start != NULL)
-    *start = GST_CLOCK_TIME_IS_VALID (pts) ? pts / (double) GST_SECOND : seconds;
+    *start = GST_CLOCK_TIME_IS_VALID (stream_time) ? stream_time / (double) GST_SECOND : seconds;
   return image;
 }
 

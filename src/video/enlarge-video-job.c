@@ -709,7 +709,7 @@ run_pipeline (Video *video, GCancellable *cancellable, GError **error)
 
   g_autoptr (GstBus) bus = gst_element_get_bus (video->pipeline);
   /* gst_bus_add_watch attaches to the thread-default context: the loop's */
-  guint bus_watch = gst_bus_add_watch (bus, on_bus_message, video);
+  gst_bus_add_watch (bus, on_bus_message, video);
   gulong cancel_id = 0;
   if (cancellable != NULL)
     {
@@ -736,7 +736,8 @@ run_pipeline (Video *video, GCancellable *cancellable, GError **error)
   gst_element_set_state (video->pipeline, GST_STATE_NULL);
   if (cancel_id != 0)
     g_cancellable_disconnect (cancellable, cancel_id);
-  g_source_remove (bus_watch);
+  /* not g_source_remove, which looks in the global default context */
+  gst_bus_remove_watch (bus);
   /* an idle of a late cancellation may still wait on the context */
   while (g_main_context_iteration (g_main_loop_get_context (video->loop), FALSE))
     ;
