@@ -448,6 +448,9 @@ on_run_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
 
+  GApplication *held = g_object_get_data (G_OBJECT (res), "held");
+  if (held != NULL)
+    g_application_release (held);
   if (video->run == run)
     {
       g_clear_handle_id (&video->tick_id, g_source_remove);
@@ -542,7 +545,15 @@ upscale_video_action (GtkWidget  *widget,
   _enlarge_window_progress_start (self);
   gtk_label_set_label (self->progress_label, "");
   video->tick_id = g_timeout_add (250, run_tick, self);
+  /* the application lives until the run has stopped and removed its
+   * temporary file, even when its window closes first */
+  GApplication *application = g_application_get_default ();
   g_autoptr (GTask) task = g_task_new (self, run->cancellable, on_run_done, video_ref (video));
+  if (application != NULL)
+    {
+      g_application_hold (application);
+      g_object_set_data_full (G_OBJECT (task), "held", g_object_ref (application), g_object_unref);
+    }
   g_task_set_task_data (task, g_atomic_rc_box_acquire (run), (GDestroyNotify) video_run_unref);
   g_task_run_in_thread (task, run_thread);
   _enlarge_window_update_state (self);
