@@ -91,6 +91,15 @@ test_video (void)
   g_assert_cmpint (later->width, ==, 64);
   g_assert_false (same_pixels (first, later));
   g_assert_cmpstr (gtk_label_get_label (win->video_time), ==, "0:01.0 / 0:02.0");
+  /* a screen reader hears the scrubber's name and the time as its value */
+  g_autofree char *name_error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (win->video_scale),
+                                                                     GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                     "Frame Position");
+  g_assert_null (name_error);
+  g_autofree char *value_error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (win->video_scale),
+                                                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                                                      "0:01.0 / 0:02.0");
+  g_assert_null (value_error);
   /* back to 0: the first frame again, as decoded */
   g_autoptr (EnlargeImage) again = scrub_to (0);
   g_assert_true (same_pixels (first, again));
@@ -103,7 +112,6 @@ test_video (void)
   atu_wait_for (frame_shown, "the next frame");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment), 0.1, 1e-6);
   g_assert_cmpstr (gtk_label_get_label (win->video_time), ==, "0:00.1 / 0:02.0");
-  /* the scrubber has a name for screen readers (from the template) */
   g_autoptr (EnlargeImage) second = enlarge_image_ref (enlarge_window_get_input (win));
   g_assert_false (same_pixels (first, second));
 
@@ -173,6 +181,23 @@ test_video (void)
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 64);
   g_assert_true (same_pixels (enlarge_window_get_input (win), first));
   g_unlink (still);
+
+  /* an animated GIF: frames at their delays (0.1, 0.2, 0.3, 0.15, 0.25 s) */
+  const int delays[] = { 10, 20, 30, 15, 25 };
+  g_autofree char *gif = g_build_filename (dir.path, "anim.gif", NULL);
+  vtu_write_gif (gif, 40, 30, 5, delays, 0);
+  g_autoptr (GFile) gif_file = g_file_new_for_path (gif);
+  enlarge_window_open_file (win, gif_file);
+  atu_wait_for (not_loading, "the GIF to open");
+  g_assert_true (enlarge_window_get_video (win));
+  g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 40);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (adjustment), 0.75, 1e-6);
+  g_assert_cmpstr (gtk_label_get_label (win->video_time), ==, "0:00.0 / 0:01.0");
+  g_autoptr (EnlargeImage) gif_first = enlarge_image_ref (enlarge_window_get_input (win));
+  /* 0.35 s is within the third frame, which starts at 0.3 s */
+  g_autoptr (EnlargeImage) gif_third = scrub_to (0.35);
+  g_assert_false (same_pixels (gif_first, gif_third));
+  g_assert_cmpstr (gtk_label_get_label (win->video_time), ==, "0:00.3 / 0:01.0");
 
   gtk_window_destroy (GTK_WINDOW (win));
   win = NULL;

@@ -61,8 +61,7 @@ video_run_unref (VideoRun *run)
 struct _EnlargeWindowVideo {
   GFile *file;
   EnlargeVideoFrames *frames;
-  double duration, step;
-  int n_frames;
+  double duration, step, last_start;
   guint frames_shown;
   double shown_start;
   GCancellable *fetch_cancellable;   /* set while a frame is fetched */
@@ -247,7 +246,7 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   opened->video->file = g_object_ref (file);
   opened->video->duration = enlarge_video_frames_get_duration (frames);
   opened->video->step = enlarge_video_frames_get_frame_duration (frames);
-  opened->video->n_frames = enlarge_video_frames_get_n_frames (frames);
+  opened->video->last_start = enlarge_video_frames_get_last_start (frames);
   opened->video->shown_start = start;
   opened->video->frames = g_steal_pointer (&frames);
   g_task_return_pointer (task, opened, (GDestroyNotify) opened_free);
@@ -343,14 +342,12 @@ _enlarge_window_video_shown (EnlargeWindow *self,
       return;
     }
   self->video = g_steal_pointer (&self->video_pending);
-  /* one step is one frame; Page Up and Page Down ten; the end is the last
-   * frame's start (the container's duration may hold more audio) */
+  /* one step is one frame (an animation's shortest delay); Page Up and
+   * Page Down ten; the end is where the last frame starts */
   double step = self->video->step > 0 ? self->video->step : 0.1;
-  double last = self->video->n_frames > 0 ? (self->video->n_frames - 1) * step
-                                          : self->video->duration - step;
   self->applying = TRUE;
   gtk_adjustment_configure (self->video_adjustment, self->video->shown_start, 0,
-                            MAX (last, 0), step, 10 * step, 0);
+                            self->video->last_start, step, 10 * step, 0);
   self->applying = FALSE;
   update_time_label (self);
 }

@@ -175,6 +175,14 @@ enlarge_video_frames_get_frame_duration (EnlargeVideoFrames *frames)
   return frames->frame_duration;
 }
 
+double
+enlarge_video_frames_get_last_start (EnlargeVideoFrames *frames)
+{
+  if (frames->starts != NULL)
+    return frames->starts[frames->n_frames - 1] / 1000.0;
+  return MAX (frames->duration - frames->frame_duration, 0);
+}
+
 int
 enlarge_video_frames_get_n_frames (EnlargeVideoFrames *frames)
 {
@@ -217,7 +225,7 @@ video_frame (EnlargeVideoFrames *frames, double seconds, double *start, GError *
 {
   /* past the last frame's start, an accurate seek finds nothing: stay at
    * most there */
-  double last = MAX (frames->duration - frames->frame_duration, 0);
+  double last = enlarge_video_frames_get_last_start (frames);
   GstClockTime position = (GstClockTime) llround (CLAMP (seconds, 0, last) * GST_SECOND);
 
   if (!gst_element_seek_simple (frames->playbin, GST_FORMAT_TIME,

@@ -22,6 +22,8 @@ double enlarge_video_frames_get_duration (EnlargeVideoFrames *frames);
 /* How long one frame shows (1 / the frame rate; for an animation its
  * shortest delay): the scrubber's step. */
 double enlarge_video_frames_get_frame_duration (EnlargeVideoFrames *frames);
+/* When the last frame starts (seconds): the scrubber's end. */
+double enlarge_video_frames_get_last_start (EnlargeVideoFrames *frames);
 /* From the frame rate and the duration, or the animation's; -1 unknown. */
 int    enlarge_video_frames_get_n_frames (EnlargeVideoFrames *frames);
 
