@@ -77,6 +77,7 @@ test_video (void)
   g_assert_true (enlarge_window_get_video (win));
   g_assert_true (gtk_widget_get_visible (win->video_bar));
   g_assert_true (gtk_widget_get_visible (win->upscale_video_button));
+  g_assert_cmpstr (gtk_button_get_label (win->upscale_button), ==, "Upscale _Frame");
   g_autoptr (EnlargeImage) first = enlarge_image_ref (enlarge_window_get_input (win));
   g_assert_cmpint (first->width, ==, 64);
   g_assert_cmpint (first->height, ==, 48);
@@ -178,6 +179,7 @@ test_video (void)
   g_assert_false (enlarge_window_get_video (win));
   g_assert_false (gtk_widget_get_visible (win->video_bar));
   g_assert_false (gtk_widget_get_visible (win->upscale_video_button));
+  g_assert_cmpstr (gtk_button_get_label (win->upscale_button), ==, "_Upscale");
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 64);
   g_assert_true (same_pixels (enlarge_window_get_input (win), first));
   g_unlink (still);

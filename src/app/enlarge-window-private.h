@@ -128,6 +128,7 @@ struct _EnlargeWindow
   GtkAdjustment *video_adjustment;
   GtkLabel      *video_time;
   GtkWidget     *upscale_video_button;
+  GtkButton     *upscale_button;          /* "Upscale Frame" for a video */
   struct _EnlargeWindowVideo *video;     /* NULL for a still */
   struct _EnlargeWindowVideo *video_pending;  /* opened, waiting for a question */
 };

@@ -578,6 +578,8 @@ _enlarge_window_video_update_state (EnlargeWindow *self)
 
   gtk_widget_set_visible (self->video_bar, self->video != NULL);
   gtk_widget_set_visible (self->upscale_video_button, self->video != NULL);
+  /* for a video, Upscale is the frame shown */
+  gtk_button_set_label (self->upscale_button, self->video != NULL ? _("Upscale _Frame") : _("_Upscale"));
   gtk_widget_action_set_enabled (w, "win.upscale-video", self->video != NULL && !running && !batch &&
                                                          enlarge_window_get_model (self) != NULL);
   if (running)

@@ -619,6 +619,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, video_adjustment);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, video_time);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, upscale_video_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, upscale_button);
 
   _enlarge_window_class_actions_init (widget_class);
   _enlarge_window_class_dnd_init (widget_class);
