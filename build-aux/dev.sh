@@ -33,6 +33,7 @@ PACKAGES=(
   gstreamer1.0-plugins-bad                     # h264parse
   gstreamer1.0-plugins-ugly                    # x264enc
   gstreamer1.0-libav                           # H.264/AAC/GIF decoders, the AAC encoder
+  libgif-dev                                   # GIF output: giflib's encoder and median-cut palette
 )
 
 BUILD_DIR=_build

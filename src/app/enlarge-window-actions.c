@@ -303,13 +303,14 @@ cancel_action (GtkWidget  *widget,
 
   /* Escape stops a run first, and then leaves the preview mode */
   if (self->job.job == NULL && self->restart_id == 0 && !enlarge_queue_get_running (self->queue) &&
-      self->preview_mode)
+      !_enlarge_window_video_running (self) && self->preview_mode)
     {
       _enlarge_window_set_preview_mode (self, FALSE);
       return;
     }
   _enlarge_window_stop_job (self);
   enlarge_queue_cancel (self->queue);
+  _enlarge_window_video_cancel (self);
   _enlarge_window_schedule_preview (self);
   _enlarge_window_update_state (self);
 }

@@ -202,10 +202,10 @@ describe_running (EnlargeWindow *self)
                                         "Upscale All is working through the queue; %u files are not done yet.",
                                         waiting), waiting);
     }
-  if (self->job.job != NULL || self->restart_id != 0)
+  if (self->job.job != NULL || self->restart_id != 0 || _enlarge_window_video_running (self))
     {
       g_autofree char *name = enlarge_file_io_display_name (self->input_file);
-      /* Translators: an image is being upscaled */
+      /* Translators: an image or a video is being upscaled */
       return g_strdup_printf (_("“%s” is being upscaled."), name);
     }
   return NULL;

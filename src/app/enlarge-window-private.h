@@ -120,6 +120,17 @@ struct _EnlargeWindow
 
   /* several files: the queue and "Upscale All" */
   EnlargeQueue *queue;
+
+  /* a video or an animation (enlarge-window-video.c): the frame shown is
+   * self->input, a still for everything else the window does */
+  GtkWidget     *video_bar;
+  GtkScale      *video_scale;
+  GtkAdjustment *video_adjustment;
+  GtkLabel      *video_time;
+  GtkWidget     *upscale_video_button;
+  GtkButton     *upscale_button;          /* "Upscale Frame" for a video */
+  struct _EnlargeWindowVideo *video;     /* NULL for a still */
+  struct _EnlargeWindowVideo *video_pending;  /* opened, waiting for a question */
 };
 
 /* enlarge-window.c: state, jobs, loading */
@@ -149,6 +160,11 @@ void _enlarge_window_settings_changed (EnlargeWindow *self);
 /* Loads @file (or the image in @bytes) off the main thread and shows it;
  * @result_file, when set, is shown as its saved result. */
 void _enlarge_window_load             (EnlargeWindow *self,
+                                       GFile         *file,
+                                       GBytes        *bytes,
+                                       GFile         *result_file);
+/* The same, never as a video. */
+void _enlarge_window_load_still       (EnlargeWindow *self,
                                        GFile         *file,
                                        GBytes        *bytes,
                                        GFile         *result_file);
@@ -211,7 +227,41 @@ void _enlarge_window_class_queue_init (GtkWidgetClass *widget_class);
 void _enlarge_window_queue_init       (EnlargeWindow  *self);
 void _enlarge_window_queue_dispose    (EnlargeWindow  *self);
 
+/* enlarge-window.c: a new frame of the video shown as the input (the
+ * result and preview of the last one dropped, the zoom kept) */
+void _enlarge_window_show_frame (EnlargeWindow *self,
+                                 EnlargeImage  *frame);
+char *_enlarge_window_format_duration (double seconds);
+
+/* enlarge-window-video.c: videos and animations */
+void     _enlarge_window_class_video_init (GtkWidgetClass *widget_class);
+void     _enlarge_window_video_init       (EnlargeWindow  *self);
+/* Opens @file as a video when it is one (off the main thread; a still
+ * found there goes on to _enlarge_window_load's still path); FALSE for a
+ * name that cannot be a video. */
+gboolean _enlarge_window_video_open       (EnlargeWindow *self,
+                                           GFile         *file);
+/* _enlarge_window_show_loaded: @file is shown; its video, if it is the
+ * one opened, becomes the window's, otherwise the video is forgotten. */
+void     _enlarge_window_video_shown      (EnlargeWindow *self,
+                                           GFile         *file);
+gboolean _enlarge_window_video_running    (EnlargeWindow *self);
+void     _enlarge_window_video_cancel     (EnlargeWindow *self);
+void     _enlarge_window_video_update_state (EnlargeWindow *self);
+void     _enlarge_window_video_dispose    (EnlargeWindow *self);
+
 /* ---- for tests ---------------------------------------------------------- */
+
+/* Videos: whether one is open; the scrubber's position (seconds; set as
+ * if the user moved it); frames shown since it opened; whether a frame is
+ * being fetched; Upscale Video's output (NULL before one is written) and
+ * whether it runs. */
+gboolean    enlarge_window_get_video           (EnlargeWindow *self);
+GtkAdjustment *enlarge_window_get_video_adjustment (EnlargeWindow *self);
+guint       enlarge_window_get_video_frames_shown (EnlargeWindow *self);
+gboolean    enlarge_window_get_video_seeking   (EnlargeWindow *self);
+GFile      *enlarge_window_get_video_output    (EnlargeWindow *self);
+gboolean    enlarge_window_get_video_running   (EnlargeWindow *self);
 
 /* The queue (EnlargeQueue): its length, each entry's file and state, and the
  * detail (the output's file name when done, the reason when failed). */

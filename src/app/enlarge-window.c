@@ -54,8 +54,8 @@ _enlarge_window_show_error (EnlargeWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static char *
-format_duration (double seconds)
+char *
+_enlarge_window_format_duration (double seconds)
 {
   int s = (int) round (MAX (seconds, 0));
 
@@ -158,6 +158,7 @@ _enlarge_window_update_state (EnlargeWindow *self)
   _enlarge_window_update_values (self);
   _enlarge_window_update_summary (self);
   update_zoom_label (self);
+  _enlarge_window_video_update_state (self);
 }
 
 static void
@@ -228,13 +229,13 @@ on_job_progress (EnlargeJob    *job,
   int done = enlarge_job_get_tiles_done (job);
   int total = enlarge_job_get_tiles_total (job);
   GdkTexture *preview = enlarge_job_get_preview (job);
-  g_autofree char *elapsed = format_duration (enlarge_job_get_elapsed (job));
+  g_autofree char *elapsed = _enlarge_window_format_duration (enlarge_job_get_elapsed (job));
   g_autofree char *label = NULL;
 
   _enlarge_window_progress_tiles (self, done, total);
   if (enlarge_job_get_eta (job) >= 0 && done < total)
     {
-      g_autofree char *eta = format_duration (enlarge_job_get_eta (job));
+      g_autofree char *eta = _enlarge_window_format_duration (enlarge_job_get_eta (job));
       label = g_strdup_printf (_("%s elapsed, about %s left"), elapsed, eta);
     }
   else
@@ -272,7 +273,7 @@ on_job_done (GObject      *owner,
   {
     double seconds = (g_get_monotonic_time () - self->job_started) / (double) G_USEC_PER_SEC;
     g_autofree char *took = seconds < 60 ? g_strdup_printf (_("%.0f s"), MAX (seconds, 1))
-                                         : format_duration (seconds);
+                                         : _enlarge_window_format_duration (seconds);
     /* Translators: how long an upscale took, e.g. "Done in 12 s" */
     g_autofree char *text = g_strdup_printf (_("Done in %s"), took);
 
@@ -342,11 +343,17 @@ _enlarge_window_settings_changed (EnlargeWindow *self)
   _enlarge_window_update_state (self);
 }
 
+/* @new_picture: another file (the view fits it, a preset is suggested);
+ * otherwise another frame of the same video */
 static void
 set_input (EnlargeWindow *self,
            EnlargeImage  *image,
-           GFile         *file)
+           GFile         *file,
+           gboolean       new_picture)
 {
+  gboolean same_size = self->input != NULL && self->input->width == image->width &&
+                       self->input->height == image->height;
+
   _enlarge_window_stop_job (self);
   clear_result (self);
   g_clear_pointer (&self->input, enlarge_image_unref);
@@ -358,14 +365,24 @@ set_input (EnlargeWindow *self,
   _enlarge_window_clear_preview (self);
   enlarge_compare_view_set_after (self->compare_view, NULL, FALSE);
   enlarge_compare_view_set_before (self->compare_view, self->input_texture);
-  enlarge_compare_view_zoom_fit (self->compare_view);
-  _enlarge_window_suggest_preset (self);
+  if (new_picture || !same_size)
+    enlarge_compare_view_zoom_fit (self->compare_view);
+  if (new_picture)
+    _enlarge_window_suggest_preset (self);
   if (self->preview_mode)
     {
-      _enlarge_window_propose_region (self);
+      if (new_picture || !same_size)
+        _enlarge_window_propose_region (self);
       _enlarge_window_schedule_preview (self);
     }
   _enlarge_window_update_state (self);
+}
+
+void
+_enlarge_window_show_frame (EnlargeWindow *self,
+                            EnlargeImage  *frame)
+{
+  set_input (self, frame, self->input_file, FALSE);
 }
 
 static void
@@ -407,7 +424,8 @@ _enlarge_window_show_loaded (EnlargeWindow *self,
                              EnlargeImage  *result,
                              GFile         *result_file)
 {
-  set_input (self, image, file);
+  _enlarge_window_video_shown (self, file);
+  set_input (self, image, file, TRUE);
   if (result)
     {
       /* a finished queue entry: its saved output is the result */
@@ -439,10 +457,10 @@ _enlarge_window_get_unsaved (EnlargeWindow *self)
 }
 
 void
-_enlarge_window_load (EnlargeWindow *self,
-                      GFile         *file,
-                      GBytes        *bytes,
-                      GFile         *result_file)
+_enlarge_window_load_still (EnlargeWindow *self,
+                            GFile         *file,
+                            GBytes        *bytes,
+                            GFile         *result_file)
 {
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
@@ -450,6 +468,18 @@ _enlarge_window_load (EnlargeWindow *self,
   self->load_cancellable = g_cancellable_new ();
   enlarge_file_io_load_async (self, file, bytes, result_file, self->load_cancellable,
                               on_loaded, NULL);
+}
+
+void
+_enlarge_window_load (EnlargeWindow *self,
+                      GFile         *file,
+                      GBytes        *bytes,
+                      GFile         *result_file)
+{
+  /* a video: its first frame, off the main thread */
+  if (file != NULL && bytes == NULL && result_file == NULL && _enlarge_window_video_open (self, file))
+    return;
+  _enlarge_window_load_still (self, file, bytes, result_file);
 }
 
 void
@@ -497,6 +527,7 @@ enlarge_window_dispose (GObject *object)
   _enlarge_window_guards_dispose (self);
   _enlarge_window_queue_dispose (self);
   _enlarge_window_preview_dispose (self);
+  _enlarge_window_video_dispose (self);
   if (self->compare_window)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->compare_window),
@@ -583,11 +614,18 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, outdated_box);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, preview_hint);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, video_bar);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, video_scale);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, video_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, video_time);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, upscale_video_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, upscale_button);
 
   _enlarge_window_class_actions_init (widget_class);
   _enlarge_window_class_dnd_init (widget_class);
   _enlarge_window_class_preview_init (widget_class);
   _enlarge_window_class_queue_init (widget_class);
+  _enlarge_window_class_video_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -609,6 +647,7 @@ enlarge_window_init (EnlargeWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   _enlarge_window_queue_init (self);
+  _enlarge_window_video_init (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

@@ -1,6 +1,7 @@
-/* enlarge-cli's videos and animations: decode, upscale every frame with
- * the "enlarge" GStreamer element, encode, with the audio and subtitles
- * passed through. */
+/* enlarge-cli's videos and animations: the options mapped onto the video
+ * job (src/video/enlarge-video-job.c: decode, upscale every frame with the
+ * "enlarge" GStreamer element, encode, the audio and subtitles passed
+ * through), its progress printed, SIGINT/SIGTERM/SIGHUP cancelling it. */
 
 #pragma once
 
@@ -9,7 +10,8 @@
 G_BEGIN_DECLS
 
 /* Whether @options' inputs go the video way: an input whose name ends in
- * a video extension (.mp4, .mkv, .webm, .mov, …), or an animated GIF. */
+ * a video extension (.mp4, .mkv, .webm, .mov, …), or an animated GIF or
+ * WebP not asked to become a still. */
 gboolean enlarge_video_wanted (const Options *options);
 
 /* Upscales the one video input of @options into options->output (or
