@@ -1,0 +1,147 @@
+/* enlarge-app-test-utils.c: see enlarge-app-test-utils.h. */
+
+#include "config.h"
+
+#include "enlarge-app-test-utils.h"
+
+const char *
+eatu_golden (const char *name)
+{
+  static char path[4096];
+  const char *dir = g_getenv ("ENLARGE_TEST_DATA");
+
+  g_snprintf (path, sizeof path, "%s/golden/%s", dir ? dir : ENLARGE_SOURCE_DIR "/tests/data", name);
+  return path;
+}
+
+static gboolean
+on_wake (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+eatu_spin (double seconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add ((guint) (seconds * 1000), on_wake, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+eatu_wait_for (EatuCondition cond, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + EATU_WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!cond ())
+    {
+      gboolean tick = FALSE;
+      guint id = g_timeout_add (50, on_wake, &tick);
+
+      g_main_context_iteration (NULL, TRUE);
+      if (!tick)
+        g_source_remove (id);
+      if (g_get_monotonic_time () > end)
+        g_error ("Timed out waiting for %s", what);
+    }
+}
+
+typedef struct {
+  GtkWidget     *window;
+  GskRenderNode *node;
+  int            width, height;
+} Shot;
+
+/* The frame clock's last phase: the window was just laid out and drawn,
+ * and nothing else has run since, so no widget waits for an allocation.
+ * Under load a frame can come before the window is mapped or sized (a
+ * dialog just presented): such frames are skipped. */
+static void
+on_after_paint (GdkFrameClock *clock,
+                Shot          *shot)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+
+  if (shot->node != NULL || !gtk_widget_get_mapped (shot->window))
+    return;
+  if (gtk_widget_get_width (shot->window) <= 0 || gtk_widget_get_height (shot->window) <= 0)
+    return;
+  paintable = gtk_widget_paintable_new (shot->window);
+  /* at its own size, which for a window with client-side decorations
+   * includes their margin: any other size scales it, and a screenshot's
+   * pixels would be blends of the window's */
+  shot->width = gdk_paintable_get_intrinsic_width (paintable);
+  shot->height = gdk_paintable_get_intrinsic_height (paintable);
+  if (shot->width <= 0 || shot->height <= 0)
+    return;
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), shot->width, shot->height);
+  shot->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
+GdkTexture *
+eatu_render_window (GtkWidget *window)
+{
+  Shot shot = { window, NULL, 0, 0 };
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  GdkFrameClock *clock = NULL;
+  gulong id = 0;
+  GdkTexture *texture;
+
+  while (shot.node == NULL)
+    {
+      GdkFrameClock *now = gtk_widget_get_frame_clock (window);
+
+      /* the clock comes with the surface, once the window is realized */
+      if (now != clock)
+        {
+          if (clock != NULL)
+            g_signal_handler_disconnect (clock, id);
+          clock = now;
+          id = clock ? g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &shot) : 0;
+        }
+      /* ask for a frame, and wait for it */
+      gtk_widget_queue_draw (window);
+      eatu_spin (0.02);
+      if (g_get_monotonic_time () > end)
+        g_error ("No frame of %s was drawn in 60 s", G_OBJECT_TYPE_NAME (window));
+    }
+  if (clock != NULL)
+    g_signal_handler_disconnect (clock, id);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), shot.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, shot.width, shot.height));
+  gsk_render_node_unref (shot.node);
+  return texture;
+}
+
+void
+eatu_save_window_screenshot (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
+  g_autoptr (GdkTexture) texture = eatu_render_window (window);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%d × %d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
+}
+
+guint
+eatu_count_grey (GtkWidget *window, guint8 v)
+{
+  g_autoptr (GdkTexture) texture = eatu_render_window (window);
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
+  guint n = 0;
+
+  /* premultiplied BGRA or ARGB: a grey is the same in any channel order */
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    if (data[4 * i] == v && data[4 * i + 1] == v && data[4 * i + 2] == v)
+      n++;
+  return n;
+}

@@ -1,0 +1,36 @@
+/* Helpers shared by the app tests (test-app.c, test-app-size.c): the main
+ * loop, golden files and screenshots of real windows under Xvfb. */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define EATU_WAIT_TIMEOUT_S 300
+
+/* tests/data/golden/@name ($ENLARGE_TEST_DATA overrides tests/data);
+ * a static buffer, valid until the next call. */
+const char *eatu_golden (const char *name);
+
+/* Runs the main loop for @seconds. */
+void eatu_spin (double seconds);
+
+typedef gboolean (*EatuCondition) (void);
+
+/* Runs the main loop until @cond holds; fails after EATU_WAIT_TIMEOUT_S. */
+void eatu_wait_for (EatuCondition cond, const char *what);
+
+/* What @window shows, rendered as on screen: taken right after a frame
+ * the window itself drew, so every widget in it is mapped and allocated
+ * (a snapshot between a resize and the next layout warns "Trying to
+ * snapshot … without a current allocation", fatal in tests). */
+GdkTexture *eatu_render_window (GtkWidget *window);
+
+/* Saves eatu_render_window (@window) as @name in $ENLARGE_ARTIFACT_DIR. */
+void eatu_save_window_screenshot (GtkWidget *window, const char *name);
+
+/* How many pixels of @window are exactly the grey @v. */
+guint eatu_count_grey (GtkWidget *window, guint8 v);
+
+G_END_DECLS
