@@ -18,9 +18,10 @@ static const struct {
   const char *title;
   double      scale;   /* 0: not a fixed factor */
 } sizes[] = {
-  { "2x", N_("Twice as Large (2×)"), 2 },
-  { "4x", N_("Four Times as Large (4×)"), 4 },
-  { "factor", N_("Scale Factor"), 0 },
+  /* short: the row shows the choice beside its title in 320 px */
+  { "2x", N_("2× Larger"), 2 },
+  { "4x", N_("4× Larger"), 4 },
+  { "factor", N_("Any Factor"), 0 },
   { "fit", N_("Fit in a Size"), 0 },
 };
 
@@ -165,6 +166,11 @@ _enlarge_window_size_init (EnlargeWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     gtk_string_list_append (names, _(sizes[i].title));
   adw_combo_row_set_model (self->size_row, G_LIST_MODEL (names));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->size_row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("How large the result is: 2× or 4× larger, the scale factor "
+                                    "slider’s value, or as large as fits in a width and height in pixels"),
+                                  -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_snap_check),
                                _("A 4× model draws pictures exactly 4× or 16× larger. Snapping picks "
                                  "the largest of these that fits in the box, so nothing is stretched "
