@@ -2,7 +2,43 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "enlarge-app-test-utils.h"
+#include "enlarge-application.h"
+
+GtkApplication *
+eatu_app_start (const char *tmp_template, char **tmp_dir)
+{
+  g_autoptr (GError) error = NULL;
+  GtkApplication *app;
+
+  *tmp_dir = g_dir_make_tmp (tmp_template, &error);
+  g_assert_no_error (error);
+  app = GTK_APPLICATION (enlarge_application_new ());
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+  return app;
+}
+
+void
+eatu_app_stop (GtkApplication *app, char *tmp_dir)
+{
+  g_autoptr (GDir) d = g_dir_open (tmp_dir, 0, NULL);
+  const char *name;
+
+  g_application_release (G_APPLICATION (app));
+  g_object_unref (app);
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (tmp_dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (tmp_dir);
+  g_free (tmp_dir);
+}
 
 const char *
 eatu_golden (const char *name)

@@ -9,6 +9,13 @@ G_BEGIN_DECLS
 
 #define EATU_WAIT_TIMEOUT_S 300
 
+/* The app as the tests run it: not the single instance (no session bus
+ * under xvfb-run), registered and held; and a new temporary folder from
+ * @tmp_template in *@tmp_dir. */
+GtkApplication *eatu_app_start (const char *tmp_template, char **tmp_dir);
+/* Releases @app, then empties, removes and frees @tmp_dir. */
+void eatu_app_stop (GtkApplication *app, char *tmp_dir);
+
 /* tests/data/golden/@name ($ENLARGE_TEST_DATA overrides tests/data);
  * a static buffer, valid until the next call. */
 const char *eatu_golden (const char *name);

@@ -227,9 +227,9 @@ test_estimate (void)
   g_assert_false (enlarge_estimate_store_rate (settings, "auto", MODEL, 1, 0.01));
   g_assert_cmpfloat (enlarge_estimate_measured_rate (settings, "auto", MODEL), ==, measured);
   eatu_spin (0.3);
-  gtk_expander_set_expanded (win->details_expander, TRUE);
+  gtk_toggle_button_set_active (win->details_button, TRUE);
   eatu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-estimate.png");
-  gtk_expander_set_expanded (win->details_expander, FALSE);
+  gtk_toggle_button_set_active (win->details_button, FALSE);
 }
 
 /* The question before a long job uses the estimate: with a threshold of
@@ -385,20 +385,11 @@ test_rgba_running (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  tmp_dir = g_dir_make_tmp ("enlarge-test-app-size-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  app = GTK_APPLICATION (enlarge_application_new ());
-  /* no session bus under xvfb-run: do not try to be the single instance */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = eatu_app_start ("enlarge-test-app-size-XXXXXX", &tmp_dir);
   settings = g_settings_new (APP_ID);
 
   win = enlarge_window_new (app);
@@ -416,19 +407,6 @@ main (int argc, char *argv[])
   /* nothing unsaved to ask about */
   g_clear_object (&settings);
   gtk_window_destroy (GTK_WINDOW (win));
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  {
-    g_autoptr (GDir) d = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (tmp_dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (tmp_dir);
-  }
-  g_free (tmp_dir);
+  eatu_app_stop (g_steal_pointer (&app), g_steal_pointer (&tmp_dir));
   return ret;
 }

@@ -93,7 +93,7 @@ _enlarge_window_update_summary (EnlargeWindow *self)
     }
   gtk_label_set_label (self->summary_label, text);
   gtk_label_set_label (self->details_label, details ? details : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), details != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_button), details != NULL);
 }
 
 static char *

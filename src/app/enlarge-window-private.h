@@ -45,7 +45,7 @@ struct _EnlargeWindow
   GtkLabel           *scale_value;
   GtkLabel           *target_value;
   GtkLabel           *summary_label;
-  GtkExpander        *details_expander;
+  GtkToggleButton    *details_button;
   GtkLabel           *details_label;
   AdwComboRow        *size_row;
   GtkWidget          *fit_row;

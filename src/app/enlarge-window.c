@@ -585,7 +585,7 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, scale_value);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, target_value);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, details_expander);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, details_button);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, details_label);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, size_row);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, fit_row);
