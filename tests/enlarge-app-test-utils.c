@@ -6,6 +6,7 @@
 
 #include "enlarge-app-test-utils.h"
 #include "enlarge-application.h"
+#include "enlarge-window-private.h"
 
 GtkApplication *
 eatu_app_start (const char *tmp_template, char **tmp_dir)
@@ -83,6 +84,33 @@ eatu_wait_for (EatuCondition cond, const char *what)
       if (g_get_monotonic_time () > end)
         g_error ("Timed out waiting for %s", what);
     }
+}
+
+/* the window the conditions below look at */
+static EnlargeWindow *current;
+
+static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (current)); }
+static gboolean not_loading (void) { return !enlarge_window_get_loading (current); }
+
+EnlargeWindow *
+eatu_new_window (GtkApplication *app)
+{
+  current = enlarge_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (current), 1100, 720);
+  gtk_window_present (GTK_WINDOW (current));
+  eatu_wait_for (is_mapped, "the window to be mapped");
+  return current;
+}
+
+void
+eatu_open_and_wait (EnlargeWindow *win, const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  current = win;
+  enlarge_window_open_file (win, file);
+  g_assert_true (enlarge_window_get_loading (win));
+  eatu_wait_for (not_loading, "the image to load");
 }
 
 typedef struct {

@@ -5,6 +5,8 @@
 
 #include <gtk/gtk.h>
 
+#include "enlarge-window.h"
+
 G_BEGIN_DECLS
 
 #define EATU_WAIT_TIMEOUT_S 300
@@ -27,6 +29,13 @@ typedef gboolean (*EatuCondition) (void);
 
 /* Runs the main loop until @cond holds; fails after EATU_WAIT_TIMEOUT_S. */
 void eatu_wait_for (EatuCondition cond, const char *what);
+
+/* A main window of @app at 1100 × 720, presented and mapped. */
+EnlargeWindow *eatu_new_window (GtkApplication *app);
+
+/* Opens @path in @win and waits until it has loaded (a question it asks
+ * stays open). */
+void eatu_open_and_wait (EnlargeWindow *win, const char *path);
 
 /* What @window shows, rendered as on screen: taken right after a frame
  * the window itself drew, so every widget in it is mapped and allocated

@@ -24,17 +24,12 @@ static EnlargeWindow *win;
 static GSettings *settings;
 static char *tmp_dir;
 
-static gboolean not_loading (void) { return !enlarge_window_get_loading (win); }
 static gboolean not_running (void) { return !enlarge_window_get_running (win); }
-static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (win)); }
 
 static void
 open_and_wait (const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-
-  enlarge_window_open_file (win, file);
-  eatu_wait_for (not_loading, "the image to load");
+  eatu_open_and_wait (win, path);
   /* a result not saved: nothing of it is needed here */
   if (enlarge_window_get_question (win) != NULL)
     {
@@ -392,10 +387,7 @@ main (int argc, char *argv[])
   app = eatu_app_start ("enlarge-test-app-size-XXXXXX", &tmp_dir);
   settings = g_settings_new (APP_ID);
 
-  win = enlarge_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
-  gtk_window_present (GTK_WINDOW (win));
-  eatu_wait_for (is_mapped, "the window to be mapped");
+  win = eatu_new_window (app);
 
   g_test_add_func ("/app-size/two-and-four", test_two_and_four);
   g_test_add_func ("/app-size/fit", test_fit);

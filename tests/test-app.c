@@ -26,25 +26,17 @@ static char *tmp_dir;
 
 static gboolean not_loading (void) { return !enlarge_window_get_loading (win); }
 static gboolean not_running (void) { return !enlarge_window_get_running (win); }
-static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (win)); }
 
 static void
 open_and_wait (const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-
-  enlarge_window_open_file (win, file);
-  g_assert_true (enlarge_window_get_loading (win));
-  eatu_wait_for (not_loading, "the image to load");
+  eatu_open_and_wait (win, path);
 }
 
 static void
 new_window (void)
 {
-  win = enlarge_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
-  gtk_window_present (GTK_WINDOW (win));
-  eatu_wait_for (is_mapped, "the window to be mapped");
+  win = eatu_new_window (app);
 }
 
 static void
