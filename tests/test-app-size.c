@@ -167,15 +167,15 @@ test_fit (void)
 static void
 test_estimate (void)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "grey-256.png", NULL);
-  g_autoptr (EnlargeImage) image = enlarge_image_new (256, 256, 3, NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, "grey-512.png", NULL);
+  g_autoptr (EnlargeImage) image = enlarge_image_new (512, 512, 3, NULL);
   g_autoptr (EnlargeJobSettings) job = NULL;
   EnlargeEstimate estimate;
   g_autofree char *cost = NULL;
   const char *summary;
   double measured;
 
-  for (gsize i = 0; i < (gsize) 256 * 256 * 3; i++)
+  for (gsize i = 0; i < (gsize) 512 * 512 * 3; i++)
     image->pixels[i] = (guint8) (i * 7 % 251);
   g_assert_true (enlarge_image_save (image, path, NULL, NULL));
   g_settings_reset (settings, "measured-rates");
@@ -185,11 +185,11 @@ test_estimate (void)
   gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
 
   job = _enlarge_window_collect_settings (win);
-  g_assert_true (enlarge_estimate_compute (job, settings, 256, 256, 3, &estimate));
+  g_assert_true (enlarge_estimate_compute (job, settings, 512, 512, 3, &estimate));
   g_assert_false (estimate.measured);
   g_assert_cmpfloat (estimate.ms_per_mp, ==, 3850);
-  g_assert_cmpfloat_with_epsilon (estimate.work_mp, 0.065536, 1e-9);
-  g_assert_cmpfloat_with_epsilon (estimate.seconds, 0.065536 * 3.85, 1e-9);
+  g_assert_cmpfloat_with_epsilon (estimate.work_mp, 0.262144, 1e-9);
+  g_assert_cmpfloat_with_epsilon (estimate.seconds, 0.262144 * 3.85, 1e-9);
   cost = enlarge_estimate_format (&estimate);
   summary = gtk_label_get_label (win->summary_label);
   g_test_message ("plan line: %s", summary);
@@ -202,10 +202,10 @@ test_estimate (void)
   g_assert_nonnull (strstr (gtk_label_get_label (win->details_label), "benchmark"));
 
   /* RGBA runs the network twice */
-  g_assert_cmpfloat_with_epsilon (enlarge_estimate_work_mp (job, 256, 256, 4), 2 * 0.065536, 1e-9);
+  g_assert_cmpfloat_with_epsilon (enlarge_estimate_work_mp (job, 512, 512, 4), 2 * 0.262144, 1e-9);
   /* 10× (one pass and a resample, then not a second pass) and 16× (two) */
   job->scale = 16;
-  g_assert_cmpfloat_with_epsilon (enlarge_estimate_work_mp (job, 256, 256, 3), 0.065536 * 17, 1e-9);
+  g_assert_cmpfloat_with_epsilon (enlarge_estimate_work_mp (job, 512, 512, 3), 0.262144 * 17, 1e-9);
 
   /* a job stores its rate, and the estimate uses it */
   upscale ();
@@ -215,7 +215,7 @@ test_estimate (void)
   g_assert_true (isfinite (measured));
   g_assert_nonnull (strstr (gtk_label_get_label (win->details_label), "measured on this computer"));
   job->scale = 4;
-  g_assert_true (enlarge_estimate_compute (job, settings, 256, 256, 3, &estimate));
+  g_assert_true (enlarge_estimate_compute (job, settings, 512, 512, 3, &estimate));
   g_assert_true (estimate.measured);
   g_assert_cmpfloat (estimate.ms_per_mp, ==, measured);
   /* too small a job to measure: its fixed costs would swamp the rate */
