@@ -201,6 +201,16 @@ test_estimate (void)
   g_assert_nonnull (strstr (gtk_label_get_label (win->details_label), "3850 ms per megapixel"));
   g_assert_nonnull (strstr (gtk_label_get_label (win->details_label), "benchmark"));
 
+  /* small tiles chosen in Preferences cost their margins: 32 px tiles of
+   * a compact net (16 px margins) are (64 / 32)² / (544 / 512)² slower */
+  {
+    EnlargeEstimate small;
+
+    job->tile_size = 32;
+    g_assert_true (enlarge_estimate_compute (job, settings, 512, 512, 3, &small));
+    g_assert_cmpfloat_with_epsilon (small.seconds / estimate.seconds, 4.0 / (544.0 * 544 / (512.0 * 512)), 1e-9);
+    job->tile_size = 0;
+  }
   /* RGBA runs the network twice */
   g_assert_cmpfloat_with_epsilon (enlarge_estimate_work_mp (job, 512, 512, 4), 2 * 0.262144, 1e-9);
   /* 10× (one pass and a resample, then not a second pass) and 16× (two) */
@@ -219,7 +229,7 @@ test_estimate (void)
   g_assert_true (estimate.measured);
   g_assert_cmpfloat (estimate.ms_per_mp, ==, measured);
   /* too small a job to measure: its fixed costs would swamp the rate */
-  g_assert_false (enlarge_estimate_store_rate (settings, "auto", MODEL, 1, 0.01));
+  g_assert_false (enlarge_estimate_store_rate (settings, job, 1, 0.01));
   g_assert_cmpfloat (enlarge_estimate_measured_rate (settings, "auto", MODEL), ==, measured);
   eatu_spin (0.3);
   gtk_toggle_button_set_active (win->details_button, TRUE);

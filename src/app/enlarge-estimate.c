@@ -34,40 +34,68 @@ static const struct {
   const char *architecture;
   double      ms_per_mp;
   guint64     working_mib;   /* the engine's own memory: weights, tiles */
+  int         margin;        /* context read around each tile, px */
 } architectures[] = {
   /* peak RSS at 1024² with 512 px tiles: 1481 MiB (x4plus), 561–573 MiB
-   * (the compact ones), the images included */
-  { "RRDBNet", 154719, 1300 },
-  { "SRVGGNetCompact", 8939, 450 },
-  { "Real-CUGAN SE", 31107, 1300 },
+   * (the compact ones), the images included; margins as
+   * enlarge_upscale_auto_margin gives them (x4plus 40, the compact nets
+   * 16; Real-CUGAN reads its border, about as much as x4plus-anime's 32) */
+  { "RRDBNet", 154719, 1300, 40 },
+  { "SRVGGNetCompact", 8939, 450, 16 },
+  { "Real-CUGAN SE", 31107, 1300, 32 },
 };
 
 #define FALLBACK_RATE 154719.0
 #define FALLBACK_WORKING_MIB 1300
+#define FALLBACK_MARGIN 40
+/* the automatic tile size on a CPU, which the benchmark's rates ran at */
+#define BENCH_TILE 512.0
+
+static int
+architecture_index (const char *model)
+{
+  const EnlargeModelInfo *info = model ? enlarge_model_lookup (model) : NULL;
+
+  for (guint i = 0; info && info->architecture && i < G_N_ELEMENTS (architectures); i++)
+    if (g_str_equal (architectures[i].architecture, info->architecture))
+      return (int) i;
+  return -1;
+}
 
 double
 enlarge_estimate_default_rate (const char *model)
 {
-  const EnlargeModelInfo *info = model ? enlarge_model_lookup (model) : NULL;
+  int a = architecture_index (model);
 
   for (guint i = 0; model && i < G_N_ELEMENTS (default_rates); i++)
     if (g_str_equal (default_rates[i].model, model))
       return default_rates[i].ms_per_mp;
-  for (guint i = 0; info && info->architecture && i < G_N_ELEMENTS (architectures); i++)
-    if (g_str_equal (architectures[i].architecture, info->architecture))
-      return architectures[i].ms_per_mp;
-  return FALLBACK_RATE;
+  return a >= 0 ? architectures[a].ms_per_mp : FALLBACK_RATE;
 }
 
 static guint64
 working_bytes (const char *model)
 {
-  const EnlargeModelInfo *info = model ? enlarge_model_lookup (model) : NULL;
+  int i = architecture_index (model);
 
-  for (guint i = 0; info && info->architecture && i < G_N_ELEMENTS (architectures); i++)
-    if (g_str_equal (architectures[i].architecture, info->architecture))
-      return architectures[i].working_mib << 20;
-  return (guint64) FALLBACK_WORKING_MIB << 20;
+  return (guint64) (i >= 0 ? architectures[i].working_mib : FALLBACK_WORKING_MIB) << 20;
+}
+
+/* A tile size chosen in Preferences below the benchmark's: every tile also
+ * computes its margin, so small tiles cost more per pixel — ((t + 2m) / t)²
+ * against the benchmark's ((512 + 2m) / 512)². 32 px tiles of x4plus are
+ * 9.2× slower by this. */
+static double
+tile_factor (const EnlargeJobSettings *job)
+{
+  int i = architecture_index (job->model);
+  double m = i >= 0 ? architectures[i].margin : FALLBACK_MARGIN;
+  double t = job->tile_size;
+
+  if (t <= 0 || t >= BENCH_TILE)
+    return 1;
+  return ((t + 2 * m) * (t + 2 * m) / (t * t)) /
+         ((BENCH_TILE + 2 * m) * (BENCH_TILE + 2 * m) / (BENCH_TILE * BENCH_TILE));
 }
 
 /* The key of a rate: the device setting and the model, as one string. */
@@ -96,11 +124,10 @@ enlarge_estimate_measured_rate (GSettings  *settings,
 }
 
 gboolean
-enlarge_estimate_store_rate (GSettings  *settings,
-                             const char *device,
-                             const char *model,
-                             double      seconds,
-                             double      work_mp)
+enlarge_estimate_store_rate (GSettings                *settings,
+                             const EnlargeJobSettings *job,
+                             double                    seconds,
+                             double                    work_mp)
 {
   g_autoptr (GVariant) rates = NULL;
   g_autofree char *key = NULL;
@@ -109,11 +136,11 @@ enlarge_estimate_store_rate (GSettings  *settings,
   const char *k;
   double v;
 
-  if (settings == NULL || model == NULL || !(work_mp >= ENLARGE_ESTIMATE_MIN_MP) ||
+  if (settings == NULL || job->model == NULL || !(work_mp >= ENLARGE_ESTIMATE_MIN_MP) ||
       !(seconds > 0) || !isfinite (seconds))
     return FALSE;
   rates = g_settings_get_value (settings, "measured-rates");
-  key = rate_key (device, model);
+  key = rate_key (job->device, job->model);
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sd}"));
   g_variant_iter_init (&iter, rates);
   while (g_variant_iter_next (&iter, "{&sd}", &k, &v))
@@ -121,7 +148,8 @@ enlarge_estimate_store_rate (GSettings  *settings,
       g_variant_builder_add (&builder, "{sd}", k, v);
   /* the latest job: the machine's speed changes (another device, a new
    * driver, a busy CPU), and the latest is what the next job will meet */
-  g_variant_builder_add (&builder, "{sd}", key, seconds * 1000.0 / work_mp);
+  /* as if at the benchmark's tile size, which estimates scale from */
+  g_variant_builder_add (&builder, "{sd}", key, seconds * 1000.0 / (work_mp * tile_factor (job)));
   return g_settings_set_value (settings, "measured-rates", g_variant_builder_end (&builder));
 }
 
@@ -162,7 +190,7 @@ enlarge_estimate_compute (const EnlargeJobSettings *job,
   estimate->measured = measured > 0;
   estimate->ms_per_mp = measured > 0 ? measured : enlarge_estimate_default_rate (job->model);
   estimate->work_mp = enlarge_estimate_work_mp (job, width, height, n_channels);
-  estimate->seconds = estimate->work_mp * estimate->ms_per_mp / 1000.0;
+  estimate->seconds = estimate->work_mp * estimate->ms_per_mp * tile_factor (job) / 1000.0;
 
   /* 4 bytes a pixel: the input as prescaled; the model's output three
    * times (the pass's own, creativity's copy, the progress preview); the

@@ -27,17 +27,18 @@ double enlarge_estimate_default_rate (const char *model);
 double enlarge_estimate_measured_rate (GSettings  *settings,
                                        const char *device,
                                        const char *model);
-/* Stores a job's rate: @seconds of model work for @work_mp megapixels.
+/* Stores the rate of @job (its device and model): @seconds of model work
+ * for @work_mp megapixels, at the benchmark's tile size (a smaller tile
+ * size of @job's is taken out).
  * Jobs under ENLARGE_ESTIMATE_MIN_MP (a 512 × 512 picture) are not stored:
  * their fixed costs (kernels, weights, the first tile) swamp the rate — a
  * 256 × 256 job measured 10–16 times the benchmark's rate on a loaded
  * 2-core machine. */
 #define ENLARGE_ESTIMATE_MIN_MP 0.25
-gboolean enlarge_estimate_store_rate (GSettings  *settings,
-                                      const char *device,
-                                      const char *model,
-                                      double      seconds,
-                                      double      work_mp);
+gboolean enlarge_estimate_store_rate (GSettings                *settings,
+                                      const EnlargeJobSettings *job,
+                                      double                    seconds,
+                                      double                    work_mp);
 
 /* Input megapixels all model passes of @settings read, for a @width ×
  * @height image of @n_channels (RGBA runs the network twice). */

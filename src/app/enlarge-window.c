@@ -270,8 +270,7 @@ on_job_done (GObject      *owner,
     {
       const EnlargeJobSettings *s = enlarge_job_get_settings (job);
 
-      enlarge_estimate_store_rate (self->settings, s->device, s->model,
-                                   enlarge_job_get_run_seconds (job),
+      enlarge_estimate_store_rate (self->settings, s, enlarge_job_get_run_seconds (job),
                                    enlarge_estimate_work_mp (s, self->input->width, self->input->height,
                                                              self->input->n_channels));
     }
