@@ -11,7 +11,7 @@
 #include <adwaita.h>
 
 #include "enlarge.h"
-#include "enlarge-app-test-utils.h"
+#include "app-test-utils.h"
 #include "enlarge-application.h"
 #include "enlarge-compare-view-private.h"
 #include "enlarge-estimate.h"
@@ -29,12 +29,12 @@ static gboolean not_running (void) { return !enlarge_window_get_running (win); }
 static void
 open_and_wait (const char *path)
 {
-  eatu_open_and_wait (win, path);
+  atu_open_and_wait (win, path);
   /* a result not saved: nothing of it is needed here */
   if (enlarge_window_get_question (win) != NULL)
     {
       adw_message_dialog_response (enlarge_window_get_question (win), "discard");
-      eatu_spin (0.1);
+      atu_spin (0.1);
     }
   g_assert_null (enlarge_window_get_question (win));
 }
@@ -44,10 +44,10 @@ static EnlargeImage *
 upscale (void)
 {
   g_assert_null (enlarge_window_get_question (win));
-  eatu_wait_for (not_running, "no job to be running");
+  atu_wait_for (not_running, "no job to be running");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   g_assert_null (enlarge_window_get_question (win));
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
   g_assert_nonnull (enlarge_window_get_result (win));
   return enlarge_window_get_result (win);
 }
@@ -56,7 +56,7 @@ static void
 choose_size (const char *mode)
 {
   g_settings_set_string (settings, "size-mode", mode);
-  eatu_spin (0.05);
+  atu_spin (0.05);
 }
 
 /* 2× and 4× from the size list give exactly that; moving the slider by
@@ -67,7 +67,7 @@ test_two_and_four (void)
   GtkAdjustment *scale = enlarge_window_get_scale_adjustment (win);
   EnlargeImage *result;
 
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   enlarge_window_set_model (win, MODEL);
   choose_size ("2x");
   g_assert_cmpuint (adw_combo_row_get_selected (win->size_row), ==, 0);
@@ -107,7 +107,7 @@ test_fit (void)
   EnlargeImage *result;
   const char *note;
 
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   enlarge_window_set_model (win, MODEL);
   g_settings_set_int (settings, "fit-width", 300);
   g_settings_set_int (settings, "fit-height", 200);
@@ -120,8 +120,8 @@ test_fit (void)
   g_test_message ("fit 300 × 200: %s — %s", note, gtk_label_get_label (win->summary_label));
   g_assert_nonnull (strstr (note, "267 × 200"));
   g_assert_nonnull (strstr (gtk_label_get_label (win->summary_label), "267 × 200"));
-  eatu_spin (0.3);
-  eatu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-fit.png");
+  atu_spin (0.3);
+  atu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-fit.png");
   result = upscale ();
   g_assert_cmpint (result->width, ==, 267);
   g_assert_cmpint (result->height, ==, 200);
@@ -129,7 +129,7 @@ test_fit (void)
   /* a box the exact shape of the picture gives the box */
   g_settings_set_int (settings, "fit-width", 300);
   g_settings_set_int (settings, "fit-height", 225);
-  eatu_spin (0.05);
+  atu_spin (0.05);
   result = upscale ();
   g_assert_cmpint (result->width, ==, 300);
   g_assert_cmpint (result->height, ==, 225);
@@ -138,7 +138,7 @@ test_fit (void)
   g_settings_set_int (settings, "fit-width", 500);
   g_settings_set_int (settings, "fit-height", 400);
   g_settings_set_boolean (settings, "fit-snap", TRUE);
-  eatu_spin (0.05);
+  atu_spin (0.05);
   g_assert_cmpfloat (gtk_adjustment_get_value (scale), ==, 4);
   note = gtk_label_get_label (win->fit_note);
   g_test_message ("snapped in 500 × 400: %s", note);
@@ -150,13 +150,13 @@ test_fit (void)
 
   /* snapping that cannot fit the model's size: the plain fit, said so */
   g_settings_set_int (settings, "fit-width", 250);
-  eatu_spin (0.05);
+  atu_spin (0.05);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (scale), 250.0 / 96, 1e-9);
   g_assert_nonnull (strstr (gtk_label_get_label (win->fit_note), "larger than the box"));
 
   /* the fit follows the picture */
   g_settings_set_boolean (settings, "fit-snap", FALSE);
-  open_and_wait (eatu_golden ("text-120x64.png"));
+  open_and_wait (atu_golden ("text-120x64.png"));
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (scale), 250.0 / 120, 1e-9);
   choose_size ("factor");
   g_assert_false (gtk_widget_get_visible (win->fit_row));
@@ -231,9 +231,9 @@ test_estimate (void)
   /* too small a job to measure: its fixed costs would swamp the rate */
   g_assert_false (enlarge_estimate_store_rate (settings, job, 1, 0.01));
   g_assert_cmpfloat (enlarge_estimate_measured_rate (settings, "auto", MODEL), ==, measured);
-  eatu_spin (0.3);
+  atu_spin (0.3);
   gtk_toggle_button_set_active (win->details_button, TRUE);
-  eatu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-estimate.png");
+  atu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-estimate.png");
   gtk_toggle_button_set_active (win->details_button, FALSE);
 }
 
@@ -269,11 +269,11 @@ test_estimate_asks (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), time));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), memory));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "this computer"));
-  eatu_spin (0.3);
-  eatu_save_window_screenshot (GTK_WIDGET (question), "enlarge-size-question.png");
+  atu_spin (0.3);
+  atu_save_window_screenshot (GTK_WIDGET (question), "enlarge-size-question.png");
   adw_message_dialog_response (question, "cancel");
   gtk_window_destroy (GTK_WINDOW (question));
-  eatu_spin (0.1);
+  atu_spin (0.1);
   g_assert_false (enlarge_window_get_running (win));
 
   /* Upscale in the question starts it */
@@ -283,13 +283,13 @@ test_estimate_asks (void)
   adw_message_dialog_response (question, "upscale");
   gtk_window_destroy (GTK_WINDOW (question));
   g_assert_true (enlarge_window_get_running (win));
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
 
   /* 0: never for the time */
   g_settings_set_double (settings, "ask-above-minutes", 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   g_assert_null (enlarge_window_get_question (win));
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
   g_settings_reset (settings, "ask-above-minutes");
 }
 
@@ -333,11 +333,11 @@ test_rgba_running (void)
   g_settings_set_int (settings, "tile-size", 8);
   enlarge_window_set_model (win, "realesrgan-x4plus");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
-  eatu_wait_for (tiles_shown, "the first tiles");
+  atu_wait_for (tiles_shown, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
-  shot = eatu_render_window (GTK_WIDGET (win));
+  shot = atu_render_window (GTK_WIDGET (win));
   g_assert_true (enlarge_window_get_running (win));
-  eatu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-rgba-running.png");
+  atu_save_window_screenshot (GTK_WIDGET (win), "enlarge-size-rgba-running.png");
 
   sw = gdk_texture_get_width (shot);
   sh = gdk_texture_get_height (shot);
@@ -394,10 +394,10 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  app = eatu_app_start ("enlarge-test-app-size-XXXXXX", &tmp_dir);
+  app = atu_app_start ("enlarge-test-app-size-XXXXXX", &tmp_dir);
   settings = g_settings_new (APP_ID);
 
-  win = eatu_new_window (app);
+  win = atu_new_window (app);
 
   g_test_add_func ("/app-size/two-and-four", test_two_and_four);
   g_test_add_func ("/app-size/fit", test_fit);
@@ -409,6 +409,6 @@ main (int argc, char *argv[])
   /* nothing unsaved to ask about */
   g_clear_object (&settings);
   gtk_window_destroy (GTK_WINDOW (win));
-  eatu_app_stop (g_steal_pointer (&app), g_steal_pointer (&tmp_dir));
+  atu_app_stop (g_steal_pointer (&app), g_steal_pointer (&tmp_dir));
   return ret;
 }

@@ -13,7 +13,7 @@
 #endif
 
 #include "enlarge.h"
-#include "enlarge-app-test-utils.h"
+#include "app-test-utils.h"
 #include "enlarge-application.h"
 #include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
@@ -30,13 +30,13 @@ static gboolean not_running (void) { return !enlarge_window_get_running (win); }
 static void
 open_and_wait (const char *path)
 {
-  eatu_open_and_wait (win, path);
+  atu_open_and_wait (win, path);
 }
 
 static void
 new_window (void)
 {
-  win = eatu_new_window (app);
+  win = atu_new_window (app);
 }
 
 static void
@@ -47,7 +47,7 @@ destroy_window (void)
   g_object_add_weak_pointer (G_OBJECT (win), &weak);
   gtk_window_destroy (GTK_WINDOW (win));
   win = NULL;
-  eatu_spin (0.2);
+  atu_spin (0.2);
   /* nothing keeps the window alive */
   g_assert_null (weak);
 }
@@ -74,7 +74,7 @@ test_open_shows_image (void)
   EnlargeImage *input;
   EnlargeCompareView *view = enlarge_window_get_compare_view (win);
 
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   input = enlarge_window_get_input (win);
   g_assert_nonnull (input);
   g_assert_cmpint (input->width, ==, 96);
@@ -140,7 +140,7 @@ test_upscale_matches_cli (void)
   gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 2.5);
   gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
   /* moving controls restarts a debounced job: let it settle first */
-  eatu_wait_for (not_running, "no job to be running");
+  atu_wait_for (not_running, "no job to be running");
 
   /* the main loop keeps running during the job */
   start_timer (&timer);
@@ -150,7 +150,7 @@ test_upscale_matches_cli (void)
   /* nothing measured yet: the bar pulses instead of sitting empty */
   g_assert_cmpuint (win->pulse_id, !=, 0);
   g_assert_cmpstr (gtk_progress_bar_get_text (win->progress_bar), ==, "Starting…");
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
   g_assert_cmpuint (win->pulse_id, ==, 0);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_source_remove (timer);
@@ -180,7 +180,7 @@ test_upscale_matches_cli (void)
 
   {
     const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-c", "0.7", "-s", "2.5",
-                           "-o", cli_out, eatu_golden ("coffee-96x72.png"), NULL };
+                           "-o", cli_out, atu_golden ("coffee-96x72.png"), NULL };
     /* its "wrote …" line must not land in this test's TAP output */
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                  NULL, NULL, &status, &error));
@@ -226,7 +226,7 @@ test_cancel_keeps_result (void)
   g_settings_set_int (settings, "tile-size", 8);
   enlarge_window_set_model (win, "realesrgan-x4plus");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
-  eatu_wait_for (preview_shown, "the first tiles");
+  atu_wait_for (preview_shown, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
   /* progress and Cancel lie inside the 1100 × 720 window, not below the fold */
   {
@@ -254,7 +254,7 @@ test_cancel_keeps_result (void)
   g_assert_false (enlarge_window_get_running (win));
 
   /* let the cancelled worker finish: its result must be dropped */
-  eatu_spin (1.5);
+  atu_spin (1.5);
   g_assert_true (enlarge_window_get_result (win) == before);
   g_assert_cmpfloat (enlarge_image_psnr (before, before_copy), ==, INFINITY);
   g_assert_true (enlarge_window_get_input (win) == input);
@@ -290,8 +290,8 @@ test_open_asks (void)
   EnlargeImage *result = enlarge_window_get_result (win);
   EnlargeImage *input = enlarge_window_get_input (win);
   AdwMessageDialog *question;
-  g_autoptr (GFile) text = g_file_new_for_path (eatu_golden ("text-120x64.png"));
-  g_autoptr (GFile) coffee = g_file_new_for_path (eatu_golden ("coffee-96x72.png"));
+  g_autoptr (GFile) text = g_file_new_for_path (atu_golden ("text-120x64.png"));
+  g_autoptr (GFile) coffee = g_file_new_for_path (atu_golden ("coffee-96x72.png"));
 
   g_assert_nonnull (result);
   g_assert_true (enlarge_window_get_unsaved (win));
@@ -299,7 +299,7 @@ test_open_asks (void)
 
   /* Cancel: A and its result stay */
   enlarge_window_open_file (win, text);
-  eatu_wait_for (not_loading, "the second image to load");
+  atu_wait_for (not_loading, "the second image to load");
   question = enlarge_window_get_question (win);
   g_assert_nonnull (question);
   g_test_message ("question: %s — %s", adw_message_dialog_get_heading (question),
@@ -307,10 +307,10 @@ test_open_asks (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "text-120x64.png"));
   g_assert_true (enlarge_window_get_input (win) == input);
-  eatu_spin (0.3);
-  eatu_save_window_screenshot (GTK_WIDGET (question), "enlarge-window-open-asks.png");
+  atu_spin (0.3);
+  atu_save_window_screenshot (GTK_WIDGET (question), "enlarge-window-open-asks.png");
   answer ("cancel");
-  eatu_spin (0.2);
+  atu_spin (0.2);
   g_assert_true (enlarge_window_get_input (win) == input);
   g_assert_true (enlarge_window_get_result (win) == result);
   g_assert_true (enlarge_window_get_unsaved (win));
@@ -318,10 +318,10 @@ test_open_asks (void)
   /* Save: A's result is written, then B is shown */
   g_settings_set_string (settings, "output-folder", tmp_dir);
   enlarge_window_open_file (win, text);
-  eatu_wait_for (not_loading, "the second image to load");
+  atu_wait_for (not_loading, "the second image to load");
   answer ("save");
-  eatu_wait_for (not_saving, "the save to finish");
-  eatu_spin (0.2);
+  atu_wait_for (not_saving, "the save to finish");
+  atu_spin (0.2);
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 120);
   g_assert_null (enlarge_window_get_result (win));
   {
@@ -344,10 +344,10 @@ test_open_asks (void)
 
   /* Discard: an unsaved result of B, then A opened over it */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
   g_assert_nonnull (enlarge_window_get_result (win));
   enlarge_window_open_file (win, coffee);
-  eatu_wait_for (not_loading, "the first image to load again");
+  atu_wait_for (not_loading, "the first image to load again");
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 120);
   answer ("discard");
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
@@ -372,7 +372,7 @@ test_close_asks_during_job (void)
   g_assert_null (enlarge_window_get_result (win));
   g_settings_set_int (settings, "tile-size", 8);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
-  eatu_wait_for (first_tiles, "the first tiles");
+  atu_wait_for (first_tiles, "the first tiles");
   g_assert_true (enlarge_window_get_running (win));
   gtk_window_close (GTK_WINDOW (win));
   question = enlarge_window_get_question (win);
@@ -383,7 +383,7 @@ test_close_asks_during_job (void)
   g_assert_true (adw_message_dialog_has_response (question, "stop"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   answer ("cancel");
-  eatu_spin (0.1);
+  atu_spin (0.1);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   g_assert_true (enlarge_window_get_running (win));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
@@ -408,7 +408,7 @@ test_outdated (void)
 
   gtk_adjustment_set_value (creativity, value + 0.2);
   g_assert_true (enlarge_window_get_outdated (win));
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_true (gtk_widget_get_mapped (win->outdated_box));
   g_test_message ("subtitle: %s", adw_window_title_get_subtitle (title));
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (title), "settings changed"));
@@ -421,7 +421,7 @@ test_outdated (void)
   g_assert_true (enlarge_window_get_outdated (win));
   enlarge_window_set_model (win, "realesr-animevideov3-x4");
   g_assert_false (enlarge_window_get_outdated (win));
-  eatu_spin (0.1);
+  atu_spin (0.1);
   g_assert_false (gtk_widget_get_visible (win->outdated_box));
 }
 
@@ -443,7 +443,7 @@ test_huge_asks (void)
 
   /* 16 000 × 11 200: 179 MP */
   gtk_adjustment_set_value (scale, 16);
-  eatu_wait_for (not_running, "no job to be running");
+  atu_wait_for (not_running, "no job to be running");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   question = enlarge_window_get_question (win);
   g_assert_nonnull (question);
@@ -451,16 +451,16 @@ test_huge_asks (void)
                   adw_message_dialog_get_body (question));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "16000 × 11200"));
   g_assert_false (enlarge_window_get_running (win));
-  eatu_spin (0.3);
-  eatu_save_window_screenshot (GTK_WIDGET (question), "enlarge-window-huge-question.png");
+  atu_spin (0.3);
+  atu_save_window_screenshot (GTK_WIDGET (question), "enlarge-window-huge-question.png");
   answer ("cancel");
-  eatu_spin (0.2);
+  atu_spin (0.2);
   g_assert_false (enlarge_window_get_running (win));
   g_assert_null (enlarge_window_get_result (win));
 
   /* a modest size starts at once */
   gtk_adjustment_set_value (scale, old_scale);
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_null (enlarge_window_get_question (win));
 }
 
@@ -534,16 +534,16 @@ wheel_over (GtkWidget *widget, int clicks)
   to_root (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0, &rx, &ry);
   xtest.motion (xtest.display, -1, rx, ry, 0);
   gdk_display_sync (gtk_widget_get_display (widget));
-  eatu_spin (0.2);
+  atu_spin (0.2);
   for (int i = 0; i < clicks; i++)
     {
       /* button 5: the wheel turned towards the user (scroll down) */
       xtest.button (xtest.display, 5, True, 0);
       xtest.button (xtest.display, 5, False, 0);
       gdk_display_sync (gtk_widget_get_display (widget));
-      eatu_spin (0.05);
+      atu_spin (0.05);
     }
-  eatu_spin (0.3);
+  atu_spin (0.3);
   return TRUE;
 }
 
@@ -559,18 +559,18 @@ drag_over (GtkWidget *widget, double x0, double y0, double x1, double y1)
   to_root (widget, x0, y0, &rx, &ry);
   xtest.motion (xtest.display, -1, rx, ry, 0);
   gdk_display_sync (gtk_widget_get_display (widget));
-  eatu_spin (0.1);
+  atu_spin (0.1);
   xtest.button (xtest.display, 1, True, 0);
   for (int i = 1; i <= 8; i++)
     {
       to_root (widget, x0 + (x1 - x0) * i / 8, y0 + (y1 - y0) * i / 8, &rx, &ry);
       xtest.motion (xtest.display, -1, rx, ry, 0);
       gdk_display_sync (gtk_widget_get_display (widget));
-      eatu_spin (0.03);
+      atu_spin (0.03);
     }
   xtest.button (xtest.display, 1, False, 0);
   gdk_display_sync (gtk_widget_get_display (widget));
-  eatu_spin (0.1);
+  atu_spin (0.1);
   return TRUE;
 }
 
@@ -598,7 +598,7 @@ press_key (guint keyval, GdkModifierType mods)
   if (mods & GDK_CONTROL_MASK)
     xtest.key (xtest.display, ctrl, False, 0);
   gdk_display_sync (gdk_display_get_default ());
-  eatu_spin (0.1);
+  atu_spin (0.1);
   return TRUE;
 }
 #endif
@@ -618,10 +618,10 @@ test_wheel_over_sliders (void)
   /* short enough that the sidebar scrolls, tall enough that the slider
    * shows in it */
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 480);
-  eatu_spin (0.5);
+  atu_spin (0.5);
   gtk_adjustment_set_value (sidebar, 0);
   gtk_window_set_focus (GTK_WINDOW (win), NULL);
-  eatu_spin (0.2);
+  atu_spin (0.2);
   g_assert_cmpfloat (gtk_adjustment_get_upper (sidebar), >, gtk_adjustment_get_page_size (sidebar));
   g_assert_true (gtk_widget_compute_bounds (slider, GTK_WIDGET (win->sidebar_scroller), &bounds));
   g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
@@ -641,15 +641,15 @@ test_wheel_over_sliders (void)
   /* focused, the slider takes the wheel */
   gtk_adjustment_set_value (sidebar, 0);
   gtk_widget_grab_focus (slider);
-  eatu_spin (0.2);
+  atu_spin (0.2);
   g_assert_true (wheel_over (slider, 1));
   g_test_message ("focused: creativity %.2f", gtk_adjustment_get_value (creativity));
   g_assert_cmpfloat (gtk_adjustment_get_value (creativity), !=, value);
   gtk_adjustment_set_value (creativity, value);
   gtk_window_set_focus (GTK_WINDOW (win), NULL);
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
-  eatu_spin (0.3);
-  eatu_wait_for (not_running, "no job to be running");
+  atu_spin (0.3);
+  atu_wait_for (not_running, "no job to be running");
 #else
   g_test_skip ("not built with X11");
 #endif
@@ -694,7 +694,7 @@ test_keyboard (void)
   g_assert_nonnull (enlarge_window_get_result (win));
   gtk_window_present (GTK_WINDOW (win));
   gtk_window_set_focus (GTK_WINDOW (win), NULL);
-  eatu_spin (0.3);
+  atu_spin (0.3);
   /* the sidebar has 14 or so stops before the view */
   for (int i = 0; i < 60; i++)
     {
@@ -729,10 +729,10 @@ test_keyboard (void)
   g_settings_set_string (settings, "output-folder", tmp_dir);
   keyboard_old_result = enlarge_window_get_result (win);
   g_assert_true (press_key (GDK_KEY_Return, GDK_CONTROL_MASK));
-  eatu_wait_for (new_result, "the upscale from the keyboard");
+  atu_wait_for (new_result, "the upscale from the keyboard");
   g_assert_true (enlarge_window_get_unsaved (win));
   g_assert_true (press_key (GDK_KEY_s, GDK_CONTROL_MASK));
-  eatu_wait_for (not_saving, "the save to finish");
+  atu_wait_for (not_saving, "the save to finish");
   g_assert_false (enlarge_window_get_unsaved (win));
   {
     g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
@@ -759,9 +759,9 @@ test_preset_suggestion (void)
 {
   g_autoptr (EnlargeImage) logo = enlarge_image_new (200, 120, 4, NULL);
   g_autoptr (EnlargeImage) drawing = enlarge_image_new (300, 200, 3, NULL);
-  g_autoptr (EnlargeImage) coffee = enlarge_image_load (eatu_golden ("coffee-96x72.png"), NULL);
-  g_autoptr (EnlargeImage) chelsea = enlarge_image_load (eatu_golden ("chelsea-200x150.png"), NULL);
-  g_autoptr (EnlargeImage) text = enlarge_image_load (eatu_golden ("text-120x64.png"), NULL);
+  g_autoptr (EnlargeImage) coffee = enlarge_image_load (atu_golden ("coffee-96x72.png"), NULL);
+  g_autoptr (EnlargeImage) chelsea = enlarge_image_load (atu_golden ("chelsea-200x150.png"), NULL);
+  g_autoptr (EnlargeImage) text = enlarge_image_load (atu_golden ("text-120x64.png"), NULL);
   g_autofree char *logo_path = g_build_filename (tmp_dir, "logo.png", NULL);
 
   /* a disc on a see-through ground */
@@ -798,7 +798,7 @@ test_preset_suggestion (void)
   g_assert_nonnull (strstr (enlarge_window_get_last_toast (win), "Illustration"));
   /* a checkerboard shows where it is see-through */
   {
-    guint light = eatu_count_grey (GTK_WIDGET (win), 204), dark = eatu_count_grey (GTK_WIDGET (win), 153);
+    guint light = atu_count_grey (GTK_WIDGET (win), 204), dark = atu_count_grey (GTK_WIDGET (win), 153);
 
     g_test_message ("checkerboard: %u light and %u dark pixels", light, dark);
     g_assert_cmpuint (light, >, 1000);
@@ -806,15 +806,15 @@ test_preset_suggestion (void)
     save_screenshot ("enlarge-window-transparent.png");
   }
   /* a photo keeps it, and has no checkerboard */
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
-  g_assert_cmpuint (eatu_count_grey (GTK_WIDGET (win), 153), <, 1000);
+  g_assert_cmpuint (atu_count_grey (GTK_WIDGET (win), 153), <, 1000);
   /* Custom stays Custom */
   gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.45);
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
-  open_and_wait (eatu_golden ("text-120x64.png"));
+  open_and_wait (atu_golden ("text-120x64.png"));
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
 }
 
 /* Opening through the keyboard alone: Ctrl+O, Ctrl+L, the path typed,
@@ -837,7 +837,7 @@ test_keyboard_open (void)
 {
 #ifdef GDK_WINDOWING_X11
   g_autofree char *path = g_build_filename (g_get_tmp_dir (), "enlarge-keyboard-open.png", NULL);
-  g_autoptr (EnlargeImage) image = enlarge_image_load (eatu_golden ("text-120x64.png"), NULL);
+  g_autoptr (EnlargeImage) image = enlarge_image_load (atu_golden ("text-120x64.png"), NULL);
 
   if (!xtest_load ())
     {
@@ -854,15 +854,15 @@ test_keyboard_open (void)
   g_assert_true (enlarge_image_save (image, path, NULL, NULL));
   g_assert_false (enlarge_window_get_unsaved (win));
   gtk_window_present (GTK_WINDOW (win));
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_true (press_key (GDK_KEY_o, GDK_CONTROL_MASK));
-  eatu_spin (1.0);
+  atu_spin (1.0);
   g_assert_true (press_key (GDK_KEY_l, GDK_CONTROL_MASK));
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_true (type_text (path));
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_true (press_key (GDK_KEY_Return, 0));
-  eatu_wait_for (keyboard_opened, "the image opened from the keyboard");
+  atu_wait_for (keyboard_opened, "the image opened from the keyboard");
   g_test_message ("opened from the keyboard: %d × %d", enlarge_window_get_input (win)->width,
                   enlarge_window_get_input (win)->height);
   g_unlink (path);
@@ -975,7 +975,7 @@ test_bad_files (void)
   check_bad_file ("empty.png", "", 0, "empty");
 
   /* still usable */
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_nonnull (enlarge_window_get_input (win));
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
 }
@@ -983,7 +983,7 @@ test_bad_files (void)
 static void
 save_screenshot (const char *name)
 {
-  eatu_save_window_screenshot (GTK_WIDGET (win), name);
+  atu_save_window_screenshot (GTK_WIDGET (win), name);
 }
 
 static void
@@ -992,11 +992,11 @@ test_screenshot (void)
   if (enlarge_window_get_result (win) == NULL)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
-      eatu_wait_for (not_running, "the upscale to finish");
+      atu_wait_for (not_running, "the upscale to finish");
     }
   g_assert_nonnull (enlarge_window_get_result (win));
   enlarge_compare_view_set_divider (enlarge_window_get_compare_view (win), 0.5);
-  eatu_spin (0.5);
+  atu_spin (0.5);
   save_screenshot ("enlarge-window-split.png");
   /* what it shows, in words, for screen readers */
   {
@@ -1039,7 +1039,7 @@ test_save_format (void)
   g_settings_set_int (settings, "output-quality", 80);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.save", NULL));
-  eatu_wait_for (not_saving, "the save to finish");
+  atu_wait_for (not_saving, "the save to finish");
   g_assert_false (enlarge_window_get_unsaved (win));
 
   dir = g_dir_open (tmp_dir, 0, &error);
@@ -1066,8 +1066,8 @@ test_save_format (void)
 
     g_settings_set_string (settings, "output-format", "webp");
     gtk_window_present (GTK_WINDOW (prefs));
-    eatu_spin (0.5);
-    eatu_save_window_screenshot (prefs, "preferences.png");
+    atu_spin (0.5);
+    atu_save_window_screenshot (prefs, "preferences.png");
     gtk_window_destroy (GTK_WINDOW (prefs));
   }
 
@@ -1081,7 +1081,7 @@ static void
 test_narrow (void)
 {
   gtk_window_set_default_size (GTK_WINDOW (win), 360, 640);
-  eatu_spin (0.5);
+  atu_spin (0.5);
   g_test_message ("narrow window: %d px", gtk_widget_get_width (GTK_WIDGET (win)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 380);
   /* the sidebar over the picture folds away when a job starts */
@@ -1090,10 +1090,10 @@ test_narrow (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   g_assert_true (enlarge_window_get_running (win));
   g_assert_false (adw_flap_get_reveal_flap (win->flap));
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
   save_screenshot ("enlarge-window-narrow.png");
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
-  eatu_spin (0.3);
+  atu_spin (0.3);
 }
 
 static EnlargeCompareWindow *compare;
@@ -1123,16 +1123,16 @@ test_compare_models (void)
   gtk_adjustment_set_value (creativity, 0.5);
   gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 4);
   gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
-  eatu_wait_for (not_running, "no job to be running");
+  atu_wait_for (not_running, "no job to be running");
 
   g_assert_null (enlarge_window_get_compare_window (win));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
   compare = enlarge_window_get_compare_window (win);
   g_assert_nonnull (compare);
-  eatu_wait_for (compare_mapped, "the compare window to be mapped");
-  eatu_spin (0.3);
+  atu_wait_for (compare_mapped, "the compare window to be mapped");
+  atu_spin (0.3);
   /* before the first run, a hint says what to do */
-  eatu_save_window_screenshot (GTK_WIDGET (compare), "compare-empty.png");
+  atu_save_window_screenshot (GTK_WIDGET (compare), "compare-empty.png");
   /* the proposed region: 128 × 128, clamped to the 96 × 72 image */
   region = enlarge_compare_window_get_region (compare);
   g_assert_cmpint (region.width, ==, 96);
@@ -1141,7 +1141,7 @@ test_compare_models (void)
   enlarge_compare_window_set_models (compare, models);
   enlarge_compare_window_run (compare);
   g_assert_true (enlarge_compare_window_get_running (compare));
-  eatu_wait_for (compare_idle, "the comparison to finish");
+  atu_wait_for (compare_idle, "the comparison to finish");
   g_assert_cmpuint (enlarge_compare_window_get_n_results (compare), ==, 3);
   /* the cells follow the list of models; each is labelled with its own */
   guint seen = 0;
@@ -1169,13 +1169,13 @@ test_compare_models (void)
     }
   g_assert_cmpuint (seen, ==, 7);
   g_assert_null (enlarge_compare_window_get_label (compare, 3));
-  eatu_spin (0.5);
-  eatu_save_window_screenshot (GTK_WIDGET (compare), "compare.png");
+  atu_spin (0.5);
+  atu_save_window_screenshot (GTK_WIDGET (compare), "compare.png");
 
   /* "Use This" on realesrgan-x4fast sets the main window's model, names
    * it by its title there and closes the comparison */
   g_assert_true (enlarge_compare_window_use (compare, (guint) fast_cell));
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_cmpstr (enlarge_window_get_model (win), ==, "realesrgan-x4fast");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.5, 1e-9);
   g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
@@ -1188,12 +1188,12 @@ test_compare_models (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
   compare = enlarge_window_get_compare_window (win);
   g_assert_nonnull (compare);
-  eatu_wait_for (compare_mapped, "the compare window to be mapped again");
+  atu_wait_for (compare_mapped, "the compare window to be mapped again");
   enlarge_compare_window_set_vary_creativity (compare, TRUE);
   enlarge_compare_window_run (compare);
-  eatu_wait_for (compare_first, "the first creativity result");
+  atu_wait_for (compare_first, "the first creativity result");
   enlarge_compare_window_cancel (compare);
-  eatu_wait_for (compare_idle, "the comparison to stop");
+  atu_wait_for (compare_idle, "the comparison to stop");
   g_assert_cmpuint (enlarge_compare_window_get_n_results (compare), >=, 1);
   {
     g_autofree char *label = enlarge_compare_window_get_label (compare, 0);
@@ -1204,7 +1204,7 @@ test_compare_models (void)
   }
   g_assert_true (enlarge_compare_window_use (compare, 0));
   compare = NULL;
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (creativity), 0.2, 1e-9);
   g_assert_null (enlarge_window_get_compare_window (win));
 }
@@ -1242,13 +1242,13 @@ test_preview_region (void)
       return;
     }
   /* the path a drop takes */
-  open_and_wait (eatu_golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_null (enlarge_window_get_result (win));
   enlarge_window_set_model (win, model);
   gtk_adjustment_set_value (creativity, 0.5);
   gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 4);
   gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
-  eatu_wait_for (not_running, "no job to be running");
+  atu_wait_for (not_running, "no job to be running");
 
   g_assert_false (enlarge_window_get_preview_mode (win));
   g_assert_false (enlarge_window_get_preview_region (win, NULL));
@@ -1266,7 +1266,7 @@ test_preview_region (void)
   g_assert_true (memcmp (&got, &region, sizeof got) == 0);
   g_assert_true (enlarge_window_get_preview_busy (win));
   preview_target = count + 1;
-  eatu_wait_for (preview_reached, "the first preview");
+  atu_wait_for (preview_reached, "the first preview");
   g_assert_nonnull (enlarge_window_get_preview (win, &out_rect, &seconds));
   g_test_message ("preview of %d × %d at %d, %d: %.3f s", region.width, region.height,
                   region.x, region.y, seconds);
@@ -1299,12 +1299,12 @@ test_preview_region (void)
       g_assert_cmpint (ABS (drawn.width - 20), <=, 2);
       g_assert_cmpint (ABS (drawn.height - 16), <=, 2);
       preview_target = count + 1;
-      eatu_wait_for (preview_reached, "the preview of the drawn region");
+      atu_wait_for (preview_reached, "the preview of the drawn region");
       /* back to the region the rest of the test checks */
       count = enlarge_window_get_preview_count (win);
       enlarge_window_set_preview_region (win, &region);
       preview_target = count + 1;
-      eatu_wait_for (preview_reached, "the preview of the region again");
+      atu_wait_for (preview_reached, "the preview of the region again");
     }
 #endif
 
@@ -1315,21 +1315,21 @@ test_preview_region (void)
   gtk_adjustment_set_value (creativity, 0.6);
   g_assert_true (enlarge_window_get_preview_busy (win));
   preview_target = count + 1;
-  eatu_wait_for (preview_reached, "the preview after the slider moved");
+  atu_wait_for (preview_reached, "the preview after the slider moved");
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_source_remove (timer);
   g_test_message ("debounced preview took %.0f ms; the 16 ms timer fired %u times, longest gap %.0f ms",
                   elapsed_ms, timer_calls, timer_max_gap);
   g_assert_cmpuint (timer_calls, >=, 2);
   g_assert_cmpfloat (timer_max_gap, <, elapsed_ms / 2);
-  eatu_spin (0.5);
+  atu_spin (0.5);
   g_assert_cmpuint (enlarge_window_get_preview_count (win), ==, count + 1);
   preview = enlarge_image_ref (enlarge_window_get_preview (win, &out_rect, NULL));
 
   /* the full run, one click away, replaces the preview */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
   g_assert_true (enlarge_window_get_running (win));
-  eatu_wait_for (not_running, "the upscale to finish");
+  atu_wait_for (not_running, "the upscale to finish");
   result = enlarge_window_get_result (win);
   g_assert_nonnull (result);
   g_assert_cmpint (result->width, ==, 384);
@@ -1348,7 +1348,7 @@ test_preview_region (void)
   g_assert_false (enlarge_window_get_preview_mode (win));
   g_assert_false (enlarge_window_get_preview_region (win, NULL));
   gtk_adjustment_set_value (creativity, 0.5);
-  eatu_spin (0.5);
+  atu_spin (0.5);
   g_assert_false (enlarge_window_get_preview_busy (win));
 }
 
@@ -1414,7 +1414,7 @@ test_upscale_all (void)
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *name = g_strdup_printf ("queue-%s", good[i].name);
-      paths[i] = copy_to_tmp (eatu_golden (good[i].name), name);
+      paths[i] = copy_to_tmp (atu_golden (good[i].name), name);
     }
   g_assert_true (g_file_set_contents (broken, corrupt_png, sizeof corrupt_png - 1, NULL));
 
@@ -1422,23 +1422,23 @@ test_upscale_all (void)
   gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.5);
   gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 4);
   gtk_adjustment_set_value (enlarge_window_get_target_adjustment (win), 0);
-  eatu_wait_for (not_running, "no job to be running");
+  atu_wait_for (not_running, "no job to be running");
 
   files = g_slist_append (files, g_file_new_for_path (paths[0]));
   files = g_slist_append (files, g_file_new_for_path (paths[1]));
   files = g_slist_append (files, g_file_new_for_path (broken));
   enlarge_window_open_files (win, files);
   g_slist_free_full (files, g_object_unref);
-  eatu_wait_for (not_loading, "the first file to load");
+  atu_wait_for (not_loading, "the first file to load");
   /* the preview test left an unsaved result */
   answer ("discard");
   /* the queue does not widen the sidebar */
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win->queue_group)));
   g_test_message ("sidebar with the queue: %d px", gtk_widget_get_width (win->sidebar));
   g_assert_cmpint (gtk_widget_get_width (win->sidebar), <=, 330);
   /* thumbnails of the two images; none for the broken file */
-  eatu_wait_for (thumbnails_loaded, "the thumbnails");
+  atu_wait_for (thumbnails_loaded, "the thumbnails");
   g_assert_null (enlarge_queue_row_get_thumbnail (ENLARGE_QUEUE_ROW (gtk_list_box_get_row_at_index (win->queue_list, 2))));
   /* one entry removed and added again */
   {
@@ -1451,14 +1451,14 @@ test_upscale_all (void)
     files = g_slist_append (files, g_object_ref (file));
     enlarge_window_open_files (win, files);
     g_slist_free_full (files, g_object_unref);
-    eatu_wait_for (not_loading, "the first file to load again");
+    atu_wait_for (not_loading, "the first file to load again");
     g_assert_cmpuint (enlarge_window_get_queue_length (win), ==, 3);
     g_assert_true (g_file_equal (enlarge_window_get_queue_file (win, 2), file));
   }
   {
     GtkAdjustment *sidebar = gtk_scrolled_window_get_vadjustment (win->sidebar_scroller);
 
-    eatu_spin (0.3);
+    atu_spin (0.3);
     gtk_adjustment_set_value (sidebar, gtk_adjustment_get_upper (sidebar));
     save_screenshot ("enlarge-window-queue-thumbnails.png");
     gtk_adjustment_set_value (sidebar, 0);
@@ -1481,7 +1481,7 @@ test_upscale_all (void)
   answer ("cancel");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   g_assert_true (enlarge_window_get_batch_running (win));
-  eatu_wait_for (batch_idle, "Upscale All to finish");
+  atu_wait_for (batch_idle, "Upscale All to finish");
   save_screenshot ("enlarge-window-queue.png");
 
   for (guint i = 0; i < 2; i++)
@@ -1505,7 +1505,7 @@ test_upscale_all (void)
       g_assert_cmpint (image->width, ==, good[i].width);
       g_assert_cmpint (image->height, ==, good[i].height);
       /* the original is untouched */
-      assert_same_file (paths[i], eatu_golden (good[i].name));
+      assert_same_file (paths[i], atu_golden (good[i].name));
     }
   g_test_message ("entry 2: %s", enlarge_window_get_queue_detail (win, 2));
   g_assert_cmpint (enlarge_window_get_queue_state (win, 2), ==, ENLARGE_QUEUE_FAILED);
@@ -1521,7 +1521,7 @@ test_upscale_all (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale-all", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.cancel", NULL));
   g_assert_false (enlarge_window_get_batch_running (win));
-  eatu_spin (0.3);
+  atu_spin (0.3);
   g_assert_cmpint (enlarge_window_get_queue_state (win, 0), ==, ENLARGE_QUEUE_DONE);
   g_assert_cmpint (enlarge_window_get_queue_state (win, 1), ==, ENLARGE_QUEUE_DONE);
 }
@@ -1638,17 +1638,17 @@ test_accessible_names (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
   cw = enlarge_window_get_compare_window (win);
   compare = cw;
-  eatu_wait_for (compare_mapped, "the compare window to be mapped");
+  atu_wait_for (compare_mapped, "the compare window to be mapped");
   assert_named (GTK_WIDGET (cw), "compare window", 8);
   gtk_window_close (GTK_WINDOW (cw));
   compare = NULL;
 
   prefs = enlarge_preferences_window_new (GTK_WINDOW (win));
   gtk_window_present (GTK_WINDOW (prefs));
-  eatu_spin (0.5);
+  atu_spin (0.5);
   assert_named (prefs, "preferences", 6);
   gtk_window_destroy (GTK_WINDOW (prefs));
-  eatu_spin (0.2);
+  atu_spin (0.2);
 }
 
 /* The window under the high-contrast style and with text 1.5 times larger:
@@ -1673,25 +1673,25 @@ test_contrast_and_large_text (void)
         g_autoptr (GSettings) a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
 
         g_settings_set_boolean (a11y, "high-contrast", TRUE);
-        eatu_spin (0.5);
+        atu_spin (0.5);
         g_test_message ("high contrast: %d", adw_style_manager_get_high_contrast (style));
         g_assert_true (adw_style_manager_get_high_contrast (style));
         save_screenshot ("enlarge-window-high-contrast.png");
         g_settings_reset (a11y, "high-contrast");
-        eatu_spin (0.3);
+        atu_spin (0.3);
         g_settings_schema_unref (schema);
       }
   }
 
   /* text scaling 1.5: the DPI setting in 1024ths of a dot per inch */
   g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
-  eatu_spin (0.5);
+  atu_spin (0.5);
   save_screenshot ("enlarge-window-large-text.png");
   /* the plan line wraps within the sidebar instead of widening it */
   g_assert_cmpint (gtk_widget_get_width (win->sidebar), <=, 330);
   g_assert_true (gtk_label_get_wrap (win->summary_label));
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
-  eatu_spin (0.3);
+  atu_spin (0.3);
 }
 
 /* Devices named as people call them, not as OpenCL drivers do. */
@@ -1771,7 +1771,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  app = eatu_app_start ("enlarge-test-app-XXXXXX", &tmp_dir);
+  app = atu_app_start ("enlarge-test-app-XXXXXX", &tmp_dir);
 
   g_test_add_func ("/app/window-opens", test_window_opens);
   g_test_add_func ("/app/open-shows-image", test_open_shows_image);
@@ -1802,6 +1802,6 @@ main (int argc, char *argv[])
 
   ret = g_test_run ();
 
-  eatu_app_stop (g_steal_pointer (&app), g_steal_pointer (&tmp_dir));
+  atu_app_stop (g_steal_pointer (&app), g_steal_pointer (&tmp_dir));
   return ret;
 }

@@ -1,15 +1,15 @@
-/* enlarge-app-test-utils.c: see enlarge-app-test-utils.h. */
+/* app-test-utils.c: see app-test-utils.h. */
 
 #include "config.h"
 
 #include <glib/gstdio.h>
 
-#include "enlarge-app-test-utils.h"
+#include "app-test-utils.h"
 #include "enlarge-application.h"
 #include "enlarge-window-private.h"
 
 GtkApplication *
-eatu_app_start (const char *tmp_template, char **tmp_dir)
+atu_app_start (const char *tmp_template, char **tmp_dir)
 {
   g_autoptr (GError) error = NULL;
   GtkApplication *app;
@@ -25,7 +25,7 @@ eatu_app_start (const char *tmp_template, char **tmp_dir)
 }
 
 void
-eatu_app_stop (GtkApplication *app, char *tmp_dir)
+atu_app_stop (GtkApplication *app, char *tmp_dir)
 {
   g_autoptr (GDir) d = g_dir_open (tmp_dir, 0, NULL);
   const char *name;
@@ -42,7 +42,7 @@ eatu_app_stop (GtkApplication *app, char *tmp_dir)
 }
 
 const char *
-eatu_golden (const char *name)
+atu_golden (const char *name)
 {
   static char path[4096];
   const char *dir = g_getenv ("ENLARGE_TEST_DATA");
@@ -59,7 +59,7 @@ on_wake (gpointer data)
 }
 
 void
-eatu_spin (double seconds)
+atu_spin (double seconds)
 {
   gboolean done = FALSE;
 
@@ -69,9 +69,9 @@ eatu_spin (double seconds)
 }
 
 void
-eatu_wait_for (EatuCondition cond, const char *what)
+atu_wait_for (Condition cond, const char *what)
 {
-  gint64 end = g_get_monotonic_time () + EATU_WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+  gint64 end = g_get_monotonic_time () + ATU_WAIT_TIMEOUT_S * G_USEC_PER_SEC;
 
   while (!cond ())
     {
@@ -93,24 +93,24 @@ static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (cur
 static gboolean not_loading (void) { return !enlarge_window_get_loading (current); }
 
 EnlargeWindow *
-eatu_new_window (GtkApplication *app)
+atu_new_window (GtkApplication *app)
 {
   current = enlarge_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (current), 1100, 720);
   gtk_window_present (GTK_WINDOW (current));
-  eatu_wait_for (is_mapped, "the window to be mapped");
+  atu_wait_for (is_mapped, "the window to be mapped");
   return current;
 }
 
 void
-eatu_open_and_wait (EnlargeWindow *win, const char *path)
+atu_open_and_wait (EnlargeWindow *win, const char *path)
 {
   g_autoptr (GFile) file = g_file_new_for_path (path);
 
   current = win;
   enlarge_window_open_file (win, file);
   g_assert_true (enlarge_window_get_loading (win));
-  eatu_wait_for (not_loading, "the image to load");
+  atu_wait_for (not_loading, "the image to load");
 }
 
 typedef struct {
@@ -148,7 +148,7 @@ on_after_paint (GdkFrameClock *clock,
 }
 
 GdkTexture *
-eatu_render_window (GtkWidget *window)
+atu_render_window (GtkWidget *window)
 {
   Shot shot = { window, NULL, 0, 0 };
   gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -170,7 +170,7 @@ eatu_render_window (GtkWidget *window)
         }
       /* ask for a frame, and wait for it */
       gtk_widget_queue_draw (window);
-      eatu_spin (0.02);
+      atu_spin (0.02);
       if (g_get_monotonic_time () > end)
         g_error ("No frame of %s was drawn in 60 s", G_OBJECT_TYPE_NAME (window));
     }
@@ -183,11 +183,11 @@ eatu_render_window (GtkWidget *window)
 }
 
 void
-eatu_save_window_screenshot (GtkWidget *window, const char *name)
+atu_save_window_screenshot (GtkWidget *window, const char *name)
 {
   const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
   g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_autoptr (GdkTexture) texture = eatu_render_window (window);
+  g_autoptr (GdkTexture) texture = atu_render_window (window);
 
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s (%d × %d)", path, gdk_texture_get_width (texture),
@@ -195,9 +195,9 @@ eatu_save_window_screenshot (GtkWidget *window, const char *name)
 }
 
 guint
-eatu_count_grey (GtkWidget *window, guint8 v)
+atu_count_grey (GtkWidget *window, guint8 v)
 {
-  g_autoptr (GdkTexture) texture = eatu_render_window (window);
+  g_autoptr (GdkTexture) texture = atu_render_window (window);
   int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
   g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
   guint n = 0;
