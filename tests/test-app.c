@@ -13,6 +13,7 @@
 #endif
 
 #include "enlarge.h"
+#include "app-test-utils.h"
 #include "enlarge-application.h"
 #include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
@@ -20,43 +21,23 @@
 #include "enlarge-queue-row.h"
 #include "app-test-utils.h"
 
-#define WAIT_TIMEOUT_S 300
-
 static GtkApplication *app;
 static EnlargeWindow *win;
 static char *tmp_dir;
 
-static const char *
-golden (const char *name)
-{
-  static char path[4096];
-  const char *dir = g_getenv ("ENLARGE_TEST_DATA");
-
-  g_snprintf (path, sizeof path, "%s/golden/%s", dir ? dir : ENLARGE_SOURCE_DIR "/tests/data", name);
-  return path;
-}
-
 static gboolean not_loading (void) { return !enlarge_window_get_loading (win); }
 static gboolean not_running (void) { return !enlarge_window_get_running (win); }
-static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (win)); }
 
 static void
 open_and_wait (const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-
-  enlarge_window_open_file (win, file);
-  g_assert_true (enlarge_window_get_loading (win));
-  atu_wait_for (not_loading, "the image to load");
+  atu_open_and_wait (win, path);
 }
 
 static void
 new_window (void)
 {
-  win = enlarge_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
-  gtk_window_present (GTK_WINDOW (win));
-  atu_wait_for (is_mapped, "the window to be mapped");
+  win = atu_new_window (app);
 }
 
 static void
@@ -94,7 +75,7 @@ test_open_shows_image (void)
   EnlargeImage *input;
   EnlargeCompareView *view = enlarge_window_get_compare_view (win);
 
-  open_and_wait (golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   input = enlarge_window_get_input (win);
   g_assert_nonnull (input);
   g_assert_cmpint (input->width, ==, 96);
@@ -186,10 +167,10 @@ test_upscale_matches_cli (void)
   g_assert_true (enlarge_window_get_unsaved (win));
   /* the plan in plain words; the engine's details on demand */
   g_test_message ("summary: %s", gtk_label_get_label (win->summary_label));
-  g_test_message ("details: %s", gtk_widget_get_tooltip_text (GTK_WIDGET (win->summary_label)));
+  g_test_message ("details: %s", gtk_label_get_label (win->details_label));
   g_assert_nonnull (strstr (gtk_label_get_label (win->summary_label), "240 × 180 pixels"));
   g_assert_null (strstr (gtk_label_get_label (win->summary_label), "Lanczos"));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (win->summary_label)), "Lanczos"));
+  g_assert_nonnull (strstr (gtk_label_get_label (win->details_label), "Lanczos"));
   /* the end is said, with the time it took */
   g_test_message ("toast: %s", enlarge_window_get_last_toast (win));
   g_assert_true (g_str_has_prefix (enlarge_window_get_last_toast (win), "Done in "));
@@ -200,7 +181,7 @@ test_upscale_matches_cli (void)
 
   {
     const char *argv[] = { cli, "-q", "-m", "realesr-animevideov3-x4", "-c", "0.7", "-s", "2.5",
-                           "-o", cli_out, golden ("coffee-96x72.png"), NULL };
+                           "-o", cli_out, atu_golden ("coffee-96x72.png"), NULL };
     /* its "wrote …" line must not land in this test's TAP output */
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                  NULL, NULL, &status, &error));
@@ -215,7 +196,6 @@ test_upscale_matches_cli (void)
 }
 
 static void save_screenshot (const char *name);
-static guint count_grey (GtkWidget *window, guint8 v);
 
 static EnlargeCompareView *cancel_view;
 static GdkTexture *cancel_result_texture;
@@ -311,8 +291,8 @@ test_open_asks (void)
   EnlargeImage *result = enlarge_window_get_result (win);
   EnlargeImage *input = enlarge_window_get_input (win);
   AdwMessageDialog *question;
-  g_autoptr (GFile) text = g_file_new_for_path (golden ("text-120x64.png"));
-  g_autoptr (GFile) coffee = g_file_new_for_path (golden ("coffee-96x72.png"));
+  g_autoptr (GFile) text = g_file_new_for_path (atu_golden ("text-120x64.png"));
+  g_autoptr (GFile) coffee = g_file_new_for_path (atu_golden ("coffee-96x72.png"));
 
   g_assert_nonnull (result);
   g_assert_true (enlarge_window_get_unsaved (win));
@@ -481,7 +461,7 @@ test_huge_asks (void)
 
   /* a modest size starts at once */
   gtk_adjustment_set_value (scale, old_scale);
-  open_and_wait (golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_null (enlarge_window_get_question (win));
 }
 
@@ -716,7 +696,8 @@ test_keyboard (void)
   gtk_window_present (GTK_WINDOW (win));
   gtk_window_set_focus (GTK_WINDOW (win), NULL);
   atu_spin (0.3);
-  for (int i = 0; i < 40; i++)
+  /* the sidebar has 14 or so stops before the view */
+  for (int i = 0; i < 60; i++)
     {
       GtkWidget *focus;
 
@@ -724,6 +705,7 @@ test_keyboard (void)
       focus = gtk_window_get_focus (GTK_WINDOW (win));
       if (focus != NULL)
         g_ptr_array_add (visited, focus);
+      g_test_message ("Tab %d: %s", i, focus ? G_OBJECT_TYPE_NAME (focus) : "none");
     }
   g_test_message ("Tab visited %u widgets", visited->len);
   for (guint i = 0; i < G_N_ELEMENTS (sliders); i++)
@@ -778,9 +760,9 @@ test_preset_suggestion (void)
 {
   g_autoptr (EnlargeImage) logo = enlarge_image_new (200, 120, 4, NULL);
   g_autoptr (EnlargeImage) drawing = enlarge_image_new (300, 200, 3, NULL);
-  g_autoptr (EnlargeImage) coffee = enlarge_image_load (golden ("coffee-96x72.png"), NULL);
-  g_autoptr (EnlargeImage) chelsea = enlarge_image_load (golden ("chelsea-200x150.png"), NULL);
-  g_autoptr (EnlargeImage) text = enlarge_image_load (golden ("text-120x64.png"), NULL);
+  g_autoptr (EnlargeImage) coffee = enlarge_image_load (atu_golden ("coffee-96x72.png"), NULL);
+  g_autoptr (EnlargeImage) chelsea = enlarge_image_load (atu_golden ("chelsea-200x150.png"), NULL);
+  g_autoptr (EnlargeImage) text = enlarge_image_load (atu_golden ("text-120x64.png"), NULL);
   g_autofree char *logo_path = g_build_filename (tmp_dir, "logo.png", NULL);
 
   /* a disc on a see-through ground */
@@ -817,7 +799,7 @@ test_preset_suggestion (void)
   g_assert_nonnull (strstr (enlarge_window_get_last_toast (win), "Illustration"));
   /* a checkerboard shows where it is see-through */
   {
-    guint light = count_grey (GTK_WIDGET (win), 204), dark = count_grey (GTK_WIDGET (win), 153);
+    guint light = atu_count_grey (GTK_WIDGET (win), 204), dark = atu_count_grey (GTK_WIDGET (win), 153);
 
     g_test_message ("checkerboard: %u light and %u dark pixels", light, dark);
     g_assert_cmpuint (light, >, 1000);
@@ -825,15 +807,15 @@ test_preset_suggestion (void)
     save_screenshot ("enlarge-window-transparent.png");
   }
   /* a photo keeps it, and has no checkerboard */
-  open_and_wait (golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "illustration");
-  g_assert_cmpuint (count_grey (GTK_WIDGET (win), 153), <, 1000);
+  g_assert_cmpuint (atu_count_grey (GTK_WIDGET (win), 153), <, 1000);
   /* Custom stays Custom */
   gtk_adjustment_set_value (enlarge_window_get_creativity_adjustment (win), 0.45);
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
-  open_and_wait (golden ("text-120x64.png"));
+  open_and_wait (atu_golden ("text-120x64.png"));
   g_assert_cmpstr (enlarge_window_get_preset (win), ==, "custom");
-  open_and_wait (golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
 }
 
 /* Opening through the keyboard alone: Ctrl+O, Ctrl+L, the path typed,
@@ -856,7 +838,7 @@ test_keyboard_open (void)
 {
 #ifdef GDK_WINDOWING_X11
   g_autofree char *path = g_build_filename (g_get_tmp_dir (), "enlarge-keyboard-open.png", NULL);
-  g_autoptr (EnlargeImage) image = enlarge_image_load (golden ("text-120x64.png"), NULL);
+  g_autoptr (EnlargeImage) image = enlarge_image_load (atu_golden ("text-120x64.png"), NULL);
 
   if (!xtest_load ())
     {
@@ -994,26 +976,9 @@ test_bad_files (void)
   check_bad_file ("empty.png", "", 0, "empty");
 
   /* still usable */
-  open_and_wait (golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_nonnull (enlarge_window_get_input (win));
   g_assert_cmpint (enlarge_window_get_input (win)->width, ==, 96);
-}
-
-/* How many pixels of the window are exactly this grey. */
-static guint
-count_grey (GtkWidget *window, guint8 v)
-{
-  g_autoptr (GdkTexture) texture = atu_render_window (window);
-  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
-  g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
-  guint n = 0;
-
-  /* premultiplied BGRA or ARGB: a grey is the same in any channel order */
-  gdk_texture_download (texture, data, (gsize) w * 4);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    if (data[4 * i] == v && data[4 * i + 1] == v && data[4 * i + 2] == v)
-      n++;
-  return n;
 }
 
 static void
@@ -1278,7 +1243,7 @@ test_preview_region (void)
       return;
     }
   /* the path a drop takes */
-  open_and_wait (golden ("coffee-96x72.png"));
+  open_and_wait (atu_golden ("coffee-96x72.png"));
   g_assert_null (enlarge_window_get_result (win));
   enlarge_window_set_model (win, model);
   gtk_adjustment_set_value (creativity, 0.5);
@@ -1450,7 +1415,7 @@ test_upscale_all (void)
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *name = g_strdup_printf ("queue-%s", good[i].name);
-      paths[i] = copy_to_tmp (golden (good[i].name), name);
+      paths[i] = copy_to_tmp (atu_golden (good[i].name), name);
     }
   g_assert_true (g_file_set_contents (broken, corrupt_png, sizeof corrupt_png - 1, NULL));
 
@@ -1541,7 +1506,7 @@ test_upscale_all (void)
       g_assert_cmpint (image->width, ==, good[i].width);
       g_assert_cmpint (image->height, ==, good[i].height);
       /* the original is untouched */
-      assert_same_file (paths[i], golden (good[i].name));
+      assert_same_file (paths[i], atu_golden (good[i].name));
     }
   g_test_message ("entry 2: %s", enlarge_window_get_queue_detail (win, 2));
   g_assert_cmpint (enlarge_window_get_queue_state (win, 2), ==, ENLARGE_QUEUE_FAILED);
@@ -1802,21 +1767,12 @@ test_close_window (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  tmp_dir = g_dir_make_tmp ("enlarge-test-app-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  app = GTK_APPLICATION (enlarge_application_new ());
-  /* no session bus under xvfb-run: do not try to be the single instance */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = atu_app_start ("enlarge-test-app-XXXXXX", &tmp_dir);
 
   g_test_add_func ("/app/window-opens", test_window_opens);
   g_test_add_func ("/app/open-shows-image", test_open_shows_image);
@@ -1847,18 +1803,6 @@ main (int argc, char *argv[])
 
   ret = g_test_run ();
 
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  {
-    g_autoptr (GDir) d = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (tmp_dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (tmp_dir);
-  }
-  g_free (tmp_dir);
+  atu_app_stop (g_steal_pointer (&app), g_steal_pointer (&tmp_dir));
   return ret;
 }

@@ -238,19 +238,33 @@ draw_label (EnlargeCompareView *self,
 }
 
 /* Grey squares where an image is see-through, as image editors show it,
- * instead of the view's background passing for the picture's. */
+ * instead of the view's background passing for the picture's. Each
+ * square is its own node on whole pixels, only where @clip shows them: a
+ * repeat node drifts off the pixel grid in GTK 4.8's cairo renderer (its
+ * pattern scaled by the fractional size of a fitted picture), which
+ * blurred every square's edge. */
 static void
 draw_checkerboard (GtkSnapshot           *snapshot,
-                   const graphene_rect_t *bounds)
+                   const graphene_rect_t *bounds,
+                   const graphene_rect_t *clip)
 {
   const GdkRGBA light = { 0.80, 0.80, 0.80, 1 }, dark = { 0.60, 0.60, 0.60, 1 };
-  float x = bounds->origin.x, y = bounds->origin.y;
+  const int step = 8;
+  graphene_rect_t area;
+  double x0 = floor (bounds->origin.x), y0 = floor (bounds->origin.y);
 
-  gtk_snapshot_push_repeat (snapshot, bounds, &GRAPHENE_RECT_INIT (x, y, 16, 16));
-  gtk_snapshot_append_color (snapshot, &light, &GRAPHENE_RECT_INIT (x, y, 16, 16));
-  gtk_snapshot_append_color (snapshot, &dark, &GRAPHENE_RECT_INIT (x, y, 8, 8));
-  gtk_snapshot_append_color (snapshot, &dark, &GRAPHENE_RECT_INIT (x + 8, y + 8, 8, 8));
-  gtk_snapshot_pop (snapshot);
+  if (!graphene_rect_intersection (bounds, clip, &area))
+    return;
+  gtk_snapshot_append_color (snapshot, &light, &area);
+  for (int j = (int) floor ((area.origin.y - y0) / step); y0 + j * step < area.origin.y + area.size.height; j++)
+    for (int i = (int) floor ((area.origin.x - x0) / step); x0 + i * step < area.origin.x + area.size.width; i++)
+      if ((i + j) % 2 == 0)
+        {
+          graphene_rect_t square = GRAPHENE_RECT_INIT (x0 + i * step, y0 + j * step, step, step), visible;
+
+          if (graphene_rect_intersection (&square, &area, &visible))
+            gtk_snapshot_append_color (snapshot, &dark, &visible);
+        }
 }
 
 static gboolean
@@ -268,7 +282,7 @@ draw_images (EnlargeCompareView    *self,
 {
   gtk_snapshot_push_clip (snapshot, clip);
   if (has_alpha (self->before) || (show_after && has_alpha (self->after)))
-    draw_checkerboard (snapshot, bounds);
+    draw_checkerboard (snapshot, bounds, clip);
   if (show_after && self->preview)
     {
       /* the before image dimmed, the preview at its place */

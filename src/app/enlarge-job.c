@@ -70,8 +70,8 @@ engine_settings (const EnlargeJobSettings *settings)
   return s;
 }
 
-static gboolean
-compute_plan (const EnlargeJobSettings *settings, int width, int height, EnlargePlan *plan)
+gboolean
+enlarge_job_settings_plan (const EnlargeJobSettings *settings, int width, int height, EnlargePlan *plan)
 {
   const EnlargeModelInfo *info = settings->model ? enlarge_model_lookup (settings->model) : NULL;
   EnlargeSettings s = engine_settings (settings);
@@ -96,7 +96,7 @@ enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
 {
   EnlargePlan plan;
 
-  if (!compute_plan (settings, width, height, &plan))
+  if (!enlarge_job_settings_plan (settings, width, height, &plan))
     return FALSE;
   *out_width = plan.out_width;
   *out_height = plan.out_height;
@@ -112,7 +112,7 @@ enlarge_job_settings_describe_plain (const EnlargeJobSettings *settings,
   int model_total = 1;
   double mp;
 
-  if (!compute_plan (settings, width, height, &plan))
+  if (!enlarge_job_settings_plan (settings, width, height, &plan))
     return g_strdup (_("No model selected"));
   text = g_string_new (NULL);
   mp = (double) plan.out_width * plan.out_height / 1e6;
@@ -143,7 +143,7 @@ enlarge_job_settings_describe (const EnlargeJobSettings *settings,
 {
   EnlargePlan plan;
 
-  if (!compute_plan (settings, width, height, &plan))
+  if (!enlarge_job_settings_plan (settings, width, height, &plan))
     return g_strdup (_("No model selected"));
   return enlarge_plan_describe (&plan);
 }
@@ -215,6 +215,7 @@ struct _EnlargeJob
   gint64 last_update;
   int tiles_done, tiles_total;
   double elapsed, eta;
+  double run_seconds;         /* written by the worker before it returns */
 
   /* Main thread copies. */
   GdkTexture *preview_texture;
@@ -340,6 +341,10 @@ dispatch_progress (gpointer data)
       g_clear_object (&self->preview_texture);
       self->preview_texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8,
                                                       bytes, (gsize) width * 4);
+      /* so that the view draws the checkerboard behind its see-through parts */
+      if (self->input != NULL && self->input->n_channels == 4)
+        g_object_set_data (G_OBJECT (self->preview_texture), ENLARGE_TEXTURE_HAS_ALPHA,
+                           GINT_TO_POINTER (TRUE));
     }
 
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
@@ -368,17 +373,33 @@ on_progress (const EnlargeProgress *p,
   if (self->preview != NULL)
     {
       const EnlargeRect *r = &p->region;
+      const EnlargeImage *in = self->input;
+      const gboolean alpha = in->n_channels == 4;
 
       for (int y = r->y; y < r->y + r->height && y < out->height; y++)
-        for (int x = r->x; x < r->x + r->width && x < out->width; x++)
-          {
-            const guint8 *s = enlarge_image_pixel (out, x, y);
-            guint8 *d = enlarge_image_pixel (self->preview, x, y);
-            d[0] = s[0];
-            d[1] = s[1];
-            d[2] = s[2];
-            d[3] = 255;
-          }
+        {
+          /* the engine keeps a pass's output opaque until its alpha pass
+           * (and fills see-through areas with their neighbours' colours):
+           * shown as is, a logo's tiles are opaque blocks. The input's own
+           * alpha, at the nearest input pixel, stands in until the result. */
+          const int iy = MIN ((int) (((gint64) y * in->height) / out->height), in->height - 1);
+
+          for (int x = r->x; x < r->x + r->width && x < out->width; x++)
+            {
+              const guint8 *s = enlarge_image_pixel (out, x, y);
+              guint8 *d = enlarge_image_pixel (self->preview, x, y);
+              d[0] = s[0];
+              d[1] = s[1];
+              d[2] = s[2];
+              if (alpha)
+                {
+                  const int ix = MIN ((int) (((gint64) x * in->width) / out->width), in->width - 1);
+                  d[3] = enlarge_image_pixel (in, ix, iy)[3];
+                }
+              else
+                d[3] = 255;
+            }
+        }
       self->preview_dirty = TRUE;
     }
   self->tiles_done = p->tiles_done;
@@ -441,7 +462,12 @@ run_thread (GTask        *task,
   options.progress_data = self;
   {
     EnlargeSettings s = engine_settings (self->settings);
+    gint64 start = g_get_monotonic_time ();
+
     result = enlarge_pipeline_run (backend, net, &s, self->input, &options, cancellable, &error);
+    g_mutex_lock (&self->lock);
+    self->run_seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+    g_mutex_unlock (&self->lock);
   }
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -501,6 +527,17 @@ double
 enlarge_job_get_eta (EnlargeJob *self)
 {
   return self->shown_eta;
+}
+
+double
+enlarge_job_get_run_seconds (EnlargeJob *self)
+{
+  double seconds;
+
+  g_mutex_lock (&self->lock);
+  seconds = self->run_seconds;
+  g_mutex_unlock (&self->lock);
+  return seconds;
 }
 
 GdkTexture *

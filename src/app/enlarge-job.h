@@ -25,6 +25,12 @@ gboolean            enlarge_job_settings_equal (const EnlargeJobSettings *a,
 gboolean            enlarge_job_settings_same_result (const EnlargeJobSettings *a,
                                                       const EnlargeJobSettings *b);
 
+/* The engine's plan for a @width × @height input; FALSE when the model is
+ * unknown. */
+gboolean enlarge_job_settings_plan (const EnlargeJobSettings *settings,
+                                    int width, int height,
+                                    EnlargePlan *plan);
+
 /* The size the job will produce for a @width × @height input; FALSE when
  * the model is unknown. */
 gboolean enlarge_job_settings_output_size (const EnlargeJobSettings *settings,
@@ -100,7 +106,13 @@ int        enlarge_job_get_tiles_done  (EnlargeJob *self);
 int        enlarge_job_get_tiles_total (EnlargeJob *self);
 double     enlarge_job_get_elapsed     (EnlargeJob *self);
 double     enlarge_job_get_eta         (EnlargeJob *self);
-/* The output so far: finished tiles opaque, the rest transparent. */
+/* After the job: the seconds its pipeline ran, the device and the model
+ * already loaded (what enlarge-estimate.c's rates measure). */
+double     enlarge_job_get_run_seconds (EnlargeJob *self);
+/* The output so far: finished tiles as they will be (an RGBA input's
+ * transparency, drawn from the input's alpha until the alpha pass has
+ * run), the rest fully transparent. Carries ENLARGE_TEXTURE_HAS_ALPHA for
+ * an RGBA input. */
 GdkTexture *enlarge_job_get_preview    (EnlargeJob *self);
 
 /* A model comparison (enlarge_compare_run) on the worker thread, under the

@@ -8,12 +8,15 @@
 
 #include <glib/gi18n.h>
 
+#include "enlarge-estimate.h"
 #include "enlarge-file-io.h"
 #include "enlarge-window-private.h"
 
-/* Results larger than this (megapixels of output) are asked about before
- * they start: 100 MP is a 12 MP photo at about 3×, takes over 400 MB as
- * 8-bit RGBA and minutes on a CPU; larger ones are rarely meant. */
+/* A job asks before it starts when its estimate (enlarge-estimate.c) is
+ * over the "ask-above-minutes" setting (10 min by default) or over half
+ * the computer's memory, or when its result is over this many megapixels:
+ * 100 MP is a 12 MP photo at about 3×, over 400 MB as 8-bit RGBA, and
+ * larger ones are rarely meant whatever the device's speed. */
 #define HUGE_OUTPUT_MP 100.0
 
 static void
@@ -266,29 +269,45 @@ gboolean
 _enlarge_window_may_start (EnlargeWindow            *self,
                            const EnlargeJobSettings *settings)
 {
+  EnlargeEstimate estimate;
   int width, height;
-  double mp;
+  double mp, minutes;
   g_autofree char *heading = NULL;
+  g_autofree char *time = NULL;
   g_autofree char *memory = NULL;
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
 
   if (self->huge_confirmed || self->input == NULL ||
       !enlarge_job_settings_output_size (settings, self->input->width, self->input->height,
-                                         &width, &height))
+                                         &width, &height) ||
+      !enlarge_estimate_compute (settings, self->settings, self->input->width, self->input->height,
+                                 self->input->n_channels, &estimate))
     return TRUE;
   mp = (double) width * height / 1e6;
-  if (mp <= HUGE_OUTPUT_MP)
+  minutes = g_settings_get_double (self->settings, "ask-above-minutes");
+  time = enlarge_estimate_format_duration (estimate.seconds);
+  memory = g_format_size (estimate.bytes);
+  if (mp > HUGE_OUTPUT_MP)
+    /* Translators: the size of a result in megapixels */
+    heading = g_strdup_printf (_("Make a %.0f-Megapixel Image?"), mp);
+  else if (estimate.bytes > enlarge_estimate_memory_limit ())
+    /* Translators: an amount of memory, e.g. "12.1 GB" */
+    heading = g_strdup_printf (_("Use %s of Memory?"), memory);
+  else if (minutes > 0 && estimate.seconds > minutes * 60)
+    /* Translators: an estimated duration, e.g. "about 12 min" */
+    heading = g_strdup_printf (_("Upscale for %s?"), time);
+  else
     return TRUE;
 
-  memory = g_format_size ((guint64) width * height * 4);
-  /* Translators: the size of a result in megapixels */
-  heading = g_strdup_printf (_("Make a %.0f-Megapixel Image?"), mp);
-  /* Translators: width × height, then the memory the result takes */
-  body = g_strdup_printf (_("The result will be %d × %d pixels. It takes %s of memory on its own "
-                            "and can take a long time. A smaller scale factor, or a target size, "
+  /* Translators: width × height, the time and the memory the job takes,
+   * then where the estimate comes from */
+  body = g_strdup_printf (_("The result will be %d × %d pixels. Making it takes %s and %s "
+                            "of memory, %s. A smaller scale factor, or a target size, "
                             "gives a result that is quicker to make and to use."),
-                          width, height, memory);
+                          width, height, time, memory,
+                          estimate.measured ? _("from this computer’s speed at the last upscale")
+                                            : _("from the speed measured for this model on a typical processor"));
   dialog = ask (self, heading, body, on_huge_answer);
   add_response (dialog, "upscale", _("_Upscale"), ADW_RESPONSE_SUGGESTED);
   /* Enter must not start hours of work */

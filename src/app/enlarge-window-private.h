@@ -45,6 +45,14 @@ struct _EnlargeWindow
   GtkLabel           *scale_value;
   GtkLabel           *target_value;
   GtkLabel           *summary_label;
+  GtkToggleButton    *details_button;
+  GtkLabel           *details_label;
+  AdwComboRow        *size_row;
+  GtkWidget          *fit_row;
+  GtkAdjustment      *fit_width_adjustment;
+  GtkAdjustment      *fit_height_adjustment;
+  GtkCheckButton     *fit_snap_check;
+  GtkLabel           *fit_note;
   GtkBox             *progress_box;
   GtkProgressBar     *progress_bar;
   GtkLabel           *progress_label;
@@ -62,6 +70,7 @@ struct _EnlargeWindow
   GSettings *settings;
   GPtrArray *model_ids;           /* installed models, as listed */
   gboolean   applying;            /* set while code moves the controls */
+  gboolean   sizing;              /* set while the size choice moves the scale */
 
   /* the image */
   GFile        *input_file;       /* NULL when pasted */
@@ -190,8 +199,9 @@ void     _enlarge_window_show_pending  (EnlargeWindow *self);
 void     _enlarge_window_drop_pending  (EnlargeWindow *self);
 /* TRUE when the window may close now; otherwise a question is asked. */
 gboolean _enlarge_window_may_close     (EnlargeWindow *self);
-/* TRUE when a job of @settings may start now; otherwise (a result over
- * HUGE_OUTPUT_MP) a question is asked, and its Upscale starts the job. */
+/* TRUE when a job of @settings may start now; otherwise (an estimate over
+ * the thresholds of enlarge-window-guards.c) a question is asked, and its
+ * Upscale starts the job. */
 gboolean _enlarge_window_may_start     (EnlargeWindow            *self,
                                         const EnlargeJobSettings *settings);
 void     _enlarge_window_guards_dispose (EnlargeWindow *self);
@@ -207,6 +217,13 @@ void                _enlarge_window_update_values    (EnlargeWindow *self);
 void                _enlarge_window_update_summary   (EnlargeWindow *self);
 /* A new picture: the preset its look suggests, unless the user's is Custom. */
 void                _enlarge_window_suggest_preset   (EnlargeWindow *self);
+
+/* enlarge-window-size.c: the result's size: 2×, 4×, the slider's factor
+ * or fitted to a box */
+void _enlarge_window_size_init  (EnlargeWindow *self);
+/* Sets the scale factor the size choice asks for (the image, model or
+ * target size changed). */
+void _enlarge_window_apply_size (EnlargeWindow *self);
 
 /* enlarge-window-dnd.c: drops and the clipboard */
 void _enlarge_window_class_dnd_init (GtkWidgetClass *widget_class);

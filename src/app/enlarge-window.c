@@ -9,6 +9,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "enlarge-estimate.h"
 #include "enlarge-file-io.h"
 #include "enlarge-window-private.h"
 
@@ -265,6 +266,15 @@ on_job_done (GObject      *owner,
       return;
     }
 
+  /* the next estimates use this computer's speed */
+  if (self->input != NULL)
+    {
+      const EnlargeJobSettings *s = enlarge_job_get_settings (job);
+
+      enlarge_estimate_store_rate (self->settings, s, enlarge_job_get_run_seconds (job),
+                                   enlarge_estimate_work_mp (s, self->input->width, self->input->height,
+                                                             self->input->n_channels));
+    }
   clear_result (self);
   self->result_settings = enlarge_job_settings_copy (enlarge_job_get_settings (job));
   self->result = g_steal_pointer (&result);
@@ -328,6 +338,8 @@ restart_timeout (gpointer data)
 void
 _enlarge_window_settings_changed (EnlargeWindow *self)
 {
+  /* a fitted size follows the model and the target size */
+  _enlarge_window_apply_size (self);
   if (self->job.job != NULL || self->restart_id != 0)
     {
       g_autoptr (EnlargeJobSettings) s = _enlarge_window_collect_settings (self);
@@ -369,6 +381,8 @@ set_input (EnlargeWindow *self,
     enlarge_compare_view_zoom_fit (self->compare_view);
   if (new_picture)
     _enlarge_window_suggest_preset (self);
+  /* a size that fits a box depends on the picture's */
+  _enlarge_window_apply_size (self);
   if (self->preview_mode)
     {
       if (new_picture || !same_size)
@@ -601,6 +615,14 @@ enlarge_window_class_init (EnlargeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, scale_value);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, target_value);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, details_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, details_label);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, size_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, fit_row);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, fit_width_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, fit_height_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, fit_snap_check);
+  gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, fit_note);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_box);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, EnlargeWindow, progress_label);
