@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <webp/encode.h>
 #include <webp/mux.h>
@@ -160,7 +162,10 @@ enlarge_webp_anim_writer_finish (EnlargeWebpAnimWriter *writer, int end_ms, cons
       !WebPAnimEncoderAdd (writer->encoder, NULL, end_ms, NULL) ||
       !WebPAnimEncoderAssemble (writer->encoder, &data))
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not encode the animated WebP%s%s",
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, 
+                   /* Translators: the %s%s are ": " and the encoder's own message,
+                    * or nothing */
+                   _("Could not encode the animated WebP%s%s"),
                    writer->encoder != NULL ? ": " : "",
                    writer->encoder != NULL ? WebPAnimEncoderGetError (writer->encoder) : "");
       return FALSE;

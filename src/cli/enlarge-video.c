@@ -22,10 +22,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <glib/gi18n.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -64,8 +67,8 @@ enlarge_video_wanted (const Options *options)
 int
 enlarge_video_run (const Options *options)
 {
-  print_error ("this enlarge-cli was built without GStreamer, so it cannot read videos; "
-               "install GStreamer's development files and build again");
+  print_error (_("this enlarge-cli was built without GStreamer, so it cannot read videos; "
+                 "install GStreamer's development files and build again"));
   return EXIT_FAILED;
 }
 
@@ -159,8 +162,8 @@ make (Video *video, const char *factory)
     {
       /* from any thread: through the bus */
       g_autoptr (GError) error = g_error_new (GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-                                              "the GStreamer element “%s” is not installed "
-                                              "(see README.md, Videos)", factory);
+                                              _("the GStreamer element “%s” is not installed "
+                                                "(see README.md, Videos)"), factory);
       gst_element_post_message (video->pipeline,
                                 gst_message_new_error (GST_OBJECT (video->pipeline), error, NULL));
       return NULL;
@@ -247,7 +250,7 @@ add_audio_transcode (Video *video, GstElement *queue, GstPad *mux_pad)
       !gst_element_link (queue, decode))
     return FALSE;
   gst_element_sync_state_with_parent (decode);
-  print_error ("warning: %s: the audio is re-encoded with %s (.%s cannot hold it as it is)",
+  print_error (_("warning: %s: the audio is re-encoded with %s (.%s cannot hold it as it is)"),
                video->name, factory, video->container->extension);
   return TRUE;
 }
@@ -479,7 +482,7 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
     }
   else if (video->mux == NULL)
     {
-      print_error ("warning: %s: a stream of type %s is dropped: .%s holds only pictures",
+      print_error (_("warning: %s: a stream of type %s is dropped: .%s holds only pictures"),
                    video->name, type, video->container->extension);
       add_fakesink (video, pad);
     }
@@ -532,14 +535,14 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
         }
       else
         {
-          print_error ("warning: %s: a subtitle stream (%s) is dropped: .%s cannot hold it",
+          print_error (_("warning: %s: a subtitle stream (%s) is dropped: .%s cannot hold it"),
                        video->name, type, video->container->extension);
           add_fakesink (video, pad);
         }
     }
   else
     {
-      print_error ("warning: %s: a stream of type %s is dropped", video->name, type);
+      print_error (_("warning: %s: a stream of type %s is dropped"), video->name, type);
       add_fakesink (video, pad);
     }
 
@@ -547,7 +550,7 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
     {
       g_autofree char *caps_text = gst_caps_to_string (caps);
       GError *error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-                                   "cannot pass the stream %s into a .%s file",
+                                   _("cannot pass the stream %s into a .%s file"),
                                    caps_text, video->container->extension);
       /* from a streaming thread: through the bus */
       gst_element_post_message (video->pipeline,
@@ -566,11 +569,15 @@ print_progress (Video *video, gboolean last)
                            ? g_strdup_printf ("/%" G_GINT64_FORMAT, video->frames_total)
                            : g_strdup ("");
   g_autofree char *eta = video->frames_total > done && done > 0
-                         ? g_strdup_printf (", ETA %.0f s", (video->frames_total - done) / fps)
+                         ? g_strdup_printf (_(", ETA %.0f s"), (video->frames_total - done) / fps)
                          : g_strdup ("");
   g_autofree char *line = last
-    ? g_strdup_printf ("%s: %d frames in %.1f s, %.2f frames/s", video->name, done, elapsed, fps)
-    : g_strdup_printf ("%s: frame %d%s, %.2f frames/s, %.1f s elapsed%s", video->name, done,
+    ? g_strdup_printf (ngettext ("%s: %d frame in %.1f s, %.2f frames/s",
+                                 "%s: %d frames in %.1f s, %.2f frames/s", done),
+                       video->name, done, elapsed, fps)
+    /* Translators: FILE: frame DONE/TOTAL (or DONE), FPS frames/s,
+     * SECONDS s elapsed, then the ETA or nothing */
+    : g_strdup_printf (_("%s: frame %d%s, %.2f frames/s, %.1f s elapsed%s"), video->name, done,
                        total, fps, elapsed, eta);
 
   if (video->options->quiet || (!last && done == video->last_printed))
@@ -644,7 +651,7 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
       {
         g_autoptr (GError) error = NULL;
         gst_message_parse_warning (message, &error, NULL);
-        print_error ("warning: %s: %s", video->name, error->message);
+        print_error (_("warning: %s: %s"), video->name, error->message);
         break;
       }
     default:
@@ -668,7 +675,7 @@ discover (Video *video, const char *input, int *width, int *height, GError **err
   if (info == NULL || discover_error != NULL)
     {
       if (discover_error == NULL)
-        g_set_error (&discover_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "unreadable");
+        g_set_error_literal (&discover_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("unreadable"));
       g_propagate_error (error, discover_error);
       return FALSE;
     }
@@ -676,7 +683,7 @@ discover (Video *video, const char *input, int *width, int *height, GError **err
   GList *streams = gst_discoverer_info_get_video_streams (info);
   if (streams == NULL)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "no video stream");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("no video stream"));
       return FALSE;
     }
   GstDiscovererVideoInfo *vinfo = streams->data;
@@ -749,7 +756,7 @@ run_pipeline (Video *video, const char *input, const char *tmp)
       if (message != NULL)
         gst_message_parse_error (message, &error, NULL);
       print_error ("%s: %s", video->name,
-                   error != NULL ? error->message : "cannot build the GStreamer pipeline");
+                   error != NULL ? error->message : _("cannot build the GStreamer pipeline"));
       return EXIT_FAILED;
     }
   if (muxed)
@@ -796,7 +803,7 @@ run_pipeline (Video *video, const char *input, const char *tmp)
     {
       if (video->line_open)
         fputc ('\n', stderr);
-      print_error ("%s: interrupted; nothing written", video->name);
+      print_error (_("%s: interrupted; nothing written"), video->name);
       return 128 + video->interrupted;   /* what the shell shows for the signal */
     }
   if (video->error != NULL)
@@ -823,14 +830,14 @@ int
 enlarge_video_run (const Options *options)
 {
   if (g_strv_length (options->inputs) != 1)
-    return usage_error ("videos are enlarged one at a time: give one input with -o");
+    return usage_error (_("videos are enlarged one at a time: give one input with -o"));
   if (options->tta || options->target_mp > 0 || options->alpha_mode != ENLARGE_ALPHA_MODEL)
-    return usage_error ("--tta, --target-mp and --alpha do not apply to videos");
+    return usage_error (_("--tta, --target-mp and --alpha do not apply to videos"));
 
   const char *input = options->inputs[0];
   const EnlargeModelInfo *model = enlarge_model_lookup (options->model);
   if (model == NULL)
-    return usage_error ("videos take a model of --list-models, not “%s”", options->model);
+    return usage_error (_("videos take a model of --list-models, not “%s”"), options->model);
   g_autofree char *output = default_output (input, options->scale);
   if (options->output != NULL && g_file_test (options->output, G_FILE_TEST_IS_DIR))
     {
@@ -849,13 +856,13 @@ enlarge_video_run (const Options *options)
     if (g_str_equal (containers[i].extension, out_ext))
       container = &containers[i];
   if (container == NULL)
-    return usage_error ("cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv, .webm "
-                        "or .webp (animated)",
+    return usage_error (_("cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv, .webm "
+                          "or .webp (animated)"),
                         output);
   if (options->lossless && g_strcmp0 (container->video_encoder, "vp9enc") == 0)
-    return usage_error ("--lossless needs H.264: write .mkv or .mp4, not .webm");
+    return usage_error (_("--lossless needs H.264: write .mkv or .mp4, not .webm"));
   if (options->format != NULL)
-    return usage_error ("--format is for images; a video's container comes from the output name");
+    return usage_error (_("--format is for images; a video's container comes from the output name"));
   {
     /* the check every writer makes: links to the input, folders, names
      * too long for the file system */
@@ -882,7 +889,7 @@ enlarge_video_run (const Options *options)
       video.gif = gdk_pixbuf_animation_new_from_file (input, &error);
       video.gif_frames = enlarge_animation_frame_count (input);
       if (video.gif != NULL && video.gif_frames <= 0)
-        g_set_error (&error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "a damaged GIF");
+        g_set_error_literal (&error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("a damaged GIF"));
       if (error == NULL)
         {
           G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -896,7 +903,7 @@ enlarge_video_run (const Options *options)
     }
   if (error != NULL || (video.gif == NULL && !discover (&video, input, &width, &height, &error)))
     {
-      print_error ("%s: cannot read it as a video: %s", input, error->message);
+      print_error (_("%s: cannot read it as a video: %s"), input, error->message);
       g_free (video.name);
       return EXIT_FAILED;
     }
@@ -912,8 +919,8 @@ enlarge_video_run (const Options *options)
       g_clear_object (&video.gif_iter);
       g_clear_object (&video.gif);
       g_free (video.name);
-      return usage_error ("H.264 needs an even width and height, and %d × %d → %d × %d is not; "
-                          "choose another --scale, or write .webm or .webp",
+      return usage_error (_("H.264 needs an even width and height, and %d × %d → %d × %d is not; "
+                            "choose another --scale, or write .webm or .webp"),
                           width, height, size_plan.out_width, size_plan.out_height);
     }
 
@@ -926,7 +933,10 @@ enlarge_video_run (const Options *options)
       else
         {
           g_autofree char *text = enlarge_plan_describe (&plan);
-          printf ("%s: %s, %" G_GINT64_FORMAT " frames → %s\n", input, text, video.frames_total, output);
+          /* Translators: INPUT: PLAN, N frames → OUTPUT */
+          printf (ngettext ("%s: %s, %" PRId64 " frame → %s\n", "%s: %s, %" PRId64 " frames → %s\n",
+                            (unsigned long) MAX (video.frames_total, 0)),
+                  input, text, (int64_t) video.frames_total, output);
           status = EXIT_OK;
         }
       g_free (video.name);
@@ -940,27 +950,30 @@ enlarge_video_run (const Options *options)
   if (fd < 0)
     {
       int saved = errno;
-      print_error ("cannot write into “%s”: %s", dir, g_strerror (saved));
+      print_error (_("cannot write into “%s”: %s"), dir, g_strerror (saved));
       g_free (video.name);
       return EXIT_FAILED;
     }
   close (fd);
 
   if (!options->quiet)
-    fprintf (stderr, "%s: %d × %d, %" G_GINT64_FORMAT " frames → %s\n", video.name, width, height,
-             video.frames_total, output);
+    /* Translators: FILE: WIDTH × HEIGHT, N frames → OUTPUT */
+    fprintf (stderr, ngettext ("%s: %d × %d, %" PRId64 " frame → %s\n",
+                               "%s: %d × %d, %" PRId64 " frames → %s\n",
+                               (unsigned long) MAX (video.frames_total, 0)),
+             video.name, width, height, (int64_t) video.frames_total, output);
   video.loop = g_main_loop_new (NULL, FALSE);
   status = run_pipeline (&video, input, tmp);
 
   if (status == EXIT_OK && !video.have_video)
     {
-      print_error ("%s: no video stream", input);
+      print_error (_("%s: no video stream"), input);
       status = EXIT_FAILED;
     }
   if (status == EXIT_OK && g_rename (tmp, output) != 0)
     {
       int saved = errno;
-      print_error ("cannot write “%s”: %s", output, g_strerror (saved));
+      print_error (_("cannot write “%s”: %s"), output, g_strerror (saved));
       status = EXIT_FAILED;
     }
   if (status != EXIT_OK)
