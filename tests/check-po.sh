@@ -4,10 +4,14 @@
 # sources that a .po file lacks, or a fuzzy one, fails. The .po files
 # themselves are checked with msgfmt --check (formats, plural forms,
 # header) and their mnemonics with --check-accelerators.
-# Usage: check-po.sh SOURCE_ROOT WORK_DIR
+# With DESKTOP and METAINFO (the built files), each language must also be
+# merged into them.
+# Usage: check-po.sh SOURCE_ROOT WORK_DIR [DESKTOP METAINFO]
 set -eu
 root=$1
 work=$2
+desktop=${3:-}
+metainfo=${4:-}
 mkdir -p "$work"
 
 # The keywords and flags of meson's i18n.gettext(preset: 'glib'), as the
@@ -39,6 +43,14 @@ for lang in $(grep -v '^#' "$root/po/LINGUAS"); do
       msgattrib --only-fuzzy "$work/$lang.po" | grep '^msgid ' | sed 1d | head -20
       status=1 ;;
   esac
+  if [ -n "$desktop" ] && ! grep -q "^Comment\[$lang\]=" "$desktop"; then
+    echo "$desktop has no Comment[$lang]"
+    status=1
+  fi
+  if [ -n "$metainfo" ] && ! grep -q "<summary xml:lang=\"$lang\">" "$metainfo"; then
+    echo "$metainfo has no summary in $lang"
+    status=1
+  fi
 done
 [ $status -eq 0 ] && echo "every translation is complete"
 exit $status

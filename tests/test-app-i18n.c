@@ -12,13 +12,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "app-test-utils.h"
 #include "enlarge.h"
 #include "enlarge-application.h"
 #include "enlarge-environment.h"
 #include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
-
-#define WAIT_TIMEOUT_S 300
 
 typedef struct {
   const char *language;
@@ -42,43 +41,6 @@ static const Expected expected_strings[] = {
 static const Expected *expected;
 static GtkApplication *app;
 static EnlargeWindow *win;
-
-static gboolean
-on_wake (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (double seconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add ((guint) (seconds * 1000), on_wake, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef gboolean (*Condition) (void);
-
-static void
-wait_for (Condition cond, const char *what)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
-
-  while (!cond ())
-    {
-      gboolean tick = FALSE;
-      guint id = g_timeout_add (50, on_wake, &tick);
-
-      g_main_context_iteration (NULL, TRUE);
-      if (!tick)
-        g_source_remove (id);
-      if (g_get_monotonic_time () > end)
-        g_error ("Timed out waiting for %s", what);
-    }
-}
 
 static gboolean is_mapped (void) { return gtk_widget_get_mapped (GTK_WIDGET (win)); }
 static gboolean not_loading (void) { return !enlarge_window_get_loading (win); }
@@ -129,33 +91,9 @@ assert_nothing_cut (GtkWidget *window)
 static void
 save_screenshot (GtkWidget *window, const char *what)
 {
-  const char *dir = g_getenv ("ENLARGE_ARTIFACT_DIR");
   g_autofree char *name = g_strdup_printf ("%s-%s.png", what, expected->language);
-  g_autofree char *path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  int w = 0, h = 0;
 
-  /* the paintable is empty while a relayout is pending */
-  for (int i = 0; node == NULL && i < 100; i++)
-    {
-      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      spin (0.02);
-      w = gtk_widget_get_width (window);
-      h = gtk_widget_get_height (window);
-      g_clear_object (&paintable);
-      paintable = gtk_widget_paintable_new (window);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                                &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%d × %d)", path, w, h);
+  save_window_screenshot (window, name);
 }
 
 static void
@@ -215,7 +153,6 @@ test_preferences (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   const char *language = g_getenv ("ENLARGE_TEST_LANGUAGE");
 
   for (gsize i = 0; i < G_N_ELEMENTS (expected_strings); i++)
@@ -231,11 +168,7 @@ main (int argc, char *argv[])
   adw_init ();
   enlarge_environment_bind_textdomain ();
 
-  app = GTK_APPLICATION (enlarge_application_new ());
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  app = app_test_application_new ();
 
   g_test_add_func ("/app-i18n/locale", test_locale);
   g_test_add_func ("/app-i18n/main-window", test_main_window);
