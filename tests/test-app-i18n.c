@@ -3,7 +3,8 @@
  * localedef and points ENLARGE_LOCALEDIR at the build folder's catalogs).
  * ENLARGE_TEST_LANGUAGE (de or fr) says which strings to expect. The main
  * window is saved as enlarge-window-LANG.png before and after an upscale,
- * and no label of it may be cut short with an ellipsis. */
+ * with the preferences and Compare Models, and no label of theirs may be
+ * cut short with an ellipsis. */
 
 #include "config.h"
 
@@ -27,15 +28,16 @@ typedef struct {
   const char *upscale_all;       /* the queue's button, with its mnemonic */
   const char *tiles_done;        /* ngettext: "%d of %d tiles" at 3 of 12 */
   const char *tile_done;         /* ngettext: "%d of %d tile" at 1 of 1 */
+  const char *open_shortcut;     /* the shortcuts window's "Open an Image" */
 } Expected;
 
 static const Expected expected_strings[] = {
   { "de", "de_DE.UTF-8", "Voreinstellung",
     "Öffnen Sie ein Bild, um zu sehen, was geschehen wird.", "_Alle hochskalieren",
-    "3 von 12 Kacheln", "1 von 1 Kachel" },
+    "3 von 12 Kacheln", "1 von 1 Kachel", "Ein Bild öffnen" },
   { "fr", "fr_FR.UTF-8", "Préréglage",
     "Ouvrez une image pour voir ce qui va se passer.", "_Tout agrandir",
-    "3 sur 12 tuiles", "1 sur 1 tuile" },
+    "3 sur 12 tuiles", "1 sur 1 tuile", "Ouvrir une image" },
 };
 
 static const Expected *expected;
@@ -137,6 +139,52 @@ test_main_window (void)
   assert_nothing_cut (GTK_WIDGET (win));
 }
 
+static gboolean
+compare_mapped (void)
+{
+  GtkWindow *compare = GTK_WINDOW (enlarge_window_get_compare_window (win));
+
+  return compare != NULL && gtk_widget_get_mapped (GTK_WIDGET (compare));
+}
+
+/* Whether a shortcut under @widget has @title. */
+static gboolean
+find_shortcut (GtkWidget *widget, const char *title)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *text = NULL;
+      g_object_get (widget, "title", &text, NULL);
+      if (g_strcmp0 (text, title) == 0)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_shortcut (child, title))
+      return TRUE;
+  return FALSE;
+}
+
+/* The windows the main window opens: Compare Models (before a run, with
+ * its hint) and the shortcuts window */
+static void
+test_other_windows (void)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.compare", NULL));
+  wait_for (compare_mapped, "the compare window to be mapped");
+  spin (0.3);
+
+  GtkWidget *compare = GTK_WIDGET (enlarge_window_get_compare_window (win));
+  save_screenshot (compare, "compare-empty");
+  assert_nothing_cut (compare);
+  gtk_window_destroy (GTK_WINDOW (compare));
+
+  /* (not shown: GTK 4.8's shortcuts window warns of negative label widths
+   * in any language) */
+  GtkWidget *shortcuts = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+  g_assert_true (find_shortcut (shortcuts, expected->open_shortcut));
+}
+
 static void
 test_preferences (void)
 {
@@ -173,6 +221,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app-i18n/locale", test_locale);
   g_test_add_func ("/app-i18n/main-window", test_main_window);
   g_test_add_func ("/app-i18n/preferences", test_preferences);
+  g_test_add_func ("/app-i18n/other-windows", test_other_windows);
 
   int ret = g_test_run ();
 
