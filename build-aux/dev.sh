@@ -26,6 +26,7 @@ PACKAGES=(
   oclgrind                                     # the kernels checked on a simulator
   libopenblas-dev
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
+  locales                                      # localedef: de_DE/fr_FR for the translation tests
   xvfb xauth                                   # GUI tests without a display
   scdoc                                        # the man pages (doc/*.scd)
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev   # the enlarge element, videos

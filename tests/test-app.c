@@ -12,6 +12,7 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+#include "app-test-utils.h"
 #include "enlarge.h"
 #include "app-test-utils.h"
 #include "enlarge-application.h"

@@ -126,7 +126,8 @@ update_state (EnlargeCompareWindow *self)
   else if (!vary && n < MIN_MODELS)
     status = g_strdup (_("Pick at least two models."));
   else if (!vary && n > MAX_MODELS)
-    status = g_strdup_printf (_("Pick at most %d models."), MAX_MODELS);
+    status = g_strdup_printf (ngettext ("Pick at most %d model.", "Pick at most %d models.",
+                                                MAX_MODELS), MAX_MODELS);
   else if (self->n_entries > 0 && self->n_results < self->n_entries)
     status = g_strdup_printf (_("Stopped: %u of %u done."), self->n_results, self->n_entries);
   else if (self->n_entries > 0)

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "enlarge.h"
+#include "enlarge-combo-row-value.h"
 #include "enlarge-preferences-window.h"
 
 static const int tile_sizes[] = { 0, 64, 128, 256, 512 };
@@ -355,6 +356,8 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     gtk_string_list_append (format_names, _(formats[i].title));
   adw_combo_row_set_model (self->format_row, G_LIST_MODEL (format_names));
+  /* "PNG" beside a subtitle that is long in German: not "P…" */
+  enlarge_combo_row_wrap_value (self->format_row);
   g_settings_bind_with_mapping (self->settings, "output-format", self->format_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, format_get_mapping, format_set_mapping,
                                 NULL, NULL);

@@ -8,6 +8,7 @@
 
 #include "enlarge-estimate.h"
 #include "enlarge-presets.h"
+#include "enlarge-combo-row-value.h"
 #include "enlarge-window-private.h"
 
 const char *
@@ -335,6 +336,8 @@ _enlarge_window_controls_init (EnlargeWindow *self)
   for (guint i = 0; i < n; i++)
     gtk_string_list_append (preset_names, _(presets[i].title));
   adw_combo_row_set_model (self->preset_row, G_LIST_MODEL (preset_names));
+  /* "Porträt", "Portrait" beside the preset's description: not "Port…" */
+  enlarge_combo_row_wrap_value (self->preset_row);
 
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < models->len; i++)

@@ -219,7 +219,7 @@ _enlarge_window_progress_tiles (EnlargeWindow *self,
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
   /* Translators: progress in tiles */
-  text = g_strdup_printf (_("%d of %d tiles"), done, total);
+  text = g_strdup_printf (ngettext ("%d of %d tile", "%d of %d tiles", total), done, total);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 

@@ -3,10 +3,10 @@
 #include "config.h"
 
 #include <locale.h>
-#include <glib/gi18n.h>
 
 #include "enlarge.h"
 #include "enlarge-application.h"
+#include "enlarge-environment.h"
 
 int
 main (int   argc,
@@ -16,9 +16,7 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   enlarge_tune_malloc ();
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  enlarge_environment_bind_textdomain ();
 
   app = enlarge_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

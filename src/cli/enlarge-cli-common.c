@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <glib/gi18n.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -41,7 +43,8 @@ usage_error (const char *format, ...)
   va_start (args, format);
   vprint_error (format, args);
   va_end (args);
-  fprintf (stderr, "Try “%s --help” for more information.\n", PROGRAM_NAME);
+  /* Translators: %s is the program name, enlarge-cli */
+  fprintf (stderr, _("Try “%s --help” for more information.\n"), PROGRAM_NAME);
   return EXIT_USAGE;
 }
 
@@ -81,11 +84,12 @@ cli_load_input (const char *path, const EnlargeLoadOptions *load, GError **error
 
   if (g_error_matches (local_error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE))
     g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
-                 "%s (--max-megapixels raises it)", local_error->message);
+                 /* Translators: %s is the message that says the image is too large */
+                 _("%s (--max-megapixels raises it)"), local_error->message);
   else if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   if (image != NULL && image->meta.animated)
-    print_error ("warning: %s is an animation; only its first frame is enlarged", path);
+    print_error (_("warning: %s is an animation; only its first frame is enlarged"), path);
   return image;
 }
 
@@ -114,7 +118,8 @@ cli_model_load (const char *id, GError **error)
           g_autofree char *path = enlarge_model_find_file_in (enlarge_environment_model_dirs (),
                                                               files[i]);
           g_autofree char *display = path != NULL ? g_filename_display_name (path) : NULL;
-          fprintf (stderr, "%s: model %s: %s\n", PROGRAM_NAME, id,
+          /* Translators: enlarge-cli: model ID: the file it was read from */
+          fprintf (stderr, _("%s: model %s: %s\n"), PROGRAM_NAME, id,
                    display != NULL ? display : files[i]);
         }
     }
@@ -214,7 +219,7 @@ cli_parse_finite (const char *option_name, const char *value, double *result, GE
   if (end == value || *end != '\0' || !isfinite (v))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s needs a number, not “%s”", option_name, value);
+                   _("%s needs a number, not “%s”"), option_name, value);
       return FALSE;
     }
   *result = v;

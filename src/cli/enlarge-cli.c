@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -66,6 +67,8 @@ list_models (void)
 {
   const GPtrArray *models = enlarge_model_list ();
 
+  /* The --list-* tables stay in English, headers and "yes"/"no" included:
+   * scripts read their columns, and printf pads bytes, not characters. */
   printf ("%-26s %-34s %-5s %s\n", "ID", "TITLE", "SCALE", "INSTALLED");
   for (guint i = 0; i < models->len; i++)
     {
@@ -79,7 +82,7 @@ list_models (void)
     if (!enlarge_model_is_installed_in (enlarge_environment_model_dirs (), g_ptr_array_index ((GPtrArray *) models, i)))
       all_installed = FALSE;
   if (!all_installed)
-    printf ("\nTo install the missing models: %s\n", enlarge_model_install_hint ());
+    printf (_("\nTo install the missing models: %s\n"), enlarge_model_install_hint ());
   return EXIT_OK;
 }
 
@@ -140,10 +143,10 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
     {
       to_folder = g_file_test (options->output, G_FILE_TEST_IS_DIR);
       if (!to_folder && g_str_has_suffix (options->output, G_DIR_SEPARATOR_S))
-        return usage_error ("output folder “%s” does not exist", options->output);
+        return usage_error (_("output folder “%s” does not exist"), options->output);
       if (!to_folder && n_inputs > 1)
-        return usage_error ("with several inputs, --output must be an existing folder, "
-                            "and “%s” is not one", options->output);
+        return usage_error (_("with several inputs, --output must be an existing folder, "
+                              "and “%s” is not one"), options->output);
     }
 
   for (guint i = 0; i < n_inputs; i++)
@@ -172,17 +175,17 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
 
       const char *named = extension_format (output);
       if (options->format != NULL && named != NULL && !g_str_equal (named, options->format))
-        return usage_error ("--format=%s disagrees with the name “%s”, which says %s",
+        return usage_error (_("--format=%s disagrees with the name “%s”, which says %s"),
                             options->format, output, named);
       job->format = options->format != NULL ? options->format : named;
       if (job->format == NULL)
-        return usage_error ("cannot tell the image format of “%s”: use a name ending in "
-                            ".png, .jpg, .tif or .webp, or --format", output);
+        return usage_error (_("cannot tell the image format of “%s”: use a name ending in "
+                              ".png, .jpg, .tif or .webp, or --format"), output);
       if (!enlarge_image_format_is_writable (job->format))
-        return usage_error ("cannot write “%s”: writing %s images is not supported on this system",
+        return usage_error (_("cannot write “%s”: writing %s images is not supported on this system"),
                             output, job->format);
       if (options->lossless && g_str_equal (job->format, "jpeg"))
-        return usage_error ("--lossless does not apply to JPEG (“%s”); use PNG, TIFF or WebP",
+        return usage_error (_("--lossless does not apply to JPEG (“%s”); use PNG, TIFF or WebP"),
                             output);
     }
 
@@ -198,7 +201,7 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
         {
           const Job *other = g_ptr_array_index (jobs, j);
           if (enlarge_output_same_file (job->output, other->output))
-            return usage_error ("“%s” and “%s” would both be written to “%s”",
+            return usage_error (_("“%s” and “%s” would both be written to “%s”"),
                                 other->input, job->input, job->output);
         }
     }
@@ -226,12 +229,15 @@ on_progress (const EnlargeProgress *progress, gpointer user_data)
   state->last_print = progress->elapsed_s;
 
   g_autofree char *eta = progress->eta_s >= 0
-                         ? g_strdup_printf (", ETA %.0f s", progress->eta_s)
+                         ? /* Translators: appended to the progress line; %.0f is in seconds */
+                           g_strdup_printf (_(", ETA %.0f s"), progress->eta_s)
                          : g_strdup ("");
   if (last)
     g_clear_pointer (&eta, g_free);
 
-  g_autofree char *line = g_strdup_printf ("%s: tile %d/%d, %.1f s elapsed%s",
+  /* Translators: FILE: tile DONE/TOTAL, SECONDS s elapsed, then the ETA or
+   * nothing */
+  g_autofree char *line = g_strdup_printf (_("%s: tile %d/%d, %.1f s elapsed%s"),
                                            state->name, progress->tiles_done,
                                            progress->tiles_total, progress->elapsed_s,
                                            eta != NULL ? eta : "");
@@ -299,7 +305,7 @@ run_job (const Job *job, Engine *engine, const Options *options, GCancellable *c
     {
       g_autofree char *display = g_filename_display_name (dir);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
-                   "Could not save “%s”: “%s” is not a writable folder",
+                   _("Could not save “%s”: “%s” is not a writable folder"),
                    job->output, display);
       return FALSE;
     }
@@ -313,8 +319,8 @@ run_job (const Job *job, Engine *engine, const Options *options, GCancellable *c
   if (input->meta.bits_per_sample > 8 && !warned_16_bit)
     {
       warned_16_bit = TRUE;
-      print_error ("warning: %s has %d bits per channel; Enlarge works with 8, so the output "
-                   "has 8 and smooth gradients may show banding",
+      print_error (_("warning: %s has %d bits per channel; Enlarge works with 8, so the output "
+                     "has 8 and smooth gradients may show banding"),
                    job->input, input->meta.bits_per_sample);
     }
 
@@ -414,7 +420,8 @@ dry_run (const Options *options, const GPtrArray *jobs, const char *architecture
   return status;
 }
 
-static const char description[] =
+/* The help's description: %s is the default model. */
+static const char *const description = N_(
   "Each INPUT image (PNG, JPEG, TIFF, WebP, …) is enlarged with a Real-ESRGAN\n"
   "model and written as a new file; inputs are never modified.\n"
   "\n"
@@ -452,7 +459,7 @@ static const char description[] =
   "  --tta               Test-time augmentation: run the model on the 8 flips\n"
   "                      and transposes of the image and average them; slightly\n"
   "                      cleaner results at 8× the time.\n"
-  "  -m, --model=NAME    The model (default " DEFAULT_MODEL "); see --list-models.\n"
+  "  -m, --model=NAME    The model (default %s); see --list-models.\n"
   "  -m, --model=PATH    A model file: an ESRGAN, Compact or SPAN .pth, .pt,\n"
   "                      .ckpt or .safetensors (architecture and scale\n"
   "                      detected), or an ncnn .param with its .bin beside it.\n"
@@ -505,7 +512,7 @@ static const char description[] =
   "  2  bad usage: unknown option, no input, an invalid value (NaN included),\n"
   "     an output that would replace an input or whose name is too long, a\n"
   "     --format that disagrees with the output's name, or a --device that\n"
-  "     matches no device\n";
+  "     matches no device\n");
 
 /* -c, -s, --target-mp and --max-megapixels: G_OPTION_ARG_DOUBLE takes
  * "nan", which inside means "not given", so "-s nan" would silently be
@@ -544,80 +551,87 @@ main (int argc, char **argv)
   gboolean overwrite = FALSE;
 
   setlocale (LC_ALL, "");
+  enlarge_environment_bind_textdomain ();
   enlarge_tune_malloc ();
 
   /* Started as realesrgan-ncnn-vulkan, or with --compat (enlarge-compat.c) */
   if (enlarge_compat_wanted (argc, argv))
     return enlarge_compat_main (argc, argv);
 
+  /* Translators: the --model option in --help; %s is the default model */
+  g_autofree char *model_help = g_strdup_printf (_("Model to use (default %s)"), DEFAULT_MODEL);
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,
-      "Output file, or existing folder", "PATH" },
+      N_("Output file, or existing folder"), N_("PATH") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &options.model,
-      "Model to use (default " DEFAULT_MODEL ")", "NAME" },
+      model_help, N_("NAME") },
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &options.preset,
-      "Use-case preset (see --list-presets)", "NAME" },
+      N_("Use-case preset (see --list-presets)"), N_("NAME") },
     { "creativity", 'c', 0, G_OPTION_ARG_CALLBACK, parse_number,
-      "0 = conservative … 1 = creative (default 0.5)", "C" },
+      N_("0 = conservative … 1 = creative (default 0.5)"), N_("C") },
     { "scale", 's', 0, G_OPTION_ARG_CALLBACK, parse_number,
-      "Total scale factor, 1 … 16 (default: the model's)", "F" },
+      N_("Total scale factor, 1 … 16 (default: the model's)"), N_("F") },
     { "target-mp", 0, 0, G_OPTION_ARG_CALLBACK, parse_number,
-      "Prescale the input to this many megapixels (0 = off)", "MP" },
+      N_("Prescale the input to this many megapixels (0 = off)"), N_("MP") },
     { "max-megapixels", 0, 0, G_OPTION_ARG_CALLBACK, parse_number,
-      "Refuse inputs above this many megapixels (default 128)", "MP" },
+      N_("Refuse inputs above this many megapixels (default 128)"), N_("MP") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options.format,
-      "Output format: png, jpeg, webp or tiff (default: from the name)", "FORMAT" },
+      N_("Output format: png, jpeg, webp or tiff (default: from the name)"), N_("FORMAT") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &options.quality,
-      "JPEG and lossy WebP quality, 1 … 100 (default 95)", "Q" },
+      N_("JPEG and lossy WebP quality, 1 … 100 (default 95)"), N_("Q") },
     { "lossless", 0, 0, G_OPTION_ARG_NONE, &options.lossless,
-      "Lossless WebP", NULL },
+      N_("Lossless WebP"), NULL },
     { "keep-gps", 0, 0, G_OPTION_ARG_NONE, &options.keep_gps,
-      "Keep the GPS location in the EXIF data", NULL },
+      N_("Keep the GPS location in the EXIF data"), NULL },
     { "alpha", 0, 0, G_OPTION_ARG_STRING, &options.alpha,
-      "Alpha channel: model (default) or fast", "MODE" },
+      N_("Alpha channel: model (default) or fast"), N_("MODE") },
     { "tta", 0, 0, G_OPTION_ARG_NONE, &options.tta,
-      "Average the 8 flips/transposes (8× the time)", NULL },
+      N_("Average the 8 flips/transposes (8× the time)"), NULL },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &options.dry_run,
-      "Print the plan without running it", NULL },
+      N_("Print the plan without running it"), NULL },
     { "list-presets", 0, 0, G_OPTION_ARG_NONE, &options.list_presets,
-      "List the presets and exit", NULL },
+      N_("List the presets and exit"), NULL },
     { "tile", 0, 0, G_OPTION_ARG_INT, &options.tile,
-      "Tile size in input pixels (0 = automatic, else ≥ 16)", "PX" },
+      N_("Tile size in input pixels (0 = automatic, else ≥ 16)"), N_("PX") },
     { "device", 0, 0, G_OPTION_ARG_STRING, &options.device,
-      "Device: auto, gpu, cpu, reference, an index or an id", "DEVICE" },
+      N_("Device: auto, gpu, cpu, reference, an index or an id"), N_("DEVICE") },
     { "list-models", 0, 0, G_OPTION_ARG_NONE, &options.list_models,
-      "List the models and exit", NULL },
+      N_("List the models and exit"), NULL },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &options.list_devices,
-      "List the devices and exit", NULL },
+      N_("List the devices and exit"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options.quiet,
-      "Do not show progress", NULL },
+      N_("Do not show progress"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose,
-      "Say which model files were used", NULL },
+      N_("Say which model files were used"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options.version,
-      "Show the version and exit", NULL },
+      N_("Show the version and exit"), NULL },
     { "compare", 0, 0, G_OPTION_ARG_STRING, &compare,
-      "Run these models on one region and write a contact sheet", "MODEL,MODEL,…" },
+      N_("Run these models on one region and write a contact sheet"), N_("MODEL,MODEL,…") },
     { "region", 0, 0, G_OPTION_ARG_STRING, &region,
-      "With --compare: the region in input pixels (default: the most detailed 64×64)", "X,Y,W,H" },
+      N_("With --compare: the region in input pixels (default: the most detailed 64×64)"), N_("X,Y,W,H") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "JSON output: one line per file (with --compare: one object)", NULL },
+      N_("JSON output: one line per file (with --compare: one object)"), NULL },
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
-      "Read more inputs from FILE, one path per line (- = stdin)", "FILE" },
+      N_("Read more inputs from FILE, one path per line (- = stdin)"), N_("FILE") },
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
-      "Process only inputs number I, I+N, I+2N, … (from 0)", "I/N" },
+      N_("Process only inputs number I, I+N, I+2N, … (from 0)"), N_("I/N") },
     { "overwrite", 0, 0, G_OPTION_ARG_NONE, &overwrite,
-      "With --from/--shard: redo outputs that are already complete", NULL },
+      N_("With --from/--shard: redo outputs that are already complete"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.inputs,
-      NULL, "INPUT…" },
+      NULL, N_("INPUT…") },
     { NULL }
   };
 
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                "Enlarge images with Real-ESRGAN neural networks (4× with the default model).");
-  g_option_context_set_description (context, description);
+                                _("Enlarge images with Real-ESRGAN neural networks (4× with the default model)."));
+  g_autofree char *described = g_strdup_printf (_(description), DEFAULT_MODEL);
+  g_option_context_set_description (context, described);
   /* The group's data is what parse_number fills in. */
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &options, NULL);
+  /* The entries' descriptions and argument names are marked with N_() and
+   * translated by GOption, in the group's domain. */
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, entries);
   g_option_context_set_main_group (context, group);
 
@@ -647,37 +661,37 @@ main (int argc, char **argv)
   if (options.inputs == NULL || options.inputs[0] == NULL)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-      fprintf (stderr, "%s: no input files\n\n%s", PROGRAM_NAME, help);
+      fprintf (stderr, _("%s: no input files\n\n%s"), PROGRAM_NAME, help);
       return EXIT_USAGE;
     }
 
   if (options.tile != 0 && options.tile < 16)
-    return usage_error ("--tile must be 0 (automatic) or at least 16, not %d", options.tile);
+    return usage_error (_("--tile must be 0 (automatic) or at least 16, not %d"), options.tile);
 
   if (options.format != NULL)
     {
       const char *format = enlarge_image_format_from_name (options.format);
       if (format == NULL)
-        return usage_error ("unknown format “%s”; use png, jpeg, webp or tiff", options.format);
+        return usage_error (_("unknown format “%s”; use png, jpeg, webp or tiff"), options.format);
       g_free (options.format);
       options.format = g_strdup (format);
     }
   if (options.quality == G_MININT)
     options.quality = 0;   /* the default */
   else if (options.quality < 1 || options.quality > 100)
-    return usage_error ("--quality must be between 1 and 100, not %d", options.quality);
+    return usage_error (_("--quality must be between 1 and 100, not %d"), options.quality);
   if (options.alpha == NULL || g_str_equal (options.alpha, "model"))
     options.alpha_mode = ENLARGE_ALPHA_MODEL;
   else if (g_str_equal (options.alpha, "fast"))
     options.alpha_mode = ENLARGE_ALPHA_FAST;
   else
-    return usage_error ("--alpha must be “model” or “fast”, not “%s”", options.alpha);
+    return usage_error (_("--alpha must be “model” or “fast”, not “%s”"), options.alpha);
 
   if (options.preset != NULL)
     {
       const EnlargePreset *preset = enlarge_preset_lookup (options.preset);
       if (preset == NULL)
-        return usage_error ("unknown preset “%s”; see --list-presets", options.preset);
+        return usage_error (_("unknown preset “%s”; see --list-presets"), options.preset);
       /* explicit options win over the preset's values */
       if (options.model == NULL)
         options.model = g_strdup (preset->model);
@@ -693,15 +707,15 @@ main (int argc, char **argv)
   if (isnan (options.target_mp))
     options.target_mp = 0;
   if (!(options.creativity >= 0 && options.creativity <= 1))
-    return usage_error ("--creativity must be between 0 and 1, not %g", options.creativity);
+    return usage_error (_("--creativity must be between 0 and 1, not %g"), options.creativity);
   if (!isnan (options.scale) && !(options.scale >= 1 && options.scale <= 16))
-    return usage_error ("--scale must be between 1 and 16, not %g", options.scale);
+    return usage_error (_("--scale must be between 1 and 16, not %g"), options.scale);
   if (!(options.target_mp >= 0 && options.target_mp <= 1024))
-    return usage_error ("--target-mp must be 0 (off) or a positive number of megapixels, not %g",
+    return usage_error (_("--target-mp must be 0 (off) or a positive number of megapixels, not %g"),
                         options.target_mp);
 
   if (!(options.max_mp > 0 && options.max_mp <= 1 << 20))
-    return usage_error ("--max-megapixels must be a positive number of megapixels, at most %d, not %g",
+    return usage_error (_("--max-megapixels must be a positive number of megapixels, at most %d, not %g"),
                         1 << 20, options.max_mp);
 
   cli_set_verbose (options.verbose);
@@ -710,7 +724,7 @@ main (int argc, char **argv)
   if (compare != NULL)
     {
       if (g_strv_length (options.inputs) != 1)
-        return usage_error ("--compare takes one input image");
+        return usage_error (_("--compare takes one input image"));
       EnlargeLoadOptions load = load_options (&options);
       status = enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
                                     options.device, options.creativity, options.scale,
@@ -719,7 +733,7 @@ main (int argc, char **argv)
       return status;
     }
   if (region != NULL)
-    return usage_error ("--region goes with --compare");
+    return usage_error (_("--region goes with --compare"));
 
   if (options.model == NULL)
     options.model = g_strdup (DEFAULT_MODEL);
@@ -744,7 +758,7 @@ main (int argc, char **argv)
       if (model == NULL)
         {
           g_autofree char *known = known_model_ids ();
-          return usage_error ("unknown model “%s”; the models are: %s", options.model, known);
+          return usage_error (_("unknown model “%s”; the models are: %s"), options.model, known);
         }
       architecture = model->architecture;
       model_scale = model->scale;
@@ -792,6 +806,7 @@ main (int argc, char **argv)
         }
 
       g_autofree char *absolute = g_canonicalize_filename (job->output, NULL);
+      /* "wrote PATH" stays in English: scripts and front ends read it */
       printf ("wrote %s\n", absolute);
       fflush (stdout);
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gi18n.h>
 
 #include "enlarge.h"
 #include "enlarge-cli-common.h"
@@ -332,7 +333,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
       const EnlargeModelInfo *info;
       g_strstrip (ids[i]);
       if (*ids[i] == '\0')
-        return usage_error ("--compare takes model ids separated by commas, not “%s”", models_csv);
+        return usage_error (_("--compare takes model ids separated by commas, not “%s”"), models_csv);
       if (enlarge_model_is_file (ids[i]))
         {
           EnlargeNet *net = enlarge_model_load_file (ids[i], &error);
@@ -353,26 +354,27 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
       g_ptr_array_add (file_nets, NULL);
       info = enlarge_model_lookup (ids[i]);
       if (info == NULL)
-        return usage_error ("unknown model “%s” in --compare; see --list-models", ids[i]);
+        return usage_error (_("unknown model “%s” in --compare; see --list-models"), ids[i]);
       max_scale = MAX (max_scale, info->scale);
       g_ptr_array_add (models, ids[i]);
     }
   if (models->len == 0 || models->len > MAX_MODELS)
-    return usage_error ("--compare takes 1 to %d models", MAX_MODELS);
+    return usage_error (ngettext ("--compare takes 1 to %d model", "--compare takes 1 to %d models",
+                                  MAX_MODELS), MAX_MODELS);
   if (input_path == NULL)
-    return usage_error ("--compare needs one input image");
+    return usage_error (_("--compare needs one input image"));
   if (output == NULL)
-    return usage_error ("--compare needs the contact sheet's name: -o SHEET.png");
+    return usage_error (_("--compare needs the contact sheet's name: -o SHEET.png"));
   if (enlarge_image_format_for_path (output) == NULL)
-    return usage_error ("cannot tell the image format of “%s”: use a name ending in .png, .jpg, "
-                        ".tif or .webp", output);
+    return usage_error (_("cannot tell the image format of “%s”: use a name ending in .png, .jpg, "
+                          ".tif or .webp"), output);
   /* The same check as every writer: by device and inode, so a symbolic
    * or hard link to the input is the input. */
   const char *inputs[] = { input_path, NULL };
   if (!enlarge_output_check (output, inputs, &error))
     return usage_error ("%s", error->message);
   if (region_text != NULL && !parse_region (region_text, &region))
-    return usage_error ("--region must be X,Y,W,H in input pixels (W, H > 0), not “%s”", region_text);
+    return usage_error (_("--region must be X,Y,W,H in input pixels (W, H > 0), not “%s”"), region_text);
   if (isnan (scale) || scale <= 0)
     scale = max_scale;  /* one size for every tile */
   if (isnan (creativity))
@@ -389,7 +391,7 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
   if (region_text == NULL)
     region = enlarge_suggest_region (input, SUGGESTED_SIZE);
   else if (region.x + region.width > input->width || region.y + region.height > input->height)
-    return usage_error ("--region %d,%d %d×%d is not inside the %d×%d image", region.x, region.y,
+    return usage_error (_("--region %d,%d %d×%d is not inside the %d×%d image"), region.x, region.y,
                         region.width, region.height, input->width, input->height);
 
   backend = enlarge_environment_backend_new (device, &error);
@@ -419,7 +421,10 @@ enlarge_cli_compare (const char *models_csv, const char *region_text, gboolean j
     }
 
   if (!quiet)
-    fprintf (stderr, "%s: comparing %u models on %d,%d %d×%d at %g×\n", PROGRAM_NAME,
+    /* Translators: enlarge-cli: comparing N models on X,Y W×H at SCALE× */
+    fprintf (stderr, ngettext ("%s: comparing %u model on %d,%d %d×%d at %g×\n",
+                               "%s: comparing %u models on %d,%d %d×%d at %g×\n", models->len),
+             PROGRAM_NAME,
              models->len, region.x, region.y, region.width, region.height, scale);
   if (!enlarge_compare_run (backend, entries, models->len, input, &region, on_result,
                             GINT_TO_POINTER (quiet), results, cancellable, &error))

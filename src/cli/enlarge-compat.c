@@ -3,7 +3,9 @@
  * (xinntao/Real-ESRGAN-ncnn-vulkan): the same options and defaults, the
  * same messages where wrappers look for them ("invalid gpu device",
  * "decode image X failed", "has alpha channel"), one "NN.NN%" line per
- * tile on stderr, and -1 (255) as the status of every error. */
+ * tile on stderr, and -1 (255) as the status of every error. Its messages
+ * are not translated, since wrappers match them in English, as the
+ * original prints them. */
 
 #include "config.h"
 
@@ -406,7 +408,13 @@ on_progress (const EnlargeProgress *progress, gpointer user_data)
 {
   if (progress->tiles_total <= 0)
     return;
-  fprintf (stderr, "%.2f%%\n", 100.0 * progress->tiles_done / progress->tiles_total);
+  char percent[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* "12.50%" under a German locale too, never "12,50%": the wrappers
+   * parse it, and enlarge-cli calls setlocale for its own messages */
+  g_ascii_formatd (percent, sizeof percent, "%.2f",
+                   100.0 * progress->tiles_done / progress->tiles_total);
+  fprintf (stderr, "%s%%\n", percent);
   fflush (stderr);
 }
 

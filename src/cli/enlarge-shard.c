@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gi18n.h>
 
 #include "enlarge.h"
 #include "enlarge-cli-common.h"
@@ -27,15 +28,15 @@ enlarge_shard_add_inputs (const char *from, GStrv *inputs)
       while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
         g_string_append_len (text, buffer, n);
       if (ferror (stdin))
-        return usage_error ("--from -: cannot read standard input: %s", g_strerror (errno));
+        return usage_error (_("--from -: cannot read standard input: %s"), g_strerror (errno));
       length = text->len;
       contents = g_string_free (g_steal_pointer (&text), FALSE);
     }
   else if (!g_file_get_contents (from, &contents, &length, &error))
-    return usage_error ("--from: %s", error->message);
+    return usage_error (_("--from: %s"), error->message);
 
   if (contents != NULL && memchr (contents, '\0', length) != NULL)
-    return usage_error ("--from %s: the list has a NUL byte; give one path per line", from);
+    return usage_error (_("--from %s: the list has a NUL byte; give one path per line"), from);
 
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   if (*inputs != NULL)
@@ -135,7 +136,7 @@ check_collisions (const Options *options)
       gpointer value;
       if (g_hash_table_lookup_extended (inputs, &hash, NULL, &value) &&
           same_path (job->output, options->inputs[GPOINTER_TO_UINT (value)]))
-        return usage_error ("refusing to overwrite the input file “%s”; choose another output",
+        return usage_error (_("refusing to overwrite the input file “%s”; choose another output"),
                             options->inputs[GPOINTER_TO_UINT (value)]);
 
       if (g_hash_table_lookup_extended (outputs, &hash, NULL, &value))
@@ -143,7 +144,7 @@ check_collisions (const Options *options)
           guint other = GPOINTER_TO_UINT (value);
           g_autoptr (Job) other_job = plan_one (options, options->inputs[other]);
           if (other_job != NULL && same_path (job->output, other_job->output))
-            return usage_error ("“%s” and “%s” would both be written to “%s”",
+            return usage_error (_("“%s” and “%s” would both be written to “%s”"),
                                 options->inputs[other], job->input, job->output);
           continue;
         }
@@ -175,7 +176,8 @@ typedef struct {
 } Reporter;
 
 /* One line on stdout: a JSON object with --json, else "wrote PATH" and the
- * like, as enlarge-cli prints them. */
+ * like, as enlarge-cli prints them. These lines stay in English, as --json
+ * does: schedulers' scripts read them. */
 static void
 report (const Reporter *reporter, const char *event, guint index, const Job *job,
         double seconds, const char *detail)
@@ -228,13 +230,13 @@ enlarge_shard_run (const Options *options, const char *shard, gboolean overwrite
   guint64 index = 0, count = 1;
 
   if (shard != NULL && !parse_shard (shard, &index, &count))
-    return usage_error ("--shard must be I/N with 0 ≤ I < N (for example 0/4), not “%s”", shard);
+    return usage_error (_("--shard must be I/N with 0 ≤ I < N (for example 0/4), not “%s”"), shard);
 
   guint n_inputs = g_strv_length (options->inputs);
   if (n_inputs > 1 && options->output != NULL &&
       !g_file_test (options->output, G_FILE_TEST_IS_DIR))
-    return usage_error ("with several inputs, --output must be an existing folder, "
-                        "and “%s” is not one", options->output);
+    return usage_error (_("with several inputs, --output must be an existing folder, "
+                          "and “%s” is not one"), options->output);
 
   int status = check_collisions (options);
   if (status != EXIT_OK)

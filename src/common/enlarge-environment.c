@@ -1,5 +1,9 @@
 /* The only place the ENLARGE_* variables are read. */
 
+#include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "enlarge-environment.h"
 
 static guint64
@@ -68,4 +72,14 @@ enlarge_environment_model_dirs (void)
       g_once_init_leave (&once, 1);
     }
   return (const char * const *) dirs;
+}
+
+void
+enlarge_environment_bind_textdomain (void)
+{
+  const char *dir = g_getenv ("ENLARGE_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }

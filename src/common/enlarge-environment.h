@@ -19,6 +19,11 @@ void enlarge_environment_backend_options (EnlargeBackendOptions *options);
  * the XDG ones; an empty list when unset. Read once. */
 const char * const *enlarge_environment_model_dirs (void);
 
+/* Binds the program's message catalog: from $ENLARGE_LOCALEDIR when set
+ * (the build folder's po/, for tests and meson devenv), else from the
+ * installed locale folder. Call after setlocale(). */
+void enlarge_environment_bind_textdomain (void);
+
 /* The backend for @spec configured from the environment. */
 EnlargeBackend *enlarge_environment_backend_new (const char *spec, GError **error);
 
