@@ -578,6 +578,10 @@ enlarge_image_encode_tiff16 (const EnlargeImage *image, GCancellable *cancellabl
     TIFFSetField (tif, TIFFTAG_ICCPROFILE, (guint32) g_bytes_get_size (image->meta.icc_profile),
                   g_bytes_get_data (image->meta.icc_profile, NULL));
 
+  /* libtiff applies the predictor to the row it is given, in place: a
+   * copy, so that saving leaves the image as it was */
+  const gsize row_bytes = (gsize) image->width * nc * 2;
+  g_autofree guint8 *row = g_malloc (row_bytes);
   for (int y = 0; y < image->height && ok; y++)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -585,7 +589,8 @@ enlarge_image_encode_tiff16 (const EnlargeImage *image, GCancellable *cancellabl
           TIFFClose (tif);
           return NULL;
         }
-      ok = TIFFWriteScanline (tif, enlarge_image_pixel (image, 0, y), y, 0) >= 0;
+      memcpy (row, enlarge_image_pixel (image, 0, y), row_bytes);
+      ok = TIFFWriteScanline (tif, row, y, 0) >= 0;
     }
   ok = ok && TIFFWriteDirectory (tif);
   TIFFClose (tif);
