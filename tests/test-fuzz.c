@@ -199,6 +199,14 @@ saved (EnlargeImage *image, const char *name, gboolean lossless)
 }
 
 static void
+set_metadata (EnlargeImage *image, GBytes *exif, GBytes *icc)
+{
+  image->meta.exif = g_bytes_ref (exif);
+  image->meta.icc_profile = g_bytes_ref (icc);
+  image->meta.dpi_x = image->meta.dpi_y = 300;
+}
+
+static void
 make_seeds (void)
 {
   g_autoptr (EnlargeImage) rgb = make_image (40, 30, 3);
@@ -209,9 +217,7 @@ make_seeds (void)
   seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_free);
   add_seed ("exif", g_bytes_ref (exif));
 
-  rgb->meta.exif = g_bytes_ref (exif);
-  rgb->meta.icc_profile = g_bytes_ref (icc);
-  rgb->meta.dpi_x = rgb->meta.dpi_y = 300;
+  set_metadata (rgb, exif, icc);
   add_seed ("png", saved (rgb, "seed.png", FALSE));
   add_seed ("jpeg", saved (rgb, "seed.jpg", FALSE));
   add_seed ("webp-lossy", saved (rgb, "seed.webp", FALSE));
@@ -223,13 +229,11 @@ make_seeds (void)
 
   g_autoptr (EnlargeImage) rgb16 = make_image16 (30, 20, 3);
   g_autoptr (EnlargeImage) rgba16 = make_image16 (20, 16, 4);
-  rgb16->meta.exif = g_bytes_ref (exif);
-  rgb16->meta.icc_profile = g_bytes_ref (icc);
-  rgb16->meta.dpi_x = rgb16->meta.dpi_y = 300;
-  add_seed ("png-16", saved (rgb16, "seed.png", FALSE));
-  add_seed ("png-16-alpha", saved (rgba16, "seed.png", FALSE));
-  add_seed ("tiff-16", saved (rgb16, "seed.tif", FALSE));
-  add_seed ("tiff-16-alpha", saved (rgba16, "seed.tif", FALSE));
+  set_metadata (rgb16, exif, icc);
+  const char *names16[][2] = { { "png-16", "seed.png" }, { "tiff-16", "seed.tif" },
+                               { "png-16-alpha", "seed.png" }, { "tiff-16-alpha", "seed.tif" } };
+  for (guint i = 0; i < G_N_ELEMENTS (names16); i++)
+    add_seed (names16[i][0], saved (i < 2 ? rgb16 : rgba16, names16[i][1], FALSE));
 
   /* an interlaced PNG: GdkPixbuf's saver makes none, so its rows are
    * written here (all filter 0) */

@@ -192,10 +192,13 @@ load_png16 (const guint8 *data, gsize len, const char *name, guint64 max_pixels,
 
 #define TIFF_MESSAGE_SIZE 256
 
+/* A TIFF in memory: the file read (@out NULL), or the one being written
+ * into @out (which libtiff also reads back and seeks in). */
 typedef struct {
   const guint8 *data;
   gsize len;
   toff_t pos;
+  GByteArray *out;
   char message[TIFF_MESSAGE_SIZE];
 } TiffSource;
 
@@ -216,7 +219,17 @@ tiff_read (thandle_t h, void *buf, tmsize_t size)
 static tmsize_t
 tiff_write (thandle_t h, void *buf, tmsize_t size)
 {
-  return -1;
+  TiffSource *dst = h;
+
+  if (dst->out == NULL || size < 0 || dst->pos + (guint64) size > G_MAXUINT32)
+    return -1;
+  if (dst->pos + size > dst->out->len)
+    g_byte_array_set_size (dst->out, (guint) (dst->pos + size));
+  memcpy (dst->out->data + dst->pos, buf, size);
+  dst->pos += size;
+  dst->data = dst->out->data;
+  dst->len = dst->out->len;
+  return size;
 }
 
 static toff_t
@@ -262,6 +275,18 @@ tiff_on_warning (TIFF *tif, void *user_data, const char *module, const char *fmt
   return 1;
 }
 
+static TIFF *
+tiff_open (TiffSource *src, const char *mode)
+{
+  TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
+  TIFFOpenOptionsSetErrorHandlerExtR (opts, tiff_on_error, src->message);
+  TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_on_warning, NULL);
+  TIFF *tif = TIFFClientOpenExt ("enlarge", mode, src, tiff_read, tiff_write, tiff_seek,
+                                 tiff_close, tiff_size, NULL, NULL, opts);
+  TIFFOpenOptionsFree (opts);
+  return tif;
+}
+
 /* The layouts read here: 1 … 4 unsigned 16-bit samples a pixel (gray,
  * gray + alpha, RGB, RGBA), contiguous, in strips. Anything else (tiles,
  * planes, palettes, CMYK, float) is left to GdkPixbuf. */
@@ -294,19 +319,14 @@ static EnlargeImage *
 load_tiff16 (const guint8 *data, gsize len, const char *name, guint64 max_pixels,
              EnlargeImage16Info *info, gboolean *handled, GError **error)
 {
-  TiffSource src = { data, len, 0, "" };
+  TiffSource src = { data, len, 0, NULL, "" };
   guint32 width = 0, height = 0;
   guint16 spp = 0, alpha_kind = 0, orientation = ORIENTATION_TOPLEFT, unit = RESUNIT_INCH;
   float res_x = 0, res_y = 0;
   guint32 icc_len = 0;
   void *icc = NULL;
 
-  TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
-  TIFFOpenOptionsSetErrorHandlerExtR (opts, tiff_on_error, src.message);
-  TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_on_warning, NULL);
-  TIFF *tif = TIFFClientOpenExt ("enlarge", "rm", &src, tiff_read, tiff_write, tiff_seek,
-                                 tiff_close, tiff_size, NULL, NULL, opts);
-  TIFFOpenOptionsFree (opts);
+  TIFF *tif = tiff_open (&src, "rm");
   if (tif == NULL)
     {
       set_damaged (error, name, src.message[0] != '\0' ? src.message : "libtiff cannot open it");
@@ -478,74 +498,19 @@ enlarge_image_encode_png16 (const EnlargeImage *image, const GByteArray *chunks,
                                   error);
 }
 
-typedef struct {
-  GByteArray *data;
-  toff_t pos;
-  char message[TIFF_MESSAGE_SIZE];
-} TiffSink;
-
-static tmsize_t
-sink_read (thandle_t h, void *buf, tmsize_t size)
-{
-  TiffSink *sink = h;
-  gsize n;
-
-  if (sink->pos >= sink->data->len || size < 0)
-    return 0;
-  n = MIN ((gsize) size, sink->data->len - (gsize) sink->pos);
-  memcpy (buf, sink->data->data + sink->pos, n);
-  sink->pos += n;
-  return (tmsize_t) n;
-}
-
-static tmsize_t
-sink_write (thandle_t h, void *buf, tmsize_t size)
-{
-  TiffSink *sink = h;
-
-  if (size < 0 || sink->pos + (guint64) size > G_MAXUINT32)
-    return -1;
-  if (sink->pos + size > sink->data->len)
-    g_byte_array_set_size (sink->data, (guint) (sink->pos + size));
-  memcpy (sink->data->data + sink->pos, buf, size);
-  sink->pos += size;
-  return size;
-}
-
-static toff_t
-sink_seek (thandle_t h, toff_t offset, int whence)
-{
-  TiffSink *sink = h;
-  guint64 base = whence == SEEK_CUR ? sink->pos : whence == SEEK_END ? sink->data->len : 0;
-
-  sink->pos = base + offset;
-  return sink->pos;
-}
-
-static toff_t
-sink_size (thandle_t h)
-{
-  return ((TiffSink *) h)->data->len;
-}
-
 /* Deflate with the horizontal predictor: lossless, about half the size
  * of raw 16-bit samples on a photograph, read by every TIFF reader. */
 GBytes *
 enlarge_image_encode_tiff16 (const EnlargeImage *image, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GByteArray) data = g_byte_array_new ();
-  TiffSink sink = { data, 0, "" };
+  TiffSource sink = { NULL, 0, 0, data, "" };
   const int nc = image->n_channels;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (image->bits == 16, NULL);
 
-  TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
-  TIFFOpenOptionsSetErrorHandlerExtR (opts, tiff_on_error, sink.message);
-  TIFFOpenOptionsSetWarningHandlerExtR (opts, tiff_on_warning, NULL);
-  TIFF *tif = TIFFClientOpenExt ("enlarge", "w", &sink, sink_read, sink_write, sink_seek,
-                                 tiff_close, sink_size, NULL, NULL, opts);
-  TIFFOpenOptionsFree (opts);
+  TIFF *tif = tiff_open (&sink, "w");
   if (tif == NULL)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "libtiff failed: %s", sink.message);
