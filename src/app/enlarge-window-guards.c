@@ -281,7 +281,8 @@ _enlarge_window_may_start (EnlargeWindow            *self,
   if (mp <= HUGE_OUTPUT_MP)
     return TRUE;
 
-  memory = g_format_size ((guint64) width * height * 4);
+  /* RGBA at 1 byte a sample, 2 for a 16-bit input */
+  memory = g_format_size ((guint64) width * height * 4 * (self->input->bits / 8));
   /* Translators: the size of a result in megapixels */
   heading = g_strdup_printf (_("Make a %.0f-Megapixel Image?"), mp);
   /* Translators: width × height, then the memory the result takes */
