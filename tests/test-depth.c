@@ -285,6 +285,33 @@ test_damaged (void)
     }
 }
 
+/* A few hundred bytes claiming 60000 × 60000 16-bit pixels (28 GB) are
+ * refused from the header, before libpng allocates anything. */
+static void
+test_too_large (void)
+{
+  g_autoptr (GBytes) small = png16_bytes (4, 4, 3, NULL);
+  g_autoptr (GByteArray) png = g_byte_array_new ();
+  const guint8 *d = g_bytes_get_data (small, NULL);
+  guint8 ihdr[13];
+  g_autoptr (GError) error = NULL;
+
+  /* the same file with another IHDR: magic, IHDR, the rest */
+  memcpy (ihdr, d + 16, 13);
+  enlarge_put_be32 (ihdr, 60000);
+  enlarge_put_be32 (ihdr + 4, 60000);
+  g_byte_array_append (png, d, 8);
+  enlarge_png_append_chunk (png, "IHDR", ihdr, sizeof ihdr);
+  g_byte_array_append (png, d + 33, g_bytes_get_size (small) - 33);
+  g_autoptr (GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&png));
+  g_autoptr (GTimer) timer = g_timer_new ();
+  g_autoptr (EnlargeImage) image = enlarge_image_load_bytes (bytes, &error);
+  g_assert_null (image);
+  g_assert_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE);
+  etu_assert_contains (error->message, "60000 × 60000");
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 1.0);
+}
+
 /* ---- through the model ----------------------------------------------------- */
 
 static void
@@ -477,6 +504,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/depth/load/tiff", GINT_TO_POINTER (TRUE), test_load);
   g_test_add_func ("/depth/load/orientation", test_orientation);
   g_test_add_func ("/depth/load/damaged", test_damaged);
+  g_test_add_func ("/depth/load/too-large", test_too_large);
   g_test_add_data_func ("/depth/engine/png", GINT_TO_POINTER (FALSE), test_engine_round_trip);
   g_test_add_data_func ("/depth/engine/tiff", GINT_TO_POINTER (TRUE), test_engine_round_trip);
   g_test_add_func ("/depth/engine/8-bit", test_8_bit_unchanged);
