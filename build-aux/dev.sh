@@ -21,6 +21,7 @@ PACKAGES=(
   libwebp-dev                                  # WebP output (lossless, ICC, EXIF)
   zlib1g-dev                                   # our PNG encoder deflates in parallel
   libjpeg-dev                                  # JPEG data checked for missing parts
+  libpng-dev libtiff-dev                       # 16-bit PNG and TIFF, read and written
   icc-profiles-free                            # ICC profiles for the image tests
   ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
   oclgrind                                     # the kernels checked on a simulator

@@ -1759,6 +1759,68 @@ test_large_image (void)
   enlarge_compare_view_zoom_fit (view);
 }
 
+/* A 16-bit PNG opens with its 16 bits (shown at 8), is enlarged with 16
+ * and saved as a 16-bit TIFF that keeps more than 256 levels. */
+static void
+test_sixteen_bit (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *path = g_build_filename (tmp_dir, "gradient16.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeImage) image = enlarge_image_new_full (64, 24, 3, 16, &error);
+  g_autoptr (GDir) dir = NULL;
+  g_autofree char *found = NULL;
+  const char *name;
+
+  g_assert_no_error (error);
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        guint16 *p = enlarge_image_pixel16 (image, x, y);
+        p[0] = (guint16) (x * 65535 / (image->width - 1));
+        p[1] = (guint16) (y * 65535 / (image->height - 1));
+        p[2] = (guint16) ((x + y) * 65535 / (image->width + image->height - 2));
+      }
+  g_assert_true (enlarge_image_save (image, path, NULL, &error));
+  g_assert_no_error (error);
+
+  open_and_wait (path);
+  if (enlarge_window_get_question (win) != NULL)
+    answer ("discard");
+  g_assert_cmpint (enlarge_window_get_input (win)->bits, ==, 16);
+  enlarge_window_set_model (win, "realesr-animevideov3-x2");
+  gtk_adjustment_set_value (enlarge_window_get_scale_adjustment (win), 2);
+  atu_wait_for (not_running, "no job to be running");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.upscale", NULL));
+  atu_wait_for (not_running, "the upscale to finish");
+  g_assert_nonnull (enlarge_window_get_result (win));
+  g_assert_cmpint (enlarge_window_get_result (win)->bits, ==, 16);
+  save_screenshot ("enlarge-window-16-bit.png");
+
+  g_settings_set_string (settings, "output-folder", tmp_dir);
+  g_settings_set_string (settings, "output-format", "tiff");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.save", NULL));
+  atu_wait_for (not_saving, "the save to finish");
+  dir = g_dir_open (tmp_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_prefix (name, "gradient16-enlarged-") && g_str_has_suffix (name, ".tif"))
+      found = g_build_filename (tmp_dir, name, NULL);
+  g_assert_nonnull (found);
+  g_autoptr (EnlargeImage) saved = enlarge_image_load (found, &error);
+  g_assert_no_error (error);
+  /* the header's BitsPerSample, and the pixels */
+  g_assert_cmpint (saved->meta.bits_per_sample, ==, 16);
+  g_assert_cmpint (saved->bits, ==, 16);
+  g_autoptr (GHashTable) levels = g_hash_table_new (NULL, NULL);
+  for (int y = 0; y < saved->height; y++)
+    for (int x = 0; x < saved->width; x++)
+      g_hash_table_add (levels, GUINT_TO_POINTER (1 + enlarge_image_pixel16 (saved, x, y)[0]));
+  g_test_message ("%s: %u levels of red", found, g_hash_table_size (levels));
+  g_assert_cmpuint (g_hash_table_size (levels), >, 256);
+  g_settings_reset (settings, "output-format");
+}
+
 static void
 test_close_window (void)
 {
@@ -1800,6 +1862,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/contrast-and-large-text", test_contrast_and_large_text);
   g_test_add_func ("/app/device-labels", test_device_labels);
   g_test_add_func ("/app/large-image", test_large_image);
+  g_test_add_func ("/app/sixteen-bit", test_sixteen_bit);
   g_test_add_func ("/app/close-window", test_close_window);
 
   ret = g_test_run ();

@@ -5,8 +5,9 @@
  * was read (PNG encoder, JPEG EXIF segment, WebP chunks).
  *
  * Seeds: small PNG (RGB, RGBA, interlaced, with eXIf and iCCP), JPEG,
- * WebP (lossy and lossless, with EXIF and ICCP), TIFF and an animated
- * GIF, all made here. Each case mutates one seed (bit flips, interesting
+ * WebP (lossy and lossless, with EXIF and ICCP), TIFF, 16-bit PNG and
+ * TIFF (RGB, RGBA, and an interlaced gray PNG with tRNS and eXIf: the
+ * libpng and libtiff decoders) and an animated GIF, all made here. Each case mutates one seed (bit flips, interesting
  * bytes and 32-bit values, truncation, insertions, repeated slices; PNG
  * chunk CRCs are fixed half the time so that mutations get past libpng's
  * checks) with a GRand seeded by the case number, so a failure names the
@@ -165,6 +166,20 @@ make_image (int width, int height, int n_channels)
   return image;
 }
 
+/* @image at 16 bits a sample, the low bytes varied too */
+static EnlargeImage *
+make_image16 (int width, int height, int n_channels)
+{
+  g_autoptr (EnlargeImage) image8 = make_image (width, height, n_channels);
+  g_autoptr (GError) error = NULL;
+  EnlargeImage *image = enlarge_image_convert_depth (image8, 16, &error);
+  g_assert_no_error (error);
+  guint16 *p = (guint16 *) (gpointer) image->pixels;
+  for (gsize i = 0; i < (gsize) width * height * n_channels; i++)
+    p[i] ^= (guint16) (i * 37 % 256);
+  return image;
+}
+
 /* @image written by the engine as @name (the format from its extension),
  * read back. */
 static GBytes *
@@ -184,6 +199,14 @@ saved (EnlargeImage *image, const char *name, gboolean lossless)
 }
 
 static void
+set_metadata (EnlargeImage *image, GBytes *exif, GBytes *icc)
+{
+  image->meta.exif = g_bytes_ref (exif);
+  image->meta.icc_profile = g_bytes_ref (icc);
+  image->meta.dpi_x = image->meta.dpi_y = 300;
+}
+
+static void
 make_seeds (void)
 {
   g_autoptr (EnlargeImage) rgb = make_image (40, 30, 3);
@@ -194,9 +217,7 @@ make_seeds (void)
   seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_free);
   add_seed ("exif", g_bytes_ref (exif));
 
-  rgb->meta.exif = g_bytes_ref (exif);
-  rgb->meta.icc_profile = g_bytes_ref (icc);
-  rgb->meta.dpi_x = rgb->meta.dpi_y = 300;
+  set_metadata (rgb, exif, icc);
   add_seed ("png", saved (rgb, "seed.png", FALSE));
   add_seed ("jpeg", saved (rgb, "seed.jpg", FALSE));
   add_seed ("webp-lossy", saved (rgb, "seed.webp", FALSE));
@@ -205,6 +226,14 @@ make_seeds (void)
   add_seed ("tiff-alpha", saved (rgba, "seed.tif", FALSE));
   add_seed ("png-alpha", saved (rgba, "seed.png", FALSE));
   add_seed ("gif", etu_animated_gif ());
+
+  g_autoptr (EnlargeImage) rgb16 = make_image16 (30, 20, 3);
+  g_autoptr (EnlargeImage) rgba16 = make_image16 (20, 16, 4);
+  set_metadata (rgb16, exif, icc);
+  const char *names16[][2] = { { "png-16", "seed.png" }, { "tiff-16", "seed.tif" },
+                               { "png-16-alpha", "seed.png" }, { "tiff-16-alpha", "seed.tif" } };
+  for (guint i = 0; i < G_N_ELEMENTS (names16); i++)
+    add_seed (names16[i][0], saved (i < 2 ? rgb16 : rgba16, names16[i][1], FALSE));
 
   /* an interlaced PNG: GdkPixbuf's saver makes none, so its rows are
    * written here (all filter 0) */
@@ -224,6 +253,45 @@ make_seeds (void)
   enlarge_png_append_chunk (png, "IDAT", idat, len);
   enlarge_png_append_chunk (png, "IEND", NULL, 0);
   add_seed ("png-interlaced", g_bytes_new (png->data, png->len));
+
+  /* 16-bit gray, interlaced, with a transparent value: libpng's
+   * expansions to RGBA */
+  g_byte_array_set_size (png, 0);
+  guint8 ihdr16[13] = { 0, 0, 0, 12, 0, 0, 0, 10, 16, 0, 0, 0, 1 };
+  const guint8 trns[2] = { 0x12, 0x34 };
+  /* Adam7 of 12 × 10 gray, 2 bytes a pixel: each pass's rows, filter 0 */
+  static const int x0[7] = { 0, 4, 0, 2, 0, 1, 0 }, dx[7] = { 8, 8, 4, 4, 2, 2, 1 };
+  static const int y0[7] = { 0, 0, 4, 0, 2, 0, 1 }, dy[7] = { 8, 8, 8, 4, 4, 2, 2 };
+  gsize n_raw = 0;
+  for (int pass = 0; pass < 7; pass++)
+    for (int y = y0[pass]; y < 10; y += dy[pass])
+      {
+        raw[n_raw++] = 0;
+        for (int x = x0[pass]; x < 12; x += dx[pass], n_raw += 2)
+          raw[n_raw] = (guint8) (x * 20), raw[n_raw + 1] = (guint8) (y * 25);
+      }
+  g_assert_cmpuint (n_raw, ==, 260);
+  len = compressBound (n_raw);
+  g_assert_cmpint (compress (idat, &len, raw, n_raw), ==, Z_OK);
+  g_byte_array_append (png, magic, 8);
+  enlarge_png_append_chunk (png, "IHDR", ihdr16, sizeof ihdr16);
+  enlarge_png_append_chunk (png, "tRNS", trns, sizeof trns);
+  enlarge_png_append_chunk (png, "eXIf", g_bytes_get_data (exif, NULL), g_bytes_get_size (exif));
+  enlarge_png_append_chunk (png, "IDAT", idat, len);
+  enlarge_png_append_chunk (png, "IEND", NULL, 0);
+  add_seed ("png-16-gray-interlaced", g_bytes_new (png->data, png->len));
+
+  /* the 16-bit seeds reach the 16-bit decoders */
+  for (guint i = 0; i < seeds->len; i++)
+    {
+      const Seed *seed = g_ptr_array_index (seeds, i);
+      if (strstr (seed->name, "-16") == NULL)
+        continue;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EnlargeImage) image = enlarge_image_load_bytes (seed->bytes, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (image->bits, ==, 16);
+    }
 
   /* the golden inputs: real photographs' PNG encoding */
   const char *golden[] = { "astronaut-face-64.png", "text-120x64.png" };
@@ -353,7 +421,8 @@ check_image (EnlargeImage *image, guint case_no, Stats *stats)
 
   /* touch every pixel: an image shorter than it says shows here */
   guint sum = 0;
-  for (gsize i = 0; i < (gsize) image->width * image->height * image->n_channels; i++)
+  g_assert_true (image->bits == 8 || image->bits == 16);
+  for (gsize i = 0; i < (gsize) image->width * image->height * image->n_channels * (image->bits / 8); i++)
     sum += image->pixels[i];
   (void) sum;
 

@@ -294,9 +294,14 @@ enlarge_job_get_settings (EnlargeJob *self)
 }
 
 GdkTexture *
-enlarge_texture_new_for_image (const EnlargeImage *image)
+enlarge_texture_new_for_image (const EnlargeImage *image16)
 {
   g_autoptr (GBytes) bytes = NULL;
+  /* shown at 8 bits: the views read the texture's bytes as such, and the
+   * screen has no more */
+  g_autoptr (EnlargeImage) image = enlarge_image_convert_depth (image16, 8, NULL);
+  if (image == NULL)
+    return NULL;
   gsize stride = (gsize) image->width * image->n_channels;
 
   GdkTexture *texture;
@@ -352,6 +357,14 @@ dispatch_progress (gpointer data)
 }
 
 /* Worker thread, after each tile. */
+/* sample @i of @image at 8 bits, as 16-bit images' textures show it */
+static guint8
+eight_bits (const EnlargeImage *image, gsize i)
+{
+  return image->bits == 16 ? (guint8) (((guint) enlarge_image_sample (image, i) * 255u + 32767u) / 65535u)
+                           : image->pixels[i];
+}
+
 static void
 on_progress (const EnlargeProgress *p,
              gpointer               user_data)
@@ -386,15 +399,15 @@ on_progress (const EnlargeProgress *p,
 
           for (int x = r->x; x < r->x + r->width && x < out->width; x++)
             {
-              const guint8 *s = enlarge_image_pixel (out, x, y);
+              const gsize s = enlarge_image_sample_index (out, x, y, 0);
               guint8 *d = enlarge_image_pixel (self->preview, x, y);
-              d[0] = s[0];
-              d[1] = s[1];
-              d[2] = s[2];
+              /* 16-bit results are shown at 8 bits, as their textures are */
+              for (int c = 0; c < 3; c++)
+                d[c] = eight_bits (out, s + c);
               if (alpha)
                 {
                   const int ix = MIN ((int) (((gint64) x * in->width) / out->width), in->width - 1);
-                  d[3] = enlarge_image_pixel (in, ix, iy)[3];
+                  d[3] = eight_bits (in, enlarge_image_sample_index (in, ix, iy, 3));
                 }
               else
                 d[3] = 255;

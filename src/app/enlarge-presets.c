@@ -83,8 +83,12 @@ enlarge_app_preset_lookup (const char *id)
 #define BUCKET(p) ((((p)[0] >> 3) << 10) | (((p)[1] >> 3) << 5) | ((p)[2] >> 3))
 
 const char *
-enlarge_app_preset_suggest (const EnlargeImage *image)
+enlarge_app_preset_suggest (const EnlargeImage *image16)
 {
+  /* the thresholds below are in 8-bit levels */
+  g_autoptr (EnlargeImage) image = enlarge_image_convert_depth (image16, 8, NULL);
+  if (image == NULL)
+    return NULL;
   gint64 n_pixels = (gint64) image->width * image->height;
   int step = (int) MAX (1, ceil (sqrt ((double) n_pixels / 65536.0)));
   g_autofree guint32 *counts = g_new0 (guint32, 1 << 15);

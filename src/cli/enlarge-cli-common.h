@@ -51,6 +51,8 @@ typedef struct {
   int quality;         /* G_MININT = not given */
   gboolean lossless;
   gboolean keep_gps;
+  int depth;           /* bits per channel of PNG/TIFF outputs: 0 = the
+                          input's, 8 or 16 */
   char *alpha;
   EnlargeAlphaMode alpha_mode;
   gboolean tta;

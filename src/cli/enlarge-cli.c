@@ -187,6 +187,9 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
       if (options->lossless && g_str_equal (job->format, "jpeg"))
         return usage_error (_("--lossless does not apply to JPEG (“%s”); use PNG, TIFF or WebP"),
                             output);
+      if (options->depth == 16 && !g_str_equal (job->format, "png") && !g_str_equal (job->format, "tiff"))
+        return usage_error ("--depth=16 needs a PNG or TIFF output, and “%s” is %s",
+                            output, job->format);
     }
 
   for (guint i = 0; i < jobs->len; i++)
@@ -315,13 +318,15 @@ run_job (const Job *job, Engine *engine, const Options *options, GCancellable *c
   if (input == NULL)
     return FALSE;
 
-  static gboolean warned_16_bit = FALSE;
-  if (input->meta.bits_per_sample > 8 && !warned_16_bit)
+  /* --depth=16 of an 8-bit input: the stages after the model keep the
+   * precision the model computes, instead of rounding to 8 bits */
+  if (options->depth == 16 && input->bits == 8)
     {
-      warned_16_bit = TRUE;
-      print_error (_("warning: %s has %d bits per channel; Enlarge works with 8, so the output "
-                     "has 8 and smooth gradients may show banding"),
-                   job->input, input->meta.bits_per_sample);
+      EnlargeImage *wide = enlarge_image_convert_depth (input, 16, error);
+      if (wide == NULL)
+        return FALSE;
+      enlarge_image_unref (input);
+      input = wide;
     }
 
   if (!engine_open (engine, options, error))
@@ -368,7 +373,7 @@ run_job (const Job *job, Engine *engine, const Options *options, GCancellable *c
    * the new size, GPS only with --keep-gps) and DPI. */
   enlarge_image_copy_metadata (output, input);
   EnlargeSaveOptions save = { job->format, options->quality, options->lossless, options->keep_gps,
-                              cancellable };
+                              cancellable, options->depth };
   return enlarge_image_save_full (output, job->output, &save, error);
 }
 
@@ -449,8 +454,13 @@ static const char *const description = N_(
   "                      turned upright, and the new pixel size. The ICC colour\n"
   "                      profile is kept byte for byte in every format, and\n"
   "                      the DPI value as is: the print size grows with the\n"
-  "                      scale. 16-bit inputs are processed and written with\n"
-  "                      8 bits per channel (a warning says so).\n"
+  "                      scale.\n"
+  "  --depth=BITS        8 or 16 bits per channel in PNG and TIFF outputs. By\n"
+  "                      default a 16-bit PNG or TIFF input is read, enlarged\n"
+  "                      and written with 16 bits (alpha included), an 8-bit\n"
+  "                      one with 8; 8 reduces the output, 16 widens it.\n"
+  "                      JPEG and WebP are always 8-bit (--depth=16 is then\n"
+  "                      an error).\n"
   "  --alpha=MODE        How a transparent input's alpha channel is enlarged:\n"
   "                      model (the default: through the model, as a gray\n"
   "                      image: the sharpest edges) or fast (a high-quality\n"
@@ -583,6 +593,8 @@ main (int argc, char **argv)
       N_("Lossless WebP"), NULL },
     { "keep-gps", 0, 0, G_OPTION_ARG_NONE, &options.keep_gps,
       N_("Keep the GPS location in the EXIF data"), NULL },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &options.depth,
+      N_("Bits per channel of PNG/TIFF outputs: 8 or 16 (default: the input’s)"), N_("BITS") },
     { "alpha", 0, 0, G_OPTION_ARG_STRING, &options.alpha,
       N_("Alpha channel: model (default) or fast"), N_("MODE") },
     { "tta", 0, 0, G_OPTION_ARG_NONE, &options.tta,
@@ -676,6 +688,8 @@ main (int argc, char **argv)
       g_free (options.format);
       options.format = g_strdup (format);
     }
+  if (options.depth != 0 && options.depth != 8 && options.depth != 16)
+    return usage_error ("--depth must be 8 or 16, not %d", options.depth);
   if (options.quality == G_MININT)
     options.quality = 0;   /* the default */
   else if (options.quality < 1 || options.quality > 100)
@@ -726,6 +740,7 @@ main (int argc, char **argv)
       if (g_strv_length (options.inputs) != 1)
         return usage_error (_("--compare takes one input image"));
       EnlargeLoadOptions load = load_options (&options);
+      load.depth = 8;   /* the contact sheet is 8-bit */
       status = enlarge_cli_compare (compare, region, json, options.inputs[0], options.output,
                                     options.device, options.creativity, options.scale,
                                     options.target_mp, &load, options.quiet, cancellable);

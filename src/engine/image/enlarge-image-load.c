@@ -1,5 +1,6 @@
-/* Loading images: GdkPixbuf decoders behind the pixel limit and the
- * completeness check, with their metadata. */
+/* Loading images: GdkPixbuf decoders (libpng and libtiff for 16-bit PNG
+ * and TIFF) behind the pixel limit and the completeness check, with their
+ * metadata. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,15 +190,73 @@ format_mp (double pixels)
   return g_strdup_printf ("%.*f MP", mp >= 10 ? 0 : mp >= 1 ? 1 : 3, mp);
 }
 
-static void
-set_too_large (GError **error, const char *name, const SizeGuard *guard)
+void
+enlarge_image_set_too_large (GError **error, const char *name, int width, int height,
+                             guint64 max_pixels)
 {
-  g_autofree char *size = format_mp ((double) guard->width * guard->height);
-  g_autofree char *limit = format_mp (guard->max_pixels);
+  g_autofree char *size = format_mp ((double) width * height);
+  g_autofree char *limit = format_mp (max_pixels);
 
   g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
                "Could not load %s: the image is %d × %d pixels (%s), more than the limit of %s",
-               name, guard->width, guard->height, size, limit);
+               name, width, height, size, limit);
+}
+
+static void
+set_too_large (GError **error, const char *name, const SizeGuard *guard)
+{
+  enlarge_image_set_too_large (error, name, guard->width, guard->height, guard->max_pixels);
+}
+
+static gboolean
+png_data_is_damaged (const guint8 *data, gsize len, const char *name, GError **error)
+{
+  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  if (len >= 8 && memcmp (data, png_magic, 8) == 0 && !enlarge_image_png_data_is_complete (data, len))
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                   "Could not load %s: the file is damaged or incomplete (its image data ends early)",
+                   name);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* A 16-bit PNG or TIFF through libpng or libtiff (enlarge-image16.c),
+ * with what the GdkPixbuf path gets from the pixbuf's options; NULL with
+ * *@handled FALSE for a layout left to GdkPixbuf. */
+static EnlargeImage *
+load_16bit (const guint8 *data, gsize len, const char *name, guint64 max_pixels,
+            EnlargeFileMetadata *found, gboolean *handled, GError **error)
+{
+  EnlargeImage16Info info;
+  g_autoptr (EnlargeImage) image = enlarge_image_decode16 (data, len, name, max_pixels,
+                                                          &info, handled, error);
+  if (image == NULL)
+    return NULL;
+  if (png_data_is_damaged (data, len, name, error))
+    {
+      g_clear_pointer (&info.icc_profile, g_bytes_unref);
+      return NULL;
+    }
+
+  int orientation = info.orientation > 0 ? info.orientation
+                    : found->exif != NULL ? enlarge_exif_get_orientation (found->exif) : 1;
+  image = enlarge_image_orient (g_steal_pointer (&image), orientation, error);
+  if (image == NULL)
+    {
+      g_clear_pointer (&info.icc_profile, g_bytes_unref);
+      return NULL;
+    }
+  image->meta.icc_profile = info.icc_profile != NULL ? info.icc_profile
+                            : found->icc_profile != NULL ? g_bytes_ref (found->icc_profile) : NULL;
+  if (found->exif != NULL)
+    image->meta.exif = g_bytes_ref (found->exif);
+  image->meta.dpi_x = info.dpi_x > 0 ? info.dpi_x : info.dpi_y;
+  image->meta.dpi_y = info.dpi_y > 0 ? info.dpi_y : info.dpi_x;
+  image->meta.bits_per_sample = 16;
+  return g_steal_pointer (&image);
 }
 
 static EnlargeImage *
@@ -236,6 +295,16 @@ load_data (const guint8             *data,
       return NULL;
     }
 
+  g_auto (EnlargeFileMetadata) found = { NULL, NULL, 0 };
+  enlarge_file_metadata_scan (data, len, &found);
+  if (found.bits_per_sample == 16 && (options == NULL || options->depth != 8))
+    {
+      gboolean handled = FALSE;
+      EnlargeImage *image = load_16bit (data, len, name, guard.max_pixels, &found, &handled, error);
+      if (image != NULL || handled)
+        return image;
+    }
+
   g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &guard);
 
@@ -271,9 +340,9 @@ load_data (const guint8             *data,
 
   /* After decoding, so that an image above the limit is reported as that
    * rather than as incomplete. */
-  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  if ((len >= 8 && memcmp (data, png_magic, 8) == 0 && !enlarge_image_png_data_is_complete (data, len)) ||
-      (len >= 2 && data[0] == 0xff && data[1] == 0xd8 && !enlarge_image_jpeg_data_is_complete (data, len)))
+  if (png_data_is_damaged (data, len, name, error))
+    return NULL;
+  if (len >= 2 && data[0] == 0xff && data[1] == 0xd8 && !enlarge_image_jpeg_data_is_complete (data, len))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
                    "Could not load %s: the file is damaged or incomplete (its image data ends early)",
@@ -283,9 +352,6 @@ load_data (const guint8             *data,
 
   GdkPixbufAnimation *animation = gdk_pixbuf_loader_get_animation (loader);
   gboolean animated = animation != NULL && !gdk_pixbuf_animation_is_static_image (animation);
-
-  EnlargeFileMetadata found = { NULL, NULL, 0 };
-  enlarge_file_metadata_scan (data, len, &found);
 
   /* The JPEG and TIFF loaders turn the orientation into an option; those
    * for PNG and WebP do not read EXIF, so the scanned block says it. */
@@ -302,7 +368,6 @@ load_data (const guint8             *data,
   g_autoptr (GdkPixbuf) oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   if (oriented == NULL)
     {
-      enlarge_file_metadata_clear (&found);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
                    "Could not load %s: not enough memory to rotate the image", name);
       return NULL;
@@ -317,7 +382,6 @@ load_data (const guint8             *data,
       set_metadata (image, pixbuf, &found);
       image->meta.animated = animated;
     }
-  enlarge_file_metadata_clear (&found);
   return image;
 }
 

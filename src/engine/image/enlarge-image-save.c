@@ -1,5 +1,6 @@
 /* Saving images: our PNG encoder, libwebp, GdkPixbuf's JPEG and TIFF
- * savers, with the metadata spliced in, through a temporary file. */
+ * savers (libtiff for 16 bits), with the metadata spliced in, through a
+ * temporary file. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -396,6 +397,7 @@ enlarge_image_save_full (const EnlargeImage       *image,
   gboolean is_jpeg = g_str_equal (format, "jpeg");
   gboolean is_png = g_str_equal (format, "png");
   gboolean is_webp = g_str_equal (format, "webp");
+  gboolean is_tiff = g_str_equal (format, "tiff");
   if (options->lossless && is_jpeg)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
@@ -403,10 +405,25 @@ enlarge_image_save_full (const EnlargeImage       *image,
                    display);
       return FALSE;
     }
+  if (options->depth != 0 && options->depth != 8 && options->depth != 16)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "Could not save “%s”: the depth must be 8 or 16 bits, not %d",
+                   display, options->depth);
+      return FALSE;
+    }
+
+  /* 16 bits a sample where the format has them and nobody asked for 8;
+   * the 8-bit path below is the one 8-bit images always took. */
+  const int bits = !(is_png || is_tiff) ? 8 : options->depth != 0 ? options->depth : image->bits;
+  g_autoptr (EnlargeImage) converted = enlarge_image_convert_depth (image, bits, error);
+  if (converted == NULL)
+    return FALSE;
+  image = converted;
 
   gboolean has_alpha = image->n_channels == 2 || image->n_channels == 4;
-  g_autoptr (GdkPixbuf) pixbuf = pixbuf_for_image (image, is_jpeg && has_alpha);
-  if (pixbuf == NULL)
+  g_autoptr (GdkPixbuf) pixbuf = bits == 16 ? NULL : pixbuf_for_image (image, is_jpeg && has_alpha);
+  if (pixbuf == NULL && bits != 16)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY,
                    "Could not save “%s”: not enough memory", display);
@@ -441,6 +458,22 @@ enlarge_image_save_full (const EnlargeImage       *image,
           return FALSE;
         }
     }
+  else if (is_tiff && bits == 16)
+    {
+      /* GdkPixbuf's saver has 8 bits only */
+      encoded = enlarge_image_encode_tiff16 (image, options->cancellable, &local_error);
+      if (encoded == NULL)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          g_set_error (error, ENLARGE_ERROR, local_error->code,
+                       "Could not save “%s”: %s", display, local_error->message);
+          return FALSE;
+        }
+    }
   else if (is_png)
     {
       /* GdkPixbuf 2.42's PNG saver rejects an RGB profile (it sets
@@ -460,12 +493,15 @@ enlarge_image_save_full (const EnlargeImage       *image,
        * two cores (9.8 s through GdkPixbuf) for a 3 % larger file than
        * level 4 in 1.5 s; on photographs level 4 is 3 % larger than 6 at
        * a third of the time. */
-      encoded = enlarge_png_encode (gdk_pixbuf_get_pixels (pixbuf),
-                                    gdk_pixbuf_get_width (pixbuf),
-                                    gdk_pixbuf_get_height (pixbuf),
-                                    gdk_pixbuf_get_rowstride (pixbuf),
-                                    gdk_pixbuf_get_n_channels (pixbuf), 4, insert,
-                                    meta->dpi_x, meta->dpi_y, &local_error);
+      if (bits == 16)
+        encoded = enlarge_image_encode_png16 (image, insert, 4, &local_error);
+      else
+        encoded = enlarge_png_encode (gdk_pixbuf_get_pixels (pixbuf),
+                                      gdk_pixbuf_get_width (pixbuf),
+                                      gdk_pixbuf_get_height (pixbuf),
+                                      gdk_pixbuf_get_rowstride (pixbuf),
+                                      gdk_pixbuf_get_n_channels (pixbuf), 4, insert,
+                                      meta->dpi_x, meta->dpi_y, &local_error);
       if (encoded == NULL)
         {
           g_set_error (error, ENLARGE_ERROR, local_error->code,

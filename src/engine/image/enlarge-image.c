@@ -1,4 +1,5 @@
-/* Images in memory: 8-bit pixels with their metadata, reference counted. */
+/* Images in memory: 8- or 16-bit pixels with their metadata, reference
+ * counted. */
 
 #include "enlarge-image.h"
 
@@ -10,19 +11,26 @@
 EnlargeImage *
 enlarge_image_new (int width, int height, int n_channels, GError **error)
 {
+  return enlarge_image_new_full (width, height, n_channels, 8, error);
+}
+
+EnlargeImage *
+enlarge_image_new_full (int width, int height, int n_channels, int bits, GError **error)
+{
   gsize row, size;
 
-  if (width <= 0 || height <= 0 || n_channels < 1 || n_channels > 4)
+  if (width <= 0 || height <= 0 || n_channels < 1 || n_channels > 4 ||
+      (bits != 8 && bits != 16))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
-                   "Invalid image size %d×%d with %d channels",
-                   width, height, n_channels);
+                   "Invalid image size %d×%d with %d channels of %d bits",
+                   width, height, n_channels, bits);
       return NULL;
     }
 
   /* GdkPixbuf addresses rows with an int stride, so a wider row could not
    * be saved or resampled even if it fitted in memory. */
-  if (!g_size_checked_mul (&row, (gsize) width, (gsize) n_channels) ||
+  if (!g_size_checked_mul (&row, (gsize) width, (gsize) n_channels * (bits / 8)) ||
       row > G_MAXINT ||
       !g_size_checked_mul (&size, row, (gsize) height))
     {
@@ -44,6 +52,7 @@ enlarge_image_new (int width, int height, int n_channels, GError **error)
   image->width = width;
   image->height = height;
   image->n_channels = n_channels;
+  image->bits = bits;
   image->pixels = g_steal_pointer (&pixels);
   image->ref_count = 1;
   return image;
@@ -91,7 +100,7 @@ enlarge_image_copy_metadata (EnlargeImage *dst, const EnlargeImage *src)
 static gsize
 image_size (const EnlargeImage *image)
 {
-  return (gsize) image->width * image->height * image->n_channels;
+  return (gsize) image->width * image->height * image->n_channels * (image->bits / 8);
 }
 
 EnlargeImage *
@@ -99,8 +108,8 @@ enlarge_image_copy (const EnlargeImage *image, GError **error)
 {
   g_return_val_if_fail (image != NULL, NULL);
 
-  EnlargeImage *copy = enlarge_image_new (image->width, image->height,
-                                          image->n_channels, error);
+  EnlargeImage *copy = enlarge_image_new_full (image->width, image->height,
+                                               image->n_channels, image->bits, error);
   if (copy != NULL)
     {
       memcpy (copy->pixels, image->pixels, image_size (image));
@@ -125,11 +134,36 @@ enlarge_image_crop (const EnlargeImage *image, const EnlargeRect *rect, GError *
                    rect->x, rect->y, rect->width, rect->height, image->width, image->height);
       return NULL;
     }
-  out = enlarge_image_new (x1 - x0, y1 - y0, nc, error);
+  out = enlarge_image_new_full (x1 - x0, y1 - y0, nc, image->bits, error);
   if (out == NULL)
     return NULL;
   for (int y = y0; y < y1; y++)
     memcpy (enlarge_image_pixel (out, 0, y - y0), enlarge_image_pixel (image, x0, y),
-            (gsize) (x1 - x0) * nc);
+            (gsize) (x1 - x0) * nc * (image->bits / 8));
+  return out;
+}
+
+EnlargeImage *
+enlarge_image_convert_depth (const EnlargeImage *image, int bits, GError **error)
+{
+  g_return_val_if_fail (image != NULL, NULL);
+
+  if (image->bits == bits)
+    return enlarge_image_ref ((EnlargeImage *) image);
+
+  EnlargeImage *out = enlarge_image_new_full (image->width, image->height,
+                                              image->n_channels, bits, error);
+  if (out == NULL)
+    return NULL;
+  const gsize n = (gsize) image->width * image->height * image->n_channels;
+  const guint16 *s16 = (const guint16 *) (gconstpointer) image->pixels;
+  guint16 *d16 = (guint16 *) (gpointer) out->pixels;
+  if (bits == 8)
+    for (gsize i = 0; i < n; i++)
+      out->pixels[i] = (guint8) ((s16[i] * 255u + 32767u) / 65535u);
+  else
+    for (gsize i = 0; i < n; i++)
+      d16[i] = (guint16) (image->pixels[i] * 257u);
+  enlarge_image_copy_metadata (out, image);
   return out;
 }

@@ -27,9 +27,8 @@ typedef struct {
  * animated: TRUE for an animated GIF or WebP, of which only the first
  *   frame is loaded (callers warn: animations are not supported yet).
  * bits_per_sample: of the source file (8, or 16 for a 16-bit PNG/TIFF);
- *   0 for an image not loaded from a file. The pixels are always 8-bit:
- *   GdkPixbuf reads 16-bit files reduced to 8 bits and outputs are 8-bit,
- *   so smooth gradients of a 16-bit source may show banding. */
+ *   0 for an image not loaded from a file. A 16-bit PNG or TIFF is loaded
+ *   with 16-bit pixels (EnlargeImage.bits), everything else with 8. */
 typedef struct {
   GBytes *icc_profile;
   GBytes *exif;
@@ -40,16 +39,20 @@ typedef struct {
                           first frame was loaded */
 } EnlargeImageMetadata;
 
-/* An 8-bit image in memory: RGB (3 channels) or RGBA (4), rows of
- * width * n_channels bytes with no padding, and the metadata of the file it
- * came from (empty for a new image). Reference counted; the metadata's
+/* An image in memory: RGB (3 channels) or RGBA (4), rows of
+ * width * n_channels samples with no padding, and the metadata of the file
+ * it came from (empty for a new image). Samples are 8-bit (guint8), or
+ * with @bits 16 guint16 in the machine's byte order (0 … 65535, alpha
+ * included): the pixels of a 16-bit PNG or TIFF, and of every stage that
+ * follows one through the pipeline. Reference counted; the metadata's
  * GBytes are owned by the image (set them with g_bytes_ref). */
 typedef struct {
   int width;
   int height;
   int n_channels;
-  guint8 *pixels;
+  guint8 *pixels;    /* guint16 samples when bits is 16 */
   EnlargeImageMetadata meta;
+  int bits;          /* bits per sample: 8 or 16 */
   /*< private >*/
   gint ref_count;
 } EnlargeImage;
@@ -57,6 +60,9 @@ typedef struct {
 /* Fails (ENLARGE_ERROR_NO_MEMORY) instead of aborting when the buffer cannot
  * be allocated, so huge requests are an error, not a crash. */
 EnlargeImage *enlarge_image_new (int width, int height, int n_channels, GError **error);
+/* The same with @bits 8 or 16 bits per sample. */
+EnlargeImage *enlarge_image_new_full (int width, int height, int n_channels, int bits,
+                                      GError **error);
 EnlargeImage *enlarge_image_ref (EnlargeImage *image);
 void          enlarge_image_unref (EnlargeImage *image);
 /* Pixels and metadata. */
@@ -66,11 +72,58 @@ EnlargeImage *enlarge_image_copy (const EnlargeImage *image, GError **error);
  * this so an output carries its input's ICC profile, EXIF and DPI. */
 void          enlarge_image_copy_metadata (EnlargeImage *dst, const EnlargeImage *src);
 
+/* The first byte of pixel (x, y); of a 16-bit image, read it through
+ * enlarge_image_pixel16 or the sample functions below. */
 static inline guint8 *
 enlarge_image_pixel (const EnlargeImage *image, int x, int y)
 {
-  return image->pixels + ((gsize) y * image->width + x) * image->n_channels;
+  return image->pixels + ((gsize) y * image->width + x) * image->n_channels * (image->bits >> 3);
 }
+
+static inline guint16 *
+enlarge_image_pixel16 (const EnlargeImage *image, int x, int y)
+{
+  return (guint16 *) (gpointer) enlarge_image_pixel (image, x, y);
+}
+
+/* The largest sample value: 255 or 65535. */
+static inline float
+enlarge_image_max_value (const EnlargeImage *image)
+{
+  return image->bits == 16 ? 65535.f : 255.f;
+}
+
+/* Sample @i of the image (pixel i / n_channels, channel i % n_channels),
+ * whatever its depth: the float stages (model input, resampling,
+ * creativity) read through this and write through set_sample, so an 8-bit
+ * image goes through exactly the arithmetic it always did. */
+static inline float
+enlarge_image_sample (const EnlargeImage *image, gsize i)
+{
+  return image->bits == 16 ? (float) ((const guint16 *) (gconstpointer) image->pixels)[i]
+                           : (float) image->pixels[i];
+}
+
+/* Stores @v, already rounded and within 0 … enlarge_image_max_value. */
+static inline void
+enlarge_image_set_sample (EnlargeImage *image, gsize i, float v)
+{
+  if (image->bits == 16)
+    ((guint16 *) (gpointer) image->pixels)[i] = (guint16) v;
+  else
+    image->pixels[i] = (guint8) v;
+}
+
+static inline gsize
+enlarge_image_sample_index (const EnlargeImage *image, int x, int y, int c)
+{
+  return ((gsize) y * image->width + x) * image->n_channels + c;
+}
+
+/* A copy at @bits (8 or 16) bits per sample, metadata included; a new
+ * reference when the image already has that depth. 16 → 8 rounds to the
+ * nearest value (v × 255 / 65535), 8 → 16 is exact (v × 257). */
+EnlargeImage *enlarge_image_convert_depth (const EnlargeImage *image, int bits, GError **error);
 
 /* The largest image loaded by default: 128 MP (1 MP = 1024² pixels, as
  * for --target-mp), a 13 000 × 10 000 photograph; decoded as RGBA it takes
@@ -82,12 +135,17 @@ typedef struct {
    * anything is decoded or allocated: a file of a few hundred bytes can
    * claim 60000 × 60000. 0 = ENLARGE_IMAGE_DEFAULT_MAX_PIXELS. */
   guint64 max_pixels;
+  /* 8: 16-bit files come back with 8-bit pixels (for callers that only
+   * show or measure them); 0 = the file's depth. */
+  int depth;
 } EnlargeLoadOptions;
 
-#define ENLARGE_LOAD_OPTIONS_INIT { 0 }
+#define ENLARGE_LOAD_OPTIONS_INIT { 0, 0 }
 
 /* Loads PNG, JPEG, TIFF, WebP (when the loader is installed), … through
- * GdkPixbuf, applying the EXIF orientation (JPEG, PNG eXIf, WebP EXIF, TIFF).
+ * GdkPixbuf, applying the EXIF orientation (JPEG, PNG eXIf, WebP EXIF, TIFF);
+ * a 16-bit PNG or TIFF (which GdkPixbuf would reduce to 8 bits) is decoded
+ * by libpng or libtiff into a 16-bit image.
  * Grayscale comes back as RGB. An alpha channel that is fully opaque is
  * dropped. The metadata is filled in; metadata that is malformed is
  * dropped (g_debug), never a reason to fail. A file cut short or damaged
@@ -130,12 +188,17 @@ typedef struct {
   GCancellable *cancellable;  /* checked while writing; on cancel the
                                  temporary file is removed and the error
                                  is G_IO_ERROR_CANCELLED. NULL = none */
+  int depth;           /* bits per sample of the file: 0 = the image's own
+                          (16-bit images stay 16-bit in PNG and TIFF;
+                          JPEG and WebP are always 8), 8 = reduce to 8,
+                          16 = PNG and TIFF at 16 even from 8-bit pixels */
 } EnlargeSaveOptions;
 
-#define ENLARGE_SAVE_OPTIONS_INIT { NULL, 0, FALSE, FALSE, NULL }
+#define ENLARGE_SAVE_OPTIONS_INIT { NULL, 0, FALSE, FALSE, NULL, 0 }
 
 /* Writes @image with its metadata (see EnlargeImageMetadata: ICC profile
- * in every format; EXIF in JPEG, PNG and WebP; DPI in PNG, JPEG and TIFF)
+ * in every format; EXIF in JPEG, PNG and WebP; DPI in PNG, JPEG and TIFF),
+ * at 16 bits per sample for a 16-bit image in PNG or TIFF (see depth),
  * to a temporary file beside @path and renames it into place, so a failure
  * never leaves a partial file. An alpha channel is composited over white
  * for JPEG. */

@@ -26,6 +26,7 @@ typedef struct {
 } EnlargeFileMetadata;
 
 void enlarge_file_metadata_clear (EnlargeFileMetadata *meta);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnlargeFileMetadata, enlarge_file_metadata_clear)
 
 /* Never fails: what cannot be found or is malformed is left NULL. */
 void enlarge_file_metadata_scan (const guint8 *data, gsize len, EnlargeFileMetadata *meta);

@@ -17,6 +17,24 @@ enlarge_image_psnr (const EnlargeImage *a, const EnlargeImage *b)
   if (a->width != b->width || a->height != b->height || color_a != color_b)
     return -1;
 
+  if (a->bits != 8 || b->bits != 8)
+    {
+      /* in 8-bit units, so the figures of both depths read alike */
+      const double ka = 255.0 / enlarge_image_max_value (a), kb = 255.0 / enlarge_image_max_value (b);
+      double dsum = 0;
+      for (int y = 0; y < a->height; y++)
+        for (int x = 0; x < a->width; x++)
+          for (int c = 0; c < color_a; c++)
+            {
+              double d = ka * enlarge_image_sample (a, enlarge_image_sample_index (a, x, y, c)) -
+                         kb * enlarge_image_sample (b, enlarge_image_sample_index (b, x, y, c));
+              dsum += d * d;
+            }
+      if (dsum == 0)
+        return INFINITY;
+      return 10.0 * log10 (255.0 * 255.0 / (dsum / ((double) a->width * a->height * color_a)));
+    }
+
   guint64 sum = 0;
   for (int y = 0; y < a->height; y++)
     {
@@ -46,12 +64,14 @@ enlarge_image_max_difference (const EnlargeImage *a, const EnlargeImage *b)
   int worst = 0;
 
   g_return_val_if_fail (a != NULL && b != NULL, -1);
-  if (a->width != b->width || a->height != b->height || (a->n_channels >= 3) != (b->n_channels >= 3))
+  if (a->width != b->width || a->height != b->height || (a->n_channels >= 3) != (b->n_channels >= 3) ||
+      a->bits != b->bits)
     return -1;
   for (int y = 0; y < a->height; y++)
     for (int x = 0; x < a->width; x++)
       for (int c = 0; c < MIN (a->n_channels, 3); c++)
-        worst = MAX (worst, abs (enlarge_image_pixel (a, x, y)[c] - enlarge_image_pixel (b, x, y)[c]));
+        worst = MAX (worst, (int) fabsf (enlarge_image_sample (a, enlarge_image_sample_index (a, x, y, c)) -
+                                         enlarge_image_sample (b, enlarge_image_sample_index (b, x, y, c))));
   return worst;
 }
 
@@ -73,15 +93,16 @@ enlarge_image_laplacian_energy (const EnlargeImage *img)
 {
   double sum = 0;
   gsize n = 0;
+#define S(x, y) enlarge_image_sample (img, enlarge_image_sample_index (img, x, y, c))
   for (int y = 1; y < img->height - 1; y++)
     for (int x = 1; x < img->width - 1; x++)
       for (int c = 0; c < 3; c++)
         {
-          int v = 4 * enlarge_image_pixel (img, x, y)[c] - enlarge_image_pixel (img, x - 1, y)[c] -
-                  enlarge_image_pixel (img, x + 1, y)[c] - enlarge_image_pixel (img, x, y - 1)[c] -
-                  enlarge_image_pixel (img, x, y + 1)[c];
+          float v = 4 * S (x, y) - S (x - 1, y) - S (x + 1, y) - S (x, y - 1) - S (x, y + 1);
           sum += ABS (v);
           n++;
         }
-  return n ? sum / n : 0;
+#undef S
+  /* in 8-bit units */
+  return n ? sum / n * (255.0 / enlarge_image_max_value (img)) : 0;
 }

@@ -189,20 +189,31 @@ enlarge_png_encode (const guint8 *pixels, int width, int height, gsize rowstride
                     int n_channels, int level, const GByteArray *chunks,
                     int dpi_x, int dpi_y, GError **error)
 {
+  return enlarge_png_encode_full (pixels, width, height, rowstride, n_channels, 8, level,
+                                  chunks, dpi_x, dpi_y, error);
+}
+
+GBytes *
+enlarge_png_encode_full (const guint8 *pixels, int width, int height, gsize rowstride,
+                         int n_channels, int bits, int level, const GByteArray *chunks,
+                         int dpi_x, int dpi_y, GError **error)
+{
   static const guint8 magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   PngJob job = { 0 };
   gsize total = 0;
   GBytes *result = NULL;
 
   g_return_val_if_fail (n_channels == 3 || n_channels == 4, NULL);
+  g_return_val_if_fail (bits == 8 || bits == 16, NULL);
   g_return_val_if_fail (width > 0 && height > 0, NULL);
 
   job.pixels = pixels;
   job.rowstride = rowstride;
   job.width = width;
   job.height = height;
-  job.bpp = n_channels;
-  job.line = 1 + (gsize) width * n_channels;
+  /* PNG filters work on bytes, a pixel's width apart, whatever the depth */
+  job.bpp = n_channels * bits / 8;
+  job.line = 1 + (gsize) width * job.bpp;
   job.level = CLAMP (level, 0, 9);
   job.filtered = g_try_malloc ((gsize) height * job.line);
   if (job.filtered == NULL)
@@ -255,7 +266,7 @@ enlarge_png_encode (const guint8 *pixels, int width, int height, gsize rowstride
     g_byte_array_append (png, magic, 8);
     enlarge_put_be32 (ihdr, (guint32) width);
     enlarge_put_be32 (ihdr + 4, (guint32) height);
-    ihdr[8] = 8;                         /* bits per sample */
+    ihdr[8] = (guint8) bits;             /* bits per sample */
     ihdr[9] = n_channels == 4 ? 6 : 2;   /* RGBA or RGB */
     ihdr[10] = ihdr[11] = ihdr[12] = 0;  /* deflate, adaptive filters, no interlace */
     enlarge_png_append_chunk (png, "IHDR", ihdr, sizeof ihdr);

@@ -4,7 +4,8 @@
 
 G_BEGIN_DECLS
 
-/* Encodes 8-bit RGB (@n_channels 3) or RGBA (4) pixels as a PNG file,
+/* Encodes RGB (@n_channels 3) or RGBA (4) pixels of @bits 8 or 16 bits
+ * per sample (16: big-endian, as PNG stores them) as a PNG file,
  * with @chunks (complete chunks such as iCCP and eXIf, or NULL) right
  * after IHDR and a pHYs chunk when @dpi_x and @dpi_y are > 0.
  *
@@ -17,5 +18,8 @@ G_BEGIN_DECLS
 GBytes *enlarge_png_encode (const guint8 *pixels, int width, int height, gsize rowstride,
                             int n_channels, int level, const GByteArray *chunks,
                             int dpi_x, int dpi_y, GError **error);
+GBytes *enlarge_png_encode_full (const guint8 *pixels, int width, int height, gsize rowstride,
+                                 int n_channels, int bits, int level, const GByteArray *chunks,
+                                 int dpi_x, int dpi_y, GError **error);
 
 G_END_DECLS

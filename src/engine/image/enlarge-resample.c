@@ -207,14 +207,15 @@ enlarge_resample (const EnlargeImage *img, int width, int height, EnlargeFilter 
                    "Cannot resample to %d×%d", width, height);
       return NULL;
     }
-  out = enlarge_image_new (width, height, nc, error);
+  out = enlarge_image_new_full (width, height, nc, img->bits, error);
   if (out == NULL)
     return NULL;
   if (width == img->width && height == img->height)
     {
-      memcpy (out->pixels, img->pixels, (gsize) width * height * nc);
+      memcpy (out->pixels, img->pixels, (gsize) width * height * nc * (img->bits / 8));
       return g_steal_pointer (&out);
     }
+  const float max_value = enlarge_image_max_value (img);
 
   kernel_init (&kx, img->width, width, filter);
   kernel_init (&ky, img->height, height, filter);
@@ -253,9 +254,9 @@ enlarge_resample (const EnlargeImage *img, int width, int height, EnlargeFilter 
                 acc[c] = 0;
               for (int i = 0; i < tx->n; i++)
                 {
-                  const guint8 *p = enlarge_image_pixel (img, CLAMP (tx->first + i, 0, img->width - 1), sy);
+                  const gsize p = enlarge_image_sample_index (img, CLAMP (tx->first + i, 0, img->width - 1), sy, 0);
                   for (int c = 0; c < nc; c++)
-                    acc[c] += tx->w[i] * p[c];
+                    acc[c] += tx->w[i] * enlarge_image_sample (img, p + c);
                 }
               for (int c = 0; c < nc; c++)
                 r[x * nc + c] = acc[c];
@@ -273,9 +274,9 @@ enlarge_resample (const EnlargeImage *img, int width, int height, EnlargeFilter 
               for (int c = 0; c < nc; c++)
                 acc[c] += ty->w[j] * r[x * nc + c];
             }
-          guint8 *o = enlarge_image_pixel (out, x, y);
+          const gsize o = enlarge_image_sample_index (out, x, y, 0);
           for (int c = 0; c < nc; c++)
-            o[c] = (guint8) CLAMP (floorf (acc[c] + 0.5f), 0.f, 255.f);
+            enlarge_image_set_sample (out, o + c, CLAMP (floorf (acc[c] + 0.5f), 0.f, max_value));
         }
     }
 
@@ -306,9 +307,10 @@ enlarge_resample_window (const EnlargeImage *part, int part_x, int part_y,
                    wx, wy, ww, wh, width, height);
       return NULL;
     }
-  out = enlarge_image_new (ww, wh, nc, error);
+  out = enlarge_image_new_full (ww, wh, nc, part->bits, error);
   if (out == NULL)
     return NULL;
+  const float max_value = enlarge_image_max_value (part);
 
   /* The taps of the whole axes (a few floats per output pixel), so that
    * every weight is the one enlarge_resample uses. */
@@ -356,9 +358,9 @@ enlarge_resample_window (const EnlargeImage *part, int part_x, int part_y,
         float acc[4] = { 0, 0, 0, 0 };
         for (int i = 0; i < tx->n; i++)
           {
-            const guint8 *p = enlarge_image_pixel (part, CLAMP (tx->first + i, 0, full_width - 1) - part_x, sy);
+            const gsize p = enlarge_image_sample_index (part, CLAMP (tx->first + i, 0, full_width - 1) - part_x, sy, 0);
             for (int c = 0; c < nc; c++)
-              acc[c] += tx->w[i] * p[c];
+              acc[c] += tx->w[i] * enlarge_image_sample (part, p + c);
           }
         for (int c = 0; c < nc; c++)
           rows[((gsize) (sy - y_lo) * ww + x) * nc + c] = acc[c];
@@ -376,9 +378,9 @@ enlarge_resample_window (const EnlargeImage *part, int part_x, int part_y,
               for (int c = 0; c < nc; c++)
                 acc[c] += ty->w[j] * r[c];
             }
-          guint8 *o = enlarge_image_pixel (out, x, y);
+          const gsize o = enlarge_image_sample_index (out, x, y, 0);
           for (int c = 0; c < nc; c++)
-            o[c] = (guint8) CLAMP (floorf (acc[c] + 0.5f), 0.f, 255.f);
+            enlarge_image_set_sample (out, o + c, CLAMP (floorf (acc[c] + 0.5f), 0.f, max_value));
         }
     }
   kernel_clear (&kx);

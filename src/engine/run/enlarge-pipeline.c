@@ -199,7 +199,7 @@ plane_from_image (const EnlargeImage *img, int c, float *out)
 {
   for (int y = 0; y < img->height; y++)
     for (int x = 0; x < img->width; x++)
-      out[(gsize) y * img->width + x] = enlarge_image_pixel (img, x, y)[c];
+      out[(gsize) y * img->width + x] = enlarge_image_sample (img, enlarge_image_sample_index (img, x, y, c));
 }
 
 /* Rows y0 … y1 - 1 of Z = B + a·(Y − B) for channel c, with B the cubic
@@ -215,7 +215,7 @@ z_rows (const float *xp, int w, int h, const EnlargeImage *y_img, int c, float a
     for (int x = 0; x < W; x++)
       {
         float *b = &z[(gsize) (y - y0) * W + x];
-        *b += a * (enlarge_image_pixel (y_img, x, y)[c] - *b);
+        *b += a * (enlarge_image_sample (y_img, enlarge_image_sample_index (y_img, x, y, c)) - *b);
       }
 }
 
@@ -225,6 +225,7 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
 {
   const int s = y_img->width / MAX (x_img->width, 1);
   const int W = y_img->width, H = y_img->height, w = x_img->width, h = x_img->height;
+  const float max_value = enlarge_image_max_value (y_img);
   g_autoptr (EnlargeImage) out = NULL;
 
   if (creativity == 0.5)
@@ -233,6 +234,12 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
                    "Creativity needs images an integer factor apart (%d×%d, %d×%d)", w, h, W, H);
+      return NULL;
+    }
+  if (x_img->bits != y_img->bits)
+    {
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
+                   "Creativity needs images of one depth (%d and %d bits)", x_img->bits, y_img->bits);
       return NULL;
     }
   out = enlarge_image_copy (y_img, error);
@@ -268,18 +275,20 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
               for (int y = y0; y < y1; y++)
                 for (int x = 0; x < W; x++)
                   {
-                    float lo = 255.f, hi = 0.f;
+                    float lo = max_value, hi = 0.f;
                     for (int dy = -1; dy <= 1; dy++)
                       for (int dx = -1; dx <= 1; dx++)
                         {
-                          float v = enlarge_image_pixel (y_img, CLAMP (x + dx, 0, W - 1),
-                                                         CLAMP (y + dy, 0, H - 1))[c];
+                          float v = enlarge_image_sample (y_img, enlarge_image_sample_index (
+                                                            y_img, CLAMP (x + dx, 0, W - 1),
+                                                            CLAMP (y + dy, 0, H - 1), c));
                           lo = MIN (lo, v);
                           hi = MAX (hi, v);
                         }
+                    const gsize i = enlarge_image_sample_index (y_img, x, y, c);
                     const float b = zs[(gsize) (y - y0) * W + x];
-                    const float v = b + g * (enlarge_image_pixel (y_img, x, y)[c] - b);
-                    enlarge_image_pixel (out, x, y)[c] = (guint8) floorf (CLAMP (v, lo, hi) + 0.5f);
+                    const float v = b + g * (enlarge_image_sample (y_img, i) - b);
+                    enlarge_image_set_sample (out, i, floorf (CLAMP (v, lo, hi) + 0.5f));
                   }
             }
           continue;
@@ -331,7 +340,8 @@ enlarge_apply_creativity (const EnlargeImage *x_img, const EnlargeImage *y_img,
                 {
                   const gsize i = (gsize) (y - y0) * W + x;
                   const float v = zs[i] + t * us[i];
-                  enlarge_image_pixel (out, x, y)[c] = (guint8) CLAMP (floorf (v + 0.5f), 0.f, 255.f);
+                  enlarge_image_set_sample (out, enlarge_image_sample_index (out, x, y, c),
+                                            CLAMP (floorf (v + 0.5f), 0.f, max_value));
                 }
           }
       }

@@ -188,8 +188,13 @@ enlarge_suggest_region (const EnlargeImage *input, int size)
         for (int y = j * cell; y < (j + 1) * cell; y++)
           for (int x = i * cell; x < (i + 1) * cell; x++)
             {
-              const guint8 *p = enlarge_image_pixel (input, x, y);
-              double l = 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+              /* in 8-bit units whatever the depth, so that a 16-bit copy
+               * of an image gets the same region */
+              const gsize p = enlarge_image_sample_index (input, x, y, 0);
+              const double k = 255.0 / enlarge_image_max_value (input);
+              double l = k * (0.299 * enlarge_image_sample (input, p) +
+                              0.587 * enlarge_image_sample (input, p + 1) +
+                              0.114 * enlarge_image_sample (input, p + 2));
               s += l;
               s2 += l * l;
             }

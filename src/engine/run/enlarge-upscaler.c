@@ -100,12 +100,14 @@ typedef enum {
   PASS_ALPHA,   /* alpha replicated into R, G and B */
 } PassKind;
 
-/* Fills a planar RGB tensor in [0, 1] from the tile's extent; coordinates
- * outside the image (mirror mode only) fold back inside. */
+/* Fills a planar RGB tensor in [0, 1] from the tile's extent (v / 255, or
+ * v / 65535 for 16-bit pixels); coordinates outside the image (mirror
+ * mode only) fold back inside. */
 static EnlargeTensor *
 tile_input (const EnlargeImage *img, const EnlargeRect *r, PassKind kind, GError **error)
 {
   EnlargeTensor *in = enlarge_tensor_new (3, r->height, r->width, error);
+  const float max_value = enlarge_image_max_value (img);
   if (in == NULL)
     return NULL;
   for (int y = 0; y < r->height; y++)
@@ -114,10 +116,10 @@ tile_input (const EnlargeImage *img, const EnlargeRect *r, PassKind kind, GError
       for (int x = 0; x < r->width; x++)
         {
           const int sx = enlarge_mirror_index (r->x + x, img->width);
-          const guint8 *p = enlarge_image_pixel (img, sx, sy);
+          const gsize p = enlarge_image_sample_index (img, sx, sy, 0);
           for (int c = 0; c < 3; c++)
             enlarge_tensor_channel (in, c)[(gsize) y * r->width + x] =
-              p[kind == PASS_ALPHA ? 3 : c] / 255.f;
+              enlarge_image_sample (img, p + (kind == PASS_ALPHA ? 3 : c)) / max_value;
         }
     }
   return in;
@@ -131,25 +133,28 @@ tile_output (EnlargeImage *out, const EnlargeTensor *t, const EnlargeTile *tile,
   const int ow = tile->core.width * scale, oh = tile->core.height * scale;
   const int offx = (tile->core.x - extent->x) * scale;
   const int offy = (tile->core.y - extent->y) * scale;
+  const float max_value = enlarge_image_max_value (out);
 
   for (int y = 0; y < oh; y++)
     for (int x = 0; x < ow; x++)
       {
-        guint8 *p = enlarge_image_pixel (out, ox + x, oy + y);
+        const gsize p = enlarge_image_sample_index (out, ox + x, oy + y, 0);
         const gsize i = (gsize) (y + offy) * t->w + x + offx;
         if (kind == PASS_ALPHA)
           {
             /* the three outputs of a gray input agree closely: average */
             float v = (t->data[i] + enlarge_tensor_channel (t, 1)[i] +
                        enlarge_tensor_channel (t, 2)[i]) / 3.f;
-            p[3] = (guint8) CLAMP (floorf (v * 255.f + 0.5f), 0.f, 255.f);
+            enlarge_image_set_sample (out, p + 3,
+                                      CLAMP (floorf (v * max_value + 0.5f), 0.f, max_value));
             continue;
           }
         for (int c = 0; c < 3; c++)
           {
-            /* ncnn's reference program: v × 255, rounded, clamped */
-            float q = floorf (enlarge_tensor_channel (t, c)[i] * 255.f + 0.5f);
-            p[c] = (guint8) CLAMP (q, 0.f, 255.f);
+            /* ncnn's reference program: v × 255, rounded, clamped (× 65535
+             * for 16-bit pixels) */
+            float q = floorf (enlarge_tensor_channel (t, c)[i] * max_value + 0.5f);
+            enlarge_image_set_sample (out, p + c, CLAMP (q, 0.f, max_value));
           }
       }
 }
@@ -330,7 +335,7 @@ fill_transparent (const EnlargeImage *img, int passes, GError **error)
   next = g_malloc ((gsize) w * h);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
-      known[(gsize) y * w + x] = enlarge_image_pixel (img, x, y)[3] > 0;
+      known[(gsize) y * w + x] = enlarge_image_sample (img, enlarge_image_sample_index (img, x, y, 3)) > 0;
 
   for (int pass = 0; pass < passes; pass++)
     {
@@ -339,7 +344,7 @@ fill_transparent (const EnlargeImage *img, int passes, GError **error)
       for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
           {
-            int sum[3] = { 0, 0, 0 }, n = 0;
+            gint64 sum[3] = { 0, 0, 0 }, n = 0;
             if (known[(gsize) y * w + x])
               continue;
             for (int dy = -1; dy <= 1; dy++)
@@ -348,16 +353,16 @@ fill_transparent (const EnlargeImage *img, int passes, GError **error)
                   int nx = x + dx, ny = y + dy;
                   if (nx < 0 || ny < 0 || nx >= w || ny >= h || !known[(gsize) ny * w + nx])
                     continue;
-                  const guint8 *q = enlarge_image_pixel (out, nx, ny);
+                  const gsize q = enlarge_image_sample_index (out, nx, ny, 0);
                   for (int c = 0; c < 3; c++)
-                    sum[c] += q[c];
+                    sum[c] += (gint64) enlarge_image_sample (out, q + c);
                   n++;
                 }
             if (n == 0)
               continue;
-            guint8 *p = enlarge_image_pixel (out, x, y);
+            const gsize p = enlarge_image_sample_index (out, x, y, 0);
             for (int c = 0; c < 3; c++)
-              p[c] = (guint8) ((sum[c] + n / 2) / n);
+              enlarge_image_set_sample (out, p + c, (float) ((sum[c] + n / 2) / n));
             next[(gsize) y * w + x] = 1;
             changed = TRUE;
           }
@@ -378,7 +383,10 @@ resample_alpha (EnlargeImage *out, const EnlargeImage *in, GError **error)
     return FALSE;
   for (int y = 0; y < out->height; y++)
     for (int x = 0; x < out->width; x++)
-      enlarge_image_pixel (out, x, y)[3] = enlarge_image_pixel (scaled, x, y)[3];
+      {
+        const gsize i = enlarge_image_sample_index (out, x, y, 3);
+        enlarge_image_set_sample (out, i, enlarge_image_sample (scaled, i));
+      }
   return TRUE;
 }
 
@@ -444,7 +452,8 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
                    "A %d×%d image is too large to enlarge %d×", input->width, input->height, scale);
       return NULL;
     }
-  out = enlarge_image_new (input->width * scale, input->height * scale, input->n_channels, error);
+  out = enlarge_image_new_full (input->width * scale, input->height * scale, input->n_channels,
+                                input->bits, error);
   if (out == NULL)
     return NULL;
   if (input->n_channels == 4)
@@ -454,7 +463,7 @@ enlarge_upscale (EnlargeBackend *backend, EnlargeNet *net, const EnlargeImage *i
         return NULL;
       /* opaque until the alpha pass has run, for progressive display */
       for (gsize i = 0; i < (gsize) out->width * out->height; i++)
-        out->pixels[i * 4 + 3] = 255;
+        enlarge_image_set_sample (out, i * 4 + 3, enlarge_image_max_value (out));
     }
   else
     source = enlarge_image_ref ((EnlargeImage *) input);
