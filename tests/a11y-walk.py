@@ -8,7 +8,10 @@ D-Bus starts on demand (at-spi-bus-launcher, at-spi2-core), and so does
 libatspi here. The app is started on the images (several: the queue shows
 rows), and each window is opened the way a user would: buttons through
 their AT-SPI action, the menu's entries through the app's exported actions
-(org.gtk.Actions, what the primary menu activates). In each window every
+(org.gtk.Actions, what the primary menu activates), files through
+org.gtk.Application.Open (what a file manager calls). A toast comes from
+opening two more files, a message dialog from upscaling a large image (the
+question before a result over 100 megapixels). In each window every
 shown interactive control must have a name that is not empty, not a GTK
 class name ("GtkButton", "GtkImage") and not one word said twice
 ("Creativity Creativity"). A toast is walked while it is on screen: its
@@ -301,6 +304,17 @@ def close_window(app, window):
     time.sleep(0.5)
 
 
+def check_new_window(app, what, opener, at_least, close=True):
+    """Opens a window with @opener, walks it, closes it; returns its problems."""
+    before = app.windows()
+    opener()
+    window = app.new_window(before, f"the {what}")
+    _, problems = check_window(f"{what} {window.get_name()!r}", window, at_least)
+    if close:
+        close_window(app, window)
+    return problems
+
+
 def main():
     if len(sys.argv) < 3:
         print("usage: a11y-walk.py ENLARGE IMAGE...", file=sys.stderr)
@@ -349,22 +363,9 @@ def main():
         failures += p
 
         # compare: a button of the main window, pressed through AT-SPI
-        before = app.windows()
         compare = wait_for("the Compare button", lambda: find(main_win, button("Compare Models…")))
-        click(compare, "the compare button")
-        cw = app.new_window(before, "the compare window")
-        time.sleep(0.5)
-        _, p = check_window(f"compare window {cw.get_name()!r}", cw, 5)
-        failures += p
-        close_window(app, cw)
-
-        before = app.windows()
-        activate_app_action(bus, "preferences")
-        pw = app.new_window(before, "the preferences window")
-        time.sleep(0.5)
-        _, p = check_window(f"preferences {pw.get_name()!r}", pw, 5)
-        failures += p
-        close_window(app, pw)
+        failures += check_new_window(app, "compare window", lambda: click(compare, "the compare button"), 5)
+        failures += check_new_window(app, "preferences", lambda: activate_app_action(bus, "preferences"), 5)
 
         # a toast: two more files opened (as a file manager does, through
         # org.gtk.Application.Open) are queued with "Added 2 files to the
@@ -379,16 +380,17 @@ def main():
             a = label
             for _ in range(3):
                 a = a.get_parent() if a is not None else None
-                found = [c for c in children(a) if c.get_role() == R.PUSH_BUTTON] if a else []
+                found = [(c.get_name(), describe(c)) for c in children(a)
+                         if c.get_role() == R.PUSH_BUTTON] if a else []
                 if found:
-                    return found
+                    return found  # read now: the toast goes in 5 s
             return None
         buttons = wait_for("the toast", toast_buttons, timeout=60, step=0.05)
-        print(f"toast: {len(buttons)} button(s): {[b.get_name() for b in buttons]!r}", flush=True)
-        for b in buttons:
-            problem = name_problem(b.get_name())
+        print(f"toast: {len(buttons)} button(s): {[name for name, _ in buttons]!r}", flush=True)
+        for name, where in buttons:
+            problem = name_problem(name)
             if problem:
-                failures.append(f"the toast's {describe(b)}: {problem}")
+                failures.append(f"the toast's {where}: {problem}")
 
         # a dialog: a result over 100 megapixels is asked about before it
         # starts (3000 × 2600 at 4× is 125 MP)
@@ -398,12 +400,8 @@ def main():
         wait_for("the large image to load", lambda: find(
             main_win, lambda a: a.get_role() == R.LABEL and a.get_name().startswith("large-3000x2600.png")))
         upscale = wait_for("the Upscale button", lambda: find(main_win, button("Upscale")))
-        before = app.windows()
-        click(upscale, "the Upscale button")
-        dialog = app.new_window(before, "the question about a huge result")
-        time.sleep(0.3)
-        _, p = check_window(f"dialog {dialog.get_name()!r}", dialog, 2)
-        failures += p
+        failures += check_new_window(app, "dialog", lambda: click(upscale, "the Upscale button"), 2,
+                                     close=False)
 
         if failures:
             fail(f"{len(failures)} controls without a proper name:\n  " + "\n  ".join(failures))

@@ -26,6 +26,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(sys.argv[1]).resolve()
@@ -74,8 +75,10 @@ def main():
     manifest = json.loads(text)
 
     if BUILDER:
-        r = subprocess.run([BUILDER, "--show-manifest", str(MANIFEST)],
-                           capture_output=True, text=True, timeout=60)
+        # it makes its state folder (.flatpak-builder) where it runs
+        with tempfile.TemporaryDirectory(prefix="enlarge-flatpak-") as tmp:
+            r = subprocess.run([BUILDER, "--show-manifest", str(MANIFEST)],
+                               capture_output=True, text=True, timeout=60, cwd=tmp)
         check(r.returncode == 0, f"flatpak-builder --show-manifest failed: {r.stderr.strip()}")
         for line in r.stderr.splitlines():
             if "Unknown property" in line or "WARNING" in line or "error" in line.lower():
