@@ -29,6 +29,9 @@ PACKAGES=(
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream gettext
   locales                                      # localedef: de_DE/fr_FR for the translation tests
   xvfb xauth                                   # GUI tests without a display
+  dbus at-spi2-core                            # the accessibility bus (org.a11y.Bus) for the AT-SPI walk
+  python3-gi gir1.2-atspi-2.0                  # tests/a11y-walk.py reads that bus as Orca does
+  flatpak-builder                              # reads the Flatpak manifest in the tests (offline)
   scdoc                                        # the man pages (doc/*.scd)
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev   # the enlarge element, videos
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good

@@ -12,6 +12,7 @@
 #include "enlarge-compare-view.h"
 #include "enlarge-compare-window.h"
 #include "enlarge-job.h"
+#include "enlarge-a11y.h"
 
 /* The region proposed: large enough to judge texture, small enough that a
  * fast model runs on it in a second or two on a CPU. */
@@ -543,6 +544,8 @@ enlarge_compare_window_init (EnlargeCompareWindow *self)
   g_autofree char *subtitle = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  enlarge_a11y_name_toasts (self->toasts);
+  enlarge_a11y_name_controls (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   self->cells = g_ptr_array_new_with_free_func ((GDestroyNotify) cell_free);

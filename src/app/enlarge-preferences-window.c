@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "enlarge.h"
+#include "enlarge-a11y.h"
 #include "enlarge-combo-row-value.h"
 #include "enlarge-preferences-window.h"
 
@@ -330,6 +331,7 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
   g_autoptr (GTask) task = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  enlarge_a11y_name_controls (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   self->device_ids = g_ptr_array_new_with_free_func (g_free);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "enlarge-a11y.h"
 #include "enlarge-estimate.h"
 #include "enlarge-file-io.h"
 #include "enlarge-window-private.h"
@@ -66,6 +67,8 @@ ask (EnlargeWindow     *self,
         old_answer (self, "cancel");
     }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  /* the responses added later are named when it is shown */
+  enlarge_a11y_name_controls (GTK_WIDGET (dialog));
   adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
   adw_message_dialog_set_close_response (dialog, "cancel");
   adw_message_dialog_set_default_response (dialog, "cancel");

@@ -11,6 +11,7 @@
 
 #include "enlarge-estimate.h"
 #include "enlarge-file-io.h"
+#include "enlarge-a11y.h"
 #include "enlarge-window-private.h"
 
 /* Settings changes while a job runs restart it after this pause (ms). */
@@ -52,6 +53,7 @@ _enlarge_window_show_error (EnlargeWindow *self,
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  enlarge_a11y_name_controls (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -666,6 +668,8 @@ enlarge_window_init (EnlargeWindow *self)
   g_autoptr (GSimpleAction) sidebar_action = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  enlarge_a11y_name_toasts (self->toast_overlay);
+  enlarge_a11y_name_controls (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   _enlarge_window_queue_init (self);
