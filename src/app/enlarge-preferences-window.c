@@ -1,5 +1,5 @@
 /* enlarge-preferences-window.c: device, tile size, output folder, format
- * and quality. */
+ * and quality; the Models page (enlarge-models-page.c). */
 
 #include "config.h"
 
@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "enlarge.h"
+#include "enlarge-models-page.h"
 #include "enlarge-preferences-window.h"
 
 static const int tile_sizes[] = { 0, 64, 128, 256, 512 };
@@ -35,6 +36,8 @@ struct _EnlargePreferencesWindow
   GtkAdjustment *quality_adjustment;
   AdwActionRow *lossless_row;
   GtkSwitch *lossless_switch;
+
+  EnlargeModelsPage *models_page;
 
   GSettings *settings;
   GPtrArray *device_ids;
@@ -374,10 +377,20 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->device_row), FALSE);
   task = g_task_new (self, self->cancellable, on_devices, NULL);
   g_task_run_in_thread (task, list_thread);
+
+  self->models_page = ENLARGE_MODELS_PAGE (enlarge_models_page_new ());
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->models_page));
 }
 
 GtkWidget *
 enlarge_preferences_window_new (GtkWindow *parent)
 {
   return g_object_new (ENLARGE_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+}
+
+EnlargeModelsPage *
+enlarge_preferences_window_get_models_page (EnlargePreferencesWindow *self)
+{
+  g_return_val_if_fail (ENLARGE_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->models_page;
 }
