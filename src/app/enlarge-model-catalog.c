@@ -39,19 +39,6 @@ entry_free (EnlargeModelEntry *e)
   g_free (e);
 }
 
-/* The manifest's names for the families, as the importer names them. */
-static const char *
-family (const char *architecture)
-{
-  if (g_strcmp0 (architecture, "RRDBNet") == 0)
-    return "ESRGAN";
-  if (g_strcmp0 (architecture, "SRVGGNetCompact") == 0)
-    return "Compact";
-  if (g_strcmp0 (architecture, "Real-CUGAN SE") == 0)
-    return "Real-CUGAN";
-  return architecture;
-}
-
 static guint64
 file_size (const char *path)
 {
@@ -78,7 +65,7 @@ add_bundled (EnlargeModelCatalog *self)
       e->id = g_strdup (info->id);
       e->title = g_strdup (info->title ? info->title : info->id);
       e->description = g_strdup (info->description);
-      e->architecture = g_strdup (family (info->architecture));
+      e->architecture = g_strdup (enlarge_model_architecture_family (info->architecture));
       e->scale = info->scale;
       e->size = file_size (param) + file_size (bin);
       e->license = g_strdup (info->license);

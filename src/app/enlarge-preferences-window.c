@@ -278,6 +278,28 @@ choose_folder (EnlargePreferencesWindow *self)
 #endif
 }
 
+/* libadwaita 1.2's page switcher buttons hold an icon and a label in a
+ * box, which names them for nobody: each gets its page's title as its
+ * accessible name. */
+static void
+name_switcher_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_BUTTON (c) && g_str_equal (G_OBJECT_TYPE_NAME (c), "AdwViewSwitcherButton") &&
+          g_object_class_find_property (G_OBJECT_GET_CLASS (c), "label") != NULL)
+        {
+          g_autofree char *label = NULL;
+
+          g_object_get (c, "label", &label, NULL);
+          if (label != NULL)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          continue;
+        }
+      name_switcher_buttons (c);
+    }
+}
+
 static void
 enlarge_preferences_window_dispose (GObject *object)
 {
@@ -380,6 +402,8 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
 
   self->models_page = ENLARGE_MODELS_PAGE (enlarge_models_page_new ());
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->models_page));
+  /* the switcher appears with the second page */
+  g_signal_connect (self, "map", G_CALLBACK (name_switcher_buttons), NULL);
 }
 
 GtkWidget *
