@@ -202,6 +202,7 @@ test_drop_imports (void)
     g_test_message ("2x-AniScale on coffee-96x72: downscaled result vs input %.1f dB", psnr);
     g_assert_cmpfloat (psnr, >, 25);
   }
+  save_window_screenshot (GTK_WIDGET (win), "models-imported-result.png");
 }
 
 static guint compare_done_count;
