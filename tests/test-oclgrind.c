@@ -116,7 +116,7 @@ static char *cache_dir;
  * a convolution's folded sums */
 static const char *const all_kernels[] = {
   "prelu", "eltwise2", "pixelshuffle", "pixelunshuffle", "interp_nearest", "interp_nearest_pow2",
-  "interp_bilinear", "interp_bicubic", "binary_op", "conv_generic", "conv3x3_b8",
+  "interp_bilinear", "interp_bicubic", "binary_op", "sigmoid", "conv_generic", "conv3x3_b8",
   "wino_input", "wino_gemm", "wino_output", "wino_fused", "wino_fused8", "wino63_fused",
   "wino63_fused8", "residual", NULL,
 };
@@ -571,6 +571,10 @@ test_ops (void)
       l.p.prelu.slope = slope;
       run_on (cfg, per_channel ? "prelu per channel" : "prelu", &l, &a);
     }
+
+  /* SPAN's SiLU and gate; the inputs reach ±1 */
+  l = make_layer ("Sigmoid", 1);
+  run_on (cfg, "sigmoid", &l, &a);
 
   {
     EnlargeTensor *in[3] = { a, b, c };

@@ -580,6 +580,27 @@ test_prelu (void)
       }
 }
 
+/* ---------- Sigmoid ---------- */
+
+/* wide inputs: the tails where 1 + e⁻ˣ under- or overflows a float too */
+static void
+test_sigmoid (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (12);
+  const int shapes[][3] = { { 5, 7, 13 }, { 48, 9, 11 }, { 1, 1, 1 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      g_autoptr (EnlargeTensor) in = rand_tensor (rand, shapes[s][0], shapes[s][1], shapes[s][2],
+                                                  -120.f, 120.f);
+      EnlargeLayer l;
+
+      layer_init (&l, ENLARGE_OP_OTHER, "Sigmoid", "sigmoid", 1, 1);
+      run_case ("sigmoid", &l, &in);
+    }
+}
+
 /* ---------- Concat ---------- */
 
 static void
@@ -1221,6 +1242,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/conv-generic", test_conv_generic);
   g_test_add_func ("/ops/conv-winograd", test_conv_winograd);
   g_test_add_func ("/ops/prelu", test_prelu);
+  g_test_add_func ("/ops/sigmoid", test_sigmoid);
   g_test_add_func ("/ops/concat", test_concat);
   g_test_add_func ("/ops/eltwise", test_eltwise);
   g_test_add_func ("/ops/pixelshuffle", test_pixelshuffle);

@@ -13,6 +13,7 @@
 #include "enlarge-compare-window.h"
 #include "enlarge-job.h"
 #include "enlarge-a11y.h"
+#include "enlarge-model-catalog.h"
 
 /* The region proposed: large enough to judge texture, small enough that a
  * fast model runs on it in a second or two on a CPU. */
@@ -164,11 +165,11 @@ static void
 on_use_clicked (GtkButton *button, EnlargeCompareWindow *self)
 {
   Cell *cell = g_object_get_data (G_OBJECT (button), "enlarge-cell");
-  const EnlargeModelInfo *info;
+  const EnlargeModelEntry *info;
 
   if (cell == NULL || cell->result == NULL)
     return;
-  info = enlarge_model_lookup (cell->result->model);
+  info = enlarge_model_catalog_lookup (enlarge_model_catalog_get_default (), cell->result->model);
   /* the main window follows its settings */
   g_settings_set_string (self->settings, "model", cell->result->model);
   g_settings_set_double (self->settings, "creativity", cell->result->settings.creativity);
@@ -416,7 +417,8 @@ enlarge_compare_window_run (EnlargeCompareWindow *self)
   for (guint i = 0; i < entries->len; i++)
     {
       const EnlargeCompareEntry *e = &g_array_index (entries, EnlargeCompareEntry, i);
-      const EnlargeModelInfo *info = enlarge_model_lookup (e->model);
+      const EnlargeModelEntry *info = enlarge_model_catalog_lookup (enlarge_model_catalog_get_default (),
+                                                                    e->model);
       g_autofree char *detail = describe_settings (&e->settings);
       g_autofree char *waiting = g_strdup_printf (_("%s · waiting…"), detail);
       Cell *cell = add_cell (self, info && info->title ? info->title : e->model, waiting, TRUE);
@@ -540,7 +542,7 @@ enlarge_compare_window_class_init (EnlargeCompareWindowClass *klass)
 static void
 enlarge_compare_window_init (EnlargeCompareWindow *self)
 {
-  const GPtrArray *models = enlarge_model_list ();
+  EnlargeModelCatalog *catalog = enlarge_model_catalog_get_default ();
   g_autofree char *subtitle = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -550,18 +552,20 @@ enlarge_compare_window_init (EnlargeCompareWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->cells = g_ptr_array_new_with_free_func ((GDestroyNotify) cell_free);
   self->row_sizes = gtk_size_group_new (GTK_SIZE_GROUP_VERTICAL);
-  self->model_ids = g_ptr_array_new ();
+  self->model_ids = g_ptr_array_new_with_free_func (g_free);
   self->checks = g_ptr_array_new ();
 
-  for (guint i = 0; i < models->len; i++)
+  /* the models as they are when the window opens, imported ones
+   * included (one imported while it is open shows the next time) */
+  for (guint i = 0; i < enlarge_model_catalog_get_n_entries (catalog); i++)
     {
-      const EnlargeModelInfo *info = g_ptr_array_index ((GPtrArray *) models, i);
+      const EnlargeModelEntry *info = enlarge_model_catalog_get_entry (catalog, i);
       GtkWidget *row, *check;
 
-      if (!enlarge_model_is_installed (info))
+      if (!enlarge_model_entry_usable (info))
         continue;
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->title ? info->title : info->id);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), info->id);
       check = gtk_check_button_new ();
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
@@ -569,7 +573,7 @@ enlarge_compare_window_init (EnlargeCompareWindow *self)
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_check_toggled), self);
       adw_preferences_group_add (self->models_group, row);
-      g_ptr_array_add (self->model_ids, info->id);
+      g_ptr_array_add (self->model_ids, g_strdup (info->id));
       g_ptr_array_add (self->checks, check);
     }
 

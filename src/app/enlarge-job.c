@@ -11,8 +11,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include <glib/gstdio.h>
+
 #include "enlarge-job.h"
 #include "enlarge-environment.h"
+#include "enlarge-model-catalog.h"
 
 /* At most this often the preview texture is rebuilt (µs). */
 #define PREVIEW_INTERVAL_US (100 * 1000)
@@ -70,23 +73,30 @@ engine_settings (const EnlargeJobSettings *settings)
   return s;
 }
 
+/* The model's native factor, bundled or imported; 0 when unknown. */
+static int
+model_scale (const char *id)
+{
+  const EnlargeModelEntry *e = enlarge_model_catalog_lookup (enlarge_model_catalog_get_default (), id);
+
+  return enlarge_model_entry_usable (e) ? e->scale : 0;
+}
+
 gboolean
 enlarge_job_settings_plan (const EnlargeJobSettings *settings, int width, int height, EnlargePlan *plan)
 {
-  const EnlargeModelInfo *info = settings->model ? enlarge_model_lookup (settings->model) : NULL;
+  int scale = model_scale (settings->model);
   EnlargeSettings s = engine_settings (settings);
 
-  return info != NULL && enlarge_plan_compute (&s, info->scale, width, height, plan, NULL);
+  return scale > 0 && enlarge_plan_compute (&s, scale, width, height, plan, NULL);
 }
 
 double
 enlarge_job_settings_effective_scale (const EnlargeJobSettings *settings)
 {
-  const EnlargeModelInfo *info = settings->model ? enlarge_model_lookup (settings->model) : NULL;
-
   if (settings->scale >= 1.0)
     return settings->scale;
-  return info ? info->scale : 0;
+  return model_scale (settings->model);
 }
 
 gboolean
@@ -176,21 +186,45 @@ get_backend (const char *spec, GError **error)
   return enlarge_backend_ref (backend);
 }
 
+/* An imported model (its id is its file's name in the model folder) is
+ * cached under its size and time too: one removed and imported again
+ * under the same name is another network. */
 static EnlargeNet *
 get_net (const char *id, GError **error)
 {
+  g_autofree char *path = NULL;
+  g_autofree char *key = NULL;
   EnlargeNet *net;
 
   if (nets == NULL)
     nets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify) enlarge_net_unref);
-  net = g_hash_table_lookup (nets, id);
+  if (enlarge_model_is_file (id))
+    {
+      g_autofree char *folder = enlarge_model_folder_default ();
+      g_autofree char *name = g_path_get_basename (id);
+      GStatBuf st;
+
+      path = g_build_filename (folder, name, NULL);
+      if (g_stat (path, &st) != 0)
+        {
+          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_MODEL_NOT_FOUND,
+                       _("The model “%s” is no longer installed"), name);
+          return NULL;
+        }
+      key = g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, path,
+                             (gint64) st.st_size, (gint64) st.st_mtime);
+    }
+  else
+    key = g_strdup (id);
+  net = g_hash_table_lookup (nets, key);
   if (net == NULL)
     {
-      net = enlarge_model_load_in (enlarge_environment_model_dirs (), id, error);
+      net = path != NULL ? enlarge_model_load_file (path, error)
+                         : enlarge_model_load_in (enlarge_environment_model_dirs (), id, error);
       if (net == NULL)
         return NULL;
-      g_hash_table_insert (nets, g_strdup (id), net);
+      g_hash_table_insert (nets, g_steal_pointer (&key), net);
     }
   return enlarge_net_ref (net);
 }

@@ -1,5 +1,5 @@
 /* enlarge-preferences-window.c: device, tile size, output folder, format
- * and quality. */
+ * and quality; the Models page (enlarge-models-page.c). */
 
 #include "config.h"
 
@@ -10,6 +10,7 @@
 #include "enlarge.h"
 #include "enlarge-a11y.h"
 #include "enlarge-combo-row-value.h"
+#include "enlarge-models-page.h"
 #include "enlarge-preferences-window.h"
 
 static const int tile_sizes[] = { 0, 64, 128, 256, 512 };
@@ -37,6 +38,8 @@ struct _EnlargePreferencesWindow
   GtkAdjustment *quality_adjustment;
   AdwActionRow *lossless_row;
   GtkSwitch *lossless_switch;
+
+  EnlargeModelsPage *models_page;
 
   GSettings *settings;
   GPtrArray *device_ids;
@@ -277,6 +280,28 @@ choose_folder (EnlargePreferencesWindow *self)
 #endif
 }
 
+/* libadwaita 1.2's page switcher buttons hold an icon and a label in a
+ * box, which names them for nobody: each gets its page's title as its
+ * accessible name. */
+static void
+name_switcher_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_BUTTON (c) && g_str_equal (G_OBJECT_TYPE_NAME (c), "AdwViewSwitcherButton") &&
+          g_object_class_find_property (G_OBJECT_GET_CLASS (c), "label") != NULL)
+        {
+          g_autofree char *label = NULL;
+
+          g_object_get (c, "label", &label, NULL);
+          if (label != NULL)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          continue;
+        }
+      name_switcher_buttons (c);
+    }
+}
+
 static void
 enlarge_preferences_window_dispose (GObject *object)
 {
@@ -379,10 +404,22 @@ enlarge_preferences_window_init (EnlargePreferencesWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->device_row), FALSE);
   task = g_task_new (self, self->cancellable, on_devices, NULL);
   g_task_run_in_thread (task, list_thread);
+
+  self->models_page = ENLARGE_MODELS_PAGE (enlarge_models_page_new ());
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->models_page));
+  /* the switcher appears with the second page */
+  g_signal_connect (self, "map", G_CALLBACK (name_switcher_buttons), NULL);
 }
 
 GtkWidget *
 enlarge_preferences_window_new (GtkWindow *parent)
 {
   return g_object_new (ENLARGE_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+}
+
+EnlargeModelsPage *
+enlarge_preferences_window_get_models_page (EnlargePreferencesWindow *self)
+{
+  g_return_val_if_fail (ENLARGE_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->models_page;
 }

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "enlarge.h"
+#include "enlarge-models-page.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,8 @@ GtkWidget *enlarge_preferences_window_new (GtkWindow *parent);
 /* A device as the device list names it: "Processor: AMD EPYC",
  * "Graphics card: …", the reference path in words. */
 char      *enlarge_preferences_device_label (const EnlargeDeviceInfo *info);
+
+/* Its Models page. */
+EnlargeModelsPage *enlarge_preferences_window_get_models_page (EnlargePreferencesWindow *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "enlarge-estimate.h"
+#include "enlarge-model-catalog.h"
 #include "enlarge-presets.h"
 #include "enlarge-combo-row-value.h"
 #include "enlarge-window-private.h"
@@ -135,7 +136,7 @@ _enlarge_window_update_values (EnlargeWindow *self)
   const EnlargeAppPreset *presets = enlarge_app_presets_get (&n);
   guint preset = adw_combo_row_get_selected (self->preset_row);
   const char *model = enlarge_window_get_model (self);
-  const EnlargeModelInfo *info = model ? enlarge_model_lookup (model) : NULL;
+  const EnlargeModelEntry *info = enlarge_model_catalog_lookup (enlarge_model_catalog_get_default (), model);
 
   gtk_label_set_label (self->creativity_value, c);
   gtk_label_set_label (self->scale_value, f);
@@ -314,8 +315,9 @@ bind_model_item (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_list_item_get_child (item);
   guint i = gtk_list_item_get_position (item);
-  const EnlargeModelInfo *info = i < self->model_ids->len ?
-                                 enlarge_model_lookup (g_ptr_array_index (self->model_ids, i)) : NULL;
+  const EnlargeModelEntry *info = i < self->model_ids->len ?
+                                  enlarge_model_catalog_lookup (enlarge_model_catalog_get_default (),
+                                                                g_ptr_array_index (self->model_ids, i)) : NULL;
 
   gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)),
                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
@@ -323,12 +325,45 @@ bind_model_item (GtkSignalListItemFactory *factory,
                        info && info->description ? info->description : "");
 }
 
+/* The usable models of the catalogue into the model list. */
+static void
+fill_models (EnlargeWindow *self)
+{
+  EnlargeModelCatalog *catalog = enlarge_model_catalog_get_default ();
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_ptr_array_set_size (self->model_ids, 0);
+  for (guint i = 0; i < enlarge_model_catalog_get_n_entries (catalog); i++)
+    {
+      const EnlargeModelEntry *e = enlarge_model_catalog_get_entry (catalog, i);
+
+      if (!enlarge_model_entry_usable (e))
+        continue;
+      g_ptr_array_add (self->model_ids, g_strdup (e->id));
+      gtk_string_list_append (names, e->title);
+    }
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (names));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), self->model_ids->len > 0);
+}
+
+/* A model was imported or removed: the list follows, the choice stays
+ * (or falls to the first model when the chosen one went). */
+static void
+on_catalog_changed (EnlargeWindow *self)
+{
+  g_autofree char *current = g_strdup (enlarge_window_get_model (self));
+
+  self->applying = TRUE;
+  fill_models (self);
+  enlarge_window_set_model (self, current);
+  self->applying = FALSE;
+  _enlarge_window_settings_changed (self);
+}
+
 void
 _enlarge_window_controls_init (EnlargeWindow *self)
 {
   g_autoptr (GtkStringList) preset_names = gtk_string_list_new (NULL);
-  g_autoptr (GtkStringList) model_names = gtk_string_list_new (NULL);
-  const GPtrArray *models = enlarge_model_list ();
   const EnlargeAppPreset *presets;
   guint n;
 
@@ -340,15 +375,7 @@ _enlarge_window_controls_init (EnlargeWindow *self)
   enlarge_combo_row_wrap_value (self->preset_row);
 
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < models->len; i++)
-    {
-      const EnlargeModelInfo *info = g_ptr_array_index (models, i);
-      if (!enlarge_model_is_installed (info))
-        continue;
-      g_ptr_array_add (self->model_ids, g_strdup (info->id));
-      gtk_string_list_append (model_names, info->title ? info->title : info->id);
-    }
-  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (model_names));
+  fill_models (self);
   {
     g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
@@ -356,7 +383,8 @@ _enlarge_window_controls_init (EnlargeWindow *self)
     g_signal_connect (factory, "bind", G_CALLBACK (bind_model_item), self);
     adw_combo_row_set_list_factory (self->model_row, factory);
   }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), self->model_ids->len > 0);
+  g_signal_connect_object (enlarge_model_catalog_get_default (), "changed",
+                           G_CALLBACK (on_catalog_changed), self, G_CONNECT_SWAPPED);
 
   {
     GtkWidget *scales[] = { GTK_WIDGET (self->creativity_scale), GTK_WIDGET (self->scale_scale),

@@ -69,6 +69,7 @@ struct _EnlargeWindow
 
   GSettings *settings;
   GPtrArray *model_ids;           /* installed models, as listed */
+  guint      importing;           /* model files being imported */
   gboolean   applying;            /* set while code moves the controls */
   gboolean   sizing;              /* set while the size choice moves the scale */
 
@@ -228,6 +229,10 @@ void _enlarge_window_apply_size (EnlargeWindow *self);
 /* enlarge-window-dnd.c: drops and the clipboard */
 void _enlarge_window_class_dnd_init (GtkWidgetClass *widget_class);
 void _enlarge_window_dnd_init       (EnlargeWindow  *self);
+/* Imports the model file @file (dropped): selected and told in a toast
+ * when done, or the reason it was refused in a dialog. */
+void enlarge_window_import_model    (EnlargeWindow  *self,
+                                     GFile          *file);
 
 /* enlarge-window-preview.c: "Preview Region" */
 void _enlarge_window_class_preview_init (GtkWidgetClass *widget_class);
@@ -300,6 +305,8 @@ gboolean            enlarge_window_get_running      (EnlargeWindow *self);
 gboolean            enlarge_window_get_unsaved      (EnlargeWindow *self);
 gboolean            enlarge_window_get_outdated     (EnlargeWindow *self);
 guint               enlarge_window_get_toast_count  (EnlargeWindow *self);
+/* model files being imported */
+guint               enlarge_window_get_importing    (EnlargeWindow *self);
 const char         *enlarge_window_get_last_toast   (EnlargeWindow *self);
 EnlargeCompareView *enlarge_window_get_compare_view (EnlargeWindow *self);
 /* The "Compare Models" window (win.compare, Ctrl+M) while it is open. */

@@ -1,5 +1,6 @@
-/* enlarge-bench: times each installed model on a synthetic image and
- * prints milliseconds per input megapixel and effective GFLOPS (the
+/* enlarge-bench: times each installed model (or the models and model
+ * files given) on a synthetic image and prints, with the architecture,
+ * milliseconds per input megapixel and effective GFLOPS (the
  * network's direct-convolution FLOP count divided by wall time, tiles and
  * overheads included). Built, never run by the tests. */
 
@@ -27,7 +28,7 @@ static gboolean opt_no_sgemm;
 
 static const GOptionEntry entries[] = {
   { "device", 'd', 0, G_OPTION_ARG_STRING, &opt_device, "Device (auto, cpu, gpu, reference, index or id)", "ID" },
-  { "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &opt_models, "Model to time, a name or a model file (repeatable; default: every installed one)", "NAME" },
+  { "model", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_models, "Model to time: a name, or a model file (.pth, .safetensors, .param) (repeatable; default: every installed one)", "NAME" },
   { "size", 's', 0, G_OPTION_ARG_INT, &opt_size, "Side of the square synthetic input in pixels (default 128)", "PX" },
   { "tile", 't', 0, G_OPTION_ARG_INT, &opt_tile, "Tile size (0 = automatic)", "PX" },
   { "repeat", 'r', 0, G_OPTION_ARG_INT, &opt_repeat, "Timed runs per model; the best is reported (default 1)", "N" },
@@ -151,22 +152,28 @@ bench_model (EnlargeBackend *backend, const char *id, EnlargeImage *img)
       first_tile = MIN (first_tile, ft.first_tile_s);
     }
 
+  /* the family the importer found, or the manifest's for its ncnn files */
+  const EnlargeModelInfo *info = enlarge_model_is_file (id) ? NULL : enlarge_model_lookup (id);
+  const char *arch = net->architecture != NULL ? net->architecture
+                     : info != NULL ? enlarge_model_architecture_family (info->architecture)
+                     : "ncnn";
+  g_autofree char *name = enlarge_model_is_file (id) ? g_path_get_basename (id) : g_strdup (id);
   double mp = (double) img->width * img->height / 1e6;
   double flops = enlarge_net_flops (net, img->width, img->height);
   double gflops = flops / best / 1e9;
   int tile = opt_tile ? opt_tile : enlarge_upscale_auto_tile_size (backend, net);
   if (opt_json)
-    printf ("{\"model\": \"%s\", \"device\": \"%s\", \"width\": %d, \"height\": %d, \"tile\": %d, "
+    printf ("{\"model\": \"%s\", \"architecture\": \"%s\", \"device\": \"%s\", \"width\": %d, \"height\": %d, \"tile\": %d, "
             "\"seconds\": %.3f, \"ms_per_mp\": %.1f, \"tflop_per_mp\": %.3f, \"gflops\": %.2f, "
             "\"sgemm_gflops\": %.2f, \"ratio\": %.3f, \"peak_rss_mib\": %.0f, \"first_tile_s\": %.3f, "
             "\"local_mem_kib\": %" G_GUINT64_FORMAT "}\n",
-            id, enlarge_backend_get_device (backend)->id, img->width, img->height, tile, best,
+            name, arch, enlarge_backend_get_device (backend)->id, img->width, img->height, tile, best,
             best * 1000 / mp, flops / mp / 1e12, gflops, sgemm_rate,
             sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile,
             enlarge_backend_get_device (backend)->local_mem >> 10);
   else
-    printf ("%-24s %5d×%-5d %5d %9.2f %11.0f %9.2f %8.2f %6.3f %8.0f %7.2f %9" G_GUINT64_FORMAT "\n",
-            id, img->width, img->height, tile, best, best * 1000 / mp, flops / mp / 1e12,
+    printf ("%-28s %-10s %5d×%-5d %5d %9.2f %11.0f %9.2f %8.2f %6.3f %8.0f %7.2f %9" G_GUINT64_FORMAT "\n",
+            name, arch, img->width, img->height, tile, best, best * 1000 / mp, flops / mp / 1e12,
             gflops, sgemm_rate > 0 ? gflops / sgemm_rate : 0, peak_rss_mib (), first_tile,
             enlarge_backend_get_device (backend)->local_mem >> 10);
   fflush (stdout);
@@ -219,7 +226,7 @@ main (int argc, char **argv)
               dev->vector_width);
       printf ("sgemm (OpenBLAS, 2048³): %.1f GFLOPS%s\n", sgemm_rate,
               sgemm_rate > 0 ? "" : " (not measured)");
-      printf ("%-24s %11s %5s %9s %11s %9s %8s %6s %8s %7s %9s\n", "model", "input", "tile",
+      printf ("%-28s %-10s %11s %5s %9s %11s %9s %8s %6s %8s %7s %9s\n", "model", "arch", "input", "tile",
               "seconds", "ms/MP", "TFLOP/MP", "GFLOPS", "÷sgemm", "RSS MiB", "1st s", "local KiB");
     }
   img = synthetic_image (opt_size);

@@ -5,6 +5,7 @@
 #include "enlarge-tensor.h"
 #include "enlarge-net.h"
 #include "enlarge-model.h"
+#include "enlarge-model-folder.h"
 #include "enlarge-import.h"
 #include "enlarge-weights.h"
 #include "enlarge-backend.h"

@@ -21,9 +21,9 @@
  * the branches are fused into one 3×3 convolution here in the same way.
  * A file with only eval_conv runs with it.
  *
- * The engine has no SiLU or standalone sigmoid: σ(conv (x)) is the same
- * convolution with a sigmoid activation, so SiLU (conv (x)) is
- * conv (x) · σconv (x), BinaryOp multiply. The normalisation is a 1×1
+ * SiLU (y) is y · Sigmoid (y), BinaryOp multiply, and the gate
+ * Sigmoid (o₃) − ½: the Sigmoid op of the convolution's output (a
+ * sigmoid activation of the convolution would need it computed twice). The normalisation is a 1×1
  * convolution (a diagonal 255 and a bias −255·mean), which zero padding
  * cannot distort as it would folded into conv_1's 3×3. */
 
@@ -163,6 +163,14 @@ conv_copy (EnlargeNetBuilder *b, const char *name, int input, gint64 out, gint64
                                    g_memdup2 (bias, sizeof (float) * out), act, 0.f);
 }
 
+static int
+sigmoid (EnlargeNetBuilder *b, const char *name, int input)
+{
+  int out;
+  enlarge_net_builder_add (b, &enlarge_op_sigmoid, name, 1, &input, &out);
+  return out;
+}
+
 /* conv (x) and, when @silu, SiLU of it: conv (x) · σ(conv (x)); -1 on error */
 static int
 span_conv (EnlargeNetBuilder *b, const EnlargeImporter *im, const char *prefix, int input,
@@ -180,7 +188,7 @@ span_conv (EnlargeNetBuilder *b, const EnlargeImporter *im, const char *prefix, 
     *linear = y;
   if (!silu)
     return y;
-  s = conv_copy (b, sig, input, n, n, 3, w, bias, ENLARGE_ACT_SIGMOID);
+  s = sigmoid (b, sig, y);
   return enlarge_net_builder_binary (b, mul, y, s, ENLARGE_BINARY_MUL);
 }
 
@@ -206,7 +214,7 @@ spab (EnlargeNetBuilder *b, const EnlargeImporter *im, int i, int x, gint64 nf, 
   if (y < 0 || !conv3xc (im, c3, nf, nf, &w, &bias, error))
     return -1;
   o3 = conv_copy (b, c3, y, nf, nf, 3, w, bias, ENLARGE_ACT_NONE);
-  s = conv_copy (b, sig, y, nf, nf, 3, w, bias, ENLARGE_ACT_SIGMOID);
+  s = sigmoid (b, sig, o3);
   s = enlarge_net_builder_binary_scalar (b, att, s, ENLARGE_BINARY_SUB, 0.5f);
   y = enlarge_net_builder_add_blobs (b, res, o3, x);
   return enlarge_net_builder_binary (b, out, y, s, ENLARGE_BINARY_MUL);

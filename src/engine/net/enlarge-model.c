@@ -169,6 +169,21 @@ enlarge_model_is_installed (const EnlargeModelInfo *info)
 }
 
 const char *
+enlarge_model_architecture_family (const char *architecture)
+{
+  static const char *const names[][2] = {
+    { "RRDBNet", "ESRGAN" },
+    { "SRVGGNetCompact", "Compact" },
+    { "Real-CUGAN SE", "Real-CUGAN" },
+  };
+
+  for (guint i = 0; architecture != NULL && i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (architecture, names[i][0]))
+      return names[i][1];
+  return architecture;
+}
+
+const char *
 enlarge_model_install_hint (void)
 {
   return "Install the models with “enlarge-install-models” "

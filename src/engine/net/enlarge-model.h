@@ -59,6 +59,11 @@ EnlargeNet *enlarge_model_load_file (const char *path, GError **error);
  * extension) rather than a manifest id */
 gboolean enlarge_model_is_file (const char *name);
 
+/* The family an architecture name belongs to, as the importer names
+ * them: the manifest's "RRDBNet" is "ESRGAN", "SRVGGNetCompact" is
+ * "Compact", "Real-CUGAN SE" is "Real-CUGAN"; others as they are. */
+const char *enlarge_model_architecture_family (const char *architecture);
+
 /* The command that installs the models, for error messages. */
 const char *enlarge_model_install_hint (void);
 

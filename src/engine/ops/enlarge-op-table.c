@@ -20,6 +20,7 @@ static const EnlargeOp * const builtin[] = {
   &enlarge_op_deconvolution,
   &enlarge_op_innerproduct,
   &enlarge_op_pooling,
+  &enlarge_op_sigmoid,
 };
 
 const EnlargeOp *

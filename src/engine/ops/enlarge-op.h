@@ -71,5 +71,6 @@ extern const EnlargeOp enlarge_op_crop;
 extern const EnlargeOp enlarge_op_deconvolution;
 extern const EnlargeOp enlarge_op_innerproduct;
 extern const EnlargeOp enlarge_op_pooling;
+extern const EnlargeOp enlarge_op_sigmoid;
 
 G_END_DECLS

@@ -16,6 +16,7 @@ static const EnlargeClOp * const builtin[] = {
   &enlarge_cl_op_deconvolution,
   &enlarge_cl_op_innerproduct,
   &enlarge_cl_op_pooling,
+  &enlarge_cl_op_sigmoid,
 };
 
 /* op name → EnlargeClOp: the built-in ones, then @extra (NULL-terminated) */

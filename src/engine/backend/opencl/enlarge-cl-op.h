@@ -39,5 +39,6 @@ extern const EnlargeClOp enlarge_cl_op_crop;
 extern const EnlargeClOp enlarge_cl_op_deconvolution;
 extern const EnlargeClOp enlarge_cl_op_innerproduct;
 extern const EnlargeClOp enlarge_cl_op_pooling;
+extern const EnlargeClOp enlarge_cl_op_sigmoid;
 
 G_END_DECLS

@@ -14,6 +14,16 @@ prelu (__global const float *restrict in, __global float *restrict out,
   out[i] = v > 0.f ? v : v * s;
 }
 
+/* Sigmoid: the expression of the convolutions' sigmoid activation */
+__kernel void
+sigmoid (__global const float *restrict in, __global float *restrict out, const int n)
+{
+  const int i = get_global_id (0);
+  if (i >= n)
+    return;
+  out[i] = 1.f / (1.f + exp (-in[i]));
+}
+
 /* op: 0 product, 1 weighted sum, 2 max; out may be a */
 __kernel void
 eltwise2 (__global const float *a, __global const float *b, __global float *out,
