@@ -306,3 +306,27 @@ etu_gradient_tensor (int w, int h, guint32 seed)
                          g_rand_double_range (rand, -0.1, 0.1), 0, 1);
   return t;
 }
+
+/* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
+ * that range is not trivially small */
+double
+etu_tensor_psnr_range (const EnlargeTensor *a, const EnlargeTensor *b)
+{
+  const gsize n = enlarge_tensor_size (a);
+  float lo = a->data[0], hi = a->data[0];
+  double se = 0;
+
+  g_assert_cmpint (a->c, ==, b->c);
+  g_assert_cmpint (a->h, ==, b->h);
+  g_assert_cmpint (a->w, ==, b->w);
+  for (gsize i = 0; i < n; i++)
+    {
+      const double e = (double) a->data[i] - b->data[i];
+      g_assert_false (isnan (a->data[i]) || isnan (b->data[i]));
+      lo = MIN (lo, a->data[i]);
+      hi = MAX (hi, a->data[i]);
+      se += e * e;
+    }
+  g_assert_cmpfloat (hi - lo, >, 0.1);
+  return se == 0 ? 999 : 10 * log10 ((double) (hi - lo) * (hi - lo) * n / se);
+}

@@ -84,6 +84,10 @@ EnlargeBackend *etu_opencl_or_skip (void);
  * (something an upscaler does work on), the same for the same @seed. */
 EnlargeTensor *etu_gradient_tensor (int w, int h, guint32 seed);
 
+/* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
+ * that range is not trivially small and that neither holds a NaN */
+double etu_tensor_psnr_range (const EnlargeTensor *a, const EnlargeTensor *b);
+
 /* ---- running enlarge-cli ------------------------------------------------ */
 
 typedef struct {

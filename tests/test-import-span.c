@@ -295,30 +295,6 @@ span_forward (const WwDict *d, const SpanCase *sc, const EnlargeTensor *in)
 
 /* ---------- helpers ---------- */
 
-/* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
- * that range is not trivially small */
-static double
-psnr_range (const EnlargeTensor *a, const EnlargeTensor *b)
-{
-  const gsize n = enlarge_tensor_size (a);
-  float lo = a->data[0], hi = a->data[0];
-  double se = 0;
-
-  g_assert_cmpint (a->c, ==, b->c);
-  g_assert_cmpint (a->h, ==, b->h);
-  g_assert_cmpint (a->w, ==, b->w);
-  for (gsize i = 0; i < n; i++)
-    {
-      const double e = (double) a->data[i] - b->data[i];
-      g_assert_false (isnan (a->data[i]) || isnan (b->data[i]));
-      lo = MIN (lo, a->data[i]);
-      hi = MAX (hi, a->data[i]);
-      se += e * e;
-    }
-  g_assert_cmpfloat (hi - lo, >, 0.1);
-  return se == 0 ? 999 : 10 * log10 ((double) (hi - lo) * (hi - lo) * n / se);
-}
-
 static EnlargeNet *
 import_case (const SpanCase *sc, WwDict **dict_out)
 {
@@ -361,7 +337,7 @@ test_reference (void)
       double db;
 
       g_assert_no_error (error);
-      db = psnr_range (want, got);
+      db = etu_tensor_psnr_range (want, got);
       g_test_message ("SPAN nf %d %d×%s%s: reference backend against the published forward "
                       "pass %.1f dB", cases[i].nf, cases[i].scale,
                       cases[i].eval_only ? ", eval_conv only" : "",
@@ -395,7 +371,7 @@ test_sensitive (void)
   want = span_forward (d, sc, in);
   got = enlarge_backend_run (ref, net, in, NULL, &error);
   g_assert_no_error (error);
-  db = psnr_range (want, got);
+  db = etu_tensor_psnr_range (want, got);
   g_test_message ("block_4.c3_r.conv.2.bias + 1: %.1f dB", db);
   g_assert_cmpfloat (db, <, 60);
 }
@@ -421,7 +397,7 @@ test_opencl (void)
       g_assert_no_error (error);
       b = enlarge_backend_run (cl, net, in, NULL, &error);
       g_assert_no_error (error);
-      db = psnr_range (a, b);
+      db = etu_tensor_psnr_range (a, b);
       g_test_message ("SPAN nf %d %d×: OpenCL against the reference %.1f dB", cases[i].nf,
                       cases[i].scale, db);
       g_assert_cmpfloat (db, >=, 50);
