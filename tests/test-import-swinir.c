@@ -18,6 +18,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "enlarge.h"
 #include "enlarge-op.h"
 #include "enlarge-op-attention.h"
@@ -833,6 +835,51 @@ test_errors (void)
     }
 }
 
+/* enlarge-cli -m FILE: the plan names SwinIR and its scale; the run
+ * writes an image of that scale */
+static void
+test_cli (void)
+{
+  g_auto (EtuTempDir) tmp = { etu_make_temp_dir ("enlarge-swinir-XXXXXX") };
+  static const guint which[] = { 1, 3 };
+
+  for (guint n = 0; n < G_N_ELEMENTS (which); n++)
+    {
+      const SwinCase *sc = &cases[which[n]];
+      g_autoptr (WwDict) d = swin_dict (sc, 7);
+      g_autoptr (GBytes) bytes = write_case (sc, d);
+      g_autofree char *model = g_build_filename (tmp.path, sc->zip ? "m.pth" : "m.safetensors",
+                                                 NULL);
+      g_autofree char *input = g_build_filename (tmp.path, "in.png", NULL);
+      g_autofree char *output = g_build_filename (tmp.path, "out.png", NULL);
+      g_autofree char *want = g_strdup_printf ("(SwinIR, %d×): 29 × 21 → %d× model → %d × %d",
+                                               sc->scale, sc->scale, 29 * sc->scale,
+                                               21 * sc->scale);
+      g_autoptr (EnlargeImage) image = enlarge_image_new (29, 21, 3, NULL);
+      g_autoptr (EnlargeImage) out = NULL;
+      g_autoptr (GError) error = NULL;
+      g_auto (EtuCliResult) plan = { 0 };
+      g_auto (EtuCliResult) run = { 0 };
+
+      etu_write_file (model, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      for (gsize i = 0; i < (gsize) 29 * 21 * 3; i++)
+        image->pixels[i] = (guint8) (i * 7 % 251);
+      g_assert_true (enlarge_image_save (image, input, NULL, &error));
+      g_assert_no_error (error);
+      etu_run_cli (&plan, tmp.path, "-m", model, "--dry-run", "in.png", NULL);
+      g_assert_cmpint (plan.status, ==, 0);
+      g_test_message ("%s", plan.out);
+      etu_assert_contains (plan.out, want);
+      etu_run_cli (&run, tmp.path, "-q", "-m", model, "in.png", "-o", "out.png", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      out = enlarge_image_load (output, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (out->width, ==, 29 * sc->scale);
+      g_assert_cmpint (out->height, ==, 21 * sc->scale);
+      g_assert_cmpint (g_unlink (output), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -842,5 +889,6 @@ main (int argc, char **argv)
   g_test_add_func ("/import/swinir/opencl", test_opencl);
   g_test_add_func ("/import/swinir/tiled", test_tiled);
   g_test_add_func ("/import/swinir/errors", test_errors);
+  g_test_add_func ("/import/swinir/cli", test_cli);
   return g_test_run ();
 }
