@@ -27,6 +27,7 @@
 #include "enlarge-conv-plan.h"
 #include "enlarge-op.h"
 #include "enlarge-op-unet.h"
+#include "enlarge-op-attention.h"
 #include "enlarge-ops.h"
 
 #define KiB ((guint64) 1 << 10)
@@ -113,7 +114,8 @@ static const char *const all_kernels[] = {
   "prelu", "eltwise2", "pixelshuffle", "pixelunshuffle", "interp_nearest", "interp_nearest_pow2",
   "interp_bilinear", "interp_bicubic", "binary_op", "conv_generic", "conv3x3_b8",
   "wino_input", "wino_gemm", "wino_output", "wino_fused", "wino_fused8", "wino63_fused",
-  "wino63_fused8", "residual", NULL,
+  "wino63_fused8", "layernorm", "gelu", "pad_reflect", "crop_like", "window_attention",
+  "residual", NULL,
 };
 
 /* ---------- kernels with bugs on purpose: the checks are live ----------
@@ -680,6 +682,51 @@ test_unet_ops (void)
     g_assert_cmpuint (enlarge_backend_get_launches (cfg->b, kernels[k]), >, 0);
 }
 
+/* The transformer layer types (ops/enlarge-op-attention.h, kernels in
+ * transformer.cl) on blobs that are no multiple of the window, the
+ * attention shifted and not */
+static void
+test_transformer_ops (void)
+{
+  SKIP_WITHOUT_OCLGRIND ();
+  Config *cfg = &configs[GPU_HALF];
+  g_autoptr (EnlargeTensor) x = random_tensor (6, 7, 9, -2.f, 2.f);
+  g_autoptr (EnlargeTensor) small = random_tensor (1, 3, 4, 0.f, 1.f);
+  g_autoptr (EnlargeTensor) qkv = random_tensor (12, 7, 9, -2.f, 2.f);
+  g_autofree float *gamma = random_floats (6, 0.5f, 1.5f);
+  g_autofree float *beta = random_floats (6, -0.5f, 0.5f);
+  g_autofree float *table = random_floats (7 * 7 * 2, -1.f, 1.f);
+  EnlargeLayerNormParams np = { 6, 1e-5f, gamma, beta };
+  EnlargePadParams pp = { 4 };
+  EnlargeCropLikeParams cp = { 2 };
+  EnlargeAttentionParams ap = { 2, 4, 0, 0.5f, table };
+  EnlargeTensor *pair[2] = { x, small };
+  EnlargeLayer l;
+  const char *kernels[] = { "layernorm", "gelu", "pad_reflect", "crop_like", "window_attention" };
+
+  l = make_layer ("ChannelLayerNorm", 1);
+  l.data = &np;
+  run_on (cfg, "layernorm over 6 channels", &l, &x);
+  l = make_layer ("GELU", 1);
+  run_on (cfg, "gelu", &l, &x);
+  l = make_layer ("PadToMultiple", 1);
+  l.data = &pp;
+  run_on (cfg, "pad 7x9 reflected to 8x12", &l, &x);
+  l = make_layer ("CropLike", 2);
+  l.data = &cp;
+  run_on (cfg, "crop 7x9 to 2 x 3x4", &l, pair);
+  for (int shift = 0; shift <= 2; shift += 2)
+    {
+      l = make_layer ("WindowAttention", 1);
+      ap.shift = shift;
+      l.data = &ap;
+      run_on (cfg, shift ? "window attention 7x9, window 4, shift 2" : "window attention 7x9, window 4",
+              &l, &qkv);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (kernels); k++)
+    g_assert_cmpuint (enlarge_backend_get_launches (cfg->b, kernels[k]), >, 0);
+}
+
 /* ---------- a whole network ---------- */
 
 /* A dense block's shape through the executor: convolutions writing into
@@ -810,7 +857,7 @@ static void
 check_kernel_list (void)
 {
   static const char *const files[] = { "ops.cl", "conv.cl", "winograd.cl", "winograd-fused.cl",
-                                       "winograd63-fused.cl" };
+                                       "winograd63-fused.cl", "transformer.cl" };
   g_autoptr (GRegex) re = g_regex_new ("__kernel\\s+void\\s+(\\w+)|#define\\s+W[F6]_KERNEL\\s+(\\w+)",
                                        0, 0, NULL);
   guint found = 0;
@@ -964,6 +1011,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oclgrind/detects", test_detects);
   g_test_add_func ("/oclgrind/ops", test_ops);
   g_test_add_func ("/oclgrind/unet-ops", test_unet_ops);
+  g_test_add_func ("/oclgrind/transformer-ops", test_transformer_ops);
   g_test_add_func ("/oclgrind/conv-generic", test_conv_generic);
   g_test_add_func ("/oclgrind/conv-blocked", test_conv_blocked);
   g_test_add_func ("/oclgrind/winograd-split", test_winograd_split);
