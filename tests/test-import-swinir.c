@@ -835,6 +835,83 @@ test_errors (void)
     }
 }
 
+/* SwinIR-light (embed 60, depths [6, 6, 6, 6], 6 heads, window 8,
+ * pixelshuffledirect ×4) on 64 × 64: seconds on the reference path and on
+ * OpenCL, and 48 px tiles against one tile. -m perf only. */
+static void
+test_speed (void)
+{
+  static const SwinCase light = { 60, 4, 6, 6, 8, 4, UP_PSD, FALSE, TRUE, TRUE, TRUE };
+  g_autoptr (EnlargeBackend) ref = enlarge_backend_new_reference ();
+  g_autoptr (EnlargeBackend) cl = NULL;
+  g_autoptr (EnlargeNet) net = NULL;
+  g_autoptr (EnlargeTensor) in = etu_gradient_tensor (64, 64, 3);
+  g_autoptr (EnlargeTensor) a = NULL;
+  g_autoptr (EnlargeTensor) b = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 t0;
+  double t_ref, t_cl = 0;
+
+  if (!g_test_perf ())
+    {
+      g_test_skip ("a measurement: -m perf");
+      return;
+    }
+  net = import_case (&light, NULL);
+  t0 = g_get_monotonic_time ();
+  a = enlarge_backend_run (ref, net, in, NULL, &error);
+  g_assert_no_error (error);
+  t_ref = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("SwinIR-light 4× on 64×64: reference %.2f s", t_ref);
+  {
+    /* the time of each op type on the CPU device, on stderr */
+    EnlargeBackendOptions o = ENLARGE_BACKEND_OPTIONS_INIT;
+    o.profile = ENLARGE_PROFILE_OPS;
+    cl = enlarge_backend_new_full ("cpu", &o, NULL);
+  }
+  if (cl == NULL)
+    {
+      g_test_skip ("no OpenCL CPU device");
+      return;
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      /* the first run builds the kernels and uploads the weights */
+      g_clear_pointer (&b, enlarge_tensor_free);
+      t0 = g_get_monotonic_time ();
+      b = enlarge_backend_run (cl, net, in, NULL, &error);
+      g_assert_no_error (error);
+      t_cl = (g_get_monotonic_time () - t0) / 1e6;
+      g_test_message ("SwinIR-light 4× on 64×64: OpenCL (%s) run %d %.2f s",
+                      enlarge_backend_get_device (cl)->name, k + 1, t_cl);
+    }
+  g_test_message ("OpenCL against the reference %.1f dB", etu_tensor_psnr_range (a, b));
+
+  {
+    g_autoptr (EnlargeImage) image = enlarge_image_new (96, 80, 3, NULL);
+    g_autoptr (EnlargeImage) whole = NULL;
+    EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
+    for (gsize i = 0; i < (gsize) 96 * 80 * 3; i++)
+      image->pixels[i] = (guint8) (128 + 100 * sin (i * 0.013) * cos (i * 0.0007));
+    options.tile_size = 1024;
+    whole = enlarge_upscale (cl, net, image, &options, NULL, &error);
+    g_assert_no_error (error);
+    for (int margin = 16; margin <= 64; margin += 24)
+      {
+        g_autoptr (EnlargeImage) tiled = NULL;
+        options.tile_size = 48;
+        options.margin = margin;
+        t0 = g_get_monotonic_time ();
+        tiled = enlarge_upscale (cl, net, image, &options, NULL, &error);
+        g_assert_no_error (error);
+        g_test_message ("SwinIR-light on 96×80: 48 px tiles, margin %d (radius %d): %.1f dB "
+                        "against one tile, %.2f s", margin, net->receptive_radius,
+                        enlarge_image_psnr (whole, tiled),
+                        (g_get_monotonic_time () - t0) / 1e6);
+      }
+  }
+}
+
 /* enlarge-cli -m FILE: the plan names SwinIR and its scale; the run
  * writes an image of that scale */
 static void
@@ -890,5 +967,6 @@ main (int argc, char **argv)
   g_test_add_func ("/import/swinir/tiled", test_tiled);
   g_test_add_func ("/import/swinir/errors", test_errors);
   g_test_add_func ("/import/swinir/cli", test_cli);
+  g_test_add_func ("/import/swinir/speed", test_speed);
   return g_test_run ();
 }
