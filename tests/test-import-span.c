@@ -109,20 +109,6 @@ span_dict (const SpanCase *sc, guint32 seed)
   return d;
 }
 
-static const float *
-get (const WwDict *d, const char *prefix, const char *suffix)
-{
-  g_autofree char *name = g_strconcat (prefix, suffix, NULL);
-  for (guint i = 0; i < d->tensors->len; i++)
-    {
-      const WwTensor *t = d->tensors->pdata[i];
-      if (strcmp (t->name, name) == 0)
-        return t->values;
-    }
-  g_error ("no tensor %s", name);
-  return NULL;
-}
-
 /* ---------- the published forward pass, straightforwardly ---------- */
 
 typedef struct {
@@ -164,7 +150,7 @@ conv2d (Map x, const float *w, const float *b, int out, int k, int pad)
 static Map
 conv (const WwDict *d, const char *prefix, Map x, int out, int k)
 {
-  return conv2d (x, get (d, prefix, ".weight"), get (d, prefix, ".bias"), out, k, k / 2);
+  return conv2d (x, ww_dict_get (d, prefix, ".weight"), ww_dict_get (d, prefix, ".bias"), out, k, k / 2);
 }
 
 /* Conv3XC: eval_conv alone, or sk (x) + conv.2 (conv.1 (conv.0 (pad₁ x))) */
@@ -185,10 +171,10 @@ conv3xc (const WwDict *d, const SpanCase *sc, const char *prefix, Map x, int out
     for (int y = 0; y < x.h; y++)
       for (int xx = 0; xx < x.w; xx++)
         AT (padded, i, y + 1, xx + 1) = AT (x, i, y, xx);
-  a = conv2d (padded, get (d, c0, ".weight"), get (d, c0, ".bias"), 2 * x.c, 1, 0);
-  b = conv2d (a, get (d, c1, ".weight"), get (d, c1, ".bias"), 2 * out, 3, 0);
-  c = conv2d (b, get (d, c2, ".weight"), get (d, c2, ".bias"), out, 1, 0);
-  s = conv2d (x, get (d, sk, ".weight"), get (d, sk, ".bias"), out, 1, 0);
+  a = conv2d (padded, ww_dict_get (d, c0, ".weight"), ww_dict_get (d, c0, ".bias"), 2 * x.c, 1, 0);
+  b = conv2d (a, ww_dict_get (d, c1, ".weight"), ww_dict_get (d, c1, ".bias"), 2 * out, 3, 0);
+  c = conv2d (b, ww_dict_get (d, c2, ".weight"), ww_dict_get (d, c2, ".bias"), out, 1, 0);
+  s = conv2d (x, ww_dict_get (d, sk, ".weight"), ww_dict_get (d, sk, ".bias"), out, 1, 0);
   g_assert_cmpint (c.h, ==, x.h);
   for (gsize i = 0; i < (gsize) out * x.h * x.w; i++)
     c.v[i] += s.v[i];
@@ -389,15 +375,8 @@ test_opencl (void)
     {
       g_autoptr (EnlargeNet) net = import_case (&cases[i], NULL);
       g_autoptr (EnlargeTensor) in = etu_gradient_tensor (40, 28, i);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (EnlargeTensor) a = enlarge_backend_run (ref, net, in, NULL, &error);
-      g_autoptr (EnlargeTensor) b = NULL;
-      double db;
+      const double db = etu_opencl_against_reference (ref, cl, net, in);
 
-      g_assert_no_error (error);
-      b = enlarge_backend_run (cl, net, in, NULL, &error);
-      g_assert_no_error (error);
-      db = etu_tensor_psnr_range (a, b);
       g_test_message ("SPAN nf %d %d×: OpenCL against the reference %.1f dB", cases[i].nf,
                       cases[i].scale, db);
       g_assert_cmpfloat (db, >=, 50);
@@ -412,21 +391,14 @@ test_tiled (void)
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr (EnlargeNet) net = import_case (&cases[i], NULL);
-      g_autoptr (EnlargeImage) image = enlarge_image_new (75, 53, 3, NULL);
+      g_autoptr (EnlargeImage) image = etu_wave_image (75, 53, i);
       g_autoptr (EnlargeImage) whole = NULL;
       g_autoptr (EnlargeImage) tiled = NULL;
-      g_autoptr (GRand) rand = g_rand_new_with_seed (i);
       g_autoptr (GError) error = NULL;
       EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
       int lo = 255, hi = 0;
       double db;
 
-      for (int y = 0; y < 53; y++)
-        for (int x = 0; x < 75; x++)
-          for (int c = 0; c < 3; c++)
-            image->pixels[(y * 75 + x) * 3 + c] =
-              (guint8) CLAMP (128 + 90 * sin (0.2 * x + c) * cos (0.15 * y) +
-                              g_rand_int_range (rand, -20, 20), 0, 255);
       options.tile_size = 1024;
       whole = enlarge_upscale (backend, net, image, &options, NULL, &error);
       g_assert_no_error (error);

@@ -247,20 +247,6 @@ swin_dict (const SwinCase *sc, guint32 seed)
   return d;
 }
 
-static const float *
-get (const WwDict *d, const char *prefix, const char *suffix)
-{
-  g_autofree char *name = g_strconcat (prefix, suffix, NULL);
-  for (guint i = 0; i < d->tensors->len; i++)
-    {
-      const WwTensor *t = d->tensors->pdata[i];
-      if (strcmp (t->name, name) == 0)
-        return t->values;
-    }
-  g_error ("no tensor %s", name);
-  return NULL;
-}
-
 /* ---------- the published forward pass, in tokens × channels ---------- */
 
 /* B = 1: an H × W × C tensor, x.view (B, H, W, C) of the tokens */
@@ -288,7 +274,7 @@ tok_replace (Tok *t, Tok n)
 static Tok
 linear (const WwDict *d, const char *prefix, Tok x, int out)
 {
-  const float *w = get (d, prefix, ".weight"), *b = get (d, prefix, ".bias");
+  const float *w = ww_dict_get (d, prefix, ".weight"), *b = ww_dict_get (d, prefix, ".bias");
   Tok y = tok_new (x.h, x.w, out);
   for (gsize l = 0; l < (gsize) x.h * x.w; l++)
     for (int o = 0; o < out; o++)
@@ -305,7 +291,7 @@ linear (const WwDict *d, const char *prefix, Tok x, int out)
 static Tok
 conv (const WwDict *d, const char *prefix, Tok x, int out, int k)
 {
-  const float *w = get (d, prefix, ".weight"), *b = get (d, prefix, ".bias");
+  const float *w = ww_dict_get (d, prefix, ".weight"), *b = ww_dict_get (d, prefix, ".bias");
   Tok y = tok_new (x.h, x.w, out);
   for (int oy = 0; oy < x.h; oy++)
     for (int ox = 0; ox < x.w; ox++)
@@ -338,7 +324,7 @@ leaky (Tok *x, double slope)
 static Tok
 layer_norm (const WwDict *d, const char *prefix, Tok x)
 {
-  const float *g = get (d, prefix, ".weight"), *b = get (d, prefix, ".bias");
+  const float *g = ww_dict_get (d, prefix, ".weight"), *b = ww_dict_get (d, prefix, ".bias");
   Tok y = tok_new (x.h, x.w, x.c);
   for (gsize l = 0; l < (gsize) x.h * x.w; l++)
     {
@@ -384,7 +370,7 @@ window_attention (const WwDict *d, const char *p, Tok x, int ws, int heads, cons
   const int C = x.c, hd = C / heads, N = ws * ws, nwx = x.w / ws, nw = x.h / ws * nwx;
   g_autofree char *qkv_k = g_strconcat (p, ".attn.qkv", NULL);
   g_autofree char *tk = g_strconcat (p, ".attn.relative_position_bias_table", NULL);
-  const float *table = get (d, tk, "");
+  const float *table = ww_dict_get (d, tk, "");
   const double scale = pow (hd, -0.5);
   g_autofree gint64 *rpi = g_new (gint64, N * N);
   g_autofree double *attn = g_new (double, N);
@@ -717,15 +703,8 @@ test_opencl (void)
     {
       g_autoptr (EnlargeNet) net = import_case (&cases[i], NULL);
       g_autoptr (EnlargeTensor) in = etu_gradient_tensor (37, 26, i);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (EnlargeTensor) a = enlarge_backend_run (ref, net, in, NULL, &error);
-      g_autoptr (EnlargeTensor) b = NULL;
-      double db;
+      const double db = etu_opencl_against_reference (ref, cl, net, in);
 
-      g_assert_no_error (error);
-      b = enlarge_backend_run (cl, net, in, NULL, &error);
-      g_assert_no_error (error);
-      db = etu_tensor_psnr_range (a, b);
       g_test_message ("SwinIR dim %d, window %d, %s %d× on 37×26: OpenCL against the "
                       "reference %.1f dB", cases[i].dim, cases[i].window,
                       up_names[cases[i].up], cases[i].scale, db);
@@ -743,19 +722,12 @@ test_tiled (void)
     {
       const SwinCase *sc = &cases[which[n]];
       g_autoptr (EnlargeNet) net = import_case (sc, NULL);
-      g_autoptr (EnlargeImage) image = enlarge_image_new (75, 53, 3, NULL);
+      g_autoptr (EnlargeImage) image = etu_wave_image (75, 53, n);
       g_autoptr (EnlargeImage) whole = NULL;
-      g_autoptr (GRand) rand = g_rand_new_with_seed (n);
       g_autoptr (GError) error = NULL;
       EnlargeUpscaleOptions options = ENLARGE_UPSCALE_OPTIONS_INIT;
       const int margin = enlarge_upscale_auto_margin (net);
 
-      for (int y = 0; y < 53; y++)
-        for (int x = 0; x < 75; x++)
-          for (int c = 0; c < 3; c++)
-            image->pixels[(y * 75 + x) * 3 + c] =
-              (guint8) CLAMP (128 + 90 * sin (0.2 * x + c) * cos (0.15 * y) +
-                              g_rand_int_range (rand, -20, 20), 0, 255);
       options.tile_size = 1024;
       whole = enlarge_upscale (backend, net, image, &options, NULL, &error);
       g_assert_no_error (error);

@@ -11,29 +11,12 @@
 #include "enlarge.h"
 #include "enlarge-op.h"
 #include "enlarge-op-attention.h"
+#include "enlarge-test-utils.h"
 
 static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
 static int indices[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 static GRand *rand_;
-
-static EnlargeTensor *
-random_tensor (int c, int h, int w, float lo, float hi)
-{
-  EnlargeTensor *t = enlarge_tensor_new (c, h, w, NULL);
-  for (gsize i = 0; i < enlarge_tensor_size (t); i++)
-    t->data[i] = (float) g_rand_double_range (rand_, lo, hi);
-  return t;
-}
-
-static float *
-random_floats (int n, float lo, float hi)
-{
-  float *v = g_new (float, MAX (n, 1));
-  for (int i = 0; i < n; i++)
-    v[i] = (float) g_rand_double_range (rand_, lo, hi);
-  return v;
-}
 
 /* A layer of @op over @n_in inputs with @data as its parameters (not
  * owned: the caller frees them) */
@@ -104,7 +87,7 @@ test_gelu (void)
   static const double want[6] = { -0.0040496598, -0.1586552539, -0.1542687694, 0.0,
                                   0.8413447461, 1.9544997361 };
   g_autoptr (EnlargeTensor) in = enlarge_tensor_new (1, 2, 3, NULL);
-  g_autoptr (EnlargeTensor) big = random_tensor (5, 13, 17, -6.f, 6.f);
+  g_autoptr (EnlargeTensor) big = etu_random_tensor (rand_, 5, 13, 17, -6.f, 6.f);
   EnlargeLayer l = layer (&enlarge_op_gelu, 1, NULL);
   g_autoptr (EnlargeTensor) out = NULL;
   g_autoptr (EnlargeTensor) out2 = NULL;
@@ -124,9 +107,9 @@ test_layernorm (void)
   for (guint k = 0; k < G_N_ELEMENTS (channels); k++)
     {
       const int c = channels[k];
-      g_autoptr (EnlargeTensor) in = random_tensor (c, 7, 11, -4.f, 9.f);
-      g_autofree float *gamma = random_floats (c, 0.5f, 2.f);
-      g_autofree float *beta = random_floats (c, -1.f, 1.f);
+      g_autoptr (EnlargeTensor) in = etu_random_tensor (rand_, c, 7, 11, -4.f, 9.f);
+      g_autofree float *gamma = etu_random_floats (rand_, c, 0.5f, 2.f);
+      g_autofree float *beta = etu_random_floats (rand_, c, -1.f, 1.f);
       EnlargeLayerNormParams p = { c, 1e-5f, gamma, beta };
       EnlargeLayer l = layer (&enlarge_op_layernorm, 1, &p);
       g_autofree char *label = g_strdup_printf ("LayerNorm over %d channels", c);
@@ -171,7 +154,7 @@ test_pad_crop (void)
 
   for (int m = 1; m <= 8; m++)
     {
-      g_autoptr (EnlargeTensor) a = random_tensor (3, 13, 10, -1.f, 1.f);
+      g_autoptr (EnlargeTensor) a = etu_random_tensor (rand_, 3, 13, 10, -1.f, 1.f);
       g_autoptr (EnlargeTensor) padded = NULL;
       g_autoptr (EnlargeTensor) back = NULL;
       g_autoptr (EnlargeTensor) small = enlarge_tensor_new (1, 13, 10, NULL);
@@ -208,8 +191,8 @@ test_attention (void)
       {
         const int ws = shapes[i].window, tw = 2 * ws - 1, heads = shapes[i].heads;
         const int C = heads * shapes[i].d;
-        g_autoptr (EnlargeTensor) qkv = random_tensor (3 * C, shapes[i].h, shapes[i].w, -2.f, 2.f);
-        g_autofree float *table = random_floats (tw * tw * heads, -2.f, 2.f);
+        g_autoptr (EnlargeTensor) qkv = etu_random_tensor (rand_, 3 * C, shapes[i].h, shapes[i].w, -2.f, 2.f);
+        g_autofree float *table = etu_random_floats (rand_, tw * tw * heads, -2.f, 2.f);
         EnlargeAttentionParams p = { heads, ws, shifted ? ws / 2 : 0,
                                      (float) pow (shapes[i].d, -0.5), table };
         EnlargeLayer l = layer (&enlarge_op_window_attention, 1, &p);

@@ -65,21 +65,6 @@ typedef struct {
   int factor;
 } EnlargeCropLikeParams;
 
-/* Reflection of index @i into [0, n) (n ≥ 1), as PyTorch's reflect
- * padding and mirrored at each end again where one reflection is not
- * enough */
-static inline int
-enlarge_reflect_index (int i, int n)
-{
-  if (n == 1)
-    return 0;
-  const int period = 2 * (n - 1);
-  i %= period;
-  if (i < 0)
-    i += period;
-  return i < n ? i : period - i;
-}
-
 /* The region label of position @r of a rolled axis of @size (a multiple
  * of @window) for Swin's shifted-window mask */
 static inline int

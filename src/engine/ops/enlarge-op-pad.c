@@ -5,6 +5,7 @@
 #include "enlarge-op.h"
 #include "enlarge-op-attention.h"
 #include "enlarge-ops.h"
+#include "enlarge-tiler.h"   /* enlarge_mirror_index: PyTorch's reflection */
 
 static void
 pad_clear (EnlargeLayer *l)
@@ -32,10 +33,10 @@ pad_reference (const EnlargeLayer *l, EnlargeTensor **in, EnlargeTensor **out, G
     for (int y = 0; y < o->h; y++)
       {
         const float *src = enlarge_tensor_channel (a, c) +
-                           (gsize) enlarge_reflect_index (y, a->h) * a->w;
+                           (gsize) enlarge_mirror_index (y, a->h) * a->w;
         float *dst = enlarge_tensor_channel (o, c) + (gsize) y * o->w;
         for (int x = 0; x < o->w; x++)
-          dst[x] = src[enlarge_reflect_index (x, a->w)];
+          dst[x] = src[enlarge_mirror_index (x, a->w)];
       }
   return TRUE;
 }
