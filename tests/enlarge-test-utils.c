@@ -306,3 +306,76 @@ etu_gradient_tensor (int w, int h, guint32 seed)
                          g_rand_double_range (rand, -0.1, 0.1), 0, 1);
   return t;
 }
+
+/* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
+ * that range is not trivially small */
+double
+etu_tensor_psnr_range (const EnlargeTensor *a, const EnlargeTensor *b)
+{
+  const gsize n = enlarge_tensor_size (a);
+  float lo = a->data[0], hi = a->data[0];
+  double se = 0;
+
+  g_assert_cmpint (a->c, ==, b->c);
+  g_assert_cmpint (a->h, ==, b->h);
+  g_assert_cmpint (a->w, ==, b->w);
+  for (gsize i = 0; i < n; i++)
+    {
+      const double e = (double) a->data[i] - b->data[i];
+      g_assert_false (isnan (a->data[i]) || isnan (b->data[i]));
+      lo = MIN (lo, a->data[i]);
+      hi = MAX (hi, a->data[i]);
+      se += e * e;
+    }
+  g_assert_cmpfloat (hi - lo, >, 0.1);
+  return se == 0 ? 999 : 10 * log10 ((double) (hi - lo) * (hi - lo) * n / se);
+}
+
+EnlargeTensor *
+etu_random_tensor (GRand *rand, int c, int h, int w, float lo, float hi)
+{
+  EnlargeTensor *t = enlarge_tensor_new (c, h, w, NULL);
+  g_assert_nonnull (t);
+  for (gsize i = 0; i < enlarge_tensor_size (t); i++)
+    t->data[i] = (float) g_rand_double_range (rand, lo, hi);
+  return t;
+}
+
+float *
+etu_random_floats (GRand *rand, int n, float lo, float hi)
+{
+  float *v = g_new (float, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    v[i] = (float) g_rand_double_range (rand, lo, hi);
+  return v;
+}
+
+EnlargeImage *
+etu_wave_image (int w, int h, guint32 seed)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  EnlargeImage *image = enlarge_image_new (w, h, 3, NULL);
+
+  g_assert_nonnull (image);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        image->pixels[(y * w + x) * 3 + c] =
+          (guint8) CLAMP (128 + 90 * sin (0.2 * x + c) * cos (0.15 * y) +
+                          g_rand_int_range (rand, -20, 20), 0, 255);
+  return image;
+}
+
+double
+etu_opencl_against_reference (EnlargeBackend *ref, EnlargeBackend *cl, EnlargeNet *net,
+                              const EnlargeTensor *in)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EnlargeTensor) a = enlarge_backend_run (ref, net, in, NULL, &error);
+  g_autoptr (EnlargeTensor) b = NULL;
+
+  g_assert_no_error (error);
+  b = enlarge_backend_run (cl, net, in, NULL, &error);
+  g_assert_no_error (error);
+  return etu_tensor_psnr_range (a, b);
+}

@@ -84,6 +84,23 @@ EnlargeBackend *etu_opencl_or_skip (void);
  * (something an upscaler does work on), the same for the same @seed. */
 EnlargeTensor *etu_gradient_tensor (int w, int h, guint32 seed);
 
+/* A w × h RGB image of waves with noise in ±20 levels, the same for the
+ * same @seed (the tiling tests' input) */
+EnlargeImage *etu_wave_image (int w, int h, guint32 seed);
+
+/* @net on @in on both backends: PSNR of OpenCL's output against the
+ * reference's (etu_tensor_psnr_range) */
+double etu_opencl_against_reference (EnlargeBackend *ref, EnlargeBackend *cl, EnlargeNet *net,
+                                     const EnlargeTensor *in);
+
+/* A c × h × w tensor / @n floats uniform in [lo, hi) from @rand */
+EnlargeTensor *etu_random_tensor (GRand *rand, int c, int h, int w, float lo, float hi);
+float *etu_random_floats (GRand *rand, int n, float lo, float hi);
+
+/* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
+ * that range is not trivially small and that neither holds a NaN */
+double etu_tensor_psnr_range (const EnlargeTensor *a, const EnlargeTensor *b);
+
 /* ---- running enlarge-cli ------------------------------------------------ */
 
 typedef struct {

@@ -30,20 +30,6 @@ static const SpanCase cases[] = {
   { 24, 1, FALSE, FALSE, TRUE },    /* 1×: no pixel shuffle */
 };
 
-static const float *
-get (const WwDict *d, const char *prefix, const char *suffix)
-{
-  g_autofree char *name = g_strconcat (prefix, suffix, NULL);
-  for (guint i = 0; i < d->tensors->len; i++)
-    {
-      const WwTensor *t = d->tensors->pdata[i];
-      if (strcmp (t->name, name) == 0)
-        return t->values;
-    }
-  g_error ("no tensor %s", name);
-  return NULL;
-}
-
 /* ---------- the published forward pass, straightforwardly ---------- */
 
 typedef struct {
@@ -85,7 +71,7 @@ conv2d (Map x, const float *w, const float *b, int out, int k, int pad)
 static Map
 conv (const WwDict *d, const char *prefix, Map x, int out, int k)
 {
-  return conv2d (x, get (d, prefix, ".weight"), get (d, prefix, ".bias"), out, k, k / 2);
+  return conv2d (x, ww_dict_get (d, prefix, ".weight"), ww_dict_get (d, prefix, ".bias"), out, k, k / 2);
 }
 
 /* Conv3XC: eval_conv alone, or sk (x) + conv.2 (conv.1 (conv.0 (pad₁ x))) */
@@ -106,10 +92,10 @@ conv3xc (const WwDict *d, const SpanCase *sc, const char *prefix, Map x, int out
     for (int y = 0; y < x.h; y++)
       for (int xx = 0; xx < x.w; xx++)
         AT (padded, i, y + 1, xx + 1) = AT (x, i, y, xx);
-  a = conv2d (padded, get (d, c0, ".weight"), get (d, c0, ".bias"), 2 * x.c, 1, 0);
-  b = conv2d (a, get (d, c1, ".weight"), get (d, c1, ".bias"), 2 * out, 3, 0);
-  c = conv2d (b, get (d, c2, ".weight"), get (d, c2, ".bias"), out, 1, 0);
-  s = conv2d (x, get (d, sk, ".weight"), get (d, sk, ".bias"), out, 1, 0);
+  a = conv2d (padded, ww_dict_get (d, c0, ".weight"), ww_dict_get (d, c0, ".bias"), 2 * x.c, 1, 0);
+  b = conv2d (a, ww_dict_get (d, c1, ".weight"), ww_dict_get (d, c1, ".bias"), 2 * out, 3, 0);
+  c = conv2d (b, ww_dict_get (d, c2, ".weight"), ww_dict_get (d, c2, ".bias"), out, 1, 0);
+  s = conv2d (x, ww_dict_get (d, sk, ".weight"), ww_dict_get (d, sk, ".bias"), out, 1, 0);
   g_assert_cmpint (c.h, ==, x.h);
   for (gsize i = 0; i < (gsize) out * x.h * x.w; i++)
     c.v[i] += s.v[i];
@@ -216,30 +202,6 @@ span_forward (const WwDict *d, const SpanCase *sc, const EnlargeTensor *in)
 
 /* ---------- helpers ---------- */
 
-/* PSNR of @b against @a, unclamped, the peak being @a's range; asserts
- * that range is not trivially small */
-static double
-psnr_range (const EnlargeTensor *a, const EnlargeTensor *b)
-{
-  const gsize n = enlarge_tensor_size (a);
-  float lo = a->data[0], hi = a->data[0];
-  double se = 0;
-
-  g_assert_cmpint (a->c, ==, b->c);
-  g_assert_cmpint (a->h, ==, b->h);
-  g_assert_cmpint (a->w, ==, b->w);
-  for (gsize i = 0; i < n; i++)
-    {
-      const double e = (double) a->data[i] - b->data[i];
-      g_assert_false (isnan (a->data[i]) || isnan (b->data[i]));
-      lo = MIN (lo, a->data[i]);
-      hi = MAX (hi, a->data[i]);
-      se += e * e;
-    }
-  g_assert_cmpfloat (hi - lo, >, 0.1);
-  return se == 0 ? 999 : 10 * log10 ((double) (hi - lo) * (hi - lo) * n / se);
-}
-
 static EnlargeNet *
 import_case (const SpanCase *sc, WwDict **dict_out)
 {
@@ -282,7 +244,7 @@ test_reference (void)
       double db;
 
       g_assert_no_error (error);
-      db = psnr_range (want, got);
+      db = etu_tensor_psnr_range (want, got);
       g_test_message ("SPAN nf %d %d×%s%s: reference backend against the published forward "
                       "pass %.1f dB", cases[i].nf, cases[i].scale,
                       cases[i].eval_only ? ", eval_conv only" : "",
@@ -316,7 +278,7 @@ test_sensitive (void)
   want = span_forward (d, sc, in);
   got = enlarge_backend_run (ref, net, in, NULL, &error);
   g_assert_no_error (error);
-  db = psnr_range (want, got);
+  db = etu_tensor_psnr_range (want, got);
   g_test_message ("block_4.c3_r.conv.2.bias + 1: %.1f dB", db);
   g_assert_cmpfloat (db, <, 60);
 }
@@ -342,7 +304,7 @@ test_opencl (void)
       g_assert_no_error (error);
       b = enlarge_backend_run (cl, net, in, NULL, &error);
       g_assert_no_error (error);
-      db = psnr_range (a, b);
+      db = etu_tensor_psnr_range (a, b);
       g_test_message ("SPAN nf %d %d×: OpenCL against the reference %.1f dB", cases[i].nf,
                       cases[i].scale, db);
       g_assert_cmpfloat (db, >=, 50);

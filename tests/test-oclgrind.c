@@ -27,6 +27,7 @@
 #include "enlarge-conv-plan.h"
 #include "enlarge-op.h"
 #include "enlarge-op-unet.h"
+#include "enlarge-op-attention.h"
 #include "enlarge-ops.h"
 
 #define KiB ((guint64) 1 << 10)
@@ -118,7 +119,8 @@ static const char *const all_kernels[] = {
   "prelu", "eltwise2", "pixelshuffle", "pixelunshuffle", "interp_nearest", "interp_nearest_pow2",
   "interp_bilinear", "interp_bicubic", "binary_op", "sigmoid", "conv_generic", "conv3x3_b8",
   "wino_input", "wino_gemm", "wino_output", "wino_fused", "wino_fused8", "wino63_fused",
-  "wino63_fused8", "residual", NULL,
+  "wino63_fused8", "layernorm", "gelu", "pad_reflect", "crop_like", "window_attention",
+  "residual", NULL,
 };
 
 /* ---------- kernels with bugs on purpose: the checks are live ----------
@@ -698,6 +700,37 @@ test_unet_ops (void)
     g_assert_cmpuint (enlarge_backend_get_launches (cfg->b, kernels[k]), >, 0);
 }
 
+/* The transformer layer types (ops/enlarge-op-attention.h, kernels in
+ * transformer.cl) on a 7 × 9 blob, no multiple of the window 4 */
+static void
+test_transformer_ops (void)
+{
+  SKIP_WITHOUT_OCLGRIND ();
+  g_autoptr (EnlargeTensor) x = random_tensor (6, 7, 9, -2.f, 2.f);
+  g_autoptr (EnlargeTensor) small = random_tensor (1, 3, 4, 0.f, 1.f);
+  g_autofree float *g = random_floats (6 + 6 + 7 * 7 * 3, -1.f, 1.f);
+  EnlargeLayerNormParams np = { 6, 1e-5f, g, g + 6 };
+  EnlargePadParams pp = { 4 };
+  EnlargeCropLikeParams cp = { 2 };
+  EnlargeAttentionParams a0 = { 2, 4, 0, 0.5f, g + 12 }, a2 = { 1, 4, 2, 0.5f, g + 12 };
+  EnlargeTensor *in[2] = { x, small };
+  const struct { const char *op, *kernel; int n_in; gpointer data; } cases[] = {
+    { "ChannelLayerNorm", "layernorm", 1, &np }, { "GELU", "gelu", 1, NULL },
+    { "PadToMultiple", "pad_reflect", 1, &pp }, { "CropLike", "crop_like", 2, &cp },
+    { "WindowAttention", "window_attention", 1, &a0 }, { "WindowAttention", NULL, 1, &a2 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      EnlargeLayer l = make_layer (cases[k].op, cases[k].n_in);
+      g_autofree char *label = g_strdup_printf ("%s %u on 7x9", cases[k].op, k);
+      l.data = cases[k].data;
+      run_on (&configs[GPU_HALF], label, &l, in);
+      if (cases[k].kernel != NULL)
+        g_assert_cmpuint (enlarge_backend_get_launches (configs[GPU_HALF].b, cases[k].kernel), >, 0);
+    }
+}
+
 /* ---------- a whole network ---------- */
 
 /* A dense block's shape through the executor: convolutions writing into
@@ -828,7 +861,7 @@ static void
 check_kernel_list (void)
 {
   static const char *const files[] = { "ops.cl", "conv.cl", "winograd.cl", "winograd-fused.cl",
-                                       "winograd63-fused.cl" };
+                                       "winograd63-fused.cl", "transformer.cl" };
   g_autoptr (GRegex) re = g_regex_new ("__kernel\\s+void\\s+(\\w+)|#define\\s+W[F6]_KERNEL\\s+(\\w+)",
                                        0, 0, NULL);
   guint found = 0;
@@ -983,6 +1016,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oclgrind/detects", test_detects);
   g_test_add_func ("/oclgrind/ops", test_ops);
   g_test_add_func ("/oclgrind/unet-ops", test_unet_ops);
+  g_test_add_func ("/oclgrind/transformer-ops", test_transformer_ops);
   g_test_add_func ("/oclgrind/conv-generic", test_conv_generic);
   g_test_add_func ("/oclgrind/conv-blocked", test_conv_blocked);
   g_test_add_func ("/oclgrind/winograd-split", test_winograd_split);

@@ -10,30 +10,12 @@
 #include "enlarge.h"
 #include "enlarge-op.h"
 #include "enlarge-op-unet.h"
+#include "enlarge-test-utils.h"
 
 static EnlargeBackend *ref_backend;
 static EnlargeBackend *cl_backend;
 static char *cl_skip_reason;
 static int dummy_indices[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
-
-static EnlargeTensor *
-rand_tensor (GRand *rand, int c, int h, int w, float lo, float hi)
-{
-  EnlargeTensor *t = enlarge_tensor_new (c, h, w, NULL);
-  g_assert_nonnull (t);
-  for (gsize i = 0; i < enlarge_tensor_size (t); i++)
-    t->data[i] = (float) g_rand_double_range (rand, lo, hi);
-  return t;
-}
-
-static float *
-rand_floats (GRand *rand, gsize n, float lo, float hi)
-{
-  float *v = g_new (float, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    v[i] = (float) g_rand_double_range (rand, lo, hi);
-  return v;
-}
 
 static void
 layer_init (EnlargeLayer *l, const char *type_name, gpointer data)
@@ -185,9 +167,9 @@ test_deconvolution (void)
         .output_pad_right = k[11], .output_pad_bottom = k[12], .activation = k[13],
         .act_params = { k[13] == ENLARGE_ACT_CLIP ? -0.2f : 0.1f, 0.3f },
       };
-      g_autofree float *weight = rand_floats (rand, (gsize) k[0] * k[1] * k[2] * k[3], -0.5f, 0.5f);
-      g_autofree float *bias = i % 2 == 0 ? rand_floats (rand, k[1], -0.3f, 0.3f) : NULL;
-      g_autoptr (EnlargeTensor) in = rand_tensor (rand, k[0], k[14], k[15], -1.f, 1.f);
+      g_autofree float *weight = etu_random_floats (rand, (gsize) k[0] * k[1] * k[2] * k[3], -0.5f, 0.5f);
+      g_autofree float *bias = i % 2 == 0 ? etu_random_floats (rand, k[1], -0.3f, 0.3f) : NULL;
+      g_autoptr (EnlargeTensor) in = etu_random_tensor (rand, k[0], k[14], k[15], -1.f, 1.f);
       g_autoptr (EnlargeTensor) want = NULL;
       g_autoptr (EnlargeTensor) got = NULL;
       g_autofree char *label = g_strdup_printf ("deconv %d->%d k%dx%d s%dx%d d%d %dx%d", k[0], k[1],
@@ -211,7 +193,7 @@ static void
 test_crop (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (42);
-  g_autoptr (EnlargeTensor) in = rand_tensor (rand, 5, 23, 17, -1.f, 1.f);
+  g_autoptr (EnlargeTensor) in = etu_random_tensor (rand, 5, 23, 17, -1.f, 1.f);
   /* start c, h, w; end c, h, w (G_MAXINT: the end; < 0: from the end) */
   static const int cases[][6] = {
     { 0, 4, 4, G_MAXINT, -4, -4 },     /* the U-Nets' skip connections */
@@ -261,7 +243,7 @@ test_pooling (void)
     for (int type = ENLARGE_POOL_MAX; type <= ENLARGE_POOL_AVG; type++)
       {
         const int c = shapes[s][0], h = shapes[s][1], w = shapes[s][2];
-        g_autoptr (EnlargeTensor) in = rand_tensor (rand, c, h, w, -1.f, 1.f);
+        g_autoptr (EnlargeTensor) in = etu_random_tensor (rand, c, h, w, -1.f, 1.f);
         g_autoptr (EnlargeTensor) got = NULL;
         g_autofree char *label = g_strdup_printf ("global %s pooling %dx%dx%d",
                                                   type ? "average" : "max", c, h, w);
@@ -307,9 +289,9 @@ test_innerproduct (void)
     {
       const int *k = cases[i];
       const int n_in = k[0] * k[1] * k[2];
-      g_autofree float *weight = rand_floats (rand, (gsize) n_in * k[3], -0.5f, 0.5f);
-      g_autofree float *bias = i != 2 ? rand_floats (rand, k[3], -0.5f, 0.5f) : NULL;
-      g_autoptr (EnlargeTensor) in = rand_tensor (rand, k[0], k[1], k[2], -1.f, 1.f);
+      g_autofree float *weight = etu_random_floats (rand, (gsize) n_in * k[3], -0.5f, 0.5f);
+      g_autofree float *bias = i != 2 ? etu_random_floats (rand, k[3], -0.5f, 0.5f) : NULL;
+      g_autoptr (EnlargeTensor) in = etu_random_tensor (rand, k[0], k[1], k[2], -1.f, 1.f);
       g_autoptr (EnlargeTensor) got = NULL;
       g_autofree char *label = g_strdup_printf ("innerproduct %dx%dx%d -> %d act %d", k[0], k[1],
                                                 k[2], k[3], k[4]);

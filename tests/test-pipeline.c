@@ -102,6 +102,17 @@ test_plan_work_bound (void)
     g_assert_cmpint (p.model_width, ==, 4000);
     g_assert_cmpint (p.out_width, ==, 7900);
   }
+  /* a 1× model (a restoration one) runs once at any factor, 1× included */
+  for (int k = 0; k < 2; k++)
+    {
+      EnlargeSettings s = ENLARGE_SETTINGS_INIT;
+      EnlargePlan p;
+      s.scale = k == 0 ? 0.0 : 2.0;
+      g_assert_true (enlarge_plan_compute (&s, 1, 300, 200, &p, NULL));
+      g_assert_cmpint (p.passes, ==, 1);
+      g_assert_cmpint (p.model_width, ==, 300);
+      g_assert_cmpint (p.out_width, ==, 300 * (k + 1));
+    }
 }
 
 /* What the limit chooses against what it replaces, on a real crop: the

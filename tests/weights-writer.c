@@ -936,3 +936,17 @@ ww_write_fixtures (const char *dir, GError **error)
     return g_file_set_contents (name, expected->str, expected->len, error);
   }
 }
+
+const float *
+ww_dict_get (const WwDict *d, const char *prefix, const char *suffix)
+{
+  g_autofree char *name = g_strconcat (prefix, suffix, NULL);
+  for (guint i = 0; i < d->tensors->len; i++)
+    {
+      const WwTensor *t = d->tensors->pdata[i];
+      if (strcmp (t->name, name) == 0)
+        return t->values;
+    }
+  g_error ("no tensor %s", name);
+  return NULL;
+}

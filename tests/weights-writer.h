@@ -53,6 +53,10 @@ WwTensor *ww_dict_add (WwDict *dict, const char *name, EnlargeDtype dtype,
 
 gsize ww_tensor_numel (const WwTensor *t);
 
+/* The values of the tensor called @prefix@suffix (a test's own dict:
+ * a missing one is a fatal error) */
+const float *ww_dict_get (const WwDict *d, const char *prefix, const char *suffix);
+
 /* The value @t holds after a round trip through its dtype. */
 float ww_stored_value (const WwTensor *t, gsize i);
 

@@ -31,4 +31,9 @@ gint64 enlarge_importer_dim (const EnlargeImporter *im, const char *key, guint d
 gboolean    enlarge_import_is_span (const EnlargeImporter *im);
 EnlargeNet *enlarge_import_span (const EnlargeImporter *im, GError **error);
 
+/* SwinIR (enlarge-import-swinir.c); recognised by conv_first and the
+ * first Swin block's norm1, attention table and mlp.fc1 */
+gboolean    enlarge_import_is_swinir (const EnlargeImporter *im);
+EnlargeNet *enlarge_import_swinir (const EnlargeImporter *im, GError **error);
+
 G_END_DECLS

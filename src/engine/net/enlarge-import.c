@@ -380,7 +380,6 @@ static const struct {
 } unsupported[] = {
   { "residual_layer.0.residual_layer.0.layer.0.fn.0.weight", "OmniSR" },
   { "layers.0.residual_group.overlap_attn.relative_position_bias_table", "HAT" },
-  { "layers.0.residual_group.blocks.0.attn.relative_position_bias_table", "SwinIR" },
   { "block_1.c1_r.weight", "SPAN without Conv3XC blocks" },
   { "unet1.conv1.conv.0.weight", "Real-CUGAN" },
 };
@@ -426,13 +425,15 @@ enlarge_import_weights (EnlargeWeights *weights, const char *name, GError **erro
     return check_all_used (&im, build_compact (&im, error), error);
   if (enlarge_import_is_span (&im))
     return check_all_used (&im, enlarge_import_span (&im, error), error);
+  if (enlarge_import_is_swinir (&im))
+    return check_all_used (&im, enlarge_import_swinir (&im, error), error);
 
   for (guint i = 0; i < G_N_ELEMENTS (unsupported); i++)
     if (has (&im, unsupported[i].key))
       {
         g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
                      "%s: unsupported architecture %s (recognised by “%s”); Enlarge runs "
-                     "ESRGAN, Compact and SPAN models", im.name, unsupported[i].name,
+                     "ESRGAN, Compact, SPAN and SwinIR models", im.name, unsupported[i].name,
                      unsupported[i].key);
         return NULL;
       }
@@ -444,7 +445,7 @@ enlarge_import_weights (EnlargeWeights *weights, const char *name, GError **erro
                               enlarge_weights_get_nth (weights, i)->name);
     g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
                  "%s: unknown architecture: %u tensors (%s%s) match none of ESRGAN, "
-                 "Compact and SPAN", im.name, n, n ? keys->str : "none", n > 4 ? ", …" : "");
+                 "Compact, SPAN and SwinIR", im.name, n, n ? keys->str : "none", n > 4 ? ", …" : "");
   }
   return NULL;
 }

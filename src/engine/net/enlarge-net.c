@@ -833,6 +833,28 @@ enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
       }
   }
 
+  /* Layers on a grid (attention windows) pad their blob to it: the
+   * resolutions below are the shapes' ratios only on a probe whose sides
+   * are multiples of the grid. */
+  {
+    int g = 1;
+    for (int i = 0; i < net->n_layers; i++)
+      if (net->layers[i].op->grid != NULL)
+        {
+          const int lg = MAX (net->layers[i].op->grid (&net->layers[i]), 1);
+          int a = g, b = lg;
+          while (b != 0)
+            {
+              const int t = a % b;
+              a = b;
+              b = t;
+            }
+          g = g / a * lg;
+        }
+    if (g > 1 && probe % g != 0 && !enlarge_net_infer_shapes (net, probe * g, probe * g, s, error))
+      return FALSE;
+  }
+
   /* Receptive field, in input pixels: each layer widens it by its own
    * reach divided by the resolution of the blob it works on. */
   radius = g_new0 (double, net->n_blobs);
@@ -861,6 +883,15 @@ enlarge_net_analyse (EnlargeNet *net, const char *name, GError **error)
     }
   net->receptive_radius = net->border > 0 ? net->border : (int) ceil (radius[net->output_blob]);
   net->size_multiple = 1;
+  net->grid = 1;
+  for (int i = 0; i < net->n_layers; i++)
+    if (net->layers[i].op->grid != NULL)
+      {
+        /* in input pixels, as for the unshuffle below */
+        const int g = (int) lround (net->layers[i].op->grid (&net->layers[i]) /
+                                    MAX (scale[net->layers[i].inputs[0]], 1e-6));
+        net->grid = MAX (net->grid, g);
+      }
   for (int i = 0; i < net->n_layers; i++)
     if (net->layers[i].type == ENLARGE_OP_PIXELUNSHUFFLE)
       {

@@ -157,6 +157,10 @@ typedef struct {
   /* the input's sides must be multiples of this (a PixelUnshuffle's
    * factor); the upscaler pads tiles to it */
   int size_multiple;
+  /* the result depends on where a tile starts modulo this many input
+   * pixels (attention windows: SwinIR); the upscaler starts tiles on it.
+   * The network pads itself, unlike for @size_multiple */
+  int grid;
   /* imported networks (enlarge-import.h): "ESRGAN", "Compact" and what
    * the file told of it ("old keys, 6 blocks, …"); NULL for ncnn files */
   char *architecture;

@@ -21,6 +21,11 @@ static const EnlargeOp * const builtin[] = {
   &enlarge_op_innerproduct,
   &enlarge_op_pooling,
   &enlarge_op_sigmoid,
+  &enlarge_op_layernorm,
+  &enlarge_op_gelu,
+  &enlarge_op_window_attention,
+  &enlarge_op_pad_multiple,
+  &enlarge_op_crop_like,
 };
 
 const EnlargeOp *

@@ -33,6 +33,10 @@ struct _EnlargeOp {
    * times the input's; @sc_out for its output) an output pixel sees: the
    * receptive field; NULL: 0 */
   double   (*reach)     (const EnlargeLayer *l, double sc_in, double sc_out);
+  /* the result depends on where the blob's origin lies modulo this many
+   * of its pixels (attention windows): the tiler starts tiles on that
+   * grid; NULL: 1 */
+  int      (*grid)      (const EnlargeLayer *l);
 };
 
 /* The built-in op called @name, else the one in @extra (NULL-terminated,
@@ -72,5 +76,10 @@ extern const EnlargeOp enlarge_op_deconvolution;
 extern const EnlargeOp enlarge_op_innerproduct;
 extern const EnlargeOp enlarge_op_pooling;
 extern const EnlargeOp enlarge_op_sigmoid;
+extern const EnlargeOp enlarge_op_layernorm;
+extern const EnlargeOp enlarge_op_gelu;
+extern const EnlargeOp enlarge_op_window_attention;
+extern const EnlargeOp enlarge_op_pad_multiple;
+extern const EnlargeOp enlarge_op_crop_like;
 
 G_END_DECLS

@@ -84,6 +84,12 @@ enlarge_plan_compute (const EnlargeSettings *s, int model_scale, int width, int 
       plan->model_width = plan->pre_width * (int) product;
       plan->model_height = plan->pre_height * (int) product;
     }
+  else
+    {
+      /* a 1× model restores (denoising, JPEG artefacts: SwinIR's, SPAN's):
+       * one pass at any factor, then the resample */
+      plan->passes = 1;
+    }
   plan->out_width = (int) MAX (1.0, round (plan->pre_width * f));
   plan->out_height = (int) MAX (1.0, round (plan->pre_height * f));
 

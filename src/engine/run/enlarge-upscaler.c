@@ -94,6 +94,19 @@ bordered_extent (const EnlargeNet *net, const EnlargeTile *t, int margin, int wi
                             y1 - y0 + 2 * net->border };
 }
 
+static int
+lcm (int a, int b)
+{
+  int x = a, y = b;
+  while (y != 0)
+    {
+      const int t = x % y;
+      x = y;
+      y = t;
+    }
+  return a / x * b;
+}
+
 /* Which channels of the source image a pass runs on. */
 typedef enum {
   PASS_RGB,
@@ -494,11 +507,11 @@ restart:
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
           return NULL;
         EnlargeRect extent = tile_extent (t, options->border), kept;
-        if (net->size_multiple > 1)
+        if (net->size_multiple > 1 || net->grid > 1)
           {
-            /* tiles start on the unshuffle's grid, so each sees the
-             * blocks an untiled run sees */
-            const int m = net->size_multiple;
+            /* tiles start on the unshuffle's grid (or the attention
+             * windows'), so each sees the blocks an untiled run sees */
+            const int m = lcm (MAX (net->size_multiple, 1), MAX (net->grid, 1));
             const int dx = ((extent.x % m) + m) % m, dy = ((extent.y % m) + m) % m;
             extent.x -= dx;
             extent.width += dx;

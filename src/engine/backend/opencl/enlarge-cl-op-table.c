@@ -17,6 +17,11 @@ static const EnlargeClOp * const builtin[] = {
   &enlarge_cl_op_innerproduct,
   &enlarge_cl_op_pooling,
   &enlarge_cl_op_sigmoid,
+  &enlarge_cl_op_layernorm,
+  &enlarge_cl_op_gelu,
+  &enlarge_cl_op_window_attention,
+  &enlarge_cl_op_pad_multiple,
+  &enlarge_cl_op_crop_like,
 };
 
 /* op name → EnlargeClOp: the built-in ones, then @extra (NULL-terminated) */

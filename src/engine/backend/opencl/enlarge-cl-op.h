@@ -40,5 +40,10 @@ extern const EnlargeClOp enlarge_cl_op_deconvolution;
 extern const EnlargeClOp enlarge_cl_op_innerproduct;
 extern const EnlargeClOp enlarge_cl_op_pooling;
 extern const EnlargeClOp enlarge_cl_op_sigmoid;
+extern const EnlargeClOp enlarge_cl_op_layernorm;
+extern const EnlargeClOp enlarge_cl_op_gelu;
+extern const EnlargeClOp enlarge_cl_op_window_attention;
+extern const EnlargeClOp enlarge_cl_op_pad_multiple;
+extern const EnlargeClOp enlarge_cl_op_crop_like;
 
 G_END_DECLS

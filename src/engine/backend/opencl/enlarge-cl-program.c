@@ -23,6 +23,7 @@ load_kernel_source (GHashTable *ops, GError **error)
     { "ops.cl", "" }, { "conv.cl", "" }, { "winograd.cl", "" },
     { "winograd-fused.cl", "" }, { "winograd-fused.cl", "#define WF_W 8\n" },
     { "winograd63-fused.cl", "" }, { "winograd63-fused.cl", "#define W6_W 8\n" },
+    { "transformer.cl", "" },
   };
   GString *src = g_string_new (NULL);
 
