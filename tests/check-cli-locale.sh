@@ -34,6 +34,21 @@ expect de 0 "-o, --output=PFAD" "$cli" --help
 expect de 0 "Ausgabedatei oder vorhandener Ordner" "$cli" --help
 expect fr 2 "enlarge-cli: --scale doit être compris entre 1 et 16, pas 40" "$cli" --scale 40 "$input"
 expect fr 0 "Lister les modèles et quitter" "$cli" --help
+# the video code (src/cli/enlarge-video.c and src/video): its messages in the
+# language too; a build without GStreamer says so in the language instead
+: > "$work/clip.mp4"
+: > "$work/clip2.mp4"
+if LC_ALL=C "$cli" "$work/clip.mp4" "$work/clip2.mp4" 2>&1 | grep -q "built without GStreamer"; then
+  expect de 1 "dieses enlarge-cli wurde ohne GStreamer gebaut" "$cli" "$work/clip.mp4"
+else
+  expect de 2 "Videos werden einzeln vergrößert: geben Sie eine Eingabe mit -o an" \
+    "$cli" "$work/clip.mp4" "$work/clip2.mp4"
+  expect fr 2 "les vidéos sont agrandies une par une" "$cli" "$work/clip.mp4" "$work/clip2.mp4"
+  # from enlarge_video_job_new (src/video), before the input is read
+  expect de 2 "kann nicht geschrieben werden: verwenden Sie einen Namen mit der Endung .mp4" \
+    "$cli" -o "$work/clip.avi" "$work/clip.mp4"
+  expect fr 2 "utilisez un nom se terminant par .mp4" "$cli" -o "$work/clip.avi" "$work/clip.mp4"
+fi
 # the same error in English where no language is asked for
 expect C 2 "enlarge-cli: --tile must be 0 (automatic) or at least 16, not 3" "$cli" --tile 3 "$input"
 # realesrgan-ncnn-vulkan's messages, which its wrappers match, stay English

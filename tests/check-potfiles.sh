@@ -15,7 +15,7 @@ for f in $listed; do
   fi
 done
 
-for f in $(find src/app src/cli ui data -type f \( -name '*.c' -o -name '*.ui' -o -name '*.in' -o -name '*.gschema.xml' \) | sort); do
+for f in $(find src/app src/cli src/video ui data -type f \( -name '*.c' -o -name '*.ui' -o -name '*.in' -o -name '*.gschema.xml' \) | sort); do
   if grep -Eq '(^|[^A-Za-z0-9_])(_|N_|C_|NC_|ngettext)[[:space:]]*\(|translatable="yes"|<summary>|^(Name|Comment|GenericName|Keywords)=' "$f"; then
     if ! printf '%s\n' $listed | grep -qx "$f"; then
       echo "$f has translatable strings but is missing from po/POTFILES"

@@ -19,6 +19,9 @@
 #include "enlarge-environment.h"
 #include "enlarge-window-private.h"
 #include "enlarge-preferences-window.h"
+#if ENLARGE_TEST_VIDEO
+#include "video-test-utils.h"
+#endif
 
 typedef struct {
   const char *language;
@@ -29,15 +32,20 @@ typedef struct {
   const char *tiles_done;        /* ngettext: "%d of %d tiles" at 3 of 12 */
   const char *tile_done;         /* ngettext: "%d of %d tile" at 1 of 1 */
   const char *open_shortcut;     /* the shortcuts window's "Open an Image" */
+  const char *fit_snap;          /* Result Size, Fit in a Size: the snap check */
+  const char *upscale_frame;     /* the Upscale button on a video or animation */
+  const char *upscale_video;     /* and the button beside it */
 } Expected;
 
 static const Expected expected_strings[] = {
   { "de", "de_DE.UTF-8", "Voreinstellung",
     "Öffnen Sie ein Bild, um zu sehen, was geschehen wird.", "_Alle hochskalieren",
-    "3 von 12 Kacheln", "1 von 1 Kachel", "Ein Bild öffnen" },
+    "3 von 12 Kacheln", "1 von 1 Kachel", "Ein Bild öffnen", "An eigener _Modellgröße einrasten",
+    "Einzelbild _hochskalieren", "Video hoch_skalieren" },
   { "fr", "fr_FR.UTF-8", "Préréglage",
     "Ouvrez une image pour voir ce qui va se passer.", "_Tout agrandir",
-    "3 sur 12 tuiles", "1 sur 1 tuile", "Ouvrir une image" },
+    "3 sur 12 tuiles", "1 sur 1 tuile", "Ouvrir une image",
+    "_S’aligner sur la taille du modèle", "A_grandir l’image", "Agrandir la _vidéo" },
 };
 
 static const Expected *expected;
@@ -138,6 +146,15 @@ test_main_window (void)
   atu_spin (0.5);
   save_screenshot (GTK_WIDGET (win), "enlarge-window");
   assert_nothing_cut (GTK_WIDGET (win));
+
+  /* Result Size, Fit in a Size (the last choice): the width, height and
+   * snap rows it shows, which the other screenshots do not */
+  adw_combo_row_set_selected (win->size_row, 3);
+  atu_spin (0.3);
+  g_assert_true (gtk_widget_get_mapped (win->fit_row));
+  g_assert_cmpstr (gtk_check_button_get_label (win->fit_snap_check), ==, expected->fit_snap);
+  save_screenshot (GTK_WIDGET (win), "enlarge-window-fit");
+  assert_nothing_cut (GTK_WIDGET (win));
 }
 
 static gboolean
@@ -199,6 +216,39 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+#if ENLARGE_TEST_VIDEO
+/* The video view, on an animated GIF: the frame slider, its time and the
+ * two Upscale buttons in the language, nothing cut short */
+static void
+test_video_view (void)
+{
+  const char *const players[] = { "playbin", "appsink", NULL };
+  const int delays[] = { 10, 20, 30 };
+
+  if (!vtu_require_elements (players))
+    return;
+  g_autofree char *gif = g_build_filename (tmp_dir, "anim.gif", NULL);
+
+  vtu_write_gif (gif, 40, 30, 3, delays, 0);
+  /* a new window: the first holds an unsaved result, which would ask first */
+  gtk_window_destroy (GTK_WINDOW (win));
+  win = enlarge_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 720);
+  gtk_window_present (GTK_WINDOW (win));
+  atu_wait_for (is_mapped, "the window to be mapped");
+  g_autoptr (GFile) file = g_file_new_for_path (gif);
+  enlarge_window_open_file (win, file);
+  atu_wait_for (not_loading, "the GIF to open");
+  g_assert_true (enlarge_window_get_video (win));
+  g_assert_true (gtk_widget_get_mapped (win->video_bar));
+  g_assert_cmpstr (gtk_button_get_label (win->upscale_button), ==, expected->upscale_frame);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (win->upscale_video_button)), ==, expected->upscale_video);
+  atu_spin (0.3);
+  save_screenshot (GTK_WIDGET (win), "enlarge-window-video");
+  assert_nothing_cut (GTK_WIDGET (win));
+}
+#endif
+
 int
 main (int argc, char *argv[])
 {
@@ -216,6 +266,9 @@ main (int argc, char *argv[])
   setlocale (LC_ALL, "");
   adw_init ();
   enlarge_environment_bind_textdomain ();
+#if ENLARGE_TEST_VIDEO
+  gst_init (NULL, NULL);
+#endif
 
   app = atu_app_start ("enlarge-test-app-i18n-XXXXXX", &tmp_dir);
 
@@ -223,6 +276,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/app-i18n/main-window", test_main_window);
   g_test_add_func ("/app-i18n/preferences", test_preferences);
   g_test_add_func ("/app-i18n/other-windows", test_other_windows);
+#if ENLARGE_TEST_VIDEO
+  g_test_add_func ("/app-i18n/video-view", test_video_view);
+#endif
 
   int ret = g_test_run ();
 

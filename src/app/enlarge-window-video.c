@@ -422,7 +422,7 @@ run_tick (gpointer user_data)
       g_clear_handle_id (&self->pulse_id, g_source_remove);
       gtk_progress_bar_set_fraction (self->progress_bar, MIN ((double) done / total, 1.0));
       /* Translators: progress of Upscale Video */
-      text = g_strdup_printf (_("%d of %d frames"), done, total);
+      text = g_strdup_printf (ngettext ("%d of %d frame", "%d of %d frames", total), done, total);
       gtk_progress_bar_set_text (self->progress_bar, text);
     }
   if (done > 0 && total > done)

@@ -7,8 +7,11 @@
 
 #include "enlarge-video.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
+
+#include <glib/gi18n.h>
 
 #include "enlarge.h"
 
@@ -59,8 +62,8 @@ enlarge_video_wanted (const Options *options)
 int
 enlarge_video_run (const Options *options)
 {
-  print_error ("this enlarge-cli was built without GStreamer, so it cannot read videos; "
-               "install GStreamer's development files and build again");
+  print_error (_("this enlarge-cli was built without GStreamer, so it cannot read videos; "
+                 "install GStreamer's development files and build again"));
   return EXIT_FAILED;
 }
 
@@ -88,11 +91,15 @@ print_progress (Run *run, gboolean last)
   g_autofree char *total = frames_total > 0 ? g_strdup_printf ("/%" G_GINT64_FORMAT, frames_total)
                                             : g_strdup ("");
   g_autofree char *eta = frames_total > done && done > 0
-                         ? g_strdup_printf (", ETA %.0f s", (frames_total - done) / fps)
+                         ? g_strdup_printf (_(", ETA %.0f s"), (frames_total - done) / fps)
                          : g_strdup ("");
   g_autofree char *line = last
-    ? g_strdup_printf ("%s: %d frames in %.1f s, %.2f frames/s", run->name, done, elapsed, fps)
-    : g_strdup_printf ("%s: frame %d%s, %.2f frames/s, %.1f s elapsed%s", run->name, done,
+    ? g_strdup_printf (ngettext ("%s: %d frame in %.1f s, %.2f frames/s",
+                                 "%s: %d frames in %.1f s, %.2f frames/s", done),
+                       run->name, done, elapsed, fps)
+    /* Translators: FILE: frame DONE/TOTAL (or DONE), FPS frames/s,
+     * SECONDS s elapsed, then the ETA or nothing */
+    : g_strdup_printf (_("%s: frame %d%s, %.2f frames/s, %.1f s elapsed%s"), run->name, done,
                        total, fps, elapsed, eta);
 
   if (run->options->quiet || (!last && done == run->last_printed))
@@ -147,18 +154,19 @@ on_sighup (gpointer user_data)
 static void
 on_warning (const char *message, gpointer user_data)
 {
-  print_error ("warning: %s", message);
+  /* Translators: a warning from the video job, already translated */
+  print_error (_("warning: %s"), message);
 }
 
 int
 enlarge_video_run (const Options *options)
 {
   if (g_strv_length (options->inputs) != 1)
-    return usage_error ("videos are enlarged one at a time: give one input with -o");
+    return usage_error (_("videos are enlarged one at a time: give one input with -o"));
   if (options->tta || options->target_mp > 0 || options->alpha_mode != ENLARGE_ALPHA_MODEL)
-    return usage_error ("--tta, --target-mp and --alpha do not apply to videos");
+    return usage_error (_("--tta, --target-mp and --alpha do not apply to videos"));
   if (options->format != NULL)
-    return usage_error ("--format is for images; a video's container comes from the output name");
+    return usage_error (_("--format is for images; a video's container comes from the output name"));
 
   const char *input = options->inputs[0];
   g_autofree char *output = NULL;
@@ -202,7 +210,10 @@ enlarge_video_run (const Options *options)
       if (!enlarge_plan_compute (&plan_settings, model->scale, width, height, &plan, &error))
         return usage_error ("%s", error->message);
       g_autofree char *text = enlarge_plan_describe (&plan);
-      printf ("%s: %s, %" G_GINT64_FORMAT " frames → %s\n", input, text, frames_total, out);
+      /* Translators: INPUT: PLAN, N frames → OUTPUT */
+      printf (ngettext ("%s: %s, %" PRId64 " frame → %s\n", "%s: %s, %" PRId64 " frames → %s\n",
+                        (unsigned long) MAX (frames_total, 0)),
+              input, text, (int64_t) frames_total, out);
       return EXIT_OK;
     }
 
@@ -212,8 +223,11 @@ enlarge_video_run (const Options *options)
   run.tty = isatty (STDERR_FILENO);
   run.last_printed = -1;
   if (!options->quiet)
-    fprintf (stderr, "%s: %d × %d, %" G_GINT64_FORMAT " frames → %s\n", run.name, width, height,
-             frames_total, out);
+    /* Translators: FILE: WIDTH × HEIGHT, N frames → OUTPUT */
+    fprintf (stderr, ngettext ("%s: %d × %d, %" PRId64 " frame → %s\n",
+                               "%s: %d × %d, %" PRId64 " frames → %s\n",
+                               (unsigned long) MAX (frames_total, 0)),
+             run.name, width, height, (int64_t) frames_total, out);
 
   /* on the default context, which the job iterates on this thread */
   guint sigint = g_unix_signal_add (SIGINT, on_sigint, &run);
@@ -232,7 +246,7 @@ enlarge_video_run (const Options *options)
     fputc ('\n', stderr);
   if (!ok && run.interrupted)
     {
-      print_error ("%s: interrupted; nothing written", run.name);
+      print_error (_("%s: interrupted; nothing written"), run.name);
       status = 128 + run.interrupted;   /* what the shell shows for the signal */
     }
   else if (!ok)

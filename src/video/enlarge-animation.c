@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n.h>
 #include <webp/decode.h>
 #include <webp/demux.h>
 #include <webp/encode.h>
@@ -159,7 +160,8 @@ enlarge_anim_reader_new (const char *path, GError **error)
   reader->n_frames = enlarge_animation_frame_count (path);
   if (reader->n_frames <= 0)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "not an animated GIF or WebP, or damaged");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                           _("not an animated GIF or WebP, or damaged"));
       return NULL;
     }
   if (ext != NULL && g_str_equal (ext, "webp"))
@@ -179,7 +181,7 @@ enlarge_anim_reader_new (const char *path, GError **error)
       reader->decoder = WebPAnimDecoderNew (&webp, &options);
       if (reader->decoder == NULL || !WebPAnimDecoderGetInfo (reader->decoder, &info))
         {
-          g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "a damaged animated WebP");
+          g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("a damaged animated WebP"));
           return NULL;
         }
       reader->width = (int) info.canvas_width;
@@ -200,7 +202,7 @@ enlarge_anim_reader_new (const char *path, GError **error)
   reader->rgba = g_try_malloc ((gsize) reader->width * reader->height * 4);
   if (reader->rgba == NULL)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY, "not enough memory for a frame");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_NO_MEMORY, _("not enough memory for a frame"));
       return NULL;
     }
   return g_steal_pointer (&reader);
@@ -334,7 +336,7 @@ enlarge_webp_anim_writer_finish (EnlargeWebpAnimWriter *writer, int end_ms, cons
       !WebPAnimEncoderAdd (writer->encoder, NULL, end_ms, NULL) ||
       !WebPAnimEncoderAssemble (writer->encoder, &data))
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not encode the animated WebP%s%s",
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, _("Could not encode the animated WebP%s%s"),
                    writer->encoder != NULL ? ": " : "",
                    writer->encoder != NULL ? WebPAnimEncoderGetError (writer->encoder) : "");
       return FALSE;

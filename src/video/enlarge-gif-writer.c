@@ -20,6 +20,7 @@
 #include "enlarge-animation.h"
 
 #include <gif_lib.h>
+#include <glib/gi18n.h>
 
 #include "enlarge.h"
 
@@ -39,8 +40,8 @@ gif_failed (GError **error, int code, const char *what)
 {
   const char *reason = GifErrorString (code);
 
-  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not write the GIF (%s): %s",
-               what, reason != NULL ? reason : "unknown error");
+  g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, _("Could not write the GIF (%s): %s"),
+               what, reason != NULL ? reason : _("unknown error"));
   return FALSE;
 }
 
@@ -54,7 +55,7 @@ enlarge_gif_writer_new (const char *path, int loop_count, GError **error)
   writer->gif = EGifOpenFileName (path, false, &code);
   if (writer->gif == NULL)
     {
-      gif_failed (error, code, "open");
+      gif_failed (error, code, C_("GIF writing step", "open"));
       return NULL;
     }
   return g_steal_pointer (&writer);
@@ -66,7 +67,7 @@ write_header (EnlargeGifWriter *writer, GError **error)
 {
   EGifSetGifVersion (writer->gif, true);
   if (EGifPutScreenDesc (writer->gif, writer->width, writer->height, 8, 0, NULL) == GIF_ERROR)
-    return gif_failed (error, writer->gif->Error, "header");
+    return gif_failed (error, writer->gif->Error, C_("GIF writing step", "header"));
   /* NETSCAPE2.0: sub-block 1 and the loop count; none = plays once */
   if (writer->loop_count != -1 && writer->loop_count != 1)
     {
@@ -75,7 +76,7 @@ write_header (EnlargeGifWriter *writer, GError **error)
           EGifPutExtensionBlock (writer->gif, 11, "NETSCAPE2.0") == GIF_ERROR ||
           EGifPutExtensionBlock (writer->gif, 3, params) == GIF_ERROR ||
           EGifPutExtensionTrailer (writer->gif) == GIF_ERROR)
-        return gif_failed (error, writer->gif->Error, "loop count");
+        return gif_failed (error, writer->gif->Error, C_("GIF writing step", "loop count"));
     }
   return TRUE;
 }
@@ -100,14 +101,14 @@ write_pending (EnlargeGifWriter *writer, int end_ms, GError **error)
   EGifGCBToExtension (&gcb, extension);
   ColorMapObject *map = GifMakeMapObject (256, writer->colors);
   if (map == NULL)
-    return gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, "palette");
+    return gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, C_("GIF writing step", "palette"));
   gboolean ok = EGifPutExtension (writer->gif, GRAPHICS_EXT_FUNC_CODE, 4, extension) != GIF_ERROR &&
                 EGifPutImageDesc (writer->gif, 0, 0, writer->width, writer->height, false, map) != GIF_ERROR;
   GifFreeMapObject (map);
   for (int y = 0; ok && y < writer->height; y++)
     ok = EGifPutLine (writer->gif, writer->indices + (gsize) y * writer->width, writer->width) != GIF_ERROR;
   if (!ok)
-    return gif_failed (error, writer->gif->Error, "frame");
+    return gif_failed (error, writer->gif->Error, C_("GIF writing step", "frame"));
   return TRUE;
 }
 
@@ -222,18 +223,20 @@ enlarge_gif_writer_add (EnlargeGifWriter *writer, const guint8 *rgba, int width,
       if (width > 65535 || height > 65535)
         {
           g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_TOO_LARGE,
-                       "A GIF is at most 65535 pixels wide and high, not %d × %d", width, height);
+                       _("A GIF is at most 65535 pixels wide and high, not %d × %d"), width, height);
           return FALSE;
         }
       writer->width = width;
       writer->height = height;
       writer->indices = g_try_malloc ((gsize) width * height);
       if (writer->indices == NULL || !write_header (writer, error))
-        return writer->indices != NULL ? FALSE : gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, "frame");
+        return writer->indices != NULL
+               ? FALSE : gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, C_("GIF writing step", "frame"));
     }
   if (width != writer->width || height != writer->height)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "The frames of a GIF must have one size");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                           _("The frames of a GIF must have one size"));
       return FALSE;
     }
   if (writer->pending && !write_pending (writer, timestamp_ms, error))
@@ -242,7 +245,7 @@ enlarge_gif_writer_add (EnlargeGifWriter *writer, const guint8 *rgba, int width,
   gsize n = (gsize) width * height;
   g_autofree GifByteType *planes = g_try_malloc (n * 3);
   if (planes == NULL)
-    return gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, "frame");
+    return gif_failed (error, E_GIF_ERR_NOT_ENOUGH_MEM, C_("GIF writing step", "frame"));
   gboolean transparent = FALSE;
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
@@ -257,7 +260,7 @@ enlarge_gif_writer_add (EnlargeGifWriter *writer, const guint8 *rgba, int width,
   memset (writer->colors, 0, sizeof writer->colors);
   if (GifQuantizeBuffer ((unsigned) width, (unsigned) height, &size, planes, planes + n, planes + 2 * n,
                          writer->indices, writer->colors) == GIF_ERROR)
-    return gif_failed (error, D_GIF_ERR_NOT_ENOUGH_MEM, "palette");
+    return gif_failed (error, D_GIF_ERR_NOT_ENOUGH_MEM, C_("GIF writing step", "palette"));
   refine_palette (writer, planes, n, size);
   if (transparent)
     for (int y = 0; y < height; y++)
@@ -276,14 +279,15 @@ enlarge_gif_writer_finish (EnlargeGifWriter *writer, int end_ms, GError **error)
 
   if (writer->indices == NULL)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not write the GIF: no frames");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                           _("Could not write the GIF: no frames"));
       return FALSE;
     }
   if (writer->pending && !write_pending (writer, end_ms, error))
     return FALSE;
   GifFileType *gif = g_steal_pointer (&writer->gif);
   if (EGifCloseFile (gif, &code) == GIF_ERROR)
-    return gif_failed (error, code, "close");
+    return gif_failed (error, code, C_("GIF writing step", "close"));
   return TRUE;
 }
 

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
@@ -59,7 +60,8 @@ wait_preroll (EnlargeVideoFrames *frames, GError **error)
 
   if (message == NULL)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "the video did not decode in time");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD,
+                           _("the video did not decode in time"));
       return FALSE;
     }
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
@@ -96,7 +98,7 @@ open_animation (EnlargeVideoFrames *frames, GError **error)
   frames->n_frames = i;
   if (i == 0)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "the animation has no frames");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("the animation has no frames"));
       return FALSE;
     }
   frames->duration = frames->starts[i] / 1000.0;
@@ -112,7 +114,7 @@ open_video (EnlargeVideoFrames *frames, GError **error)
     {
       g_clear_object (&frames->sink);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_UNSUPPORTED,
-                   "GStreamer's playbin or appsink is not installed (see README.md, Videos)");
+                   _("GStreamer’s playbin or appsink is not installed (see README.md, Videos)"));
       return FALSE;
     }
   gst_object_ref_sink (frames->playbin);
@@ -205,7 +207,7 @@ animation_frame (EnlargeVideoFrames *frames, double seconds, double *start, GErr
   for (i = 0; i <= wanted; i++)
     if (!enlarge_anim_reader_next (reader, &rgba, &delay))
       {
-        g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "the animation ends early");
+        g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("the animation ends early"));
         return NULL;
       }
   enlarge_anim_reader_get_size (reader, &width, &height);
@@ -233,7 +235,7 @@ video_frame (EnlargeVideoFrames *frames, double seconds, double *start, GError *
       !wait_preroll (frames, error))
     {
       if (error != NULL && *error == NULL)
-        g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "cannot seek in the video");
+        g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("cannot seek in the video"));
       return NULL;
     }
   g_autoptr (GstSample) sample = gst_app_sink_try_pull_preroll (GST_APP_SINK (frames->sink), PREROLL_TIMEOUT);
@@ -242,7 +244,7 @@ video_frame (EnlargeVideoFrames *frames, double seconds, double *start, GError *
   if (sample == NULL || !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
       !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "no frame at %.2f s", seconds);
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("no frame at %.2f s"), seconds);
       return NULL;
     }
   int width = GST_VIDEO_FRAME_WIDTH (&frame), height = GST_VIDEO_FRAME_HEIGHT (&frame);

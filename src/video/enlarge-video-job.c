@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
@@ -153,8 +154,8 @@ make (Video *video, const char *factory)
     {
       /* from any thread: through the bus */
       g_autoptr (GError) error = g_error_new (GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-                                              "the GStreamer element “%s” is not installed "
-                                              "(see README.md, Videos)", factory);
+                                              _("the GStreamer element “%s” is not installed "
+                                                "(see README.md, Videos)"), factory);
       gst_element_post_message (video->pipeline,
                                 gst_message_new_error (GST_OBJECT (video->pipeline), error, NULL));
       return NULL;
@@ -241,7 +242,7 @@ add_audio_transcode (Video *video, GstElement *queue, GstPad *mux_pad)
       !gst_element_link (queue, decode))
     return FALSE;
   gst_element_sync_state_with_parent (decode);
-  warn (video, "%s: the audio is re-encoded with %s (.%s cannot hold it as it is)",
+  warn (video, _("%s: the audio is re-encoded with %s (.%s cannot hold it as it is)"),
                video->name, factory, video->container->extension);
   return TRUE;
 }
@@ -275,7 +276,8 @@ on_anim_sample (GstAppSink *sink, gpointer user_data)
     {
       ok = enlarge_webp_anim_writer_add (video->webp, rgba, width, height, stride, ms);
       if (!ok)
-        g_set_error (&error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE, "Could not encode a frame of the WebP");
+        g_set_error_literal (&error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_SAVE,
+                             _("Could not encode a frame of the WebP"));
     }
   else
     ok = enlarge_gif_writer_add (video->gif_out, rgba, width, height, stride, ms, &error);
@@ -459,7 +461,7 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
     }
   else if (video->mux == NULL)
     {
-      warn (video, "%s: a stream of type %s is dropped: .%s holds only pictures",
+      warn (video, _("%s: a stream of type %s is dropped: .%s holds only pictures"),
                    video->name, type, video->container->extension);
       add_fakesink (video, pad);
     }
@@ -512,14 +514,14 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
         }
       else
         {
-          warn (video, "%s: a subtitle stream (%s) is dropped: .%s cannot hold it",
+          warn (video, _("%s: a subtitle stream (%s) is dropped: .%s cannot hold it"),
                        video->name, type, video->container->extension);
           add_fakesink (video, pad);
         }
     }
   else
     {
-      warn (video, "%s: a stream of type %s is dropped", video->name, type);
+      warn (video, _("%s: a stream of type %s is dropped"), video->name, type);
       add_fakesink (video, pad);
     }
 
@@ -527,7 +529,7 @@ on_stream_pad (GstElement *parsebin, GstPad *pad, gpointer user_data)
     {
       g_autofree char *caps_text = gst_caps_to_string (caps);
       GError *error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-                                   "cannot pass the stream %s into a .%s file",
+                                   _("cannot pass the stream %s into a .%s file"),
                                    caps_text, video->container->extension);
       /* from a streaming thread: through the bus */
       gst_element_post_message (video->pipeline,
@@ -583,7 +585,7 @@ discover (Video *video, const char *input, int *width, int *height, GError **err
   if (info == NULL || discover_error != NULL)
     {
       if (discover_error == NULL)
-        g_set_error (&discover_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "unreadable");
+        g_set_error_literal (&discover_error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("unreadable"));
       g_propagate_error (error, discover_error);
       return FALSE;
     }
@@ -591,7 +593,7 @@ discover (Video *video, const char *input, int *width, int *height, GError **err
   GList *streams = gst_discoverer_info_get_video_streams (info);
   if (streams == NULL)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "no video stream");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("no video stream"));
       return FALSE;
     }
   GstDiscovererVideoInfo *vinfo = streams->data;
@@ -692,7 +694,8 @@ run_pipeline (Video *video, GCancellable *cancellable, GError **error)
       if (message != NULL)
         gst_message_parse_error (message, &pipeline_error, NULL);
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_FAILED, "%s",
-                   pipeline_error != NULL ? pipeline_error->message : "cannot build the GStreamer pipeline");
+                   pipeline_error != NULL ? pipeline_error->message
+                                          : _("cannot build the GStreamer pipeline"));
       return FALSE;
     }
   if (muxed)
@@ -754,7 +757,7 @@ run_pipeline (Video *video, GCancellable *cancellable, GError **error)
     }
   if (!video->have_video)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "no video stream");
+      g_set_error_literal (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("no video stream"));
       return FALSE;
     }
   int end_ms = (int) ((video->anim_end - video->anim_start) / GST_MSECOND);
@@ -805,7 +808,7 @@ enlarge_video_job_new (const char *input, const char *output, const EnlargeVideo
   if (model == NULL)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
-                   "videos take a model of --list-models, not “%s”", settings->model);
+                   _("videos take a model of --list-models, not “%s”"), settings->model);
       return NULL;
     }
   g_autofree char *out_ext = enlarge_animation_extension (video->output);
@@ -815,14 +818,14 @@ enlarge_video_job_new (const char *input, const char *output, const EnlargeVideo
   if (video->container == NULL)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
-                   "cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv, .webm, "
-                   "or .webp or .gif (animated)", video->output);
+                   _("cannot write the video “%s”: use a name ending in .mp4, .mov, .mkv, .webm, "
+                     "or .webp or .gif (animated)"), video->output);
       return NULL;
     }
   if (settings->lossless && g_strcmp0 (video->container->video_encoder, "vp9enc") == 0)
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
-                   "--lossless needs H.264: write .mkv or .mp4, not .webm");
+                   _("--lossless needs H.264: write .mkv or .mp4, not .webm"));
       return NULL;
     }
   {
@@ -858,7 +861,7 @@ enlarge_video_job_new (const char *input, const char *output, const EnlargeVideo
     read = discover (video, input, &video->width, &video->height, &read_error);
   if (!read)
     {
-      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, "%s: cannot read it as a video: %s",
+      g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_IMAGE_LOAD, _("%s: cannot read it as a video: %s"),
                    input, read_error->message);
       return NULL;
     }
@@ -877,8 +880,8 @@ enlarge_video_job_new (const char *input, const char *output, const EnlargeVideo
       (plan.out_width % 2 != 0 || plan.out_height % 2 != 0))
     {
       g_set_error (error, ENLARGE_ERROR, ENLARGE_ERROR_INVALID_ARGUMENT,
-                   "H.264 needs an even width and height, and %d × %d → %d × %d is not; "
-                   "choose another --scale, or write .webm, .webp or .gif",
+                   _("H.264 needs an even width and height, and %d × %d → %d × %d is not; "
+                     "choose another --scale, or write .webm, .webp or .gif"),
                    video->width, video->height, plan.out_width, plan.out_height);
       return NULL;
     }
@@ -939,7 +942,7 @@ enlarge_video_job_run (EnlargeVideoJob *video, GCancellable *cancellable, Enlarg
     {
       int saved = errno;
       g_clear_pointer (&video->tmp, g_free);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot write into “%s”: %s", dir,
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot write into “%s”: %s"), dir,
                    g_strerror (saved));
       return FALSE;
     }
@@ -960,7 +963,7 @@ enlarge_video_job_run (EnlargeVideoJob *video, GCancellable *cancellable, Enlarg
   if (g_rename (video->tmp, video->output) != 0)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot write “%s”: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot write “%s”: %s"),
                    video->output, g_strerror (saved));
       return FALSE;
     }
