@@ -34,6 +34,15 @@ expect de 0 "-o, --output=PFAD" "$cli" --help
 expect de 0 "Ausgabedatei oder vorhandener Ordner" "$cli" --help
 expect fr 2 "enlarge-cli: --scale doit être compris entre 1 et 16, pas 40" "$cli" --scale 40 "$input"
 expect fr 0 "Lister les modèles et quitter" "$cli" --help
+# --depth (16-bit outputs) and SwinIR files came later than the rest
+expect de 2 "--depth muss 8 oder 16 sein, nicht 12" "$cli" --depth 12 "$input"
+expect fr 2 "--depth doit valoir 8 ou 16, pas 12" "$cli" --depth 12 "$input"
+expect de 2 "--depth=16 braucht eine PNG- oder TIFF-Ausgabe, und „$work/x.jpg“ ist jpeg" \
+  "$cli" --depth 16 -o "$work/x.jpg" "$input"
+expect fr 2 "--depth=16 demande une sortie PNG ou TIFF, et « $work/x.jpg » est en jpeg" \
+  "$cli" --depth 16 -o "$work/x.jpg" "$input"
+expect de 0 "8 oder 16 Bit pro Kanal in PNG- und TIFF-Ausgaben" "$cli" --help
+expect fr 0 ".safetensors ESRGAN, Compact, SPAN ou SwinIR" "$cli" --help
 # the video code (src/cli/enlarge-video.c and src/video): its messages in the
 # language too; a build without GStreamer says so in the language instead
 : > "$work/clip.mp4"

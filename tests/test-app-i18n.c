@@ -3,8 +3,8 @@
  * localedef and points ENLARGE_LOCALEDIR at the build folder's catalogs).
  * ENLARGE_TEST_LANGUAGE (de or fr) says which strings to expect. The main
  * window is saved as enlarge-window-LANG.png before and after an upscale,
- * with the preferences and Compare Models, and no label of theirs may be
- * cut short with an ellipsis. */
+ * with the preferences (its Models page too) and Compare Models, and no
+ * label of theirs may be cut short with an ellipsis. */
 
 #include "config.h"
 
@@ -35,17 +35,20 @@ typedef struct {
   const char *fit_snap;          /* Result Size, Fit in a Size: the snap check */
   const char *upscale_frame;     /* the Upscale button on a video or animation */
   const char *upscale_video;     /* and the button beside it */
+  const char *your_models;       /* the Models page: imported models' group */
+  const char *import_model;      /* and its button, with its mnemonic */
 } Expected;
 
 static const Expected expected_strings[] = {
   { "de", "de_DE.UTF-8", "Voreinstellung",
     "Öffnen Sie ein Bild, um zu sehen, was geschehen wird.", "_Alle hochskalieren",
     "3 von 12 Kacheln", "1 von 1 Kachel", "Ein Bild öffnen", "An eigener _Modellgröße einrasten",
-    "Einzelbild _hochskalieren", "Video hoch_skalieren" },
+    "Einzelbild _hochskalieren", "Video hoch_skalieren", "Eigene Modelle", "Modell _importieren …" },
   { "fr", "fr_FR.UTF-8", "Préréglage",
     "Ouvrez une image pour voir ce qui va se passer.", "_Tout agrandir",
     "3 sur 12 tuiles", "1 sur 1 tuile", "Ouvrir une image",
-    "_S’aligner sur la taille du modèle", "A_grandir l’image", "Agrandir la _vidéo" },
+    "_S’aligner sur la taille du modèle", "A_grandir l’image", "Agrandir la _vidéo", "Vos modèles",
+    "_Importer un modèle…" },
 };
 
 static const Expected *expected;
@@ -71,6 +74,21 @@ find_button (GtkWidget *widget, const char *label)
         return found;
     }
   return NULL;
+}
+
+/* Whether a shown label under @widget reads @text (mnemonic included). */
+static gboolean
+shows_label (GtkWidget *widget, const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
 }
 
 /* Adds the text of every label under @widget that is shown and cut short
@@ -212,6 +230,16 @@ test_preferences (void)
   gtk_window_present (GTK_WINDOW (prefs));
   atu_spin (0.5);
   save_screenshot (prefs, "preferences");
+  assert_nothing_cut (prefs);
+
+  /* the Models page, which came with model import */
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                           ADW_PREFERENCES_PAGE (enlarge_preferences_window_get_models_page (
+                                             ENLARGE_PREFERENCES_WINDOW (prefs))));
+  atu_spin (0.5);
+  save_screenshot (prefs, "preferences-models");
+  g_assert_true (shows_label (prefs, expected->your_models));
+  g_assert_true (shows_label (prefs, expected->import_model));
   assert_nothing_cut (prefs);
   gtk_window_destroy (GTK_WINDOW (prefs));
 }

@@ -188,7 +188,8 @@ plan_jobs (const Options *options, double scale, GPtrArray *jobs)
         return usage_error (_("--lossless does not apply to JPEG (“%s”); use PNG, TIFF or WebP"),
                             output);
       if (options->depth == 16 && !g_str_equal (job->format, "png") && !g_str_equal (job->format, "tiff"))
-        return usage_error ("--depth=16 needs a PNG or TIFF output, and “%s” is %s",
+        /* Translators: the output file's name, then its format (jpeg, webp) */
+        return usage_error (_("--depth=16 needs a PNG or TIFF output, and “%s” is %s"),
                             output, job->format);
     }
 
@@ -689,7 +690,7 @@ main (int argc, char **argv)
       options.format = g_strdup (format);
     }
   if (options.depth != 0 && options.depth != 8 && options.depth != 16)
-    return usage_error ("--depth must be 8 or 16, not %d", options.depth);
+    return usage_error (_("--depth must be 8 or 16, not %d"), options.depth);
   if (options.quality == G_MININT)
     options.quality = 0;   /* the default */
   else if (options.quality < 1 || options.quality > 100)
