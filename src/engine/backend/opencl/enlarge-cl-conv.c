@@ -317,7 +317,7 @@ run_winograd (ClPriv *p, ConvWeights *cw, const EnlargeConvPlan *plan, cl_mem in
 
 
 /* conv1x1: blocks of 8 output channels × 16 pixels of the image taken as
- * one row, the channels' blocks first (stride 1, no padding: pixel p of the output reads pixel p of
+ * one row; on CPUs a work-item does every block of channels (stride 1, no padding: pixel p of the output reads pixel p of
  * every input channel). On CPUs one work-item a group, as the products
  * of the split Winograd path: PoCL runs a group per task. */
 static gboolean
@@ -326,7 +326,8 @@ run_conv1x1 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is, cl_m
 {
   static const size_t one[2] = { 1, 1 };
   const cl_int np = os->h * os->w;
-  const size_t g[2] = { (size_t) (os->c + 7) / 8, (size_t) (np + 15) / 16 };
+  const gboolean cpu = p->caps.kind == ENLARGE_DEVICE_CPU;
+  const size_t g[2] = { cpu ? 1 : (size_t) (os->c + 7) / 8, (size_t) (np + 15) / 16 };
   cl_kernel k = cl_kernel_get (p, "conv1x1");
 
   ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
@@ -335,8 +336,7 @@ run_conv1x1 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is, cl_m
   ARG (k, 10, res->n > 0 ? res->r[0] : out); ARG (k, 11, res->n > 1 ? res->r[1] : out);
   ARG (k, 12, res->n); ARG (k, 13, res->k);
   res->done = TRUE;
-  return enqueue_local (p, k, 2, g, p->caps.kind == ENLARGE_DEVICE_CPU ? one : NULL, "conv1x1",
-                        error);
+  return enqueue_local (p, k, 2, g, cpu ? one : NULL, "conv1x1", error);
 }
 
 /* out = k₀·out + k₁·r, in place: the folded sums where the kernel that
