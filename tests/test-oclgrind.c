@@ -109,7 +109,7 @@ static Config configs[N_CONFIGS] = {
 
 static EnlargeBackend *ref_backend;
 static char *skip_reason;
-static int tests_done;  /* of the six that launch the engine's kernels */
+static int tests_done;  /* of the seven that launch the engine's kernels */
 static char *cache_dir;
 
 /* every kernel of the engine's program (the .cl files in kernels/), and
@@ -120,7 +120,7 @@ static const char *const all_kernels[] = {
   "interp_bilinear", "interp_bicubic", "binary_op", "sigmoid", "conv_generic", "conv3x3_b8",
   "wino_input", "wino_gemm", "wino_output", "wino_fused", "wino_fused8", "wino63_fused",
   "wino63_fused8", "layernorm", "gelu", "pad_reflect", "crop_like", "window_attention",
-  "residual", NULL,
+  "conv1x1", "residual", NULL,
 };
 
 /* ---------- kernels with bugs on purpose: the checks are live ----------
@@ -272,9 +272,9 @@ typedef struct {
 /* the conv kernels and the passes a conv's plan takes on @cfg */
 static const char *const conv_kernels[] = {
   "wino63_fused", "wino63_fused8", "wino_fused", "wino_fused8", "wino_input", "wino_gemm",
-  "wino_output", "conv3x3_b8", "conv_generic", "residual", "interp_nearest_pow2",
+  "wino_output", "conv3x3_b8", "conv_generic", "residual", "interp_nearest_pow2", "conv1x1",
 };
-enum { K_F6, K_F6_8, K_F4, K_F4_8, K_IN, K_GEMM, K_OUT, K_B8, K_GEN, K_RES, K_UP, N_K };
+enum { K_F6, K_F6_8, K_F4, K_F4_8, K_IN, K_GEMM, K_OUT, K_B8, K_GEN, K_RES, K_UP, K_1X1, N_K };
 
 static void
 planned_launches (Config *cfg, const EnlargeConvParams *c, const EnlargeShape *is,
@@ -299,6 +299,9 @@ planned_launches (Config *cfg, const EnlargeConvParams *c, const EnlargeShape *i
       break;
     case ENLARGE_CONV_BLOCKED:
       n[K_B8] = 1;
+      break;
+    case ENLARGE_CONV_1X1:
+      n[K_1X1] = 1;
       break;
     default:
       n[K_GEN] = 1;
@@ -506,7 +509,7 @@ test_conv_generic (void)
 {
   SKIP_WITHOUT_OCLGRIND ();
   static const Conv generic[] = {
-    { .ic = 5, .oc = 7, .w = 9, .h = 5, .k = 1, .stride = 1, .dil = 1, .pad = -1 },
+    { .ic = 5, .oc = 7, .w = 9, .h = 5, .k = 1, .stride = 2, .dil = 1, .pad = -1 },
     { .ic = 3, .oc = 9, .w = 11, .h = 6, .k = 5, .stride = 1, .dil = 1, .pad = 2,
       .act = ENLARGE_ACT_SIGMOID, .nres = 1 },
     { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 3, .stride = 2, .dil = 1, .pad = 1,
@@ -518,6 +521,31 @@ test_conv_generic (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (generic); i++)
     g_assert_cmpint (conv_on (&configs[GPU_HALF], &generic[i]), ==, ENLARGE_CONV_GENERIC);
+  tests_done++;
+}
+
+/* conv1x1: partial blocks of pixels (9 × 5: 2 blocks of 16 and 13) and
+ * of channels, folded sums, a PReLU, an upsampling made first; as GPUs
+ * run it (local sizes oclgrind chooses) and as CPUs do (1 × 1) */
+static void
+test_conv_1x1 (void)
+{
+  SKIP_WITHOUT_OCLGRIND ();
+  static const Conv cases[] = {
+    { .ic = 5, .oc = 7, .w = 9, .h = 5, .act = ENLARGE_ACT_PRELU, .nres = 2 },
+    { .ic = 1, .oc = 17, .w = 4, .h = 4, .act = ENLARGE_ACT_CLIP, .nres = 1 },
+    { .ic = 19, .oc = 8, .w = 3, .h = 3, .act = ENLARGE_ACT_LEAKYRELU, .up = 2 },
+  };
+  static const int cfgs[] = { GPU_FP32, CPU_FUSED };
+
+  for (guint f = 0; f < G_N_ELEMENTS (cfgs); f++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        Conv cv = cases[i];
+        cv.k = cv.stride = cv.dil = 1;
+        cv.pad = -1;
+        g_assert_cmpint (conv_on (&configs[cfgs[f]], &cv), ==, ENLARGE_CONV_1X1);
+      }
   tests_done++;
 }
 
@@ -898,7 +926,7 @@ test_coverage (void)
 {
   SKIP_WITHOUT_OCLGRIND ();
   check_kernel_list ();
-  if (tests_done < 6)
+  if (tests_done < 7)
     {
       g_test_skip ("the other cases did not all run (-p)");
       return;
@@ -1018,6 +1046,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oclgrind/unet-ops", test_unet_ops);
   g_test_add_func ("/oclgrind/transformer-ops", test_transformer_ops);
   g_test_add_func ("/oclgrind/conv-generic", test_conv_generic);
+  g_test_add_func ("/oclgrind/conv-1x1", test_conv_1x1);
   g_test_add_func ("/oclgrind/conv-blocked", test_conv_blocked);
   g_test_add_func ("/oclgrind/winograd-split", test_winograd_split);
   g_test_add_func ("/oclgrind/winograd-fused", test_winograd_fused);

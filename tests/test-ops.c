@@ -23,7 +23,7 @@ static EnlargeBackend *cl_narrow; /* preferred vector width 8 (AVX2): 8-lane blo
  * they hold whatever local memory the machine's device reports. */
 typedef struct {
   guint wino63_fused, wino63_fused8, wino_fused, wino_fused8, wino_gemm;
-  guint conv3x3_b8, conv_generic, residual, interp;
+  guint conv3x3_b8, conv_generic, residual, interp, conv1x1;
 } Launches;
 static Launches planned;
 static guint planned_bands;  /* fused plans with input channels in bands */
@@ -36,7 +36,7 @@ launches_of (EnlargeBackend *b)
     enlarge_backend_get_launches (b, "wino_fused"), enlarge_backend_get_launches (b, "wino_fused8"),
     enlarge_backend_get_launches (b, "wino_gemm"), enlarge_backend_get_launches (b, "conv3x3_b8"),
     enlarge_backend_get_launches (b, "conv_generic"), enlarge_backend_get_launches (b, "residual"),
-    enlarge_backend_get_launches (b, "interp_nearest_pow2"),
+    enlarge_backend_get_launches (b, "interp_nearest_pow2"), enlarge_backend_get_launches (b, "conv1x1"),
   };
 }
 
@@ -63,6 +63,9 @@ plan_conv (const EnlargeConvParams *c, const EnlargeShape *is, const EnlargeShap
       break;
     case ENLARGE_CONV_BLOCKED:
       planned.conv3x3_b8++;
+      break;
+    case ENLARGE_CONV_1X1:
+      planned.conv1x1++;
       break;
     case ENLARGE_CONV_GENERIC:
     default:
@@ -97,6 +100,7 @@ run_planned (EnlargeBackend *b, void (*run) (void))
   g_assert_cmpuint (after.conv_generic - before.conv_generic, ==, planned.conv_generic);
   g_assert_cmpuint (after.residual - before.residual, ==, planned.residual);
   g_assert_cmpuint (after.interp - before.interp, ==, planned.interp);
+  g_assert_cmpuint (after.conv1x1 - before.conv1x1, ==, planned.conv1x1);
   return planned;
 }
 static char *cl_skip_reason;
@@ -504,6 +508,55 @@ test_conv3x3_padding (void)
                                  .dilation = 1, .pl = 0, .pr = 2, .pt = 2, .pb = 1 });
 }
 
+/* 1×1, stride 1, unpadded: conv1x1, blocks of 8 output channels × 16
+ * pixels of the image taken as one row. Pixel counts below 16, not
+ * multiples of it and of one block and a few; channel counts 1, odd and
+ * not multiples of 8, and SwinIR's and SPAN's; every activation, folded
+ * sums, a folded upsampling, SAME padding (none for a 1×1). */
+static void
+conv1x1_cases (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  const int sizes[][2] = { /* w, h */ { 1, 1 }, { 13, 7 }, { 4, 4 }, { 17, 3 }, { 31, 2 } };
+  const int chans[][2] = { /* ic, oc */ { 1, 1 }, { 5, 7 }, { 1, 9 }, { 16, 3 }, { 192, 48 },
+                           { 60, 180 } };
+
+  for (guint si = 0; si < G_N_ELEMENTS (sizes); si++)
+    for (guint ci = 0; ci < G_N_ELEMENTS (chans); ci++)
+      {
+        const int i = (int) (si * G_N_ELEMENTS (chans) + ci);
+        conv_case (rand, &(ConvCase) { .ic = chans[ci][0], .oc = chans[ci][1],
+                                       .w = sizes[si][0], .h = sizes[si][1], .k = 1,
+                                       .stride = 1, .dilation = 1, .bias = i % 2 == 0,
+                                       .act = (EnlargeActivation) (i % 6), .a0 = 0.2f,
+                                       .a1 = i % 6 == ENLARGE_ACT_CLIP ? 0.6f : 0.f,
+                                       .nres = i % 3 });
+      }
+  conv_case (rand, &(ConvCase) { .ic = 7, .oc = 12, .w = 9, .h = 5, .k = 1, .stride = 1,
+                                 .dilation = 1, .bias = TRUE, .act = ENLARGE_ACT_PRELU,
+                                 .up = 2, .nres = 1 });
+  conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 1, .stride = 1,
+                                 .dilation = 1, .pl = -233, .pr = -233, .pt = -233,
+                                 .pb = -233, .pad_value = 0.5f, .bias = TRUE });
+}
+
+static void
+test_conv1x1 (void)
+{
+  SKIP_WITHOUT_OPENCL ();
+  EnlargeBackend *const all[] = { cl_backend, cl_split, cl_f4, cl_direct, cl_small, cl_banded,
+                                  cl_narrow };
+
+  for (guint b = 0; b < G_N_ELEMENTS (all); b++)
+    {
+      const Launches n = run_planned (all[b], conv1x1_cases);
+      /* every case on conv1x1, its sums folded in */
+      g_assert_cmpuint (n.conv1x1, ==, 5 * 6 + 2);
+      g_assert_cmpuint (n.residual, ==, 0);
+      g_assert_cmpuint (n.interp, ==, 1);
+    }
+}
+
 /* Shapes that take conv_generic. */
 static void
 test_conv_generic (void)
@@ -511,10 +564,11 @@ test_conv_generic (void)
   SKIP_WITHOUT_OPENCL ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (5);
 
-  /* 1×1 */
+  /* 1×1 padded (its border is the bias alone) or of stride 2: not conv1x1 */
   conv_case (rand, &(ConvCase) { .ic = 5, .oc = 7, .w = 13, .h = 7, .k = 1, .stride = 1,
-                                 .dilation = 1, .bias = TRUE });
-  conv_case (rand, &(ConvCase) { .ic = 64, .oc = 3, .w = 1, .h = 1, .k = 1, .stride = 1,
+                                 .dilation = 1, .pl = 1, .pr = 1, .pt = 1, .pb = 1,
+                                 .pad_value = 0.5f, .bias = TRUE });
+  conv_case (rand, &(ConvCase) { .ic = 64, .oc = 3, .w = 9, .h = 5, .k = 1, .stride = 2,
                                  .dilation = 1, .act = ENLARGE_ACT_LEAKYRELU, .a0 = 0.2f });
   /* 5×5 pad 2 */
   conv_case (rand, &(ConvCase) { .ic = 3, .oc = 13, .w = 31, .h = 17, .k = 5, .stride = 1,
@@ -1239,6 +1293,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/selfcheck-perturbed", test_selfcheck_perturbed);
   g_test_add_func ("/ops/conv3x3", test_conv3x3);
   g_test_add_func ("/ops/conv3x3-padding", test_conv3x3_padding);
+  g_test_add_func ("/ops/conv1x1", test_conv1x1);
   g_test_add_func ("/ops/conv-generic", test_conv_generic);
   g_test_add_func ("/ops/conv-winograd", test_conv_winograd);
   g_test_add_func ("/ops/prelu", test_prelu);

@@ -310,6 +310,58 @@ test_plan_devices_and_modes (void)
   g_assert_cmpint (plan_for (&c, 256, 64, &caps).n6, ==, 0);
 }
 
+/* 1×1 of stride 1 without padding (SAME is none) on conv1x1 on every
+ * device and mode, its sums folded in, an upsampling not (made first);
+ * padded, strided or dilated 1×1s stay generic */
+static void
+test_plan_1x1 (void)
+{
+  EnlargeConvParams c = conv3x3 (192, 48);
+  const EnlargeClCaps gpu = { ENLARGE_DEVICE_GPU, 64 * KiB, ENLARGE_WINOGRAD_AUTO, TRUE };
+  const EnlargeWinogradMode modes[] = { ENLARGE_WINOGRAD_AUTO, ENLARGE_WINOGRAD_OFF,
+                                        ENLARGE_WINOGRAD_SPLIT, ENLARGE_WINOGRAD_F4 };
+
+  c.kernel_w = c.kernel_h = 1;
+  c.pad_left = c.pad_right = c.pad_top = c.pad_bottom = 0;
+  c.n_residual = 2;
+  c.upsample = 2;
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    {
+      EnlargeClCaps caps = cpu (2 * MiB);
+      caps.winograd = modes[m];
+      const EnlargeConvPlan p = plan_for (&c, 256, 256, &caps);
+      g_assert_cmpint (p.kernel, ==, ENLARGE_CONV_1X1);
+      g_assert_false (p.winograd);
+      g_assert_true (p.residual_folded);
+      g_assert_false (p.upsample_folded);
+    }
+  g_assert_cmpint (plan_for (&c, 7, 3, &gpu).kernel, ==, ENLARGE_CONV_1X1);
+  g_assert_cmpstr (enlarge_conv_kernel_to_string (ENLARGE_CONV_1X1), ==, "1x1");
+  c.n_residual = 0;
+  g_assert_false (plan_for (&c, 7, 3, &gpu).residual_folded);
+
+  /* SAME padding and a pad value change nothing */
+  {
+    EnlargeConvParams same = c;
+    same.pad_left = same.pad_right = same.pad_top = same.pad_bottom = -233;
+    same.pad_value = 1.f;
+    g_assert_cmpint (plan_for (&same, 64, 64, &gpu).kernel, ==, ENLARGE_CONV_1X1);
+    same.pad_left = same.pad_right = same.pad_top = same.pad_bottom = -234;
+    g_assert_cmpint (plan_for (&same, 64, 64, &gpu).kernel, ==, ENLARGE_CONV_1X1);
+  }
+  {
+    EnlargeConvParams padded = c, s2 = c, d2 = c, wide = c;
+    padded.pad_bottom = 1;
+    s2.stride_w = 2;
+    d2.dilation_h = 2;
+    wide.kernel_w = 3;
+    g_assert_cmpint (plan_for (&padded, 64, 64, &gpu).kernel, ==, ENLARGE_CONV_GENERIC);
+    g_assert_cmpint (plan_for (&s2, 64, 64, &gpu).kernel, ==, ENLARGE_CONV_GENERIC);
+    g_assert_cmpint (plan_for (&d2, 64, 64, &gpu).kernel, ==, ENLARGE_CONV_GENERIC);
+    g_assert_cmpint (plan_for (&wide, 64, 64, &gpu).kernel, ==, ENLARGE_CONV_GENERIC);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +372,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/vector-width", test_plan_vector_width);
   g_test_add_func ("/plan/compute-units", test_plan_compute_units);
   g_test_add_func ("/plan/devices-and-modes", test_plan_devices_and_modes);
+  g_test_add_func ("/plan/1x1", test_plan_1x1);
   return g_test_run ();
 }

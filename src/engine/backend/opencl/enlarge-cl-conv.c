@@ -134,6 +134,15 @@ conv_weights_new (ClPriv *p, const EnlargeConvParams *c, GError **error)
       if (cw->weight && cw->plan.f6)
         cw->weight6 = upload_winograd (p, c, ob_n, 8, &local_error);
     }
+  else if (cw->plan.kernel == ENLARGE_CONV_1X1)
+    {
+      /* [oc/8][ic][8]: the 8 weights of an input channel one vector */
+      g_autofree float *packed = g_new0 (float, (gsize) ob_n * ic_n * 8);
+      for (int oc = 0; oc < c->num_output; oc++)
+        for (int ic = 0; ic < ic_n; ic++)
+          packed[((gsize) (oc / 8) * ic_n + ic) * 8 + oc % 8] = c->weight[(gsize) oc * ic_n + ic];
+      cw->weight = upload_const (p, packed, sizeof (float) * (gsize) ob_n * ic_n * 8, &local_error);
+    }
   else if (cw->plan.kernel == ENLARGE_CONV_BLOCKED)
     {
       g_autofree float *packed = g_new0 (float, (gsize) ob_n * ic_n * 72);
@@ -307,6 +316,29 @@ run_winograd (ClPriv *p, ConvWeights *cw, const EnlargeConvPlan *plan, cl_mem in
 }
 
 
+/* conv1x1: blocks of 8 output channels × 16 pixels of the image taken as
+ * one row; on CPUs a work-item does every block of channels (stride 1, no padding: pixel p of the output reads pixel p of
+ * every input channel). On CPUs one work-item a group, as the products
+ * of the split Winograd path: PoCL runs a group per task. */
+static gboolean
+run_conv1x1 (ClPriv *p, ConvWeights *cw, cl_mem in, const EnlargeShape *is, cl_mem out,
+             const EnlargeShape *os, int act, float a0, float a1, Folded *res, GError **error)
+{
+  static const size_t one[2] = { 1, 1 };
+  const cl_int np = os->h * os->w;
+  const gboolean cpu = p->caps.kind == ENLARGE_DEVICE_CPU;
+  const size_t g[2] = { cpu ? 1 : (size_t) (os->c + 7) / 8, (size_t) (np + 15) / 16 };
+  cl_kernel k = cl_kernel_get (p, "conv1x1");
+
+  ARG (k, 0, in); ARG (k, 1, cw->weight); ARG (k, 2, cw->bias); ARG (k, 3, out);
+  ARG (k, 4, (cl_int) is->c); ARG (k, 5, (cl_int) os->c); ARG (k, 6, np);
+  ARG (k, 7, (cl_int) act); ARG (k, 8, (cl_float) a0); ARG (k, 9, (cl_float) a1);
+  ARG (k, 10, res->n > 0 ? res->r[0] : out); ARG (k, 11, res->n > 1 ? res->r[1] : out);
+  ARG (k, 12, res->n); ARG (k, 13, res->k);
+  res->done = TRUE;
+  return enqueue_local (p, k, 2, g, cpu ? one : NULL, "conv1x1", error);
+}
+
 /* out = k₀·out + k₁·r, in place: the folded sums where the kernel that
  * ran does not add them itself */
 static gboolean
@@ -395,6 +427,8 @@ run_conv (EnlargeBackend *self, EnlargeNet *net, const EnlargeLayer *l,
   if (plan.winograd)
     ok = run_winograd (p, cw, &plan, in, is, out, os, pl, pt, act, a0, a1,
                        p->caps.kind == ENLARGE_DEVICE_CPU, &res, &local_error);
+  else if (plan.kernel == ENLARGE_CONV_1X1)
+    ok = run_conv1x1 (p, cw, in, is, out, os, act, a0, a1, &res, &local_error);
   else if (plan.kernel == ENLARGE_CONV_BLOCKED)
     {
       cl_kernel k = cl_kernel_get (p, "conv3x3_b8");

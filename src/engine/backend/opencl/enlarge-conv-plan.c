@@ -38,6 +38,7 @@ enlarge_conv_kernel_to_string (EnlargeConvKernel kernel)
     case ENLARGE_CONV_BLOCKED: return "blocked";
     case ENLARGE_CONV_WINO_FUSED: return "winograd-fused";
     case ENLARGE_CONV_WINO_SPLIT: return "winograd-split";
+    case ENLARGE_CONV_1X1: return "1x1";
     case ENLARGE_CONV_GENERIC:
     default: return "generic";
     }
@@ -48,6 +49,23 @@ is_3x3_s1 (const EnlargeConvParams *c)
 {
   return c->kernel_w == 3 && c->kernel_h == 3 && c->stride_w == 1 && c->stride_h == 1 &&
          c->dilation_w == 1 && c->dilation_h == 1 && c->pad_value == 0.f;
+}
+
+/* no padding: none, or SAME (-233/-234), which a 1×1 of stride 1 makes none */
+static gboolean
+unpadded (int pad)
+{
+  return pad == 0 || pad == -233 || pad == -234;
+}
+
+/* a product of matrices: every output pixel reads the input pixel at its
+ * own place, so the pad value never matters */
+static gboolean
+is_1x1_s1 (const EnlargeConvParams *c)
+{
+  return c->kernel_w == 1 && c->kernel_h == 1 && c->stride_w == 1 && c->stride_h == 1 &&
+         c->dilation_w == 1 && c->dilation_h == 1 && unpadded (c->pad_left) &&
+         unpadded (c->pad_right) && unpadded (c->pad_top) && unpadded (c->pad_bottom);
 }
 
 static gboolean
@@ -147,7 +165,8 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
   plan->f6 = plan->winograd && fused && caps->winograd != ENLARGE_WINOGRAD_F4 &&
              c->num_output >= 48 &&
              enlarge_wino6_local_bytes (c->num_input, max_lanes (caps)) <= caps->local_mem / 4 * 3;
-  plan->kernel = !is_3x3_s1 (c) ? ENLARGE_CONV_GENERIC
+  plan->kernel = is_1x1_s1 (c) ? ENLARGE_CONV_1X1
+                 : !is_3x3_s1 (c) ? ENLARGE_CONV_GENERIC
                  : !plan->winograd ? ENLARGE_CONV_BLOCKED
                  : fused_bands (caps, c->num_input, c->num_output, &icb, &ogb)
                    ? ENLARGE_CONV_WINO_FUSED
@@ -158,7 +177,8 @@ enlarge_conv_plan (const EnlargeConvParams *c, const EnlargeShape *in, const Enl
     return;
 
   plan->upsample_folded = c->upsample == 2 && plan->kernel == ENLARGE_CONV_WINO_FUSED;
-  plan->residual_folded = c->n_residual > 0 && plan->kernel == ENLARGE_CONV_WINO_FUSED;
+  plan->residual_folded = c->n_residual > 0 && (plan->kernel == ENLARGE_CONV_WINO_FUSED ||
+                                                 plan->kernel == ENLARGE_CONV_1X1);
 
   if (plan->kernel == ENLARGE_CONV_WINO_FUSED)
     {

@@ -24,6 +24,7 @@ typedef enum {
   ENLARGE_CONV_BLOCKED,     /* conv3x3_b8 */
   ENLARGE_CONV_WINO_FUSED,  /* wino63_fused(8) then wino_fused(8), CPUs */
   ENLARGE_CONV_WINO_SPLIT,  /* wino_input, wino_gemm, wino_output in bands */
+  ENLARGE_CONV_1X1,         /* conv1x1: 1×1, stride 1, unpadded (a GEMM) */
 } EnlargeConvKernel;
 
 typedef struct {

@@ -162,3 +162,91 @@ conv3x3_b8 (__global const float *restrict in,
         }
     }
 }
+
+/* 16 pixels of a channel from @src: a vector load where all are there,
+ * zeros past the last (@n of them) */
+inline float16
+c1_load (const __global float *src, int n)
+{
+  if (n >= 16)
+    return vload16 (0, src);
+  float t[16];
+  for (int j = 0; j < 16; j++)
+    t[j] = j < n ? src[j] : 0.f;
+  return vload16 (0, t);
+}
+
+/* 1×1, stride 1, no padding: a product of matrices over the pixels taken
+ * as one row, out[oc][p] = Σ w[oc][ic] · in[ic][p]. Each work-item owns 8
+ * output channels × 16 pixels: eight float16 accumulators (half of
+ * AVX-512's registers), so every input vector loaded feeds 8 FMAs and
+ * the 8 weights of a channel are one load. Weights packed [oc/8][ic][8]
+ * (zero-padded channels), bias as conv3x3_b8's. The folded sums
+ * (EnlargeConvParams.n_residual, @n of them) are added as it stores.
+ * A work-item takes the blocks of channels from its first index in steps
+ * of the first global size: on GPUs one block each; on CPUs all of them,
+ * so the input pixels (IC × 64 bytes) stay in the cache and there are
+ * OC/8 times fewer work-groups, whose scheduling PoCL pays for each
+ * (192 → 48 at 256²: 39 → 12 ms; four blocks of pixels a work-item on
+ * top gained nothing). */
+__kernel void
+conv1x1 (__global const float *restrict in,
+         __global const float *restrict wt,
+         __global const float *restrict bias,
+         __global float *restrict out,
+         const int IC, const int OC, const int P,
+         const int act, const float a0, const float a1,
+         __global const float *r1, __global const float *r2, const int n, const float4 k)
+{
+  const int p0 = get_global_id (1) * 16;
+  if (p0 >= P)
+    return;
+  const __global float *src = in + p0;
+  const int np = min (16, P - p0);
+
+  for (int ob = get_global_id (0); ob * 8 < OC; ob += get_global_size (0))
+    {
+      const float8 b = vload8 (ob, bias);
+      float16 acc0 = (float16) (b.s0), acc1 = (float16) (b.s1), acc2 = (float16) (b.s2),
+              acc3 = (float16) (b.s3), acc4 = (float16) (b.s4), acc5 = (float16) (b.s5),
+              acc6 = (float16) (b.s6), acc7 = (float16) (b.s7);
+      const __global float *wp = wt + (size_t) ob * IC * 8;
+
+      for (int ic = 0; ic < IC; ic++)
+        {
+          const float16 v = c1_load (src + (size_t) ic * P, np);
+          const float8 w8 = vload8 (ic, wp);
+          acc0 = fma (v, (float16) (w8.s0), acc0);
+          acc1 = fma (v, (float16) (w8.s1), acc1);
+          acc2 = fma (v, (float16) (w8.s2), acc2);
+          acc3 = fma (v, (float16) (w8.s3), acc3);
+          acc4 = fma (v, (float16) (w8.s4), acc4);
+          acc5 = fma (v, (float16) (w8.s5), acc5);
+          acc6 = fma (v, (float16) (w8.s6), acc6);
+          acc7 = fma (v, (float16) (w8.s7), acc7);
+        }
+
+      float16 accs[8] = { acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 };
+      for (int o = 0; o < 8; o++)
+        {
+          const int oc = ob * 8 + o;
+          if (oc >= OC)
+            break;
+          const size_t off = (size_t) oc * P + p0;
+          float16 v = activate16 (accs[o], act, act == 5 ? bias[(OC + 7) / 8 * 8 + oc] : a0, a1);
+          if (n > 0)
+            v = k.s0 * v + k.s1 * c1_load (r1 + off, np);
+          if (n > 1)
+            v = k.s2 * v + k.s3 * c1_load (r2 + off, np);
+          if (np == 16)
+            vstore16 (v, 0, out + off);
+          else
+            {
+              float t[16];
+              vstore16 (v, 0, t);
+              for (int j = 0; j < np; j++)
+                out[off + j] = t[j];
+            }
+        }
+    }
+}
